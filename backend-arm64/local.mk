@@ -1,0 +1,1 @@
+# backend-arm64/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# backend-loongarch/local.mk — (nothing built here yet)

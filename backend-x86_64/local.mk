@@ -1,0 +1,1 @@
+# backend-x86_64/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# bench/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# frontend-x86/local.mk — (nothing built here yet)

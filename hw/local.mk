@@ -1,0 +1,1 @@
+# hw/local.mk — (nothing built here yet)

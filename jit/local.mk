@@ -1,0 +1,23 @@
+# jit/local.mk — the shared JIT core: IR, passes, register allocator, code
+# cache, TB management, exec loop, softmmu TLB, interpreter backend.
+# One variable per concern so that each can grow without touching the others.
+noinst_LIBRARIES += jit/libjit.a
+
+jit_core_sources = \
+	jit/fatal.c jit/fatal.h \
+	jit/ir.c jit/ir.h jit/ir-ops.h
+
+# text form and verifier
+jit_text_sources =
+
+# optimizer passes and liveness
+jit_opt_sources =
+
+# interpreter backend
+jit_interp_sources =
+
+# register allocator, code buffer, TB cache, exec loop, softmmu
+jit_exec_sources =
+
+jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
+	$(jit_interp_sources) $(jit_exec_sources)

@@ -1,0 +1,1 @@
+# linux-user/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# system/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# tests/ir/local.mk — (nothing built here yet)

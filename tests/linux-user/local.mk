@@ -1,0 +1,1 @@
+# tests/linux-user/local.mk — (nothing built here yet)

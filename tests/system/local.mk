@@ -1,0 +1,1 @@
+# tests/system/local.mk — (nothing built here yet)

@@ -1,0 +1,1 @@
+# tests/x86/local.mk — (nothing built here yet)
