@@ -64,12 +64,14 @@ typedef struct JitBackend {
      * interprets. Returns the exit_tb word.
      */
     uintptr_t (*enter)(const struct JitBackend *be, JitCpu *env, const void *code);
-    void *prologue;                /* set by the core after gen_prologue */
+    /* Entry trampoline, written once by the core (jit_init) before any
+     * guest thread exists; read-only afterwards. */
+    void *prologue;
 } JitBackend;
 
-extern const JitBackend jit_backend_interp;
-extern const JitBackend jit_backend_x86_64;
-extern const JitBackend jit_backend_arm64;
-extern const JitBackend jit_backend_loongarch64;
+extern JitBackend jit_backend_interp;
+extern JitBackend jit_backend_x86_64;
+extern JitBackend jit_backend_arm64;
+extern JitBackend jit_backend_loongarch64;
 
 #endif
