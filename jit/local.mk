@@ -8,7 +8,8 @@ jit_core_sources = \
 	jit/ir.c jit/ir.h jit/ir-ops.h
 
 # text form and verifier
-jit_text_sources =
+jit_text_sources = \
+	jit/ir-text.h jit/ir-print.c jit/ir-parse.c jit/ir-verify.c
 
 # optimizer passes and liveness
 jit_opt_sources =
