@@ -25,7 +25,8 @@ check_PROGRAMS += tests/unit/test-a64-run
 TESTS += tests/unit/test-a64-run
 tests_unit_test_a64_run_SOURCES = tests/unit/test-a64-run.c
 tests_unit_test_a64_run_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DQEMU_AARCH64=\"$(QEMU_AARCH64)\"
+	-DQEMU_AARCH64=\"$(QEMU_AARCH64)\" \
+	-DFERRY_TEST_WRAPPER=\"$(TEST_WRAPPER)\"
 tests_unit_test_a64_run_LDADD = backend-arm64/liba64.a $(TEST_LIBS) \
 	$(FERRY_BASE_LIBS)
 

@@ -21,6 +21,9 @@
 #ifndef QEMU_AARCH64
 #define QEMU_AARCH64 ""
 #endif
+#ifndef FERRY_TEST_WRAPPER
+#define FERRY_TEST_WRAPPER ""
+#endif
 
 /* ---------------------------------------------------------------------- */
 /* Harness                                                                 */
@@ -28,15 +31,22 @@
 static uint32_t code[2048];
 static A64Buf bufv, *b = &bufv;
 
-/* How to run an arm64 executable: directly when this test is itself arm64
- * (native, or a cross build run under qemu-user), else under qemu. */
+/*
+ * How to run an arm64 executable: directly on a native arm64 build, else
+ * under qemu-aarch64. That includes the cross build, where this test itself
+ * runs under qemu-user: a direct execve of an arm64 file from there only
+ * works if the machine has a binfmt_misc handler for arm64, while starting
+ * the (build-machine) qemu binary always works, so qemu is preferred when
+ * configure found one.
+ */
 static const char *default_runner(void)
 {
 #if defined(__aarch64__)
-    return NULL;
-#else
-    return QEMU_AARCH64;
+    if (FERRY_TEST_WRAPPER[0] == 0 || QEMU_AARCH64[0] == 0) {
+        return NULL;
+    }
 #endif
+    return QEMU_AARCH64;
 }
 
 static bool can_run(void)
