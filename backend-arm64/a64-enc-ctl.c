@@ -1,5 +1,5 @@
 /*
- * a64-enc-ctl.c — arm64 encoder, part three: branches (with range checks
+ * a64-enc-ctl.c — arm64 encoder, part four: branches (with range checks
  * and the atomic retargeting used for TB chaining), PC-relative addresses,
  * system instructions (barriers, NZCV/FPCR access, traps) and the NEON
  * basics that v128 ops lower to.

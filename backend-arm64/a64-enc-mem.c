@@ -1,5 +1,5 @@
 /*
- * a64-enc-mem.c — arm64 encoder, part two: loads and stores (single
+ * a64-enc-mem.c — arm64 encoder, part three: loads and stores (single
  * register in every addressing mode, pairs), acquire/release accesses,
  * exclusives and the ARMv8.1 LSE atomics the x86 LOCK lowering needs.
  */

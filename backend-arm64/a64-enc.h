@@ -16,9 +16,9 @@
  *     sequence (or flushes the code cache and retries on overflow).
  *   - Branch offsets are byte offsets from the branch instruction itself.
  *
- * Files: a64-enc.c (buffer, immediates, data processing), a64-enc-mem.c
- * (loads, stores, atomics), a64-enc-ctl.c (branches, patching, system,
- * NEON).
+ * Files: a64-enc.c (buffer, immediates, add/sub, logical), a64-enc-bits.c
+ * (shifts, bitfields, multiply, conditional select), a64-enc-mem.c (loads,
+ * stores, atomics), a64-enc-ctl.c (branches, patching, system, NEON).
  */
 #ifndef FERRY_BACKEND_ARM64_A64_ENC_H
 #define FERRY_BACKEND_ARM64_A64_ENC_H
@@ -157,8 +157,9 @@ int a64_sbcs(A64Buf *b, bool sf, int rd, int rn, int rm);
 /* rd = rn op (rm shift amount). All ZR form. */
 int a64_logic_shift(A64Buf *b, A64Logic op, bool sf, int rd, int rn, int rm,
                     A64Shift shift, int amount);
-/* rd = rn op imm, imm a bitmask immediate (else A64_ERR_IMM). op is AND,
- * ORR, EOR or ANDS. rd: SP form (ZR for ANDS); rn: ZR form. */
+/* rd = rn op imm, imm a bitmask immediate (else A64_ERR_IMM; for !sf imm
+ * must fit in 32 bits). op is AND, ORR, EOR or ANDS. rd: SP form (ZR for
+ * ANDS); rn: ZR form. */
 int a64_logic_imm(A64Buf *b, A64Logic op, bool sf, int rd, int rn,
                   uint64_t imm);
 
@@ -353,7 +354,9 @@ int a64_adrp(A64Buf *b, int rd, int64_t page_off);
  * 32-bit store, so a thread running the code sees either the old or the
  * new branch (the caller still owns the icache maintenance). Returns
  * A64_ERR_RANGE/ALIGN if the target does not fit, A64_ERR_OPERAND if insn
- * is not a direct branch; the instruction is then left unchanged.
+ * is not a direct branch; the instruction is then left unchanged. Works on
+ * the word in host byte order: all ferry hosts are little-endian like A64.
+ * Does not touch the buffer's sticky error (it may run long after emission).
  */
 int a64_patch_branch(uint32_t *insn, const void *target);
 /* Target of the direct branch at insn (NULL if it is not one). */
