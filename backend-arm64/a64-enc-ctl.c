@@ -324,13 +324,14 @@ static int vshift(A64Buf *b, uint32_t base, bool left, bool q, A64VSize sz,
                   int vd, int vn, int shift)
 {
     int d = a64f_v(vd), n = a64f_v(vn), esize = 8 << sz;
+    uint32_t immhb = left ? esize + shift : 2 * esize - shift;
 
     A64_REQUIRE(b, (d | n) >= 0, A64_ERR_REG);
     A64_REQUIRE(b, sz >= 0 && sz <= 3 && (q || sz != 3), A64_ERR_OPERAND);
     A64_REQUIRE(b, left ? shift >= 0 && shift < esize
                         : shift >= 1 && shift <= esize, A64_ERR_IMM);
     return a64_emit32(b, base | (uint32_t)q << 30 |
-                      (uint32_t)(left ? esize + shift : 2 * esize - shift) << 16 |
+                      immhb << 16 |
                       n << 5 | d);
 }
 

@@ -43,6 +43,26 @@ static bool memop_word(A64MemOp op, int rt, int rn, uint32_t *w)
     return true;
 }
 
+A64MemOp a64_memop_load(int size, bool sign, bool sf)
+{
+    if (size < 0 || size > 3 || (!sf && size == 3)) {
+        return A64_MEMOP_INVALID;
+    }
+    /* Sign-extending to the access width itself is a plain load. */
+    if (!sign || size == 3 || (!sf && size == 2)) {
+        return (A64MemOp)(size << 2 | 1);
+    }
+    return (A64MemOp)(size << 2 | (sf ? 2 : 3));
+}
+
+A64MemOp a64_memop_store(int size)
+{
+    if (size < 0 || size > 3) {
+        return A64_MEMOP_INVALID;
+    }
+    return (A64MemOp)(size << 2);
+}
+
 int a64_ldst_uoff(A64Buf *b, A64MemOp op, int rt, int rn, int64_t off)
 {
     unsigned bytes = a64_memop_bytes(op);
@@ -138,8 +158,11 @@ int a64_ldstp(A64Buf *b, A64PairOp op, A64Index idx, int rt, int rt2, int rn,
     A64_REQUIRE(b, (t | t2 | n) >= 0, A64_ERR_REG);
     A64_REQUIRE(b, off % scale == 0, A64_ERR_ALIGN);
     A64_REQUIRE(b, a64_fits_signed(off / scale, 7), A64_ERR_IMM);
-    /* A load pair into one register twice is UNPREDICTABLE. */
+    /* A load pair into one register twice, and writeback into a transfer
+     * register, are UNPREDICTABLE. */
     A64_REQUIRE(b, !pair_ops[op].l || rt != rt2, A64_ERR_OPERAND);
+    A64_REQUIRE(b, idx == A64_IDX_OFF || pair_ops[op].v ||
+                (rn != rt && rn != rt2), A64_ERR_OPERAND);
     return a64_emit32(b, 0x28000000u | (uint32_t)pair_ops[op].opc << 30 |
                       (uint32_t)pair_ops[op].v << 26 | idx_bits[idx] << 23 |
                       (uint32_t)pair_ops[op].l << 22 |

@@ -174,7 +174,8 @@ static int movi_orr_movk(int rd, uint64_t v, uint32_t *out)
     for (int i = 0; i < 4; i++) {
         uint64_t hole = ~(UINT64_C(0xffff) << (16 * i));
         for (int j = 0; j < 6; j++) {
-            uint64_t fill = j < 4 ? (v >> (16 * j)) & 0xffff : j == 4 ? 0 : 0xffff;
+            uint64_t fill = j < 4 ? (v >> (16 * j)) & 0xffff
+                                  : j == 4 ? 0 : 0xffff;
             uint64_t w = (v & hole) | fill << (16 * i);
             uint32_t nrs;
             if (a64_logical_imm_encode(w, true, &nrs)) {

@@ -265,7 +265,15 @@ typedef enum A64MemOp {
     A64_STR_S = 0x18, A64_LDR_S = 0x19,
     A64_STR_D = 0x1c, A64_LDR_D = 0x1d,
     A64_STR_Q = 0x12, A64_LDR_Q = 0x13,
+    A64_MEMOP_INVALID = 0xff,
 } A64MemOp;
+
+/* The integer load of 2^size bytes into a W (!sf) or X register, zero- or
+ * sign-extended to the register width (a plain load when the access is as
+ * wide as the register); A64_MEMOP_INVALID for 8 bytes into W. */
+A64MemOp a64_memop_load(int size, bool sign, bool sf);
+/* The integer store of 2^size bytes. */
+A64MemOp a64_memop_store(int size);
 
 /* Access size in bytes of a memory op (1..16). */
 unsigned a64_memop_bytes(A64MemOp op);

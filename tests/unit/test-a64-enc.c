@@ -474,6 +474,8 @@ START_TEST(test_pairs)
     E(A64_ERR_IMM, a64_ldstp(b, A64_LDP_X, A64_IDX_OFF, X0, X1, X2, 512));
     E(A64_ERR_ALIGN, a64_ldstp(b, A64_LDP_X, A64_IDX_OFF, X0, X1, X2, 4));
     E(A64_ERR_OPERAND, a64_ldstp(b, A64_LDP_X, A64_IDX_OFF, X0, X0, X2, 0));
+    E(A64_ERR_OPERAND, a64_ldstp(b, A64_STP_X, A64_IDX_PRE, X0, X2, X2, 16));
+    T("stp x0, x1, [x2]", a64_ldstp(b, A64_STP_X, A64_IDX_OFF, X0, X1, X2, 0));
     DONE();
 }
 END_TEST
@@ -684,6 +686,72 @@ START_TEST(test_neon)
 }
 END_TEST
 
+/* Memory-op selection for the IR lowering, checked through capstone. */
+START_TEST(test_memop_select)
+{
+    static const struct {
+        int size;
+        bool sign, sf;
+        const char *text;
+    } loads[] = {
+        { 0, false, false, "ldrb w0, [x1]" }, { 0, true, false, "ldrsb w0, [x1]" },
+        { 0, true, true, "ldrsb x0, [x1]" },  { 1, false, true, "ldrh w0, [x1]" },
+        { 1, true, false, "ldrsh w0, [x1]" }, { 1, true, true, "ldrsh x0, [x1]" },
+        { 2, false, true, "ldr w0, [x1]" },   { 2, true, false, "ldr w0, [x1]" },
+        { 2, true, true, "ldrsw x0, [x1]" },  { 3, true, true, "ldr x0, [x1]" },
+    };
+    static const char *const stores[] = {
+        "strb w0, [x1]", "strh w0, [x1]", "str w0, [x1]", "str x0, [x1]",
+    };
+    static const unsigned bytes[] = { 1, 2, 4, 8 };
+
+    for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+        A64MemOp op = a64_memop_load(loads[i].size, loads[i].sign, loads[i].sf);
+        T(loads[i].text, a64_ldst(b, op, X0, X1, 0));
+        ck_assert_uint_eq(a64_memop_bytes(op), bytes[loads[i].size]);
+    }
+    for (int i = 0; i < 4; i++) {
+        T(stores[i], a64_ldst(b, a64_memop_store(i), X0, X1, 0));
+    }
+    ck_assert_int_eq(a64_memop_load(3, false, false), A64_MEMOP_INVALID);
+    ck_assert_int_eq(a64_memop_store(4), A64_MEMOP_INVALID);
+    E(A64_ERR_OPERAND, a64_ldst(b, A64_MEMOP_INVALID, X0, X1, 0));
+    ck_assert_uint_eq(a64_memop_bytes(A64_LDR_Q), 16);
+    ck_assert_uint_eq(a64_memop_bytes(A64_STR_D), 8);
+    ck_assert_uint_eq(a64_memop_bytes(A64_LDR_S), 4);
+    DONE();
+}
+END_TEST
+
+/* The register convention in a64-regs.h must be self-consistent: 16
+ * distinct guest registers that collide with nothing reserved. */
+START_TEST(test_convention)
+{
+    uint32_t used = 0;
+
+    for (int n = 0; n < 16; n++) {
+        int r = a64_guest_gpr(n);
+        ck_assert_int_ge(r, 0);
+        ck_assert_int_le(r, 30);
+        ck_assert_msg(!(used & (1u << r)), "x%d used twice", r);
+        used |= 1u << r;
+    }
+    ck_assert_uint_eq(used & A64_TEMP_REGS_MASK, 0);
+    ck_assert_uint_eq(used & (1u << A64_REG_ENV | 1u << A64_REG_GUEST_BASE |
+                              1u << A64_REG_TMP0 | 1u << A64_REG_TMP1 |
+                              1u << 18 | 1u << A64_FP | 1u << A64_LR), 0);
+    ck_assert_int_eq(a64_guest_gpr(0), A64_X19);    /* RAX */
+    ck_assert_int_eq(a64_guest_gpr(15), A64_X15);   /* R15 */
+    ck_assert_str_eq(a64_reg_name(A64_ZR, true), "xzr");
+    ck_assert_str_eq(a64_reg_name(A64_SP, false), "wsp");
+    ck_assert_str_eq(a64_reg_name(A64_X30, false), "w30");
+    ck_assert_str_eq(a64_reg_name(33, true), "?");
+    ck_assert_str_eq(a64_cond_name(A64_HS), "hs");
+    ck_assert_int_eq(a64_cond_invert(A64_GE), A64_LT);
+    ck_assert_int_eq(a64_cond_invert(A64_HI), A64_LS);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Bitmask immediates against brute force                                  */
 
@@ -853,6 +921,8 @@ static Suite *a64_enc_suite(void)
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_system);
     tcase_add_test(tc, test_neon);
+    tcase_add_test(tc, test_memop_select);
+    tcase_add_test(tc, test_convention);
     tcase_add_loop_test(tc, test_bitmask_brute, 0, 2);
     tcase_add_test(tc, test_movi_values);
     suite_add_tcase(s, tc);
