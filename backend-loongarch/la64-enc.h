@@ -1,0 +1,229 @@
+/*
+ * la64-enc.h — loongarch64 instruction encoder: a bounded code-buffer
+ * writer and one function per host instruction the x86 translator needs.
+ * The op emitter (IR lowering) and the ELF test harness build on it; it is
+ * host-independent, so every build can emit loongarch64 code.
+ *
+ * Conventions for every encoder below:
+ *  - Operands appear in assembler order ("add.d rd, rj, rk" is
+ *    la64_add_d(b, rd, rj, rk)); registers are 0..31 (la64-regs.h).
+ *  - Immediates are passed as int64_t exactly as the assembler writes them:
+ *    load/store, LL/SC and LDPTR offsets and branch offsets are in bytes
+ *    (branch offsets relative to the branch instruction itself).
+ *  - The return value is LA64_OK or a negative La64Err. On error nothing is
+ *    emitted and the first error is also latched in La64Buf.err, so a caller
+ *    may emit a sequence and check once at the end.
+ */
+#ifndef FERRY_BACKEND_LOONGARCH_LA64_ENC_H
+#define FERRY_BACKEND_LOONGARCH_LA64_ENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend-loongarch/la64-regs.h"
+
+typedef enum La64Err {
+    LA64_OK = 0,
+    LA64_ERR_OVERFLOW = -1,  /* the buffer is full (flush the cache, retry) */
+    LA64_ERR_RANGE = -2,     /* an immediate or offset does not fit */
+    LA64_ERR_REG = -3,       /* a register number outside 0..31 */
+    LA64_ERR_ALIGN = -4,     /* an offset that must be a multiple of 4 isn't */
+    LA64_ERR_INSN = -5,      /* patching: the word is not the expected kind */
+} La64Err;
+
+/*
+ * A code buffer over caller-owned memory. Single-owner: the translating
+ * thread writes it; nothing else may touch it until the code is published.
+ */
+typedef struct La64Buf {
+    uint32_t *start;  /* first instruction slot (caller's array) */
+    size_t cap;       /* capacity in instructions */
+    size_t len;       /* instructions emitted so far */
+    int err;          /* first error seen, LA64_OK if none (sticky) */
+} La64Buf;
+
+/* Start an empty buffer over @mem, which holds @cap_insns instructions. */
+void la64_buf_init(La64Buf *b, uint32_t *mem, size_t cap_insns);
+
+/* Address where the next instruction goes (for labels and patching). */
+static inline uint32_t *la64_buf_cur(const La64Buf *b) { return b->start + b->len; }
+
+/* Append one raw instruction word; LA64_ERR_OVERFLOW when full. */
+int la64_emit(La64Buf *b, uint32_t insn);
+
+/* Short name of an error code, for logs and test messages. */
+const char *la64_err_name(int err);
+
+/* ---------------------------------------------------------------------- */
+/* Instruction tables: X(name, opcode). One encoder per row, named la64_NAME,
+ * with the operand list of its family. The opcode column is the instruction
+ * word with every operand field zero. */
+
+/* rd, rj, rk */
+#define LA64_3R_OPS(X) \
+    X(add_w, 0x00100000) X(add_d, 0x00108000) X(sub_w, 0x00110000) \
+    X(sub_d, 0x00118000) X(slt, 0x00120000) X(sltu, 0x00128000) \
+    X(maskeqz, 0x00130000) X(masknez, 0x00138000) X(nor, 0x00140000) \
+    X(and, 0x00148000) X(or, 0x00150000) X(xor, 0x00158000) \
+    X(orn, 0x00160000) X(andn, 0x00168000) X(sll_w, 0x00170000) \
+    X(srl_w, 0x00178000) X(sra_w, 0x00180000) X(sll_d, 0x00188000) \
+    X(srl_d, 0x00190000) X(sra_d, 0x00198000) X(rotr_w, 0x001b0000) \
+    X(rotr_d, 0x001b8000) X(mul_w, 0x001c0000) X(mulh_w, 0x001c8000) \
+    X(mulh_wu, 0x001d0000) X(mul_d, 0x001d8000) X(mulh_d, 0x001e0000) \
+    X(mulh_du, 0x001e8000) X(mulw_d_w, 0x001f0000) X(mulw_d_wu, 0x001f8000) \
+    X(div_w, 0x00200000) X(mod_w, 0x00208000) X(div_wu, 0x00210000) \
+    X(mod_wu, 0x00218000) X(div_d, 0x00220000) X(mod_d, 0x00228000) \
+    X(div_du, 0x00230000) X(mod_du, 0x00238000) \
+    X(ldx_b, 0x38000000) X(ldx_h, 0x38040000) X(ldx_w, 0x38080000) \
+    X(ldx_d, 0x380c0000) X(stx_b, 0x38100000) X(stx_h, 0x38140000) \
+    X(stx_w, 0x38180000) X(stx_d, 0x381c0000) X(ldx_bu, 0x38200000) \
+    X(ldx_hu, 0x38240000) X(ldx_wu, 0x38280000)
+
+/* Atomic memory ops, assembler order "amadd.w rd, rk, rj": rd receives the
+ * old value, rk is the operand, rj the address. rd must differ from rk and
+ * rj (the hardware treats rd == rj or rd == rk as undefined): LA64_ERR_REG. */
+#define LA64_AM_OPS(X) \
+    X(amswap_w, 0x38600000) X(amswap_d, 0x38608000) X(amadd_w, 0x38610000) \
+    X(amadd_d, 0x38618000) X(amand_w, 0x38620000) X(amand_d, 0x38628000) \
+    X(amor_w, 0x38630000) X(amor_d, 0x38638000) X(amxor_w, 0x38640000) \
+    X(amxor_d, 0x38648000) \
+    X(amswap_db_w, 0x38690000) X(amswap_db_d, 0x38698000) \
+    X(amadd_db_w, 0x386a0000) X(amadd_db_d, 0x386a8000) \
+    X(amand_db_w, 0x386b0000) X(amand_db_d, 0x386b8000) \
+    X(amor_db_w, 0x386c0000) X(amor_db_d, 0x386c8000) \
+    X(amxor_db_w, 0x386d0000) X(amxor_db_d, 0x386d8000)
+
+/* rd, rj */
+#define LA64_2R_OPS(X) \
+    X(clz_w, 0x00001400) X(ctz_w, 0x00001c00) X(clz_d, 0x00002400) \
+    X(ctz_d, 0x00002c00) X(revb_2h, 0x00003000) X(revb_4h, 0x00003400) \
+    X(revb_2w, 0x00003800) X(revb_d, 0x00003c00) X(bitrev_4b, 0x00004800) \
+    X(bitrev_8b, 0x00004c00) X(bitrev_w, 0x00005000) X(bitrev_d, 0x00005400) \
+    X(ext_w_h, 0x00005800) X(ext_w_b, 0x00005c00)
+
+/* rd, rj, si12 (loads and stores: byte offset -2048..2047) */
+#define LA64_2RI12S_OPS(X) \
+    X(slti, 0x02000000) X(sltui, 0x02400000) X(addi_w, 0x02800000) \
+    X(addi_d, 0x02c00000) X(lu52i_d, 0x03000000) \
+    X(ld_b, 0x28000000) X(ld_h, 0x28400000) X(ld_w, 0x28800000) \
+    X(ld_d, 0x28c00000) X(st_b, 0x29000000) X(st_h, 0x29400000) \
+    X(st_w, 0x29800000) X(st_d, 0x29c00000) X(ld_bu, 0x2a000000) \
+    X(ld_hu, 0x2a400000) X(ld_wu, 0x2a800000)
+
+/* rd, rj, ui12 (0..4095) */
+#define LA64_2RI12U_OPS(X) \
+    X(andi, 0x03400000) X(ori, 0x03800000) X(xori, 0x03c00000)
+
+/* rd, rj, byte offset: a multiple of 4 in -32768..32764 (si14 << 2) */
+#define LA64_2RI14_OPS(X) \
+    X(ll_w, 0x20000000) X(sc_w, 0x21000000) X(ll_d, 0x22000000) \
+    X(sc_d, 0x23000000) X(ldptr_w, 0x24000000) X(stptr_w, 0x25000000) \
+    X(ldptr_d, 0x26000000) X(stptr_d, 0x27000000)
+
+/* rd, rj, ui5 */
+#define LA64_SHIFT_W_OPS(X) \
+    X(slli_w, 0x00408000) X(srli_w, 0x00448000) X(srai_w, 0x00488000) \
+    X(rotri_w, 0x004c8000)
+
+/* rd, rj, ui6 */
+#define LA64_SHIFT_D_OPS(X) \
+    X(slli_d, 0x00410000) X(srli_d, 0x00450000) X(srai_d, 0x00490000) \
+    X(rotri_d, 0x004d0000)
+
+/* rd, si20 (PCADDI adds si20 << 2 to pc; PCADDU12I adds si20 << 12) */
+#define LA64_1RI20_OPS(X) \
+    X(lu12i_w, 0x14000000) X(lu32i_d, 0x16000000) X(pcaddi, 0x18000000) \
+    X(pcaddu12i, 0x1c000000)
+
+/* ui15: DBAR hint, IBAR hint, SYSCALL code, BREAK code */
+#define LA64_HINT_OPS(X) \
+    X(dbar, 0x38720000) X(ibar, 0x38728000) X(break, 0x002a0000) \
+    X(syscall, 0x002b0000)
+
+/* rj, rd, byte offset: a multiple of 4 in -131072..131068 (offs16) */
+#define LA64_BR16_OPS(X) \
+    X(beq, 0x58000000) X(bne, 0x5c000000) X(blt, 0x60000000) \
+    X(bge, 0x64000000) X(bltu, 0x68000000) X(bgeu, 0x6c000000)
+
+/* rj, byte offset: a multiple of 4 in -4 MiB..4 MiB-4 (offs21) */
+#define LA64_BR21_OPS(X) X(beqz, 0x40000000) X(bnez, 0x44000000)
+
+/* byte offset: a multiple of 4 in -128 MiB..128 MiB-4 (offs26) */
+#define LA64_BR26_OPS(X) X(b, 0x50000000) X(bl, 0x54000000)
+
+#define LA64_DECL_3R(n, o) int la64_##n(La64Buf *b, int rd, int rj, int rk);
+#define LA64_DECL_AM(n, o) int la64_##n(La64Buf *b, int rd, int rk, int rj);
+#define LA64_DECL_2R(n, o) int la64_##n(La64Buf *b, int rd, int rj);
+#define LA64_DECL_RRI(n, o) int la64_##n(La64Buf *b, int rd, int rj, int64_t imm);
+#define LA64_DECL_RI(n, o) int la64_##n(La64Buf *b, int rd, int64_t imm);
+#define LA64_DECL_HINT(n, o) int la64_##n(La64Buf *b, unsigned code);
+#define LA64_DECL_BR16(n, o) int la64_##n(La64Buf *b, int rj, int rd, int64_t offs);
+#define LA64_DECL_BR21(n, o) int la64_##n(La64Buf *b, int rj, int64_t offs);
+#define LA64_DECL_BR26(n, o) int la64_##n(La64Buf *b, int64_t offs);
+LA64_3R_OPS(LA64_DECL_3R)
+LA64_AM_OPS(LA64_DECL_AM)
+LA64_2R_OPS(LA64_DECL_2R)
+LA64_2RI12S_OPS(LA64_DECL_RRI)
+LA64_2RI12U_OPS(LA64_DECL_RRI)
+LA64_2RI14_OPS(LA64_DECL_RRI)
+LA64_SHIFT_W_OPS(LA64_DECL_RRI)
+LA64_SHIFT_D_OPS(LA64_DECL_RRI)
+LA64_1RI20_OPS(LA64_DECL_RI)
+LA64_HINT_OPS(LA64_DECL_HINT)
+LA64_BR16_OPS(LA64_DECL_BR16)
+LA64_BR21_OPS(LA64_DECL_BR21)
+LA64_BR26_OPS(LA64_DECL_BR26)
+
+/* ---------------------------------------------------------------------- */
+/* Instructions outside the table families */
+
+/* addu16i.d rd, rj, si16: rd = rj + (si16 << 16). */
+int la64_addu16i_d(La64Buf *b, int rd, int rj, int64_t si16);
+
+/* jirl rd, rj, offs: rd = pc + 4; pc = rj + offs (a multiple of 4 within
+ * -131072..131068). jirl(zero, ra, 0) is the return. */
+int la64_jirl(La64Buf *b, int rd, int rj, int64_t offs);
+
+/* bstrins.w/d rd, rj, msb, lsb: rd[msb:lsb] = rj[msb-lsb:0]; needs
+ * lsb <= msb < 32 (.w) or < 64 (.d). bstrpick: rd = zext(rj[msb:lsb]). */
+int la64_bstrins_w(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
+int la64_bstrpick_w(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
+int la64_bstrins_d(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
+int la64_bstrpick_d(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
+
+/* nop (andi zero, zero, 0); mov rd, rj (or rd, rj, zero). */
+int la64_nop(La64Buf *b);
+int la64_mov(La64Buf *b, int rd, int rj);
+
+/*
+ * Load the 64-bit constant @v into @rd with the shortest sequence of
+ * ADDI.W / ORI / LU12I.W, then LU32I.D and LU52I.D as needed (1 to 4
+ * instructions). All or nothing: on overflow nothing is emitted.
+ */
+int la64_movi64(La64Buf *b, int rd, uint64_t v);
+
+/* Number of instructions la64_movi64 emits for @v (1..4). */
+int la64_movi64_len(uint64_t v);
+
+/* ---------------------------------------------------------------------- */
+/* Patching */
+
+/*
+ * Retarget the B or BL at @insn to @target with one aligned 32-bit store,
+ * so a thread running the old code sees either the old or the new branch
+ * (TB chaining/unchaining). The caller makes the change visible to
+ * instruction fetch (IBAR on the executing cores / cache sync). Errors:
+ * LA64_ERR_INSN if *insn is not B/BL, LA64_ERR_RANGE beyond +-128 MiB,
+ * LA64_ERR_ALIGN for a misaligned target; *insn is then unchanged.
+ */
+int la64_patch_branch(uint32_t *insn, const void *target);
+
+/*
+ * Set the byte offset of any pc-relative branch (B, BL, BEQZ, BNEZ,
+ * BEQ..BGEU) at @insn, e.g. to resolve a forward label before the code is
+ * published. Same errors as la64_patch_branch, checked against the
+ * branch's own range.
+ */
+int la64_set_branch_offset(uint32_t *insn, int64_t offs);
+
+#endif
