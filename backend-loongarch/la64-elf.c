@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -309,6 +310,8 @@ static int spawn_and_wait(const char *qemu, const char *exe, unsigned timeout_s,
         dup2(pipefd[1], STDOUT_FILENO);
         close(pipefd[0]);
         close(pipefd[1]);
+        /* no guest core files from qemu in the test directory */
+        setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
         alarm(timeout_s);
         execl(qemu, qemu, exe, (char *)NULL);
         _exit(127);
