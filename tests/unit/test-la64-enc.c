@@ -525,6 +525,35 @@ START_TEST(test_overflow)
 }
 END_TEST
 
+START_TEST(test_names)
+{
+    for (int r = 0; r < 32; r++) {
+        ck_assert_str_eq(la64_reg_name(r), R[r]);
+    }
+    ck_assert_str_eq(la64_reg_name(32), "?");
+    ck_assert_str_eq(la64_reg_name(-1), "?");
+    /* the convention's pinned registers are distinct and never scratch */
+    int used[32] = { 0 };
+    used[LA64_REG_ENV]++;
+    used[LA64_REG_GUEST_BASE]++;
+    used[LA64_REG_TMP0]++;
+    used[LA64_REG_TMP1]++;
+    for (int x = 0; x < 16; x++) {
+        used[la64_guest_gpr(x)]++;
+    }
+    for (int r = 0; r < 32; r++) {
+        ck_assert_int_le(used[r], 1);
+    }
+    ck_assert_int_eq(used[LA64_ZERO] + used[LA64_TP] + used[LA64_SP] + used[LA64_R21], 0);
+    for (int r = LA64_A0; r <= LA64_A7; r++) {
+        ck_assert_int_eq(used[r], 0);               /* left for args and temps */
+    }
+    ck_assert(!la64_reg_caller_saved(LA64_REG_ENV));
+    ck_assert(!la64_reg_caller_saved(LA64_REG_GUEST_BASE));
+    ck_assert(la64_reg_caller_saved(LA64_T0) && !la64_reg_caller_saved(LA64_FP));
+}
+END_TEST
+
 static Suite *la64_enc_suite(void)
 {
     Suite *s = suite_create("la64-enc");
@@ -540,6 +569,7 @@ static Suite *la64_enc_suite(void)
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_movi64);
     tcase_add_test(tc, test_overflow);
+    tcase_add_test(tc, test_names);
     suite_add_tcase(s, tc);
     return s;
 }

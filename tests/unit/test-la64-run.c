@@ -641,7 +641,6 @@ START_TEST(test_atomics)
                                   la64_amxor_d, la64_amswap_db_d, la64_amadd_db_d,
                                   la64_amand_db_d, la64_amor_db_d, la64_amxor_db_d };
     Prog *p = prog_new();
-    uint32_t *retry, *outer;
 
     la64_addi_d(&p->b, LA64_T2, DATA, 256);             /* t2 = scratch word */
     for (size_t i = 0; i < G_N_ELEMENTS(edge); i += 2) {
@@ -664,6 +663,16 @@ START_TEST(test_atomics)
             }
         }
     }
+    prog_check(p, 0);
+}
+END_TEST
+
+START_TEST(test_llsc)
+{
+    Prog *p = prog_new();
+    uint32_t *retry, *outer;
+
+    la64_addi_d(&p->b, LA64_T2, DATA, 256);             /* t2 = scratch words */
     /* LL/SC increment loop, 1000 times, on a 64-bit and a 32-bit word */
     la64_st_d(&p->b, LA64_ZERO, LA64_T2, 0);
     la64_st_d(&p->b, LA64_ZERO, LA64_T2, 8);
@@ -716,6 +725,7 @@ static Suite *la64_run_suite(void)
     tcase_add_test(tc, test_loads_stores);
     tcase_add_test(tc, test_branches_loops);
     tcase_add_test(tc, test_atomics);
+    tcase_add_test(tc, test_llsc);
     suite_add_tcase(s, tc);
     return s;
 }
