@@ -289,21 +289,27 @@ int la64_mov(La64Buf *b, int rd, int rj)
  * bits 63..32 as the sign of bit 31, except ORI from zero which leaves
  * them 0 — the same thing for a value below 0x800), then LU32I.D for bits
  * 51..32 (sign-extending bit 51 upwards), then LU52I.D for bits 63..52.
- * Each step is skipped when the previous ones already produced its bits;
- * a value whose low 52 bits are zero is one LU52I.D from $zero.
+ * Each step is skipped when the previous ones already produced its bits.
+ * Two shortcuts: a value whose low 52 bits are zero is one LU52I.D from
+ * $zero, and a value whose halves are equal (0x5555555555555555 and the
+ * other SWAR masks x86 code is full of) is its low half plus one
+ * BSTRINS.D rd, rd, 63, 32, when that is shorter.
  */
 typedef struct MoviPlan {
+    int len;        /* instructions */
     int lo_kind;    /* 0: addi.w, 1: ori, 2: lu12i.w, 3: lu12i.w + ori */
     int need_lu32;
     int need_lu52;
     int only_lu52;
+    int rep32;      /* low half, then bstrins.d rd, rd, 63, 32 */
 } MoviPlan;
 
 static MoviPlan movi_plan(uint64_t v)
 {
-    MoviPlan p = { 0, 0, 0, 0 };
+    MoviPlan p = { 1, 0, 0, 0, 0, 0 };
     int64_t lo = (int32_t)(uint32_t)v;  /* low 32 bits, sign-extended */
     int64_t mid = (int64_t)(v << 12) >> 44;  /* bits 51..32, sign-extended */
+    int lo_len;
 
     if (v != 0 && (v & 0x000fffffffffffffull) == 0) {
         p.only_lu52 = 1;
@@ -316,20 +322,22 @@ static MoviPlan movi_plan(uint64_t v)
     } else {
         p.lo_kind = (lo & 0xfff) ? 3 : 2;
     }
+    lo_len = p.lo_kind == 3 ? 2 : 1;
     /* After the low step, bits 63..32 are all copies of bit 31. */
     p.need_lu32 = mid != (lo < 0 ? -1 : 0);
     /* After step 2, bits 63..52 are copies of bit 51. */
     p.need_lu52 = ((int64_t)v >> 52) != (int64_t)(v << 12) >> 63;
+    p.len = lo_len + p.need_lu32 + p.need_lu52;
+    if ((v >> 32) == (v & 0xffffffffu) && lo_len + 1 < p.len) {
+        p.rep32 = 1;
+        p.len = lo_len + 1;
+    }
     return p;
 }
 
 int la64_movi64_len(uint64_t v)
 {
-    MoviPlan p = movi_plan(v);
-    if (p.only_lu52) {
-        return 1;
-    }
-    return (p.lo_kind == 3 ? 2 : 1) + p.need_lu32 + p.need_lu52;
+    return movi_plan(v).len;
 }
 
 int la64_movi64(La64Buf *b, int rd, uint64_t v)
@@ -341,9 +349,10 @@ int la64_movi64(La64Buf *b, int rd, uint64_t v)
     if (!reg_ok(rd) || rd == LA64_ZERO) {
         return fail(b, LA64_ERR_REG);
     }
-    if (b->cap - b->len < (size_t)la64_movi64_len(v)) {
+    if (b->cap - b->len < (size_t)p.len) {
         return fail(b, LA64_ERR_OVERFLOW);
     }
+    /* From here on every operand is in range: the emits cannot fail. */
     if (p.only_lu52) {
         return la64_lu52i_d(b, rd, LA64_ZERO, hi12);
     }
@@ -356,13 +365,16 @@ int la64_movi64(La64Buf *b, int rd, uint64_t v)
             la64_ori(b, rd, rd, lo & 0xfff);
         }
     }
+    if (p.rep32) {
+        return la64_bstrins_d(b, rd, rd, 63, 32);
+    }
     if (p.need_lu32) {
         la64_lu32i_d(b, rd, (int64_t)(v << 12) >> 44);
     }
     if (p.need_lu52) {
         la64_lu52i_d(b, rd, rd, hi12);
     }
-    return b->err;
+    return LA64_OK;
 }
 
 /* ---------------------------------------------------------------------- */

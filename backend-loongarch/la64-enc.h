@@ -196,9 +196,12 @@ int la64_nop(La64Buf *b);
 int la64_mov(La64Buf *b, int rd, int rj);
 
 /*
- * Load the 64-bit constant @v into @rd with the shortest sequence of
- * ADDI.W / ORI / LU12I.W, then LU32I.D and LU52I.D as needed (1 to 4
- * instructions). All or nothing: on overflow nothing is emitted.
+ * Load the 64-bit constant @v into @rd (not $zero) in 1 to 4 instructions:
+ * ADDI.W / ORI / LU12I.W(+ORI) for the low half, then LU32I.D and LU52I.D
+ * only where needed, or LU52I.D alone, or the low half plus BSTRINS.D for
+ * a value with equal halves. One instruction whenever any single
+ * instruction can produce @v. All or nothing: on overflow nothing is
+ * emitted.
  */
 int la64_movi64(La64Buf *b, int rd, uint64_t v);
 

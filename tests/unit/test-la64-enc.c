@@ -490,6 +490,14 @@ START_TEST(test_movi64)
           "lu32i.d $a0, 284280;lu52i.d $a0, $a0, 291" },
         { 0x8000000000000001ull, "addi.w $a0, $zero, 1;lu52i.d $a0, $a0, -2048" },
         { 0x0000000120000000ull, "lu12i.w $a0, 131072;lu32i.d $a0, 1" },
+        /* equal halves: the low half, then copy it up */
+        { 0x5555555555555555ull,
+          "lu12i.w $a0, 349525;ori $a0, $a0, 1365;bstrins.d $a0, $a0, 63, 32" },
+        { 0xf0f0f0f0f0f0f0f0ull,
+          "lu12i.w $a0, -61681;ori $a0, $a0, 240;bstrins.d $a0, $a0, 63, 32" },
+        { 0x0000080000000800ull, "ori $a0, $zero, 2048;lu32i.d $a0, 2048" },
+        { 0x0001000000010000ull, "lu12i.w $a0, 16;lu32i.d $a0, 65536" },
+        { 0x1234500012345000ull, "lu12i.w $a0, 74565;bstrins.d $a0, $a0, 63, 32" },
     };
     Ctx *c = ctx_new();
 
