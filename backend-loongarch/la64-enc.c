@@ -271,6 +271,42 @@ int la64_bstrpick_d(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb)
     return emit_bstr(b, 0x00c00000, rd, rj, msb, lsb, 1);
 }
 
+/* 3R with a small shift field at bit 15 holding @field (< @lim). */
+static int emit_3r_sa(La64Buf *b, uint32_t op, int rd, int rj, int rk,
+                      unsigned field, unsigned lim)
+{
+    if (field >= lim) {
+        return fail(b, LA64_ERR_RANGE);
+    }
+    return emit_3r(b, op | field << 15, rd, rj, rk);
+}
+
+/* ALSL encodes sa - 1; sa == 0 wraps to a huge field and is rejected. */
+int la64_alsl_w(La64Buf *b, int rd, int rj, int rk, unsigned sa)
+{
+    return emit_3r_sa(b, 0x00040000, rd, rj, rk, sa - 1, 4);
+}
+
+int la64_alsl_wu(La64Buf *b, int rd, int rj, int rk, unsigned sa)
+{
+    return emit_3r_sa(b, 0x00060000, rd, rj, rk, sa - 1, 4);
+}
+
+int la64_alsl_d(La64Buf *b, int rd, int rj, int rk, unsigned sa)
+{
+    return emit_3r_sa(b, 0x002c0000, rd, rj, rk, sa - 1, 4);
+}
+
+int la64_bytepick_w(La64Buf *b, int rd, int rj, int rk, unsigned sa)
+{
+    return emit_3r_sa(b, 0x00080000, rd, rj, rk, sa, 4);
+}
+
+int la64_bytepick_d(La64Buf *b, int rd, int rj, int rk, unsigned sa)
+{
+    return emit_3r_sa(b, 0x000c0000, rd, rj, rk, sa, 8);
+}
+
 int la64_nop(La64Buf *b)
 {
     return la64_andi(b, LA64_ZERO, LA64_ZERO, 0);

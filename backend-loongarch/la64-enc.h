@@ -93,13 +93,17 @@ const char *la64_err_name(int err);
     X(amor_db_w, 0x386c0000) X(amor_db_d, 0x386c8000) \
     X(amxor_db_w, 0x386d0000) X(amxor_db_d, 0x386d8000)
 
-/* rd, rj */
+/* rd, rj (RDTIME*: rd = stable counter, rj = counter id; CPUCFG: rd =
+ * configuration word number rj) */
 #define LA64_2R_OPS(X) \
     X(clz_w, 0x00001400) X(ctz_w, 0x00001c00) X(clz_d, 0x00002400) \
     X(ctz_d, 0x00002c00) X(revb_2h, 0x00003000) X(revb_4h, 0x00003400) \
     X(revb_2w, 0x00003800) X(revb_d, 0x00003c00) X(bitrev_4b, 0x00004800) \
     X(bitrev_8b, 0x00004c00) X(bitrev_w, 0x00005000) X(bitrev_d, 0x00005400) \
-    X(ext_w_h, 0x00005800) X(ext_w_b, 0x00005c00)
+    X(ext_w_h, 0x00005800) X(ext_w_b, 0x00005c00) X(clo_w, 0x00001000) \
+    X(cto_w, 0x00001800) X(clo_d, 0x00002000) X(cto_d, 0x00002800) \
+    X(rdtimel_w, 0x00006000) X(rdtimeh_w, 0x00006400) X(rdtime_d, 0x00006800) \
+    X(cpucfg, 0x00006c00)
 
 /* rd, rj, si12 (loads and stores: byte offset -2048..2047) */
 #define LA64_2RI12S_OPS(X) \
@@ -190,6 +194,18 @@ int la64_bstrins_w(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
 int la64_bstrpick_w(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
 int la64_bstrins_d(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
 int la64_bstrpick_d(La64Buf *b, int rd, int rj, unsigned msb, unsigned lsb);
+
+/* alsl.w/wu/d rd, rj, rk, sa: rd = (rj << sa) + rk with sa in 1..4 (x86
+ * scaled-index addressing); .w sign-extends the 32-bit sum, .wu
+ * zero-extends it. */
+int la64_alsl_w(La64Buf *b, int rd, int rj, int rk, unsigned sa);
+int la64_alsl_wu(La64Buf *b, int rd, int rj, int rk, unsigned sa);
+int la64_alsl_d(La64Buf *b, int rd, int rj, int rk, unsigned sa);
+
+/* bytepick.w rd, rj, rk, sa (0..3): rd = sext32(rk[31-8sa:0] : rj[31:32-8sa]);
+ * bytepick.d with sa 0..7 likewise on 64 bits. */
+int la64_bytepick_w(La64Buf *b, int rd, int rj, int rk, unsigned sa);
+int la64_bytepick_d(La64Buf *b, int rd, int rj, int rk, unsigned sa);
 
 /* nop (andi zero, zero, 0); mov rd, rj (or rd, rj, zero). */
 int la64_nop(La64Buf *b);

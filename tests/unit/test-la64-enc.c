@@ -237,6 +237,10 @@ static const struct { Enc2 fn; const char *mn; } ops2r[] = {
     { la64_bitrev_4b, "bitrev.4b" }, { la64_bitrev_8b, "bitrev.8b" },
     { la64_bitrev_w, "bitrev.w" }, { la64_bitrev_d, "bitrev.d" },
     { la64_ext_w_h, "ext.w.h" }, { la64_ext_w_b, "ext.w.b" },
+    { la64_clo_w, "clo.w" }, { la64_cto_w, "cto.w" }, { la64_clo_d, "clo.d" },
+    { la64_cto_d, "cto.d" }, { la64_rdtimel_w, "rdtimel.w" },
+    { la64_rdtimeh_w, "rdtimeh.w" }, { la64_rdtime_d, "rdtime.d" },
+    { la64_cpucfg, "cpucfg" },
 };
 
 START_TEST(test_2r_bitfield)
@@ -263,6 +267,18 @@ START_TEST(test_2r_bitfield)
     EFAIL(c, la64_bstrpick_w(&c->b, LA64_A0, LA64_A1, 3, 4), LA64_ERR_RANGE);
     EFAIL(c, la64_bstrins_d(&c->b, LA64_A0, LA64_A1, 64, 0), LA64_ERR_RANGE);
     EFAIL(c, la64_bstrpick_d(&c->b, LA64_A0, 32, 5, 0), LA64_ERR_REG);
+    E(c, la64_alsl_w(&c->b, LA64_A0, LA64_A1, LA64_A2, 1), "alsl.w $a0, $a1, $a2, 1");
+    E(c, la64_alsl_wu(&c->b, LA64_S8, LA64_T8, LA64_RA, 2), "alsl.wu $s8, $t8, $ra, 2");
+    E(c, la64_alsl_d(&c->b, LA64_A0, LA64_A1, LA64_A2, 4), "alsl.d $a0, $a1, $a2, 4");
+    E(c, la64_alsl_d(&c->b, LA64_T0, LA64_S1, LA64_FP, 3), "alsl.d $t0, $s1, $fp, 3");
+    EFAIL(c, la64_alsl_d(&c->b, LA64_A0, LA64_A1, LA64_A2, 0), LA64_ERR_RANGE);
+    EFAIL(c, la64_alsl_w(&c->b, LA64_A0, LA64_A1, LA64_A2, 5), LA64_ERR_RANGE);
+    E(c, la64_bytepick_w(&c->b, LA64_A0, LA64_A1, LA64_A2, 0), "bytepick.w $a0, $a1, $a2, 0");
+    E(c, la64_bytepick_w(&c->b, LA64_A0, LA64_A1, LA64_A2, 3), "bytepick.w $a0, $a1, $a2, 3");
+    E(c, la64_bytepick_d(&c->b, LA64_S0, LA64_S1, LA64_S2, 7), "bytepick.d $s0, $s1, $s2, 7");
+    E(c, la64_bytepick_d(&c->b, LA64_A0, LA64_A1, LA64_A2, 1), "bytepick.d $a0, $a1, $a2, 1");
+    EFAIL(c, la64_bytepick_w(&c->b, LA64_A0, LA64_A1, LA64_A2, 4), LA64_ERR_RANGE);
+    EFAIL(c, la64_bytepick_d(&c->b, LA64_A0, LA64_A1, LA64_A2, 8), LA64_ERR_RANGE);
     E(c, la64_nop(&c->b), "nop");
     E(c, la64_mov(&c->b, LA64_A0, LA64_S8), "move $a0, $s8");
     check_disasm(c);

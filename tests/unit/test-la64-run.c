@@ -330,6 +330,10 @@ static uint64_t unary_ref(int k, uint64_t x)
     case 11: return bitrev_n(x, 64);
     case 12: return (uint64_t)(int64_t)(int16_t)x;
     case 13: return (uint64_t)(int64_t)(int8_t)x;
+    case 14: return unary_ref(0, ~x);   /* clo.w = clz.w of the complement */
+    case 15: return unary_ref(1, ~x);
+    case 16: return unary_ref(2, ~x);
+    case 17: return unary_ref(3, ~x);
     }
     return 0;
 }
@@ -374,7 +378,8 @@ START_TEST(test_bitops)
     static const Enc2 un[] = {
         la64_clz_w, la64_ctz_w, la64_clz_d, la64_ctz_d, la64_revb_2h, la64_revb_4h,
         la64_revb_2w, la64_revb_d, la64_bitrev_4b, la64_bitrev_8b, la64_bitrev_w,
-        la64_bitrev_d, la64_ext_w_h, la64_ext_w_b,
+        la64_bitrev_d, la64_ext_w_h, la64_ext_w_b, la64_clo_w, la64_cto_w, la64_clo_d,
+        la64_cto_d,
     };
     static const Enc3 bin[] = {
         la64_add_w, la64_add_d, la64_sub_w, la64_sub_d, la64_slt, la64_sltu,
@@ -479,6 +484,57 @@ START_TEST(test_imm_bitfield)
             }
         }
     }
+    prog_check(p, 0);
+}
+END_TEST
+
+/* ALSL (scaled add), BYTEPICK (funnel by bytes), CPUCFG and RDTIME. */
+START_TEST(test_alsl_bytepick_misc)
+{
+    Prog *p = prog_new();
+    size_t ne = G_N_ELEMENTS(edge);
+
+    memcpy(p->data, edge, sizeof(edge));
+    for (size_t i = 0; i < ne; i++) {
+        for (size_t j = 0; j < ne; j += 3) {
+            uint64_t x = edge[i], y = edge[j];
+            la64_ld_d(&p->b, LA64_A3, DATA, (int64_t)i * 8);
+            la64_ld_d(&p->b, LA64_A4, DATA, (int64_t)j * 8);
+            for (unsigned sa = 1; sa <= 4; sa++) {
+                la64_alsl_w(&p->b, LA64_A7, LA64_A3, LA64_A4, sa);
+                out_reg(p, LA64_A7, sx32((x << sa) + y));
+                la64_alsl_wu(&p->b, LA64_A7, LA64_A3, LA64_A4, sa);
+                out_reg(p, LA64_A7, (uint32_t)((x << sa) + y));
+                la64_alsl_d(&p->b, LA64_A7, LA64_A3, LA64_A4, sa);
+                out_reg(p, LA64_A7, (x << sa) + y);
+            }
+            /* rd = rk's low bytes above rj's high bytes */
+            for (unsigned sa = 0; sa < 8; sa++) {
+                uint64_t d = sa ? y << (8 * sa) | x >> (64 - 8 * sa) : y;
+                la64_bytepick_d(&p->b, LA64_A7, LA64_A3, LA64_A4, sa);
+                out_reg(p, LA64_A7, d);
+                if (sa < 4) {
+                    uint32_t xw = (uint32_t)x, yw = (uint32_t)y;
+                    uint32_t w = sa ? yw << (8 * sa) | xw >> (32 - 8 * sa) : yw;
+                    la64_bytepick_w(&p->b, LA64_A7, LA64_A3, LA64_A4, sa);
+                    out_reg(p, LA64_A7, sx32(w));
+                }
+            }
+        }
+    }
+    /* CPUCFG word 1 bits 1..0 = ARCH: 2 means LA64 */
+    la64_ori(&p->b, LA64_A3, LA64_ZERO, 1);
+    la64_cpucfg(&p->b, LA64_A7, LA64_A3);
+    la64_andi(&p->b, LA64_A7, LA64_A7, 3);
+    out_reg(p, LA64_A7, 2);
+    /* the stable counter moves forward across a busy loop */
+    la64_rdtime_d(&p->b, LA64_A3, LA64_ZERO);
+    la64_movi64(&p->b, LA64_A5, 100000);
+    la64_addi_d(&p->b, LA64_A5, LA64_A5, -1);
+    la64_bnez(&p->b, LA64_A5, -4);
+    la64_rdtime_d(&p->b, LA64_A4, LA64_ZERO);
+    la64_sltu(&p->b, LA64_A7, LA64_A3, LA64_A4);
+    out_reg(p, LA64_A7, 1);
     prog_check(p, 0);
 }
 END_TEST
@@ -725,6 +781,7 @@ static Suite *la64_run_suite(void)
     tcase_add_test(tc, test_muldiv);
     tcase_add_test(tc, test_bitops);
     tcase_add_test(tc, test_imm_bitfield);
+    tcase_add_test(tc, test_alsl_bytepick_misc);
     tcase_add_test(tc, test_loads_stores);
     tcase_add_test(tc, test_branches_loops);
     tcase_add_test(tc, test_atomics);
