@@ -144,6 +144,24 @@ const char *la64_err_name(int err);
     X(dbar, 0x38720000) X(ibar, 0x38728000) X(break, 0x002a0000) \
     X(syscall, 0x002b0000)
 
+/*
+ * DBAR hints (LoongArch v1.1, the encoding Linux's asm/barrier.h uses).
+ * Bit 4: 1 = ordering barrier, 0 = completion barrier. Bits 3..0, when
+ * set, leave out previous reads, previous writes, subsequent reads,
+ * subsequent writes. Cores without hint support execute any hint as
+ * DBAR 0, so a weaker hint is never less safe, only possibly slower.
+ * The TSO mapping picks among these (docs/memory-model.md).
+ */
+enum {
+    LA64_DBAR_FULL = 0x00,        /* completion, rw -> rw */
+    LA64_DBAR_ORDER = 0x10,       /* ordering, rw -> rw */
+    LA64_DBAR_ACQUIRE = 0x14,     /* r -> rw: after a load */
+    LA64_DBAR_RELEASE = 0x12,     /* rw -> w: before a store */
+    LA64_DBAR_LOADLOAD = 0x15,    /* r -> r */
+    LA64_DBAR_STORESTORE = 0x1a,  /* w -> w */
+    LA64_DBAR_SAME_ADDR_RAR = 0x700,  /* read after read to one address */
+};
+
 /* rj, rd, byte offset: a multiple of 4 in -131072..131068 (offs16) */
 #define LA64_BR16_OPS(X) \
     X(beq, 0x58000000) X(bne, 0x5c000000) X(blt, 0x60000000) \

@@ -225,6 +225,12 @@ START_TEST(test_atomics)
     E(c, la64_dbar(&c->b, 0x700), "dbar 1792");
     E(c, la64_dbar(&c->b, 0x7fff), "dbar 32767");
     E(c, la64_ibar(&c->b, 0), "ibar 0");
+    /* hint values as Linux names them: orwrw, or_rw, orw_w, or_r_, o_w_w */
+    E(c, la64_dbar(&c->b, LA64_DBAR_ORDER), "dbar 16");
+    E(c, la64_dbar(&c->b, LA64_DBAR_ACQUIRE), "dbar 20");
+    E(c, la64_dbar(&c->b, LA64_DBAR_RELEASE), "dbar 18");
+    E(c, la64_dbar(&c->b, LA64_DBAR_LOADLOAD), "dbar 21");
+    E(c, la64_dbar(&c->b, LA64_DBAR_STORESTORE), "dbar 26");
     EFAIL(c, la64_dbar(&c->b, 0x8000), LA64_ERR_RANGE);
     check_disasm(c);
 }
