@@ -748,7 +748,10 @@ START_TEST(test_llsc)
     la64_beqz(&p->b, LA64_A3, (retry - la64_buf_cur(&p->b)) * 4);
     la64_addi_d(&p->b, LA64_T4, LA64_T4, -1);
     la64_bnez(&p->b, LA64_T4, (outer - la64_buf_cur(&p->b)) * 4);
-    la64_dbar(&p->b, 0);
+    la64_dbar(&p->b, LA64_DBAR_FULL);
+    la64_dbar(&p->b, LA64_DBAR_ACQUIRE);     /* hints run (as barriers) too */
+    la64_dbar(&p->b, LA64_DBAR_RELEASE);
+    la64_dbar(&p->b, LA64_DBAR_SAME_ADDR_RAR);
     la64_ld_d(&p->b, LA64_A5, LA64_T2, 0);
     out_reg(p, LA64_A5, 3000);
     la64_ld_d(&p->b, LA64_A5, LA64_T2, 8);
