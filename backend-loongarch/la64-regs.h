@@ -71,7 +71,8 @@ static inline int la64_reg_caller_saved(int r)
     return r == LA64_RA || (r >= LA64_A0 && r <= LA64_T8);
 }
 
-/* ABI name of register @r as llvm-objdump prints it ("$a0"), or "?" . */
+/* ABI name of register @r as llvm-objdump prints it ("$a0"), or "?".
+ * (Defined in la64-enc.c; this header has no .c of its own.) */
 const char *la64_reg_name(int r);
 
 #endif

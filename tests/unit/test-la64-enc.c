@@ -477,6 +477,75 @@ START_TEST(test_patch)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* Random operands                                                         */
+
+/* Text of one random instruction from the tables above, emitted into @c.
+ * Covers field placement for operand bit patterns the edge tests miss. */
+static char *emit_random(Ctx *c, GRand *g)
+{
+    int rd = g_rand_int_range(g, 0, 32), rj = g_rand_int_range(g, 0, 32);
+    int rk = g_rand_int_range(g, 0, 32), k;
+    int64_t imm;
+
+    switch (g_rand_int_range(g, 0, 7)) {
+    case 0:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(ops3r));
+        ck_assert_int_eq(ops3r[k].fn(&c->b, rd, rj, rk), LA64_OK);
+        if (ops3r[k].fn == la64_or && rk == 0) {
+            return g_strdup_printf("move %s, %s", R[rd], R[rj]);
+        }
+        return g_strdup_printf("%s %s, %s, %s", ops3r[k].mn, R[rd], R[rj], R[rk]);
+    case 1:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(ops2r));
+        ck_assert_int_eq(ops2r[k].fn(&c->b, rd, rj), LA64_OK);
+        return g_strdup_printf("%s %s, %s", ops2r[k].mn, R[rd], R[rj]);
+    case 2:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(ops12s));
+        imm = g_rand_int_range(g, -2048, 2048);
+        ck_assert_int_eq(ops12s[k].fn(&c->b, rd, rj, imm), LA64_OK);
+        return g_strdup_printf("%s %s, %s, %" PRId64, ops12s[k].mn, R[rd], R[rj], imm);
+    case 3:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(ops12u));
+        imm = g_rand_int_range(g, 0, 4096);
+        ck_assert_int_eq(ops12u[k].fn(&c->b, rd, rj, imm), LA64_OK);
+        if (ops12u[k].fn == la64_andi && rd == 0 && rj == 0 && imm == 0) {
+            return g_strdup("nop");
+        }
+        return g_strdup_printf("%s %s, %s, %" PRId64, ops12u[k].mn, R[rd], R[rj], imm);
+    case 4:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(ops14));
+        imm = 4 * (int64_t)g_rand_int_range(g, -8192, 8192);
+        ck_assert_int_eq(ops14[k].fn(&c->b, rd, rj, imm), LA64_OK);
+        return g_strdup_printf("%s %s, %s, %" PRId64, ops14[k].mn, R[rd], R[rj], imm);
+    case 5:
+        k = g_rand_int_range(g, 0, G_N_ELEMENTS(opsam));
+        rd = (rd == rj || rd == rk) ? 0 : rd;
+        ck_assert_int_eq(opsam[k].fn(&c->b, rd, rk, rj), LA64_OK);
+        return g_strdup_printf("%s %s, %s, %s", opsam[k].mn, R[rd], R[rk], R[rj]);
+    default:
+        imm = 4 * (int64_t)g_rand_int_range(g, -(1 << 25), 1 << 25);
+        ck_assert_int_eq(la64_bl(&c->b, imm), LA64_OK);
+        return g_strdup_printf("bl %" PRId64, imm);
+    }
+}
+
+START_TEST(test_random)
+{
+    GRand *g = g_rand_new_with_seed(0x10a6);
+    Ctx *c = ctx_new();
+
+    for (int i = 0; i < 1500; i++) {
+        size_t before = c->b.len;
+        char *t = emit_random(c, g);
+        expect_at(c, before, LA64_OK, t, __LINE__);
+        g_free(t);
+    }
+    g_rand_free(g);
+    check_disasm(c);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* Constants and buffer limits                                             */
 
 START_TEST(test_movi64)
@@ -597,6 +666,7 @@ static Suite *la64_enc_suite(void)
     tcase_add_test(tc, test_shift_imm20);
     tcase_add_test(tc, test_branches);
     tcase_add_test(tc, test_patch);
+    tcase_add_test(tc, test_random);
     tcase_add_test(tc, test_movi64);
     tcase_add_test(tc, test_overflow);
     tcase_add_test(tc, test_names);
