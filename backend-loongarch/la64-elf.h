@@ -17,8 +17,8 @@
  *   a0  address of the data block: dlen bytes copied from @data, writable,
  *       16-byte aligned, followed by LA64_ELF_SCRATCH zeroed bytes
  *   a1  address of rt_write(a0 = buf, a1 = len): writes all bytes to stdout,
- *       returns a0 = 0 or -errno; clobbers a0-a2, a7, t0, t1 (and ra: call
- *       it with jirl ra, a1-copy, 0 and save your own ra first)
+ *       returns a0 = 0 or -errno; clobbers a0-a2, a7, t0, t1. Call it with
+ *       JIRL ra (keep your own ra, and the routine's address, elsewhere)
  *   a2  address of rt_exit(a0 = status): exit_group, never returns
  *   sp  the kernel's initial stack (16-byte aligned, usable)
  * Returning from the code exits the process with status a0 & 0xff.
@@ -56,7 +56,8 @@ typedef struct La64RunResult {
  * Build the executable for (@code, @data) in a temporary file, run it under
  * the qemu-loongarch64 binary @qemu with a @timeout_s second alarm (a hung
  * program dies of SIGALRM), and fill @res. Returns 0 when the program ran
- * (whatever its status), -errno when it could not be written or started.
+ * (whatever its status; 127 if @qemu could not be executed), -errno when
+ * it could not be written or the child could not be created.
  */
 int la64_elf_run(const char *qemu, const void *code, size_t len,
                  const void *data, size_t dlen, unsigned timeout_s,
