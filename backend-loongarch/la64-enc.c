@@ -413,6 +413,119 @@ int la64_movi64(La64Buf *b, int rd, uint64_t v)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Sequences for large operands                                            */
+
+typedef int (*MemRI)(La64Buf *, int, int, int64_t);
+typedef int (*MemRR)(La64Buf *, int, int, int);
+
+static const struct {
+    MemRI ri;      /* 12-bit offset form */
+    MemRI ptr;     /* LDPTR/STPTR form, or NULL */
+    MemRR rr;      /* register-offset form */
+    int store;
+} mem_ops[LA64_MEM_COUNT] = {
+    [LA64_LD_B] = { la64_ld_b, NULL, la64_ldx_b, 0 },
+    [LA64_LD_H] = { la64_ld_h, NULL, la64_ldx_h, 0 },
+    [LA64_LD_W] = { la64_ld_w, la64_ldptr_w, la64_ldx_w, 0 },
+    [LA64_LD_D] = { la64_ld_d, la64_ldptr_d, la64_ldx_d, 0 },
+    [LA64_LD_BU] = { la64_ld_bu, NULL, la64_ldx_bu, 0 },
+    [LA64_LD_HU] = { la64_ld_hu, NULL, la64_ldx_hu, 0 },
+    [LA64_LD_WU] = { la64_ld_wu, NULL, la64_ldx_wu, 0 },
+    [LA64_ST_B] = { la64_st_b, NULL, la64_stx_b, 1 },
+    [LA64_ST_H] = { la64_st_h, NULL, la64_stx_h, 1 },
+    [LA64_ST_W] = { la64_st_w, la64_stptr_w, la64_stx_w, 1 },
+    [LA64_ST_D] = { la64_st_d, la64_stptr_d, la64_stx_d, 1 },
+};
+
+int la64_mem(La64Buf *b, La64MemOp op, int rd, int base, int64_t off, int tmp)
+{
+    if ((unsigned)op >= LA64_MEM_COUNT) {
+        return fail(b, LA64_ERR_RANGE);
+    }
+    if (!reg_ok(rd) || !reg_ok(base)) {
+        return fail(b, LA64_ERR_REG);
+    }
+    if (fits_s(off, 12)) {
+        return mem_ops[op].ri(b, rd, base, off);
+    }
+    if (mem_ops[op].ptr && (off & 3) == 0 && fits_s(off >> 2, 14)) {
+        return mem_ops[op].ptr(b, rd, base, off);
+    }
+    if (!reg_ok(tmp) || tmp == LA64_ZERO || tmp == base || (mem_ops[op].store && tmp == rd)) {
+        return fail(b, LA64_ERR_REG);
+    }
+    if (b->cap - b->len < (size_t)la64_movi64_len((uint64_t)off) + 1) {
+        return fail(b, LA64_ERR_OVERFLOW);
+    }
+    la64_movi64(b, tmp, (uint64_t)off);
+    return mem_ops[op].rr(b, rd, base, tmp);
+}
+
+int la64_addi_any(La64Buf *b, int rd, int rj, int64_t imm, int tmp)
+{
+    if (fits_s(imm, 12)) {
+        return la64_addi_d(b, rd, rj, imm);
+    }
+    if ((imm & 0xffff) == 0 && fits_s(imm >> 16, 16)) {
+        return la64_addu16i_d(b, rd, rj, imm >> 16);
+    }
+    if (!reg_ok(rd) || !reg_ok(rj) || !reg_ok(tmp) || tmp == LA64_ZERO || tmp == rj) {
+        return fail(b, LA64_ERR_REG);
+    }
+    if (b->cap - b->len < (size_t)la64_movi64_len((uint64_t)imm) + 1) {
+        return fail(b, LA64_ERR_OVERFLOW);
+    }
+    la64_movi64(b, tmp, (uint64_t)imm);
+    return la64_add_d(b, rd, rj, tmp);
+}
+
+/* Split @offs into hi << @shift plus a signed low part of @shift bits. */
+static int64_t split_hi(int64_t offs, unsigned shift)
+{
+    return (offs + ((int64_t)1 << (shift - 1))) >> shift;
+}
+
+int la64_pcrel(La64Buf *b, int rd, int64_t offs)
+{
+    int64_t hi = split_hi(offs, 12);
+
+    if ((offs & 3) == 0 && fits_s(offs >> 2, 20)) {
+        return la64_pcaddi(b, rd, offs >> 2);
+    }
+    if (!reg_ok(rd)) {
+        return fail(b, LA64_ERR_REG);
+    }
+    if (!fits_s(hi, 20)) {
+        return fail(b, LA64_ERR_RANGE);
+    }
+    if (b->cap - b->len < 2) {
+        return fail(b, LA64_ERR_OVERFLOW);
+    }
+    la64_pcaddu12i(b, rd, hi);
+    return la64_addi_d(b, rd, rd, offs - hi * 4096);
+}
+
+int la64_jump_far(La64Buf *b, int link, int64_t offs, int tmp)
+{
+    int64_t hi = split_hi(offs, 18);
+
+    if (!reg_ok(link) || !reg_ok(tmp) || tmp == LA64_ZERO) {
+        return fail(b, LA64_ERR_REG);
+    }
+    if (offs & 3) {
+        return fail(b, LA64_ERR_ALIGN);
+    }
+    if (!fits_s(hi, 20)) {
+        return fail(b, LA64_ERR_RANGE);
+    }
+    if (b->cap - b->len < 2) {
+        return fail(b, LA64_ERR_OVERFLOW);
+    }
+    la64_pcaddu18i(b, tmp, hi);
+    return la64_jirl(b, link, tmp, offs - hi * 262144);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Patching                                                                */
 
 /* Branch kind of @insn by its major opcode (bits 31..26). */

@@ -134,10 +134,11 @@ const char *la64_err_name(int err);
     X(slli_d, 0x00410000) X(srli_d, 0x00450000) X(srai_d, 0x00490000) \
     X(rotri_d, 0x004d0000)
 
-/* rd, si20 (PCADDI adds si20 << 2 to pc; PCADDU12I adds si20 << 12) */
+/* rd, si20 (PCADDI adds si20 << 2 to pc, PCADDU12I si20 << 12, PCADDU18I
+ * si20 << 18) */
 #define LA64_1RI20_OPS(X) \
     X(lu12i_w, 0x14000000) X(lu32i_d, 0x16000000) X(pcaddi, 0x18000000) \
-    X(pcaddu12i, 0x1c000000)
+    X(pcaddu12i, 0x1c000000) X(pcaddu18i, 0x1e000000)
 
 /* ui15: DBAR hint, IBAR hint, SYSCALL code, BREAK code */
 #define LA64_HINT_OPS(X) \
@@ -241,6 +242,45 @@ int la64_movi64(La64Buf *b, int rd, uint64_t v);
 
 /* Number of instructions la64_movi64 emits for @v (1..4). */
 int la64_movi64_len(uint64_t v);
+
+/* ---------------------------------------------------------------------- */
+/* Sequences for operands that do not fit one instruction. @tmp is a scratch
+ * register the sequence may clobber (LA64_REG_TMP0/1 in translated code). */
+
+/* The memory access kinds of la64_mem, in no particular order. */
+typedef enum La64MemOp {
+    LA64_LD_B, LA64_LD_H, LA64_LD_W, LA64_LD_D, LA64_LD_BU, LA64_LD_HU, LA64_LD_WU,
+    LA64_ST_B, LA64_ST_H, LA64_ST_W, LA64_ST_D, LA64_MEM_COUNT
+} La64MemOp;
+
+/*
+ * Load rd from (or store rd to) base + @off for any 64-bit @off: LD/ST
+ * when @off fits 12 bits, LDPTR/STPTR for word/doubleword at a multiple of
+ * 4 within +-32 KiB, else the offset in @tmp and LDX/STX (up to 5
+ * instructions). @tmp must not be $zero or @base, nor @rd for a store.
+ */
+int la64_mem(La64Buf *b, La64MemOp op, int rd, int base, int64_t off, int tmp);
+
+/*
+ * rd = rj + @imm for any 64-bit @imm: ADDI.D or ADDU16I.D when one fits,
+ * else the constant in @tmp (which may be @rd unless @rd == @rj) and ADD.D.
+ */
+int la64_addi_any(La64Buf *b, int rd, int rj, int64_t imm, int tmp);
+
+/*
+ * rd = (address of the first instruction emitted) + @offs, for a byte
+ * offset within +-2 GiB: PCADDI alone when @offs is a multiple of 4 within
+ * +-2 MiB, else PCADDU12I + ADDI.D.
+ */
+int la64_pcrel(La64Buf *b, int rd, int64_t offs);
+
+/*
+ * Jump to (address of the first instruction) + @offs, a multiple of 4
+ * within +-128 GiB, always as PCADDU18I tmp + JIRL @link, tmp: a fixed
+ * two-word sequence that can be retargeted in place. @link is $ra for a
+ * call, $zero for a jump. For targets within +-128 MiB, B/BL is shorter.
+ */
+int la64_jump_far(La64Buf *b, int link, int64_t offs, int tmp);
 
 /* ---------------------------------------------------------------------- */
 /* Patching */

@@ -477,6 +477,66 @@ START_TEST(test_patch)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* Sequences for large operands                                            */
+
+START_TEST(test_sequences)
+{
+    Ctx *c = ctx_new();
+    const int T0 = LA64_T0;
+
+    E(c, la64_mem(&c->b, LA64_LD_D, LA64_A0, LA64_S0, 2047, T0), "ld.d $a0, $s0, 2047");
+    E(c, la64_mem(&c->b, LA64_ST_H, LA64_A0, LA64_S0, -2048, T0), "st.h $a0, $s0, -2048");
+    E(c, la64_mem(&c->b, LA64_LD_D, LA64_A0, LA64_S0, 2048, T0), "ldptr.d $a0, $s0, 2048");
+    E(c, la64_mem(&c->b, LA64_LD_W, LA64_A0, LA64_S0, -32768, T0), "ldptr.w $a0, $s0, -32768");
+    E(c, la64_mem(&c->b, LA64_ST_W, LA64_A0, LA64_S0, 32764, T0), "stptr.w $a0, $s0, 32764");
+    E(c, la64_mem(&c->b, LA64_LD_WU, LA64_A0, LA64_S0, 2048, T0),
+      "ori $t0, $zero, 2048;ldx.wu $a0, $s0, $t0");
+    E(c, la64_mem(&c->b, LA64_LD_D, LA64_A0, LA64_S0, 2050, T0),
+      "ori $t0, $zero, 2050;ldx.d $a0, $s0, $t0");
+    E(c, la64_mem(&c->b, LA64_ST_D, LA64_A0, LA64_S0, 32768, T0),
+      "lu12i.w $t0, 8;stx.d $a0, $s0, $t0");
+    E(c, la64_mem(&c->b, LA64_ST_B, LA64_A0, LA64_S0, -2049, T0),
+      "lu12i.w $t0, -1;ori $t0, $t0, 2047;stx.b $a0, $s0, $t0");
+    E(c, la64_mem(&c->b, LA64_LD_HU, LA64_A0, LA64_S0, (int64_t)0x123456789abcdef0ull, LA64_A0),
+      "lu12i.w $a0, -414771;ori $a0, $a0, 3824;lu32i.d $a0, 284280;"
+      "lu52i.d $a0, $a0, 291;ldx.hu $a0, $s0, $a0");
+    EFAIL(c, la64_mem(&c->b, LA64_ST_D, LA64_A0, LA64_S0, 40000, LA64_A0), LA64_ERR_REG);
+    EFAIL(c, la64_mem(&c->b, LA64_LD_D, LA64_A0, LA64_S0, 4095, LA64_S0), LA64_ERR_REG);
+    EFAIL(c, la64_mem(&c->b, LA64_LD_D, LA64_A0, LA64_S0, 4095, LA64_ZERO), LA64_ERR_REG);
+    EFAIL(c, la64_mem(&c->b, LA64_MEM_COUNT, LA64_A0, LA64_S0, 0, T0), LA64_ERR_RANGE);
+
+    E(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, 2047, T0), "addi.d $a0, $a1, 2047");
+    E(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, 0x10000, T0), "addu16i.d $a0, $a1, 1");
+    E(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, -0x80000000ll, T0), "addu16i.d $a0, $a1, -32768");
+    E(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, 4096, T0), "lu12i.w $t0, 1;add.d $a0, $a1, $t0");
+    E(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, 0x7fffffff0000ll, LA64_A0),
+      "lu12i.w $a0, -16;lu32i.d $a0, 32767;add.d $a0, $a1, $a0");
+    EFAIL(c, la64_addi_any(&c->b, LA64_A0, LA64_A1, 4096, LA64_A1), LA64_ERR_REG);
+
+    E(c, la64_pcrel(&c->b, LA64_A0, 8), "pcaddi $a0, 2");
+    E(c, la64_pcrel(&c->b, LA64_A0, -2097152), "pcaddi $a0, -524288");
+    E(c, la64_pcrel(&c->b, LA64_A0, 2097152), "pcaddu12i $a0, 512;addi.d $a0, $a0, 0");
+    E(c, la64_pcrel(&c->b, LA64_A0, 6), "pcaddu12i $a0, 0;addi.d $a0, $a0, 6");
+    E(c, la64_pcrel(&c->b, LA64_A0, 0x7ffff7ff), "pcaddu12i $a0, 524287;addi.d $a0, $a0, 2047");
+    E(c, la64_pcrel(&c->b, LA64_A0, -0x80000000ll), "pcaddu12i $a0, -524288;addi.d $a0, $a0, 0");
+    E(c, la64_pcrel(&c->b, LA64_A0, 0x12345), "pcaddu12i $a0, 18;addi.d $a0, $a0, 837");
+    EFAIL(c, la64_pcrel(&c->b, LA64_A0, 0x7ffff800), LA64_ERR_RANGE);
+
+    E(c, la64_jump_far(&c->b, LA64_RA, 0x100000, T0), "pcaddu18i $t0, 4;jirl $ra, $t0, 0");
+    E(c, la64_jump_far(&c->b, LA64_ZERO, -4, LA64_T1), "pcaddu18i $t1, 0;jirl $zero, $t1, -4");
+    E(c, la64_jump_far(&c->b, LA64_RA, 137438822396ll, T0),
+      "pcaddu18i $t0, 524287;jirl $ra, $t0, 131068");
+    E(c, la64_jump_far(&c->b, LA64_RA, -137438953472ll, T0),
+      "pcaddu18i $t0, -524288;jirl $ra, $t0, 0");
+    E(c, la64_jump_far(&c->b, LA64_RA, 131072, T0), "pcaddu18i $t0, 1;jirl $ra, $t0, -131072");
+    EFAIL(c, la64_jump_far(&c->b, LA64_RA, 137438822400ll, T0), LA64_ERR_RANGE);
+    EFAIL(c, la64_jump_far(&c->b, LA64_RA, 2, T0), LA64_ERR_ALIGN);
+    EFAIL(c, la64_jump_far(&c->b, LA64_RA, 8, LA64_ZERO), LA64_ERR_REG);
+    check_disasm(c);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* Random operands                                                         */
 
 /* Text of one random instruction from the tables above, emitted into @c.
@@ -667,6 +727,7 @@ static Suite *la64_enc_suite(void)
     tcase_add_test(tc, test_branches);
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_random);
+    tcase_add_test(tc, test_sequences);
     tcase_add_test(tc, test_movi64);
     tcase_add_test(tc, test_overflow);
     tcase_add_test(tc, test_names);

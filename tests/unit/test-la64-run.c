@@ -615,6 +615,58 @@ START_TEST(test_loads_stores)
 }
 END_TEST
 
+/* la64_mem and la64_addi_any over offsets that take every sequence. */
+START_TEST(test_far_operands)
+{
+    static const int64_t offs[] = { -70000, -32768, -5000, -2048, -3, 0, 100, 2047,
+                                    2048, 2052, 4100, 30000, 32764, 32768, 40001, 90000 };
+    static const int size[LA64_MEM_COUNT] = { 1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8 };
+    Prog *p = prog_new();
+    uint8_t *mem;          /* the C model of memory; p->data is the initial state */
+    const int64_t base = 0x20000;
+
+    for (int64_t i = OUT + 0x4000; i < DATA_SIZE; i++) {
+        p->data[i] = (uint8_t)(i * 37 + (i >> 9));
+    }
+    mem = g_malloc(DATA_SIZE);
+    memcpy(mem, p->data, DATA_SIZE);
+    la64_movi64(&p->b, LA64_T2, base);
+    la64_add_d(&p->b, LA64_T2, LA64_T2, DATA);
+    la64_movi64(&p->b, LA64_A6, 0x8877665544332211ull);
+    for (size_t i = 0; i < G_N_ELEMENTS(offs); i++) {
+        int64_t o = offs[i];
+        for (int op = LA64_LD_B; op <= LA64_LD_WU; op++) {
+            uint64_t v = 0;
+            int sh = 64 - 8 * size[op];
+            memcpy(&v, mem + base + o, (size_t)size[op]);
+            if (op <= LA64_LD_D && sh) {
+                v = (uint64_t)((int64_t)(v << sh) >> sh);
+            }
+            ck_assert_int_eq(la64_mem(&p->b, op, LA64_A7, LA64_T2, o, LA64_T0), LA64_OK);
+            out_reg(p, LA64_A7, v);
+        }
+        /* stores to base + o + 8 (a different spot), then read back */
+        for (int op = LA64_ST_B; op <= LA64_ST_D; op++) {
+            uint64_t v = 0x8877665544332211ull, back = 0;
+            ck_assert_int_eq(la64_mem(&p->b, op, LA64_A6, LA64_T2, o + 8, LA64_T0), LA64_OK);
+            memcpy(mem + base + o + 8, &v, (size_t)size[op]);
+            memcpy(&back, mem + base + o + 8, 8);
+            la64_mem(&p->b, LA64_LD_D, LA64_A7, LA64_T2, o + 8, LA64_A7);
+            out_reg(p, LA64_A7, back);
+        }
+        la64_addi_any(&p->b, LA64_A7, LA64_T2, o * 1001, LA64_T0);
+        la64_sub_d(&p->b, LA64_A7, LA64_A7, LA64_T2);
+        out_reg(p, LA64_A7, (uint64_t)(o * 1001));
+    }
+    la64_addi_any(&p->b, LA64_A7, LA64_T2, 0x7654000000000000ll, LA64_A7);
+    la64_sub_d(&p->b, LA64_A7, LA64_A7, LA64_T2);
+    out_reg(p, LA64_A7, 0x7654000000000000ull);
+    ck_assert_uint_lt(OUT + p->expect->len, OUT + 0x4000);
+    g_free(mem);
+    prog_check(p, 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Branches and loops                                                      */
 
@@ -671,6 +723,31 @@ START_TEST(test_branches_loops)
     la64_pcaddi(&p->b, LA64_A4, -1);                    /* = address of pcaddu12i */
     la64_sub_d(&p->b, LA64_A3, LA64_A3, LA64_A4);
     out_reg(p, LA64_A3, 4096);
+    /* la64_pcrel, both forms, measured against a PCADDI of known position */
+    static const int64_t rel[] = { 8, 6, -2097152, 2097152, 0x7ffff7ff, -0x80000000ll };
+    for (size_t i = 0; i < G_N_ELEMENTS(rel); i++) {
+        uint32_t *at = la64_buf_cur(&p->b);
+        la64_pcrel(&p->b, LA64_A3, rel[i]);
+        la64_pcaddi(&p->b, LA64_A4, at - la64_buf_cur(&p->b));
+        la64_sub_d(&p->b, LA64_A3, LA64_A3, LA64_A4);
+        out_reg(p, LA64_A3, (uint64_t)rel[i]);
+    }
+    /* ...and used: load a literal placed in the code */
+    la64_pcrel(&p->b, LA64_A3, 8);
+    la64_b(&p->b, 12);
+    la64_emit(&p->b, 0x9abcdef0);
+    la64_emit(&p->b, 0x12345678);
+    la64_ld_d(&p->b, LA64_A4, LA64_A3, 0);
+    out_reg(p, LA64_A4, 0x123456789abcdef0ull);
+    /* la64_jump_far: a call to a local subroutine, and a jump over a trap */
+    la64_mov(&p->b, LA64_A4, LA64_ZERO);
+    la64_jump_far(&p->b, LA64_RA, 12, LA64_T0);
+    la64_b(&p->b, 12);
+    la64_addi_d(&p->b, LA64_A4, LA64_A4, 55);           /* the subroutine */
+    la64_jirl(&p->b, LA64_ZERO, LA64_RA, 0);
+    la64_jump_far(&p->b, LA64_ZERO, 12, LA64_T1);
+    la64_break(&p->b, 0);
+    out_reg(p, LA64_A4, 55);
     prog_check(p, 0);
 }
 END_TEST
@@ -786,6 +863,7 @@ static Suite *la64_run_suite(void)
     tcase_add_test(tc, test_imm_bitfield);
     tcase_add_test(tc, test_alsl_bytepick_misc);
     tcase_add_test(tc, test_loads_stores);
+    tcase_add_test(tc, test_far_operands);
     tcase_add_test(tc, test_branches_loops);
     tcase_add_test(tc, test_atomics);
     tcase_add_test(tc, test_llsc);
