@@ -1,8 +1,9 @@
 /*
  * test-la64-enc.c — the loongarch64 encoder against llvm-objdump-16: every
  * encoder is run with several operand combinations and edge immediates,
- * the words are wrapped in an ELF object, disassembled, and compared with
- * the assembler text written here. Operand errors are checked directly.
+ * the words are wrapped in an ELF object (llvm-objdump-16 has no
+ * "-b binary"), disassembled, and compared with the assembler text written
+ * here. Operand errors are checked directly.
  */
 #include "backend-loongarch/la64-enc.h"
 
