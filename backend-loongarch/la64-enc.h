@@ -26,7 +26,7 @@ typedef enum La64Err {
     LA64_OK = 0,
     LA64_ERR_OVERFLOW = -1,  /* the buffer is full (flush the cache, retry) */
     LA64_ERR_RANGE = -2,     /* an immediate or offset does not fit */
-    LA64_ERR_REG = -3,       /* a register number outside 0..31 */
+    LA64_ERR_REG = -3,       /* a register outside 0..31, or one the insn forbids */
     LA64_ERR_ALIGN = -4,     /* an offset that must be a multiple of 4 isn't */
     LA64_ERR_INSN = -5,      /* patching: the word is not the expected kind */
 } La64Err;
