@@ -8,3 +8,7 @@ system_libsysmain_a_SOURCES = \
 	system/main-loop.c system/main-loop.h \
 	system/iothread.c system/iothread.h \
 	system/chardev.c system/chardev.h
+system_libsysmain_a_SOURCES += \
+	system/runstate.h \
+	system/vcpu.c system/vcpu.h system/accel-null.c \
+	system/json.c system/json.h
