@@ -30,6 +30,7 @@ struct SysChardev {
     int listen_fd GUARDED_BY(sys_bql);
     guint read_watch GUARDED_BY(sys_bql);
     guint listen_watch GUARDED_BY(sys_bql);
+    guint open_call GUARDED_BY(sys_bql);    /* deferred OPENED delivery */
     SysChrHandlers h GUARDED_BY(sys_bql);
     bool has_frontend GUARDED_BY(sys_bql);
     void *opaque GUARDED_BY(sys_bql);
@@ -156,6 +157,7 @@ static void deliver_opened(void *opaque)
 {
     SysChardev *chr = opaque;
 
+    chr->open_call = 0;
     if (chr->has_frontend && chr->h.event && chr->out_fd >= 0) {
         chr->h.event(chr->opaque, SYS_CHR_EVENT_OPENED);
     }
@@ -289,7 +291,10 @@ void sys_chardev_set_handlers(SysChardev *chr, const SysChrHandlers *h,
     chr->opaque = opaque;
     update_read_watch(chr);
     if (h && chr->out_fd >= 0 && chr->kind != CHR_FILE) {
-        sys_main_loop_call(deliver_opened, chr);
+        if (chr->open_call) {
+            sys_main_loop_remove_watch(chr->open_call);
+        }
+        chr->open_call = sys_main_loop_call(deliver_opened, chr);
     }
 }
 
@@ -369,6 +374,9 @@ void sys_chardev_free(SysChardev *chr)
     }
     if (chr->listen_watch) {
         sys_main_loop_remove_watch(chr->listen_watch);
+    }
+    if (chr->open_call) {
+        sys_main_loop_remove_watch(chr->open_call);
     }
     if (chr->kind == CHR_UNIX || chr->kind == CHR_FILE) {
         if (chr->in_fd >= 0 && chr->in_fd != chr->out_fd) {

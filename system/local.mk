@@ -12,3 +12,15 @@ system_libsysmain_a_SOURCES += \
 	system/runstate.h \
 	system/vcpu.c system/vcpu.h system/accel-null.c \
 	system/json.c system/json.h
+system_libsysmain_a_SOURCES += \
+	system/runstate.c \
+	system/monitor-qmp.c system/monitor-qmp.h
+system_libsysmain_a_SOURCES += system/monitor-hmp.c system/monitor-hmp.h
+system_libsysmain_a_SOURCES += \
+	system/device.c system/device.h \
+	system/options.c system/options.h
+
+bin_PROGRAMS += system/ferry-system-x86_64
+system_ferry_system_x86_64_SOURCES = system/main.c
+system_ferry_system_x86_64_LDADD = system/libsysmain.a jit/libjit.a \
+	$(FERRY_BASE_LIBS)

@@ -117,6 +117,11 @@ void sys_main_loop_init(void)
     g_source_unref(ts);
 }
 
+GMainContext *sys_main_loop_context(void)
+{
+    return loop_ctx;
+}
+
 SysClock *sys_main_loop_clock(SysClockType type)
 {
     assert(type < SYS_CLOCK__COUNT);
@@ -202,17 +207,19 @@ static gboolean deferred_cb(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-void sys_main_loop_call(void (*fn)(void *opaque), void *opaque)
+guint sys_main_loop_call(void (*fn)(void *opaque), void *opaque)
 {
     GSource *src = g_idle_source_new();
     DeferredCall *c = g_new0(DeferredCall, 1);
+    guint id;
 
     c->fn = fn;
     c->opaque = opaque;
     g_source_set_priority(src, G_PRIORITY_DEFAULT);
     g_source_set_callback(src, deferred_cb, c, g_free);
-    g_source_attach(src, loop_ctx);
+    id = g_source_attach(src, loop_ctx);
     g_source_unref(src);
+    return id;
 }
 
 /* ---- running ------------------------------------------------------------- */

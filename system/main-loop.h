@@ -24,6 +24,10 @@ typedef enum SysClockType {
  * stopped: it runs while the machine runs (see sys_main_loop_clock_run). */
 void sys_main_loop_init(void);
 
+/* The main loop's context, to attach other sources to (they run with the
+ * BQL held like everything else in the loop). */
+GMainContext *sys_main_loop_context(void);
+
 /* The main loop's clock @type (owned by the main loop). */
 SysClock *sys_main_loop_clock(SysClockType type);
 
@@ -54,8 +58,9 @@ guint sys_main_loop_add_fd(int fd, GIOCondition cond, SysFdFn fn, void *opaque);
 void sys_main_loop_remove_watch(guint id);
 
 /* Run @fn(@opaque) soon on the main loop thread with the BQL held. Any
- * thread, never runs @fn before returning (no re-entrance). */
-void sys_main_loop_call(void (*fn)(void *opaque), void *opaque);
+ * thread, never runs @fn before returning (no re-entrance). Returns a source
+ * id: sys_main_loop_remove_watch cancels the call. */
+guint sys_main_loop_call(void (*fn)(void *opaque), void *opaque);
 
 /* Run the loop until sys_main_loop_quit. Caller holds the BQL and is the
  * thread that called sys_main_loop_init. */

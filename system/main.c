@@ -1,0 +1,164 @@
+/*
+ * main.c — ferry-system-x86_64: parse the command line, build the machine
+ * (chardevs, monitors, vCPUs on the chosen accelerator, -device), start it
+ * unless -S, run the main loop until shutdown, and tear everything down.
+ * The board (RAM, devices, kernel loading) comes from hw/ once it lands.
+ */
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "system/chardev.h"
+#include "system/device.h"
+#include "system/main-loop.h"
+#include "system/monitor-hmp.h"
+#include "system/monitor-qmp.h"
+#include "system/options.h"
+#include "system/runstate.h"
+#include "system/vcpu.h"
+
+typedef struct Machine {
+    GPtrArray *serial;          /* SysChardev *, for the board's UARTs */
+    SysHmp *hmp;
+    GPtrArray *qmp;             /* SysQmp * */
+} Machine;
+
+static G_NORETURN void die_usage(const char *msg)
+{
+    fprintf(stderr, "ferry-system-x86_64: %s\n", msg);
+    exit(1);
+}
+
+static gboolean on_signal(gpointer data)
+{
+    sys_request_shutdown(SYS_SHUTDOWN_HOST_SIGNAL);
+    return G_SOURCE_CONTINUE;
+}
+
+static void watch_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++) {
+        GSource *src = g_unix_signal_source_new(sigs[i]);
+
+        g_source_set_callback(src, on_signal, NULL, NULL);
+        g_source_attach(src, sys_main_loop_context());
+        g_source_unref(src);
+    }
+}
+
+static SysChardev *open_chardev(const char *label, const char *spec)
+    REQUIRES(sys_bql)
+{
+    g_autoptr(GError) err = NULL;
+    SysChardev *chr = sys_chardev_new(label, spec, &err);
+
+    if (!chr) {
+        die_usage(err->message);
+    }
+    return chr;
+}
+
+static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
+{
+    m->serial = g_ptr_array_new();
+    m->qmp = g_ptr_array_new();
+    for (guint i = 0; i < o->serial->len; i++) {
+        g_autofree char *label = g_strdup_printf("serial%u", i);
+        const char *spec = g_ptr_array_index(o->serial, i);
+
+        g_ptr_array_add(m->serial, open_chardev(label, spec));
+    }
+    if (o->monitor && strcmp(o->monitor, "none")) {
+        m->hmp = sys_hmp_new(open_chardev("monitor", o->monitor));
+    }
+    for (guint i = 0; i < o->qmp->len; i++) {
+        g_autofree char *label = g_strdup_printf("qmp%u", i);
+        SysChardev *chr = open_chardev(label, g_ptr_array_index(o->qmp, i));
+
+        g_ptr_array_add(m->qmp, sys_qmp_new(chr));
+    }
+    sys_runstate_set_no_reboot(o->no_reboot);
+    sys_vcpu_create_all(o->smp, &sys_null_accel);
+    for (guint i = 0; i < o->devices->len; i++) {
+        g_autoptr(GError) err = NULL;
+
+        if (!sys_device_create(g_ptr_array_index(o->devices, i), &err)) {
+            die_usage(err->message);
+        }
+    }
+}
+
+static void destroy_machine(Machine *m) REQUIRES(sys_bql)
+{
+    sys_vcpu_pause_all();
+    sys_vcpu_destroy_all();
+    for (guint i = 0; i < m->qmp->len; i++) {
+        sys_qmp_free(g_ptr_array_index(m->qmp, i));
+    }
+    if (m->hmp) {
+        sys_hmp_free(m->hmp);
+    }
+    for (guint i = 0; i < m->serial->len; i++) {
+        sys_chardev_free(g_ptr_array_index(m->serial, i));
+    }
+    g_ptr_array_free(m->qmp, TRUE);
+    g_ptr_array_free(m->serial, TRUE);
+}
+
+/* -h, -version, -device help, -accel help: print and exit 0. */
+static void informational(SysOptions *o, const char *prog)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (o->help) {
+        sys_options_usage(out, prog);
+    } else if (o->version) {
+        g_string_append_printf(out, "ferry-system-x86_64 version %s\n",
+                               PACKAGE_VERSION);
+    } else if (o->device_help) {
+        sys_device_list(out);
+        if (!out->len) {
+            g_string_append(out, "(no user-creatable devices registered)\n");
+        }
+    } else if (o->accel_help) {
+        g_string_append(out, "Accelerators supported in ferry:\nnull\n");
+    } else {
+        return;
+    }
+    fputs(out->str, stdout);
+    exit(0);
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GError) err = NULL;
+    SysOptions o;
+    Machine m = { 0 };
+
+    if (!sys_options_parse(&o, argc, argv, &err)) {
+        die_usage(err->message);
+    }
+    informational(&o, argv[0]);
+    if (o.kernel && !strcmp(o.accel, "null")) {
+        fprintf(stderr, "ferry-system-x86_64: warning: the null accelerator "
+                "runs no guest code; -kernel is not loaded\n");
+    }
+    signal(SIGPIPE, SIG_IGN);
+    sys_main_loop_init();
+    sys_bql_lock();
+    watch_signals();
+    build_machine(&m, &o);
+    if (!o.start_stopped) {
+        sys_vm_start();
+    }
+    sys_main_loop_run();
+    destroy_machine(&m);
+    sys_bql_unlock();
+    sys_options_free(&o);
+    return 0;
+}
