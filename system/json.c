@@ -324,6 +324,7 @@ static bool parse_escape(Parser *ps, GString *out)
 static char *parse_string_raw(Parser *ps)
 {
     g_autoptr(GString) s = g_string_new(NULL);
+    const char *open = ps->p;
 
     ps->p++;
     for (;;) {
@@ -351,6 +352,7 @@ static char *parse_string_raw(Parser *ps)
         ps->p++;
     }
     if (!g_utf8_validate(s->str, s->len, NULL)) {
+        ps->p = open;       /* escapes make inner offsets meaningless */
         return parse_fail(ps, "string is not valid UTF-8"), NULL;
     }
     return g_string_free(g_steal_pointer(&s), FALSE);

@@ -24,3 +24,12 @@ bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
 system_ferry_system_x86_64_LDADD = system/libsysmain.a jit/libjit.a \
 	$(FERRY_BASE_LIBS)
+
+# Tests (sources under tests/system/, which the hw helper's local.mk owns).
+SYSMON_TEST_LIBS = system/libsysmain.a jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(CHECK_LIBS)
+
+check_PROGRAMS += tests/system/test-json
+TESTS += tests/system/test-json
+tests_system_test_json_SOURCES = tests/system/test-json.c
+tests_system_test_json_LDADD = $(SYSMON_TEST_LIBS)
