@@ -33,3 +33,8 @@ check_PROGRAMS += tests/system/test-json
 TESTS += tests/system/test-json
 tests_system_test_json_SOURCES = tests/system/test-json.c
 tests_system_test_json_LDADD = $(SYSMON_TEST_LIBS)
+
+check_PROGRAMS += tests/system/test-vcpu
+TESTS += tests/system/test-vcpu
+tests_system_test_vcpu_SOURCES = tests/system/test-vcpu.c
+tests_system_test_vcpu_LDADD = $(SYSMON_TEST_LIBS)
