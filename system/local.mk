@@ -38,3 +38,8 @@ check_PROGRAMS += tests/system/test-vcpu
 TESTS += tests/system/test-vcpu
 tests_system_test_vcpu_SOURCES = tests/system/test-vcpu.c
 tests_system_test_vcpu_LDADD = $(SYSMON_TEST_LIBS)
+
+check_PROGRAMS += tests/system/test-main-loop
+TESTS += tests/system/test-main-loop
+tests_system_test_main_loop_SOURCES = tests/system/test-main-loop.c
+tests_system_test_main_loop_LDADD = $(SYSMON_TEST_LIBS)
