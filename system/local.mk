@@ -43,3 +43,11 @@ check_PROGRAMS += tests/system/test-main-loop
 TESTS += tests/system/test-main-loop
 tests_system_test_main_loop_SOURCES = tests/system/test-main-loop.c
 tests_system_test_main_loop_LDADD = $(SYSMON_TEST_LIBS)
+
+# Drives system/ferry-system-x86_64 as a child: built first.
+check_PROGRAMS += tests/system/test-qmp
+TESTS += tests/system/test-qmp
+tests_system_test_qmp_SOURCES = tests/system/test-qmp.c
+tests_system_test_qmp_LDADD = $(SYSMON_TEST_LIBS)
+tests_system_test_qmp_DEPENDENCIES = system/ferry-system-x86_64 \
+	system/libsysmain.a

@@ -1,0 +1,588 @@
+/*
+ * test-qmp.c — ferry-system-x86_64 as a child process, driven over its
+ * sockets by a client written here: QMP (greeting, negotiation, status,
+ * cont/stop with their events, errors of QMP's shape, reconnects, quit),
+ * HMP, and the command line's exit codes. Thread ids reported by the
+ * monitors are checked against /proc. The binary is $FERRY_SYSTEM or
+ * system/ferry-system-x86_64 under the current (build) directory.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "system/json.h"
+
+#define TIMEOUT_MS 10000
+
+typedef struct Child {
+    GPid pid;
+    char *sock;
+} Child;
+
+typedef struct Client {
+    int fd;
+    GString *buf;           /* bytes read but not yet returned as lines */
+    GQueue events;          /* JsonValue *, events read while waiting */
+} Client;
+
+static const char *binary(void)
+{
+    const char *b = g_getenv("FERRY_SYSTEM");
+
+    return b ? b : "system/ferry-system-x86_64";
+}
+
+/* Run the binary with @args (NULL-terminated); wait for status if @wait. */
+static GPid spawn(const char *const *args, int *out_fd, int *err_fd)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    GError *err = NULL;
+    GPid pid;
+
+    g_ptr_array_add(argv, (char *)binary());
+    for (; *args; args++) {
+        g_ptr_array_add(argv, (char *)*args);
+    }
+    g_ptr_array_add(argv, NULL);
+    ck_assert_msg(g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                           NULL, &pid, NULL, out_fd, err_fd,
+                                           &err),
+                  "spawn %s: %s", binary(), err ? err->message : "");
+    g_ptr_array_free(argv, TRUE);
+    return pid;
+}
+
+static int wait_exit(GPid pid)
+{
+    int status;
+
+    for (int i = 0; i < TIMEOUT_MS / 10; i++) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+
+        if (r == pid) {
+            ck_assert_msg(WIFEXITED(status), "child died by a signal");
+            return WEXITSTATUS(status);
+        }
+        g_usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    ck_abort_msg("child did not exit");
+    return -1;
+}
+
+static int connect_retry(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    for (int i = 0; i < TIMEOUT_MS / 10; i++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+            return fd;
+        }
+        close(fd);
+        g_usleep(10000);
+    }
+    ck_abort_msg("cannot connect to %s", path);
+    return -1;
+}
+
+/* ---- line-level client --------------------------------------------------- */
+
+static Client *client_new(const char *path)
+{
+    Client *c = g_new0(Client, 1);
+
+    c->fd = connect_retry(path);
+    c->buf = g_string_new(NULL);
+    g_queue_init(&c->events);
+    return c;
+}
+
+static void client_free(Client *c)
+{
+    close(c->fd);
+    g_string_free(c->buf, TRUE);
+    g_queue_clear_full(&c->events, (GDestroyNotify)json_free);
+    g_free(c);
+}
+
+/* Read until @c->buf holds @stop or EOF; false on EOF. */
+static bool read_until(Client *c, const char *stop)
+{
+    while (!strstr(c->buf->str, stop)) {
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        char tmp[4096];
+        ssize_t n;
+
+        ck_assert_msg(poll(&p, 1, TIMEOUT_MS) == 1, "no reply within %d ms "
+                      "(have '%s')", TIMEOUT_MS, c->buf->str);
+        n = read(c->fd, tmp, sizeof(tmp));
+        if (n <= 0) {
+            return false;
+        }
+        g_string_append_len(c->buf, tmp, n);
+    }
+    return true;
+}
+
+/* The next line (without CRLF), or NULL at EOF. */
+static char *read_line(Client *c)
+{
+    char *nl, *line;
+
+    if (!read_until(c, "\n")) {
+        return NULL;
+    }
+    nl = strchr(c->buf->str, '\n');
+    line = g_strndup(c->buf->str, nl - c->buf->str);
+    g_string_erase(c->buf, 0, nl - c->buf->str + 1);
+    if (*line && line[strlen(line) - 1] == '\r') {
+        line[strlen(line) - 1] = 0;
+    }
+    return line;
+}
+
+static JsonValue *read_msg(Client *c)
+{
+    g_autofree char *line = read_line(c);
+    GError *err = NULL;
+    JsonValue *v;
+
+    ck_assert_msg(line, "unexpected EOF");
+    v = json_parse(line, strlen(line), &err);
+    ck_assert_msg(v && json_type(v) == JSON_OBJECT, "bad QMP line '%s'", line);
+    return v;
+}
+
+static void send_text(Client *c, const char *text)
+{
+    ck_assert_int_eq(write(c->fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/* Send @text and return the reply (return or error), queueing events. */
+static JsonValue *qmp(Client *c, const char *text)
+{
+    send_text(c, text);
+    for (;;) {
+        JsonValue *v = read_msg(c);
+
+        if (json_object_get(v, "event")) {
+            g_queue_push_tail(&c->events, v);
+            continue;
+        }
+        return v;
+    }
+}
+
+/* The first queued or next event, which must be @name. */
+static JsonValue *expect_event(Client *c, const char *name)
+{
+    JsonValue *ev = g_queue_pop_head(&c->events), *ts;
+
+    if (!ev) {
+        ev = read_msg(c);
+    }
+    ck_assert_msg(json_object_get(ev, "event"), "expected event %s", name);
+    ck_assert_str_eq(json_get_string(json_object_get(ev, "event")), name);
+    ts = json_object_get(ev, "timestamp");
+    ck_assert(ts);
+    /* Event time is the host's wall clock, in the last minute. */
+    ck_assert_int_le(labs((long)(json_get_int(json_object_get(ts, "seconds")) -
+                                 g_get_real_time() / G_USEC_PER_SEC)), 60);
+    ck_assert_int_lt(json_get_int(json_object_get(ts, "microseconds")),
+                     1000000);
+    return ev;
+}
+
+/* The reply must be {"return": {}}. */
+static void expect_empty_return(JsonValue *r)
+{
+    JsonValue *ret = json_object_get(r, "return");
+
+    ck_assert_msg(ret && json_type(ret) == JSON_OBJECT &&
+                  json_length(ret) == 0, "expected empty return");
+    json_free(r);
+}
+
+/* The reply must be an error of @cls; returns its desc (owned). */
+static char *expect_error(JsonValue *r, const char *cls)
+{
+    JsonValue *e = json_object_get(r, "error");
+    char *desc;
+
+    ck_assert_msg(e, "expected an error reply");
+    ck_assert_uint_eq(json_length(e), 2);
+    ck_assert_str_eq(json_get_string(json_object_get(e, "class")), cls);
+    desc = g_strdup(json_get_string(json_object_get(e, "desc")));
+    json_free(r);
+    return desc;
+}
+
+static bool query_running(Client *c, const char **status)
+{
+    JsonValue *r = qmp(c, "{\"execute\": \"query-status\"}");
+    JsonValue *ret = json_object_get(r, "return");
+    bool running;
+    static char st[32];
+
+    ck_assert(ret);
+    running = json_get_bool(json_object_get(ret, "running"));
+    g_strlcpy(st, json_get_string(json_object_get(ret, "status")), sizeof(st));
+    *status = st;
+    json_free(r);
+    return running;
+}
+
+static Child start_child(const char *kind, const char *const *extra)
+{
+    Child ch;
+    g_autofree char *spec = NULL;
+    const char *args[16];
+    int n = 0;
+
+    ch.sock = g_strdup_printf("/tmp/ferry-test-%s-%d.sock", kind, getpid());
+    spec = g_strdup_printf("unix:%s,server,nowait", ch.sock);
+    args[n++] = g_str_has_prefix(kind, "qmp") ? "-qmp" : "-monitor";
+    args[n++] = spec;
+    args[n++] = "-display";
+    args[n++] = "none";
+    for (; extra && *extra; extra++) {
+        args[n++] = *extra;
+    }
+    args[n] = NULL;
+    ch.pid = spawn(args, NULL, NULL);
+    return ch;
+}
+
+static bool is_thread_of(GPid pid, int64_t tid)
+{
+    g_autofree char *p = g_strdup_printf("/proc/%d/task/%" G_GINT64_FORMAT,
+                                         (int)pid, tid);
+
+    return access(p, F_OK) == 0;
+}
+
+/* ---- QMP ----------------------------------------------------------------- */
+
+static void check_greeting(Client *c)
+{
+    JsonValue *g = read_msg(c), *q = json_object_get(g, "QMP");
+
+    ck_assert(q);
+    ck_assert(json_object_get(json_object_get(json_object_get(q, "version"),
+                                              "qemu"), "major"));
+    ck_assert(json_type(json_object_get(q, "capabilities")) == JSON_ARRAY);
+    json_free(g);
+}
+
+START_TEST(test_qmp_session)
+{
+    static const char *const extra[] = { "-S", "-smp", "2", NULL };
+    Child ch = start_child("qmp", extra);
+    Client *c = client_new(ch.sock);
+    const char *status;
+    char *desc;
+    JsonValue *r, *ev, *cpus;
+
+    check_greeting(c);
+    desc = expect_error(qmp(c, "{\"execute\": \"query-status\"}"),
+                        "CommandNotFound");
+    ck_assert_str_eq(desc, "Expecting capabilities negotiation with "
+                     "'qmp_capabilities'");
+    g_free(desc);
+    expect_empty_return(qmp(c, "{\"execute\": \"qmp_capabilities\"}"));
+    g_free(expect_error(qmp(c, "{\"execute\": \"qmp_capabilities\"}"),
+                        "CommandNotFound"));
+
+    /* -S: nothing runs until cont. */
+    ck_assert(!query_running(c, &status));
+    ck_assert_str_eq(status, "prelaunch");
+    expect_empty_return(qmp(c, "{\"execute\": \"cont\"}"));
+    json_free(expect_event(c, "RESUME"));
+    ck_assert(query_running(c, &status));
+    ck_assert_str_eq(status, "running");
+
+    /* Two vCPUs, each a real thread of the child. */
+    r = qmp(c, "{\"execute\": \"query-cpus-fast\"}");
+    cpus = json_object_get(r, "return");
+    ck_assert_uint_eq(json_length(cpus), 2);
+    for (int i = 0; i < 2; i++) {
+        JsonValue *cpu = json_array_get(cpus, i);
+        int64_t tid = json_get_int(json_object_get(cpu, "thread-id"));
+
+        ck_assert_int_eq(json_get_int(json_object_get(cpu, "cpu-index")), i);
+        ck_assert_msg(tid != ch.pid && is_thread_of(ch.pid, tid),
+                      "thread-id %" G_GINT64_FORMAT " is not a vCPU thread",
+                      tid);
+    }
+    json_free(r);
+
+    expect_empty_return(qmp(c, "{\"execute\": \"stop\"}"));
+    json_free(expect_event(c, "STOP"));
+    ck_assert(!query_running(c, &status));
+    ck_assert_str_eq(status, "paused");
+
+    /* Bad input gets an error and the session goes on. */
+    desc = expect_error(qmp(c, "{\"execute\": }"), "GenericError");
+    ck_assert(g_str_has_prefix(desc, "JSON parse error"));
+    g_free(desc);
+    g_free(expect_error(qmp(c, "nonsense\n"), "GenericError"));
+    desc = expect_error(qmp(c, "{\"execute\": \"no-such-command\"}"),
+                        "CommandNotFound");
+    ck_assert_str_eq(desc, "The command no-such-command has not been found");
+    g_free(desc);
+    desc = expect_error(qmp(c, "{\"execute\": \"stop\", \"arguments\": "
+                               "{\"force\": true}}"), "GenericError");
+    ck_assert_str_eq(desc, "Parameter 'force' is unexpected");
+    g_free(desc);
+    desc = expect_error(qmp(c, "{\"execute\": \"stop\", \"arguments\": []}"),
+                        "GenericError");
+    ck_assert_str_eq(desc, "QMP input member 'arguments' must be an object");
+    g_free(desc);
+    desc = expect_error(qmp(c, "{\"exec\": \"stop\"}"), "GenericError");
+    ck_assert_str_eq(desc, "QMP input member 'exec' is unexpected");
+    g_free(desc);
+    desc = expect_error(qmp(c, "[1, 2]"), "GenericError");
+    ck_assert_str_eq(desc, "QMP input must be a JSON object");
+    g_free(desc);
+    r = qmp(c, "{\"execute\": \"query-status\", \"id\": {\"n\": [1]}}");
+    ck_assert(json_object_get(r, "return"));
+    ck_assert_int_eq(json_get_int(json_array_get(json_object_get(
+        json_object_get(r, "id"), "n"), 0)), 1);
+    json_free(r);
+    ck_assert(!query_running(c, &status));
+
+    expect_empty_return(qmp(c, "{\"execute\": \"system_reset\"}"));
+    ev = expect_event(c, "RESET");
+    ck_assert_str_eq(json_get_string(json_object_get(
+        json_object_get(ev, "data"), "reason")), "host-qmp-system-reset");
+    json_free(ev);
+
+    expect_empty_return(qmp(c, "{\"execute\": \"quit\"}"));
+    ev = expect_event(c, "SHUTDOWN");
+    ck_assert(!json_get_bool(json_object_get(json_object_get(ev, "data"),
+                                             "guest")));
+    ck_assert_str_eq(json_get_string(json_object_get(
+        json_object_get(ev, "data"), "reason")), "host-qmp-quit");
+    json_free(ev);
+    ck_assert(!read_line(c));          /* the child closed the socket */
+    ck_assert_int_eq(wait_exit(ch.pid), 0);
+    ck_assert_int_ne(access(ch.sock, F_OK), 0);
+    client_free(c);
+    g_free(ch.sock);
+}
+END_TEST
+
+/* A new client gets a new greeting and must negotiate again; events reach
+ * only negotiated sessions. */
+START_TEST(test_qmp_reconnect)
+{
+    static const char *const extra[] = { "-S", NULL };
+    Child ch = start_child("qmp2", extra);
+    Client *c = client_new(ch.sock);
+    const char *status;
+
+    check_greeting(c);
+    expect_empty_return(qmp(c, "{\"execute\": \"qmp_capabilities\"}"));
+    client_free(c);
+    c = client_new(ch.sock);
+    check_greeting(c);
+    g_free(expect_error(qmp(c, "{\"execute\": \"cont\"}"), "CommandNotFound"));
+    ck_assert_int_eq(g_queue_get_length(&c->events), 0);
+    expect_empty_return(qmp(c, "{\"execute\": \"qmp_capabilities\"}"));
+    ck_assert(!query_running(c, &status));
+    expect_empty_return(qmp(c, "{\"execute\": \"quit\"}"));
+    json_free(expect_event(c, "SHUTDOWN"));
+    ck_assert_int_eq(wait_exit(ch.pid), 0);
+    client_free(c);
+    g_free(ch.sock);
+}
+END_TEST
+
+/* ---- HMP ----------------------------------------------------------------- */
+
+/* Send a command line and return the output up to the next prompt. */
+static char *hmp(Client *c, const char *line)
+{
+    char *p, *out;
+
+    send_text(c, line);
+    send_text(c, "\n");
+    ck_assert(read_until(c, "(ferry) "));
+    p = strstr(c->buf->str, "(ferry) ");
+    out = g_strndup(c->buf->str, p - c->buf->str);
+    g_string_erase(c->buf, 0, p - c->buf->str + 8);
+    return out;
+}
+
+START_TEST(test_hmp)
+{
+    static const char *const extra[] = { "-smp", "3", NULL };
+    Child ch = start_child("hmp", extra);
+    Client *c = client_new(ch.sock);
+    g_auto(GStrv) lines = NULL;
+    char *out;
+
+    ck_assert(read_until(c, "(ferry) "));
+    ck_assert(strstr(c->buf->str, "type 'help' for more information"));
+    g_string_truncate(c->buf, 0);
+    out = hmp(c, "info cpus");
+    lines = g_strsplit(out, "\n", -1);
+    ck_assert_uint_eq(g_strv_length(lines), 4);     /* 3 lines + "" */
+    for (int i = 0; i < 3; i++) {
+        int idx, tid;
+        char mark;
+
+        ck_assert_int_eq(sscanf(lines[i], "%c CPU #%d: thread_id=%d", &mark,
+                                &idx, &tid), 3);
+        ck_assert_int_eq(idx, i);
+        ck_assert_int_eq(mark, i == 0 ? '*' : ' ');
+        ck_assert(is_thread_of(ch.pid, tid));
+    }
+    g_free(out);
+    out = hmp(c, "info status");
+    ck_assert_str_eq(out, "VM status: running\n");
+    g_free(out);
+    out = hmp(c, "stop");
+    ck_assert_str_eq(out, "");
+    g_free(out);
+    out = hmp(c, "info status");
+    ck_assert_str_eq(out, "VM status: paused\n");
+    g_free(out);
+    out = hmp(c, "cpu 2");
+    g_free(out);
+    out = hmp(c, "info registers");
+    ck_assert(g_str_has_prefix(out, "CPU#2 (null accelerator"));
+    g_free(out);
+    out = hmp(c, "cpu 9");
+    ck_assert_str_eq(out, "invalid CPU index\n");
+    g_free(out);
+    out = hmp(c, "frobnicate now");
+    ck_assert_str_eq(out, "unknown command: 'frobnicate'\n");
+    g_free(out);
+    out = hmp(c, "help");
+    ck_assert(strstr(out, "\ninfo subcommand -- "));
+    ck_assert(strstr(out, "\nquit|q  -- quit the emulator\n"));
+    g_free(out);
+    send_text(c, "quit\n");
+    ck_assert_int_eq(wait_exit(ch.pid), 0);
+    client_free(c);
+    g_free(ch.sock);
+}
+END_TEST
+
+/* ---- command line -------------------------------------------------------- */
+
+static char *slurp(int fd)
+{
+    GString *s = g_string_new(NULL);
+    char buf[512];
+    ssize_t n;
+
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        g_string_append_len(s, buf, n);
+    }
+    close(fd);
+    return g_string_free(s, FALSE);
+}
+
+/* Run with @args; return the exit status and the stderr text. */
+static int run_cli(const char *const *args, char **err_text)
+{
+    int err_fd;
+    GPid pid = spawn(args, NULL, &err_fd);
+
+    *err_text = slurp(err_fd);
+    return wait_exit(pid);
+}
+
+/* Run with @args; return the stdout text, checking exit status 0. */
+static char *run_cli_ok(const char *const *args)
+{
+    int out_fd;
+    GPid pid = spawn(args, &out_fd, NULL);
+    char *out = slurp(out_fd);
+
+    ck_assert_int_eq(wait_exit(pid), 0);
+    return out;
+}
+
+START_TEST(test_cli_errors)
+{
+    static const struct { const char *args[6]; const char *msg; } cases[] = {
+        { { "-smp", "0" }, "-smp 0: the CPU count must be 1 to 255" },
+        { { "-m", "0" }, "-m: the guest needs some RAM (got 0)" },
+        { { "-m", "64T" }, "more than this host can back" },
+        { { "-m", "12Q" }, "-m 12Q: bad size" },
+        { { "-frobnicate" }, "-frobnicate: unknown option (try -h)" },
+        { { "-smp" }, "-smp needs an argument" },
+        { { "-accel", "tcg" }, "not built into ferry yet" },
+        { { "-display", "gtk" }, "only -display none is supported" },
+        { { "-append", "console=ttyS0" }, "-append is only allowed with "
+                                          "-kernel" },
+        { { "-kernel", "/nonexistent/bzImage" }, "No such file" },
+        { { "-serial", "stdio", "-monitor", "stdio" }, "stdio is given to "
+                                                        "more than one" },
+        { { "-serial", "tcp:1" }, "unknown chardev 'tcp:1'" },
+        { { "-device", "no-such-dev" }, "no-such-dev: no such device" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *err = NULL;
+        int rc = run_cli(cases[i].args, &err);
+
+        ck_assert_msg(rc == 1, "case %zu: exit %d", i, rc);
+        ck_assert_msg(strstr(err, cases[i].msg), "case %zu: stderr '%s'", i,
+                      err);
+    }
+}
+END_TEST
+
+START_TEST(test_cli_info)
+{
+    static const char *const version[] = { "-version", NULL };
+    static const char *const help[] = { "-h", NULL };
+    static const char *const devhelp[] = { "-device", "help", NULL };
+    g_autofree char *o1 = run_cli_ok(version), *o2 = run_cli_ok(help);
+    g_autofree char *o3 = run_cli_ok(devhelp);
+
+    ck_assert(g_str_has_prefix(o1, "ferry-system-x86_64 version "));
+    ck_assert(strstr(o2, "\n  -qmp DEV "));
+    ck_assert(strstr(o2, "\n  -no-reboot "));
+    /* No device registers itself until hw/ lands. */
+    ck_assert_str_eq(o3, "(no user-creatable devices registered)\n");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("qmp");
+    TCase *tc = tcase_create("child");
+    SRunner *sr;
+    int failed;
+
+    signal(SIGPIPE, SIG_IGN);
+    tcase_add_test(tc, test_qmp_session);
+    tcase_add_test(tc, test_qmp_reconnect);
+    tcase_add_test(tc, test_hmp);
+    tcase_add_test(tc, test_cli_errors);
+    tcase_add_test(tc, test_cli_info);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
