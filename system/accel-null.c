@@ -12,7 +12,7 @@ typedef struct NullState {
     atomic_ullong execs;        /* written by the vCPU, read by anyone */
     atomic_ullong interrupts;
     atomic_int inject;          /* 1 + SysExecExit, or 0 */
-    unsigned long long resets GUARDED_BY(sys_bql);
+    atomic_ullong resets;
 } NullState;
 
 static void null_init_vcpu(SysCPU *cpu)
@@ -41,14 +41,15 @@ static void null_dump_state(SysCPU *cpu, GString *out)
                            "CPU#%d (null accelerator: no guest registers)\n"
                            "execs=%llu interrupts=%llu resets=%llu\n",
                            cpu->index, (unsigned long long)s->execs,
-                           (unsigned long long)s->interrupts, s->resets);
+                           (unsigned long long)s->interrupts,
+                           (unsigned long long)s->resets);
 }
 
 static void null_reset(SysCPU *cpu)
 {
     NullState *s = cpu->accel_state;
 
-    s->resets++;
+    atomic_fetch_add(&s->resets, 1);
 }
 
 static void null_destroy_vcpu(SysCPU *cpu)

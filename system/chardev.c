@@ -30,7 +30,7 @@ struct SysChardev {
     int listen_fd GUARDED_BY(sys_bql);
     guint read_watch GUARDED_BY(sys_bql);
     guint listen_watch GUARDED_BY(sys_bql);
-    guint open_call GUARDED_BY(sys_bql);    /* deferred OPENED delivery */
+    uint64_t open_call GUARDED_BY(sys_bql); /* deferred OPENED delivery */
     SysChrHandlers h GUARDED_BY(sys_bql);
     bool has_frontend GUARDED_BY(sys_bql);
     void *opaque GUARDED_BY(sys_bql);
@@ -292,7 +292,7 @@ void sys_chardev_set_handlers(SysChardev *chr, const SysChrHandlers *h,
     update_read_watch(chr);
     if (h && chr->out_fd >= 0 && chr->kind != CHR_FILE) {
         if (chr->open_call) {
-            sys_main_loop_remove_watch(chr->open_call);
+            sys_main_loop_cancel_call(chr->open_call);
         }
         chr->open_call = sys_main_loop_call(deliver_opened, chr);
     }
@@ -376,7 +376,7 @@ void sys_chardev_free(SysChardev *chr)
         sys_main_loop_remove_watch(chr->listen_watch);
     }
     if (chr->open_call) {
-        sys_main_loop_remove_watch(chr->open_call);
+        sys_main_loop_cancel_call(chr->open_call);
     }
     if (chr->kind == CHR_UNIX || chr->kind == CHR_FILE) {
         if (chr->in_fd >= 0 && chr->in_fd != chr->out_fd) {

@@ -1,15 +1,19 @@
 /*
  * iothread.c — an iothread is a GThread iterating its own GMainContext until
- * told to stop; work arrives as idle sources attached to that context, so it
- * runs in order and never with the BQL held.
+ * told to stop; work arrives through a SysCallQueue attached to that
+ * context, so it runs in order and never with the BQL held.
  */
 #include "system/iothread.h"
 
 #include <assert.h>
 #include <stdatomic.h>
 
+#include "system/callq.h"
+#include "system/hw-standin.h"
+
 struct SysIOThread {
     GMainContext *ctx;      /* immutable; glib locks it internally */
+    SysCallQueue *calls;    /* immutable; has its own lock */
     GThread *thread;        /* immutable after new */
     atomic_bool stop;       /* set by free, read by the thread */
 };
@@ -22,8 +26,9 @@ static gpointer iothread_main(gpointer data)
     while (!atomic_load(&io->stop)) {
         g_main_context_iteration(io->ctx, TRUE);
     }
-    /* Drain what was queued before the stop request. */
-    while (g_main_context_iteration(io->ctx, FALSE)) {
+    /* Run what was queued before the stop request. */
+    while (sys_callq_pending(io->calls)) {
+        g_main_context_iteration(io->ctx, FALSE);
     }
     g_main_context_pop_thread_default(io->ctx);
     return NULL;
@@ -34,6 +39,7 @@ SysIOThread *sys_iothread_new(const char *name)
     SysIOThread *io = g_new0(SysIOThread, 1);
 
     io->ctx = g_main_context_new();
+    io->calls = sys_callq_new(io->ctx, name);
     io->thread = g_thread_new(name, iothread_main, io);
     return io;
 }
@@ -43,73 +49,50 @@ GMainContext *sys_iothread_context(SysIOThread *io)
     return io->ctx;
 }
 
-typedef struct IOWork {
-    void (*fn)(void *opaque);
-    void *opaque;
-    /* sync only: done is written under lock and waited for with cond */
-    GMutex *lock;
-    GCond *cond;
-    bool *done;
-} IOWork;
-
-static gboolean iowork_cb(gpointer data)
-{
-    IOWork *w = data;
-
-    w->fn(w->opaque);
-    if (w->done) {
-        g_mutex_lock(w->lock);
-        *w->done = true;
-        g_cond_signal(w->cond);
-        g_mutex_unlock(w->lock);
-    }
-    return G_SOURCE_REMOVE;
-}
-
-static void queue_work(SysIOThread *io, IOWork *w)
-{
-    GSource *src = g_idle_source_new();
-
-    g_source_set_priority(src, G_PRIORITY_DEFAULT);
-    g_source_set_callback(src, iowork_cb, w, g_free);
-    g_source_attach(src, io->ctx);
-    g_source_unref(src);
-}
-
 void sys_iothread_run_in(SysIOThread *io, void (*fn)(void *opaque),
                          void *opaque)
 {
-    IOWork *w = g_new0(IOWork, 1);
-
-    w->fn = fn;
-    w->opaque = opaque;
-    queue_work(io, w);
+    sys_callq_push(io->calls, fn, opaque);
 }
 
+/* A synchronous call: the caller waits on cond for done. */
+typedef struct SyncCall {
+    void (*fn)(void *opaque);
+    void *opaque;
+    SysMutex lock;
+    pthread_cond_t cond;
+    bool done;                  /* under lock */
+} SyncCall;
+
+NO_THREAD_SAFETY_ANALYSIS   /* pthread_cond_signal on a SysMutex */
+static void sync_call(void *opaque)
+{
+    SyncCall *sc = opaque;
+
+    sc->fn(sc->opaque);
+    sys_mutex_lock(&sc->lock);
+    sc->done = true;
+    pthread_cond_signal(&sc->cond);
+    sys_mutex_unlock(&sc->lock);
+}
+
+NO_THREAD_SAFETY_ANALYSIS   /* pthread_cond_wait on a SysMutex */
 void sys_iothread_run_in_sync(SysIOThread *io, void (*fn)(void *opaque),
                               void *opaque)
 {
-    IOWork *w = g_new0(IOWork, 1);
-    GMutex lock;
-    GCond cond;
-    bool done = false;
+    SyncCall sc = { .fn = fn, .opaque = opaque };
 
     assert(!sys_iothread_is_current(io));
-    g_mutex_init(&lock);
-    g_cond_init(&cond);
-    w->fn = fn;
-    w->opaque = opaque;
-    w->lock = &lock;
-    w->cond = &cond;
-    w->done = &done;
-    queue_work(io, w);
-    g_mutex_lock(&lock);
-    while (!done) {
-        g_cond_wait(&cond, &lock);
+    sys_mutex_init(&sc.lock);
+    pthread_cond_init(&sc.cond, NULL);
+    sys_callq_push(io->calls, sync_call, &sc);
+    sys_mutex_lock(&sc.lock);
+    while (!sc.done) {
+        pthread_cond_wait(&sc.cond, &sc.lock.m);
     }
-    g_mutex_unlock(&lock);
-    g_mutex_clear(&lock);
-    g_cond_clear(&cond);
+    sys_mutex_unlock(&sc.lock);
+    pthread_cond_destroy(&sc.cond);
+    sys_mutex_destroy(&sc.lock);
 }
 
 bool sys_iothread_is_current(SysIOThread *io)
@@ -122,6 +105,7 @@ void sys_iothread_free(SysIOThread *io)
     atomic_store(&io->stop, true);
     g_main_context_wakeup(io->ctx);
     g_thread_join(io->thread);
+    sys_callq_free(io->calls);
     g_main_context_unref(io->ctx);
     g_free(io);
 }

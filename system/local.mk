@@ -6,6 +6,7 @@ noinst_LIBRARIES += system/libsysmain.a
 system_libsysmain_a_SOURCES = \
 	system/hw-standin.c system/hw-standin.h \
 	system/main-loop.c system/main-loop.h \
+	system/callq.c system/callq.h \
 	system/iothread.c system/iothread.h \
 	system/chardev.c system/chardev.h
 system_libsysmain_a_SOURCES += \

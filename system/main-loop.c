@@ -1,9 +1,12 @@
 /*
  * main-loop.c — the main loop: a GMainContext whose poll function drops the
  * BQL around the sleep, a GSource that turns the two clocks' timer lists
- * into poll timeouts and runs expired timers, fd watches and deferred calls.
+ * into poll timeouts and runs expired timers, fd watches and deferred calls
+ * (a SysCallQueue: vCPUs hand requests to the loop through it).
  */
 #include "system/main-loop.h"
+
+#include "system/callq.h"
 
 #include <assert.h>
 #include <glib-unix.h>
@@ -12,6 +15,7 @@
 /* Set once by sys_main_loop_init, read-only afterwards. */
 static GMainContext *loop_ctx;
 static GThread *loop_thread;
+static SysCallQueue *loop_calls;
 static SysClock *loop_clocks[SYS_CLOCK__COUNT];
 static bool vclock_running GUARDED_BY(sys_bql);
 static atomic_bool loop_quit;
@@ -115,6 +119,7 @@ void sys_main_loop_init(void)
     g_source_set_name(ts, "sys-timers");
     g_source_attach(ts, loop_ctx);
     g_source_unref(ts);
+    loop_calls = sys_callq_new(loop_ctx, "sys-calls");
 }
 
 GMainContext *sys_main_loop_context(void)
@@ -194,32 +199,14 @@ void sys_main_loop_remove_watch(guint id)
     }
 }
 
-typedef struct DeferredCall {
-    void (*fn)(void *opaque);
-    void *opaque;
-} DeferredCall;
-
-static gboolean deferred_cb(gpointer data)
+uint64_t sys_main_loop_call(void (*fn)(void *opaque), void *opaque)
 {
-    DeferredCall *c = data;
-
-    c->fn(c->opaque);
-    return G_SOURCE_REMOVE;
+    return sys_callq_push(loop_calls, fn, opaque);
 }
 
-guint sys_main_loop_call(void (*fn)(void *opaque), void *opaque)
+void sys_main_loop_cancel_call(uint64_t id)
 {
-    GSource *src = g_idle_source_new();
-    DeferredCall *c = g_new0(DeferredCall, 1);
-    guint id;
-
-    c->fn = fn;
-    c->opaque = opaque;
-    g_source_set_priority(src, G_PRIORITY_DEFAULT);
-    g_source_set_callback(src, deferred_cb, c, g_free);
-    id = g_source_attach(src, loop_ctx);
-    g_source_unref(src);
-    return id;
+    sys_callq_cancel(loop_calls, id);
 }
 
 /* ---- running ------------------------------------------------------------- */

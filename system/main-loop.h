@@ -58,9 +58,12 @@ guint sys_main_loop_add_fd(int fd, GIOCondition cond, SysFdFn fn, void *opaque);
 void sys_main_loop_remove_watch(guint id);
 
 /* Run @fn(@opaque) soon on the main loop thread with the BQL held. Any
- * thread, never runs @fn before returning (no re-entrance). Returns a source
- * id: sys_main_loop_remove_watch cancels the call. */
-guint sys_main_loop_call(void (*fn)(void *opaque), void *opaque);
+ * thread, never runs @fn before returning (no re-entrance). Returns an id
+ * for sys_main_loop_cancel_call. */
+uint64_t sys_main_loop_call(void (*fn)(void *opaque), void *opaque);
+
+/* Drop a call that has not run yet (no effect once it ran). */
+void sys_main_loop_cancel_call(uint64_t id);
 
 /* Run the loop until sys_main_loop_quit. Caller holds the BQL and is the
  * thread that called sys_main_loop_init. */

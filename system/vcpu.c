@@ -407,10 +407,14 @@ void sys_vcpu_destroy_all(void)
         cpus[i]->unplug = true;
         sys_cpu_kick(cpus[i]);
     }
+    /* All threads must be past their last notify_sync (which walks the
+     * whole list) before any SysCPU is freed. */
     for (int i = 0; i < ncpus; i++) {
         while (cpus[i]->created) {
             wait_sync();
         }
+    }
+    for (int i = 0; i < ncpus; i++) {
         pthread_join(cpus[i]->thread, NULL);
         pthread_cond_destroy(&cpus[i]->wake_cond);
         sys_mutex_destroy(&cpus[i]->wake_lock);

@@ -85,8 +85,9 @@ struct SysCPU {
     atomic_bool running;                    /* inside accel exec */
 
     SysMutex work_lock;
-    SysWorkItem *work_head GUARDED_BY(work_lock);
-    SysWorkItem *work_tail GUARDED_BY(work_lock);
+    /* Protected by work_lock (C cannot name a sibling field in GUARDED_BY). */
+    SysWorkItem *work_head;
+    SysWorkItem *work_tail;
 };
 
 /* ---- lifecycle ----------------------------------------------------------- */

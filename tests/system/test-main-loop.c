@@ -17,6 +17,23 @@
 
 #define MS (INT64_C(1000000))
 
+/* Let other threads have the BQL for a while (the fixture holds it). */
+NO_THREAD_SAFETY_ANALYSIS
+static void sleep_without_bql(gulong us) REQUIRES(sys_bql)
+{
+    sys_bql_unlock();
+    g_usleep(us);
+    sys_bql_lock();
+}
+
+NO_THREAD_SAFETY_ANALYSIS
+static void join_without_bql(GThread *t) REQUIRES(sys_bql)
+{
+    sys_bql_unlock();
+    g_thread_join(t);
+    sys_bql_lock();
+}
+
 /* Iterate the loop until @cond or ~10 s. */
 #define SPIN_UNTIL(cond)                                                    \
     do {                                                                    \
@@ -25,17 +42,17 @@
             ck_assert_msg(g_get_monotonic_time() < dl_,                     \
                           "timed out waiting for " #cond);                  \
             sys_main_loop_iterate(false);                                   \
-            sys_bql_unlock();                                               \
-            g_usleep(100);                                                  \
-            sys_bql_lock();                                                 \
+            sleep_without_bql(100);                                         \
         }                                                                   \
     } while (0)
 
+NO_THREAD_SAFETY_ANALYSIS
 static void setup(void)
 {
     sys_bql_lock();
 }
 
+NO_THREAD_SAFETY_ANALYSIS
 static void teardown(void)
 {
     sys_bql_unlock();
@@ -62,6 +79,7 @@ static void fire_cb(void *opaque)
 
 START_TEST(test_realtime_timer)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     Fired f = { .clock = SYS_CLOCK_REALTIME };
     SysTimer *t = sys_timer_new(SYS_CLOCK_REALTIME, fire_cb, &f);
     int64_t start = sys_clock_get_ns(SYS_CLOCK_REALTIME);
@@ -76,9 +94,7 @@ START_TEST(test_realtime_timer)
     /* A deleted timer does not fire. */
     sys_timer_mod(t, sys_clock_get_ns(SYS_CLOCK_REALTIME) + 1 * MS);
     sys_timer_del(t);
-    sys_bql_unlock();
-    g_usleep(5000);
-    sys_bql_lock();
+    sleep_without_bql(5000);
     while (sys_main_loop_iterate(false)) {
     }
     ck_assert_int_eq(f.count, 1);
@@ -88,6 +104,7 @@ END_TEST
 
 START_TEST(test_virtual_clock_stops)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     Fired f = { .clock = SYS_CLOCK_VIRTUAL };
     SysTimer *t = sys_timer_new(SYS_CLOCK_VIRTUAL, fire_cb, &f);
     int64_t v0 = sys_clock_get_ns(SYS_CLOCK_VIRTUAL);
@@ -97,9 +114,7 @@ START_TEST(test_virtual_clock_stops)
     sys_timer_mod(t, v0 + 1 * MS);
     for (int i = 0; i < 20; i++) {
         sys_main_loop_iterate(false);
-        sys_bql_unlock();
-        g_usleep(1000);
-        sys_bql_lock();
+        sleep_without_bql(1000);
     }
     ck_assert_int_eq(f.count, 0);
     ck_assert_int_eq(sys_clock_get_ns(SYS_CLOCK_VIRTUAL), v0);
@@ -109,9 +124,7 @@ START_TEST(test_virtual_clock_stops)
     /* Stopped again, it keeps the time it had. */
     sys_main_loop_clock_run(false);
     v0 = sys_clock_get_ns(SYS_CLOCK_VIRTUAL);
-    sys_bql_unlock();
-    g_usleep(3000);
-    sys_bql_lock();
+    sleep_without_bql(3000);
     ck_assert_int_eq(sys_clock_get_ns(SYS_CLOCK_VIRTUAL), v0);
     sys_timer_free(t);
 }
@@ -136,6 +149,7 @@ static gpointer arm_later(gpointer data)
 
 START_TEST(test_timer_from_other_thread)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     SysTimer *t = sys_timer_new(SYS_CLOCK_REALTIME, quit_cb, NULL);
     SysTimer *far = sys_timer_new(SYS_CLOCK_REALTIME, quit_cb, NULL);
     gint64 t0 = g_get_monotonic_time();
@@ -145,9 +159,7 @@ START_TEST(test_timer_from_other_thread)
     th = g_thread_new("arm", arm_later, t);
     sys_main_loop_run();
     ck_assert_int_lt(g_get_monotonic_time() - t0, 5 * G_USEC_PER_SEC);
-    sys_bql_unlock();
-    g_thread_join(th);
-    sys_bql_lock();
+    join_without_bql(th);
     sys_timer_free(far);
     sys_timer_free(t);
 }
@@ -174,6 +186,7 @@ static void append_cb(void *opaque)
 
 START_TEST(test_fd_watch_and_calls)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     int p[2], got = 0;
     guint id;
     g_autoptr(GString) s = g_string_new(NULL);
@@ -215,6 +228,7 @@ static void io_work(void *opaque)
 
 START_TEST(test_iothread)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     IoLog l = { .order = g_array_new(FALSE, FALSE, sizeof(int)) };
 
     l.io = sys_iothread_new("io0");
@@ -293,6 +307,7 @@ static void read_exact(int fd, char *buf, size_t n)
 
 START_TEST(test_chardev_unix_server)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     g_autofree char *path = g_strdup_printf("/tmp/ferry-tml-%d.sock",
                                             getpid());
     g_autofree char *spec = g_strdup_printf("unix:%s,server,nowait", path);
@@ -343,6 +358,7 @@ END_TEST
 
 START_TEST(test_chardev_unix_client_and_file)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     g_autofree char *path = g_strdup_printf("/tmp/ferry-tmc-%d.sock",
                                             getpid());
     g_autofree char *fpath = g_strdup_printf("/tmp/ferry-tmf-%d.txt",

@@ -15,6 +15,23 @@
 #define NCPUS 4
 #define DEADLINE_US (20 * G_USEC_PER_SEC)
 
+/* Let other threads have the BQL for a while (the fixture holds it). */
+NO_THREAD_SAFETY_ANALYSIS
+static void sleep_without_bql(gulong us) REQUIRES(sys_bql)
+{
+    sys_bql_unlock();
+    g_usleep(us);
+    sys_bql_lock();
+}
+
+NO_THREAD_SAFETY_ANALYSIS
+static void join_without_bql(GThread *t) REQUIRES(sys_bql)
+{
+    sys_bql_unlock();
+    g_thread_join(t);
+    sys_bql_lock();
+}
+
 /* Poll @cond (evaluated with the BQL held), letting the main loop run. */
 #define WAIT_UNTIL(cond)                                                    \
     do {                                                                    \
@@ -23,12 +40,11 @@
             ck_assert_msg(g_get_monotonic_time() < dl_,                     \
                           "timed out waiting for " #cond);                  \
             sys_main_loop_iterate(false);                                   \
-            sys_bql_unlock();                                               \
-            g_usleep(50);                                                   \
-            sys_bql_lock();                                                 \
+            sleep_without_bql(50);                                          \
         }                                                                   \
     } while (0)
 
+NO_THREAD_SAFETY_ANALYSIS
 static void setup(void)
 {
     sys_bql_lock();
@@ -36,8 +52,12 @@ static void setup(void)
     sys_vm_start();
 }
 
+NO_THREAD_SAFETY_ANALYSIS
 static void teardown(void)
 {
+    /* Back to a stopped machine, so that the next test's vm_start starts it
+     * again when the tests share a process (CK_FORK=no, as under TSan). */
+    sys_vm_stop();
     sys_vcpu_pause_all();
     sys_vcpu_destroy_all();
     sys_bql_unlock();
@@ -62,6 +82,7 @@ static void probe_fn(SysCPU *cpu, void *data)
 
 START_TEST(test_run_on_cpu_main)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     for (int round = 0; round < 200; round++) {
         for (int i = 0; i < NCPUS; i++) {
             Probe p = { 0 };
@@ -82,6 +103,7 @@ typedef struct CrossCall {
     atomic_int done;
 } CrossCall;
 
+NO_THREAD_SAFETY_ANALYSIS   /* run_on_cpu work: BQL held */
 static void cross_fn(SysCPU *cpu, void *data)
 {
     CrossCall *c = data;
@@ -92,6 +114,7 @@ static void cross_fn(SysCPU *cpu, void *data)
 
 START_TEST(test_run_on_cpu_between_vcpus)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     /* 0 -> 1 and 1 -> 0 at the same time: each must keep serving its own
      * queue while it waits for the other. */
     for (int round = 0; round < 500; round++) {
@@ -113,6 +136,7 @@ END_TEST
 
 START_TEST(test_pause_resume_loop)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     for (int round = 0; round < 300; round++) {
         uint64_t before[NCPUS];
 
@@ -153,6 +177,7 @@ static bool cpu_halted(SysCPU *cpu)
 
 START_TEST(test_kick_halted)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     SysCPU *cpu = sys_vcpu_get(2);
 
     for (int round = 0; round < 300; round++) {
@@ -164,9 +189,7 @@ START_TEST(test_kick_halted)
         /* A bare kick wakes it, but a halted CPU with nothing pending goes
          * back to sleep without running. */
         sys_cpu_kick(cpu);
-        sys_bql_unlock();
-        g_usleep(100);
-        sys_bql_lock();
+        sleep_without_bql(100);
         ck_assert_uint_eq(sys_null_accel_execs(cpu), execs);
         /* An interrupt wakes it and it runs (and takes the interrupt). */
         sys_cpu_interrupt(cpu, SYS_CPU_INTERRUPT_HARD);
@@ -190,12 +213,11 @@ static gpointer irq_storm(gpointer data)
 
 START_TEST(test_interrupts_without_bql)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     GThread *t;
 
-    sys_bql_unlock();
     t = g_thread_new("irq", irq_storm, NULL);
-    g_thread_join(t);
-    sys_bql_lock();
+    join_without_bql(t);
     /* Each vCPU ends up taking the last interrupt it was sent. */
     for (int i = 0; i < NCPUS; i++) {
         WAIT_UNTIL(!atomic_load(&sys_vcpu_get(i)->interrupt_request));
@@ -235,6 +257,7 @@ static gpointer irq_spinner(gpointer data)
 
 START_TEST(test_safe_work)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     atomic_int stop = 0;
     GThread *t;
 
@@ -244,9 +267,7 @@ START_TEST(test_safe_work)
     }
     WAIT_UNTIL(atomic_load(&safe_ran) == 400);
     atomic_store(&stop, 1);
-    sys_bql_unlock();
-    g_thread_join(t);
-    sys_bql_lock();
+    join_without_bql(t);
     ck_assert_int_eq(atomic_load(&safe_violations), 0);
 }
 END_TEST
@@ -262,6 +283,7 @@ static void count_reset(void *opaque)
 
 START_TEST(test_triple_fault_resets)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     sys_reset_register(count_reset, NULL);
     sys_null_accel_inject(sys_vcpu_get(1), SYS_EXEC_TRIPLE_FAULT);
     WAIT_UNTIL(device_resets == 1);
@@ -274,6 +296,7 @@ END_TEST
 
 START_TEST(test_triple_fault_no_reboot)
 {
+    sys_bql_assert_held();     /* the fixture holds it */
     sys_runstate_set_no_reboot(true);
     sys_null_accel_inject(sys_vcpu_get(3), SYS_EXEC_TRIPLE_FAULT);
     WAIT_UNTIL(sys_shutdown_done());
