@@ -52,3 +52,10 @@ tests_system_test_qmp_SOURCES = tests/system/test-qmp.c
 tests_system_test_qmp_LDADD = $(SYSMON_TEST_LIBS)
 tests_system_test_qmp_DEPENDENCIES = system/ferry-system-x86_64 \
 	system/libsysmain.a
+
+check_PROGRAMS += tests/system/test-options
+TESTS += tests/system/test-options
+tests_system_test_options_SOURCES = tests/system/test-options.c
+tests_system_test_options_LDADD = $(SYSMON_TEST_LIBS)
+
+dist_noinst_SCRIPTS += tests/system/tsan-monitor.sh

@@ -410,6 +410,28 @@ START_TEST(test_qmp_reconnect)
 }
 END_TEST
 
+/* SIGTERM is a host-signal shutdown: the event, then exit status 0. */
+START_TEST(test_qmp_sigterm)
+{
+    Child ch = start_child("qmp3", NULL);
+    Client *c = client_new(ch.sock);
+    const char *status;
+    JsonValue *ev;
+
+    check_greeting(c);
+    expect_empty_return(qmp(c, "{\"execute\": \"qmp_capabilities\"}"));
+    ck_assert(query_running(c, &status));       /* no -S: running */
+    kill(ch.pid, SIGTERM);
+    ev = expect_event(c, "SHUTDOWN");
+    ck_assert_str_eq(json_get_string(json_object_get(
+        json_object_get(ev, "data"), "reason")), "host-signal");
+    json_free(ev);
+    ck_assert_int_eq(wait_exit(ch.pid), 0);
+    client_free(c);
+    g_free(ch.sock);
+}
+END_TEST
+
 /* ---- HMP ----------------------------------------------------------------- */
 
 /* Send a command line and return the output up to the next prompt. */
@@ -575,6 +597,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     tcase_add_test(tc, test_qmp_session);
     tcase_add_test(tc, test_qmp_reconnect);
+    tcase_add_test(tc, test_qmp_sigterm);
     tcase_add_test(tc, test_hmp);
     tcase_add_test(tc, test_cli_errors);
     tcase_add_test(tc, test_cli_info);
