@@ -1,8 +1,11 @@
 /*
  * chardev.c — chardev backends. Every backend is a pair of fds (input and
  * output, -1 when absent) plus, for a unix server, a listening socket; a
- * read watch in the main loop feeds the frontend's receive callback and
- * writes go straight to the output fd. All state is under the BQL.
+ * read watch in the main loop feeds the frontend's receive callback. Writes
+ * go straight to the output fd; a socket is non-blocking and what the peer
+ * does not take at once is buffered and sent from a write watch, so a
+ * client that stops reading cannot stall the BQL holder. All state is
+ * under the BQL.
  */
 #include "system/chardev.h"
 
@@ -15,6 +18,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <glib-unix.h>
 
 #include "system/main-loop.h"
 
@@ -31,6 +36,8 @@ struct SysChardev {
     guint read_watch GUARDED_BY(sys_bql);
     guint listen_watch GUARDED_BY(sys_bql);
     uint64_t open_call GUARDED_BY(sys_bql); /* deferred OPENED delivery */
+    GByteArray *outbuf GUARDED_BY(sys_bql); /* socket output not yet sent */
+    guint out_watch GUARDED_BY(sys_bql);
     SysChrHandlers h GUARDED_BY(sys_bql);
     bool has_frontend GUARDED_BY(sys_bql);
     void *opaque GUARDED_BY(sys_bql);
@@ -39,6 +46,9 @@ struct SysChardev {
 /* Chardev errors carry only a message: callers print it and give up. */
 #define chr_error(err, ...) \
     g_set_error(err, g_quark_from_static_string("sys-chardev"), 0, __VA_ARGS__)
+
+/* A peer that leaves this much output unread is dropped. */
+#define CHR_MAX_BUFFERED (16u << 20)
 
 static void update_read_watch(SysChardev *chr) REQUIRES(sys_bql);
 static void start_listening(SysChardev *chr) REQUIRES(sys_bql);
@@ -78,6 +88,11 @@ static void peer_closed(SysChardev *chr)
         chr->read_watch = 0;
     }
     if (chr->kind == CHR_UNIX) {
+        if (chr->out_watch) {
+            sys_main_loop_remove_watch(chr->out_watch);
+            chr->out_watch = 0;
+        }
+        g_byte_array_set_size(chr->outbuf, 0);
         close(chr->in_fd);
         chr->in_fd = chr->out_fd = -1;
         if (chr->has_frontend && chr->h.event) {
@@ -174,7 +189,7 @@ NO_THREAD_SAFETY_ANALYSIS   /* main loop callback: BQL held */
 static bool chr_accept(int fd, GIOCondition cond, void *opaque)
 {
     SysChardev *chr = opaque;
-    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (c < 0) {
         return true;        /* spurious or transient: keep listening */
@@ -206,6 +221,7 @@ static bool open_unix(SysChardev *chr, bool wait, GError **err)
             close(fd);
             return false;
         }
+        g_unix_set_fd_nonblocking(fd, TRUE, NULL);
         chr->in_fd = chr->out_fd = fd;
         return true;
     }
@@ -221,7 +237,7 @@ static bool open_unix(SysChardev *chr, bool wait, GError **err)
         int c;
 
         fprintf(stderr, "ferry: waiting for connection on %s\n", chr->path);
-        c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (c >= 0) {
             chr->in_fd = chr->out_fd = c;
             return true;
@@ -273,6 +289,7 @@ SysChardev *sys_chardev_new(const char *label, const char *spec, GError **err)
     SysChardev *chr = g_new0(SysChardev, 1);
 
     chr->label = g_strdup(label);
+    chr->outbuf = g_byte_array_new();
     chr->in_fd = chr->out_fd = chr->listen_fd = -1;
     if (!open_backend(chr, spec, err)) {
         sys_chardev_free(chr);
@@ -298,6 +315,66 @@ void sys_chardev_set_handlers(SysChardev *chr, const SysChrHandlers *h,
     }
 }
 
+/* Send what the socket takes now from the front of outbuf. False if the
+ * peer went away. */
+static bool flush_outbuf(SysChardev *chr) REQUIRES(sys_bql)
+{
+    while (chr->outbuf->len) {
+        ssize_t n = send(chr->out_fd, chr->outbuf->data, chr->outbuf->len,
+                         MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            return true;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        g_byte_array_remove_range(chr->outbuf, 0, n);
+    }
+    return true;
+}
+
+NO_THREAD_SAFETY_ANALYSIS   /* main loop callback: BQL held */
+static bool chr_writable(int fd, GIOCondition cond, void *opaque)
+{
+    SysChardev *chr = opaque;
+
+    if (!flush_outbuf(chr)) {
+        chr->out_watch = 0;
+        peer_closed(chr);
+        return false;
+    }
+    if (chr->outbuf->len == 0) {
+        chr->out_watch = 0;
+        return false;
+    }
+    return true;
+}
+
+static size_t socket_write(SysChardev *chr, const void *buf, size_t len)
+    REQUIRES(sys_bql)
+{
+    if (chr->outbuf->len + len > CHR_MAX_BUFFERED) {
+        fprintf(stderr, "ferry: %s: peer stopped reading; disconnecting\n",
+                chr->label);
+        peer_closed(chr);
+        return 0;
+    }
+    g_byte_array_append(chr->outbuf, buf, len);
+    if (!flush_outbuf(chr)) {
+        peer_closed(chr);
+        return 0;
+    }
+    if (chr->outbuf->len && !chr->out_watch) {
+        chr->out_watch = sys_main_loop_add_fd(chr->out_fd, G_IO_OUT,
+                                              chr_writable, chr);
+    }
+    return len;
+}
+
 size_t sys_chardev_write(SysChardev *chr, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
@@ -306,24 +383,22 @@ size_t sys_chardev_write(SysChardev *chr, const void *buf, size_t len)
     if (chr->out_fd < 0) {
         return len;
     }
+    if (chr->kind == CHR_UNIX) {
+        return socket_write(chr, buf, len);
+    }
     while (done < len) {
-        ssize_t n = chr->kind == CHR_UNIX
-            ? send(chr->out_fd, p + done, len - done, MSG_NOSIGNAL)
-            : write(chr->out_fd, p + done, len - done);
+        ssize_t n = write(chr->out_fd, p + done, len - done);
 
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0 && errno == EAGAIN) {
+        if (n < 0 && errno == EAGAIN) {     /* a non-blocking stdout */
             struct pollfd pfd = { .fd = chr->out_fd, .events = POLLOUT };
 
             poll(&pfd, 1, -1);
             continue;
         }
         if (n <= 0) {
-            if (chr->kind == CHR_UNIX) {
-                peer_closed(chr);
-            }
             break;
         }
         done += n;
@@ -378,6 +453,18 @@ void sys_chardev_free(SysChardev *chr)
     if (chr->open_call) {
         sys_main_loop_cancel_call(chr->open_call);
     }
+    if (chr->out_watch) {
+        sys_main_loop_remove_watch(chr->out_watch);
+    }
+    if (chr->out_fd >= 0 && chr->outbuf->len) {
+        /* Last words (a SHUTDOWN event): give the peer a second. */
+        struct pollfd pfd = { .fd = chr->out_fd, .events = POLLOUT };
+
+        while (chr->outbuf->len && poll(&pfd, 1, 1000) == 1 &&
+               flush_outbuf(chr)) {
+        }
+    }
+    g_byte_array_free(chr->outbuf, TRUE);
     if (chr->kind == CHR_UNIX || chr->kind == CHR_FILE) {
         if (chr->in_fd >= 0 && chr->in_fd != chr->out_fd) {
             close(chr->in_fd);

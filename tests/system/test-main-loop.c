@@ -5,6 +5,7 @@
  * control) checked against what a raw socket or the file system sees.
  */
 #include <check.h>
+#include <glib-unix.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -356,6 +357,59 @@ START_TEST(test_chardev_unix_server)
 }
 END_TEST
 
+/* A client that does not read cannot block the writer (who holds the BQL):
+ * output is buffered and sent as the client takes it, and a client that
+ * leaves more than the cap unread is dropped. */
+START_TEST(test_chardev_slow_reader)
+{
+    sys_bql_assert_held();     /* the fixture holds it */
+    g_autofree char *path = g_strdup_printf("/tmp/ferry-tms-%d.sock",
+                                            getpid());
+    g_autofree char *spec = g_strdup_printf("unix:%s,server,nowait", path);
+    Front f = { .in = g_string_new(NULL), .window = 4096 };
+    SysChardev *chr = sys_chardev_new("slow", spec, NULL);
+    size_t total = 8u << 20, got = 0;
+    char *chunk = g_malloc(65536), *rbuf = g_malloc(65536);
+    gint64 t0;
+    int c;
+
+    sys_chardev_set_handlers(chr, &front_handlers, &f);
+    c = connect_unix(path);
+    SPIN_UNTIL(f.opened == 1);
+    t0 = g_get_monotonic_time();
+    for (size_t off = 0; off < total; off += 65536) {
+        for (int i = 0; i < 65536; i++) {
+            chunk[i] = (char)((off + i) * 7 >> 3);
+        }
+        ck_assert_uint_eq(sys_chardev_write(chr, chunk, 65536), 65536);
+    }
+    ck_assert_int_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC);
+    /* Everything arrives, in order, while the loop runs. */
+    g_unix_set_fd_nonblocking(c, TRUE, NULL);
+    while (got < total) {
+        ssize_t n = read(c, rbuf, 65536);
+
+        for (ssize_t i = 0; i < n; i++) {
+            ck_assert_int_eq(rbuf[i], (char)((got + i) * 7 >> 3));
+        }
+        got += n > 0 ? n : 0;
+        sys_main_loop_iterate(n <= 0);
+    }
+    ck_assert(sys_chardev_connected(chr));
+    /* Past the cap without reading: the client is dropped. */
+    for (int i = 0; i < 17 * 16 && sys_chardev_connected(chr); i++) {
+        sys_chardev_write(chr, chunk, 65536);
+    }
+    ck_assert(!sys_chardev_connected(chr));
+    ck_assert_int_eq(f.closed, 1);
+    close(c);
+    sys_chardev_free(chr);
+    g_free(chunk);
+    g_free(rbuf);
+    g_string_free(f.in, TRUE);
+}
+END_TEST
+
 START_TEST(test_chardev_unix_client_and_file)
 {
     sys_bql_assert_held();     /* the fixture holds it */
@@ -426,6 +480,7 @@ int main(void)
     tcase_add_test(tc, test_fd_watch_and_calls);
     tcase_add_test(tc, test_iothread);
     tcase_add_test(tc, test_chardev_unix_server);
+    tcase_add_test(tc, test_chardev_slow_reader);
     tcase_add_test(tc, test_chardev_unix_client_and_file);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
