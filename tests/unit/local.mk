@@ -12,6 +12,10 @@
 # --- frontend-x86 ---
 
 # --- backends ---
+check_PROGRAMS += tests/unit/test-x64-enc
+TESTS += tests/unit/test-x64-enc
+tests_unit_test_x64_enc_SOURCES = tests/unit/test-x64-enc.c
+tests_unit_test_x64_enc_LDADD = backend-x86_64/libbackend-x64.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- linux-user ---
 
