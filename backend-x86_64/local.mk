@@ -5,3 +5,7 @@ noinst_LIBRARIES += backend-x86_64/libbackend-x64.a
 
 backend_x86_64_libbackend_x64_a_SOURCES = \
 	backend-x86_64/x64-enc.c backend-x86_64/x64-enc.h
+backend_x86_64_libbackend_x64_a_SOURCES += \
+	backend-x86_64/x64-lower.c backend-x86_64/x64-lower.h \
+	backend-x86_64/x64-lower-mem.c backend-x86_64/x64-lower-vec.c \
+	backend-x86_64/x64-backend.c

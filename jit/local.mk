@@ -17,7 +17,8 @@ jit_opt_sources =
 jit_interp_sources =
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
-jit_exec_sources =
+jit_exec_sources = \
+	jit/regalloc.c jit/regalloc.h
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)
