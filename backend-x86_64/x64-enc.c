@@ -664,6 +664,12 @@ static X64Features probe(void)
 #endif
 
 static X64Features feat;
+static const X64Features *feat_override;
+
+void x64_set_features(const X64Features *f)
+{
+    feat_override = f;
+}
 
 static void probe_once(void)
 {
@@ -675,5 +681,5 @@ const X64Features *x64_features(void)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
 
     pthread_once(&once, probe_once);
-    return &feat;
+    return feat_override ? feat_override : &feat;
 }

@@ -204,5 +204,9 @@ typedef struct X64Features {
 /* Probe cpuid on an x86-64 host (all false elsewhere). Thread-safe and
  * idempotent; the result never changes. */
 const X64Features *x64_features(void);
+/* Test hook (stress mode): make code generation see `f` instead of cpuid,
+ * to exercise the fallbacks; NULL restores cpuid. Not for use while other
+ * threads translate. */
+void x64_set_features(const X64Features *f);
 
 #endif

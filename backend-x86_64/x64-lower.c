@@ -72,6 +72,14 @@ static const RaConstraint c_lookup = {
     .out = { FIX(X64_RAX) },
 };
 
+/* Ops the vector file handles (some have scalar types: extrl_i128_i64). */
+static bool vec_candidate(const IrOp *op)
+{
+    return op->type == IR_V128 || op->type == IR_I128 || ir_op_defs[op->opc].flags & IR_OPF_VEC ||
+           op->opc == IR_OP_concat_i64_i128 || op->opc == IR_OP_extrl_i128_i64 ||
+           op->opc == IR_OP_extrh_i128_i64;
+}
+
 static bool in_is_const(const IrContext *ctx, const IrOp *op, unsigned i)
 {
     return ir_temp_is_const(ctx, op->args[ir_op_nb_oargs(op) + i]);
@@ -102,7 +110,7 @@ const RaConstraint *x64_constraint(void *be, const IrOp *op)
 {
     X64Gen *g = be;
 
-    if (op->type == IR_V128 || op->type == IR_I128 || ir_op_defs[op->opc].flags & IR_OPF_VEC) {
+    if (vec_candidate(op)) {
         const RaConstraint *c = x64_vec_constraint(g, op);
         if (c) {
             return c;
@@ -677,7 +685,7 @@ JitError x64_emit(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     X64Gen *g = be;
     IrArg *ca = ir_op_cargs((IrOp *)op);
 
-    if (op->type == IR_V128 || op->type == IR_I128 || ir_op_defs[op->opc].flags & IR_OPF_VEC) {
+    if (vec_candidate(op)) {
         JitError e = x64_emit_vec(g, op, o);
         if (e != JIT_ERR_UNSUPPORTED) {
             return e;

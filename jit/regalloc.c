@@ -205,24 +205,31 @@ static int pick_any(RaState *ra, RaClass cls, RaRegSet avoid)
     return r;
 }
 
+/* How load_temp treats t's own location. */
+enum {
+    LOAD_MOVE,       /* t may move to the new register */
+    LOAD_KEEP,       /* use t's register if allowed, else copy (t stays put) */
+    LOAD_COPY,       /* always a private copy the op may overwrite */
+};
+
 /*
  * Put t's value in a register in `allowed` (0: any of its class outside the
- * op's busy set). With `copy`, the register is a private copy that the op
- * may overwrite; t keeps its own location. Constants are always copies.
+ * op's busy set) and return it. Constants are always copies.
  */
-static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, bool copy)
+static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, int mode)
 {
     const IrTemp *tp = ir_temp(ra->ctx, t);
     RaTemp *ts = &ra->temps[t];
     RaClass cls = ra_class_of(tp->type);
     const RaHooks *h = &ra->tgt->hooks;
+    bool in_place = ts->loc == LOC_REG &&
+                    (allowed ? has(allowed, ts->reg) : !has(ra->busy, ts->reg));
 
     if (tp->kind == IR_TEMP_FIXED) {
-        assert(!copy || !"env cannot be overwritten");
-        return ra->tgt->env_reg;
-    }
-    if (!copy && ts->loc == LOC_REG &&
-        (allowed ? has(allowed, ts->reg) : !has(ra->busy, ts->reg))) {
+        if (mode != LOAD_COPY && (!allowed || has(allowed, ra->tgt->env_reg))) {
+            return ra->tgt->env_reg;
+        }
+    } else if (mode != LOAD_COPY && in_place) {
         return ts->reg;
     }
     if (allowed && !is_fixed(allowed)) {
@@ -232,10 +239,14 @@ static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, bool copy)
     if (r < 0) {
         ferry_die("register allocator: fixed register unavailable");
     }
+    if (tp->kind == IR_TEMP_FIXED) {
+        h->mov(ra->be, tp->type, r, ra->tgt->env_reg);
+        return r;
+    }
     switch (ts->loc) {
     case LOC_REG:
         h->mov(ra->be, tp->type, r, ts->reg);
-        if (!copy && !has(ra->locked, ts->reg)) {
+        if (mode == LOAD_MOVE && !has(ra->locked, ts->reg)) {
             unmap(ra, t);
             ts->loc = LOC_REG;        /* unmap may have said DEAD for a dirty value */
             map(ra, t, r);
@@ -249,7 +260,7 @@ static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, bool copy)
         int32_t off;
         home(ra, t, &base, &off);
         h->load(ra->be, tp->type, r, base, off);
-        if (!copy) {
+        if (mode != LOAD_COPY) {
             map(ra, t, r);
             ts->coherent = true;
         }
@@ -278,11 +289,14 @@ static void sync_regs(RaState *ra, bool globals, bool tb_temps)
     }
 }
 
-static void drop_globals(RaState *ra)
+static bool is_output(const IrOp *op, IrTempIdx t);
+
+/* After a call that may write globals: forget them (its outputs excepted). */
+static void drop_globals(RaState *ra, const IrOp *op)
 {
     for (RaRegSet s = ra->used; s; s &= s - 1) {
         IrTempIdx t = ra->reg_temp[__builtin_ctzll(s)];
-        if (ir_temp(ra->ctx, t)->kind == IR_TEMP_GLOBAL) {
+        if (ir_temp(ra->ctx, t)->kind == IR_TEMP_GLOBAL && !is_output(op, t)) {
             assert(ra->temps[t].coherent);
             unmap(ra, t);
         }
@@ -368,10 +382,14 @@ static void load_inputs(RaState *ra, const IrOp *op, const RaConstraint *c, RaOp
             }
             /* An aliased input is overwritten: copy unless it dies here. A
              * dying dirty global that is not also the output must reach
-             * memory first (done in free_dead_inputs, before emit). */
-            bool copy = aliased && !arg_dead(op, nb_o + i);
+             * memory first (done in free_dead_inputs, before emit). A value
+             * that lives on is copied into a fixed register, not moved
+             * there (the fixed register is usually clobbered). */
+            bool dead = arg_dead(op, nb_o + i);
+            int mode = aliased && !dead ? LOAD_COPY : is_fixed(ac->regs) && !dead ? LOAD_KEEP
+                                                                                 : LOAD_MOVE;
             o->is_imm = false;
-            o->reg = load_temp(ra, t, ac->regs, copy);
+            o->reg = load_temp(ra, t, ac->regs, mode);
             ra->locked |= bit(o->reg);
         }
     }
@@ -555,7 +573,7 @@ static void do_call(RaState *ra, IrOp *op)
     c.out[0].regs = bit(ra->tgt->call_ret_reg);
     do_op(ra, op, &c, false);
     if (!(h->flags & IR_CALL_NO_WRITE_GLOBALS)) {
-        drop_globals(ra);
+        drop_globals(ra, op);
     }
 }
 

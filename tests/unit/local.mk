@@ -16,6 +16,13 @@ check_PROGRAMS += tests/unit/test-x64-enc
 TESTS += tests/unit/test-x64-enc
 tests_unit_test_x64_enc_SOURCES = tests/unit/test-x64-enc.c
 tests_unit_test_x64_enc_LDADD = backend-x86_64/libbackend-x64.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+if HOST_X86_64
+check_PROGRAMS += tests/unit/test-x64-backend
+TESTS += tests/unit/test-x64-backend
+tests_unit_test_x64_backend_SOURCES = tests/unit/test-x64-backend.c
+tests_unit_test_x64_backend_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(TEST_LIBS)
+endif
 
 # --- linux-user ---
 
