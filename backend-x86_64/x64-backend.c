@@ -67,6 +67,17 @@ static void hook_store(void *be, IrType t, int reg, int base, int32_t off)
     }
 }
 
+static void hook_store_imm(void *be, IrType t, uint64_t v, int base, int32_t off)
+{
+    X64Gen *g = be;
+    if (t == IR_I32 || (int64_t)v == (int32_t)v) {
+        x64_store_imm(&g->buf, t == IR_I64 ? 8 : 4, (int32_t)v, x64_mem(base, off));
+    } else {
+        x64_movi(&g->buf, X64_TMP, v);
+        x64_store(&g->buf, 8, X64_TMP, x64_mem(base, off));
+    }
+}
+
 #define GPR_ALLOC (R(X64_RAX) | R(X64_RCX) | R(X64_RDX) | R(X64_RBX) | R(X64_RBP) | \
                    R(X64_RSI) | R(X64_RDI) | R(X64_R8) | R(X64_R9) | R(X64_R10) |   \
                    R(X64_R12) | R(X64_R13))
@@ -83,8 +94,8 @@ static void hook_store(void *be, IrType t, int reg, int base, int32_t off)
         .call_arg_regs = { X64_RDI, X64_RSI, X64_RDX, X64_RCX, X64_R8, X64_R9 },  \
         .call_ret_reg = X64_RAX, .env_reg = X64_ENV, .frame_reg = X64_RSP,       \
         .frame_offset = X64_FRAME_SLOTS_OFF, .frame_size = X64_FRAME_SLOTS_SIZE, \
-        .hooks = { hook_mov, hook_movi, hook_load, hook_store, x64_constraint,   \
-                   x64_emit },                                                   \
+        .hooks = { hook_mov, hook_movi, hook_load, hook_store, hook_store_imm,   \
+                   x64_constraint, x64_emit },                                   \
     }
 
 static const RaTarget target_user = TARGET(GPR_ALLOC);
@@ -171,7 +182,11 @@ static JitError x64_gen_code(IrContext *ctx, JitCodeGen *cg)
         return JIT_ERR_UNSUPPORTED;             /* jit_init has not run gen_prologue */
     }
     gen_init(&g, ctx, cg);
-    JitError e = ra_run(x64_target(cg->user_mode), &g, ctx, false);
+    /* Until jit/liveness.c (opt_liveness) runs in the pipeline before the
+     * backend, compute the allocator's hints here: this is the one call to
+     * replace by opt_liveness(ctx). */
+    ra_conservative_liveness(ctx);
+    JitError e = ra_run(x64_target(cg->user_mode), &g, ctx, true);
     if (e == JIT_OK) {
         if (cg->nb_insns) {
             cg->insn_end[cg->nb_insns - 1] = x64_buf_offset(&g.buf);

@@ -130,6 +130,14 @@ int main(int argc, char **argv)
             }
         }
         double per_block = (now() - t0) / iters;
+        const char *dump = getenv("FERRY_BENCH_DUMP");     /* raw code, for objdump */
+        if (dump && user) {
+            FILE *f = fopen(dump, "wb");
+            if (f) {
+                fwrite(buf, 1, cg.size, f);
+                fclose(f);
+            }
+        }
         printf("x86_64 %-7s  %u IR ops/block  %.2f us/block (%.2f us per 100 ops)  "
                "%.1f M IR ops/s  %zu bytes (%.1f bytes/IR op)\n",
                user ? "user" : "softmmu", nb_ops, per_block * 1e6, per_block * 1e6 * 100 / nb_ops,

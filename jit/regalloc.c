@@ -24,7 +24,9 @@ typedef struct RaTemp {
     uint8_t loc;
     uint8_t reg;
     bool coherent;            /* the memory home holds the current value */
+    bool listed;              /* in RaState.consts */
     int16_t slot;             /* frame slot, -1 none (globals never have one) */
+    uint64_t val;             /* LOC_CONST: the value */
 } RaTemp;
 
 struct RaState {
@@ -38,6 +40,10 @@ struct RaState {
     RaRegSet busy;                    /* fixed/clobbered registers of the current op */
     RaRegSet class_regs[RA_NB_CLASSES];  /* allowed, possibly limited (stress) */
     uint64_t slot_used[RA_MAX_SLOTS / 64];
+    /* Globals and TB temps currently in LOC_CONST (set by `mov t, $c` and
+     * written back lazily); stale entries are dropped when next scanned. */
+    IrTempIdx *consts;
+    unsigned nb_consts;
     unsigned nb_slots;
     JitError err;
 };
@@ -121,16 +127,35 @@ static void home(RaState *ra, IrTempIdx t, int *base, int32_t *off)
     *off = ra->tgt->frame_offset + ts->slot * 16;
 }
 
-/* Write t's register value to its home if memory is stale. */
+/* Write t's register or known constant value to its home if memory is stale. */
 static void store_temp(RaState *ra, IrTempIdx t)
 {
     RaTemp *ts = &ra->temps[t];
-    if (ts->loc == LOC_REG && !ts->coherent) {
-        int base;
-        int32_t off;
+    IrType type = ir_temp(ra->ctx, t)->type;
+    int base;
+    int32_t off;
+
+    if (ts->coherent || ir_temp(ra->ctx, t)->kind == IR_TEMP_CONST) {
+        return;
+    }
+    if (ts->loc == LOC_REG) {
         home(ra, t, &base, &off);
-        ra->tgt->hooks.store(ra->be, ir_temp(ra->ctx, t)->type, ts->reg, base, off);
+        ra->tgt->hooks.store(ra->be, type, ts->reg, base, off);
         ts->coherent = true;
+    } else if (ts->loc == LOC_CONST) {
+        home(ra, t, &base, &off);
+        ra->tgt->hooks.store_imm(ra->be, type, ts->val, base, off);
+        ts->coherent = true;
+    }
+}
+
+/* A value that is no longer needed in LOC_CONST: its memory is current
+ * (or, for a dead temp, irrelevant). */
+static void leave_const(RaState *ra, IrTempIdx t)
+{
+    RaTemp *ts = &ra->temps[t];
+    if (ts->loc == LOC_CONST && ir_temp(ra->ctx, t)->kind != IR_TEMP_CONST) {
+        ts->loc = ts->coherent ? LOC_MEM : LOC_DEAD;
     }
 }
 
@@ -231,6 +256,9 @@ static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, int mode)
         }
     } else if (mode != LOAD_COPY && in_place) {
         return ts->reg;
+    } else if (mode == LOAD_COPY && ts->loc == LOC_MEM) {
+        /* Keep the value for later uses too: load it once, then copy. */
+        ra->locked |= bit(load_temp(ra, t, 0, LOAD_MOVE));
     }
     if (allowed && !is_fixed(allowed)) {
         allowed &= ra->tgt->class_regs[cls];
@@ -253,7 +281,10 @@ static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, int mode)
         }
         return r;
     case LOC_CONST:
-        h->movi(ra->be, tp->type, r, tp->val);
+        h->movi(ra->be, tp->type, r, ts->val);
+        if (mode != LOAD_COPY && tp->kind != IR_TEMP_CONST) {
+            map(ra, t, r);
+        }
         return r;
     case LOC_MEM: {
         int base;
@@ -277,9 +308,24 @@ static int load_temp(RaState *ra, IrTempIdx t, RaRegSet allowed, int mode)
 /* ---------------------------------------------------------------------- */
 /* Syncing at calls, faults and basic-block boundaries                     */
 
-/* Write back every dirty value of the given temp kinds held in registers. */
+/* Write back every dirty value of the given temp kinds (registers and
+ * lazily held constants). */
 static void sync_regs(RaState *ra, bool globals, bool tb_temps)
 {
+    unsigned n = 0;
+    for (unsigned i = 0; i < ra->nb_consts; i++) {
+        IrTempIdx t = ra->consts[i];
+        uint8_t kind = ir_temp(ra->ctx, t)->kind;
+        if (ra->temps[t].loc != LOC_CONST) {
+            ra->temps[t].listed = false;
+            continue;
+        }
+        if ((globals && kind == IR_TEMP_GLOBAL) || (tb_temps && kind == IR_TEMP_TB)) {
+            store_temp(ra, t);
+        }
+        ra->consts[n++] = t;
+    }
+    ra->nb_consts = n;
     for (RaRegSet s = ra->used; s; s &= s - 1) {
         IrTempIdx t = ra->reg_temp[__builtin_ctzll(s)];
         uint8_t kind = ir_temp(ra->ctx, t)->kind;
@@ -299,6 +345,13 @@ static void drop_globals(RaState *ra, const IrOp *op)
         if (ir_temp(ra->ctx, t)->kind == IR_TEMP_GLOBAL && !is_output(op, t)) {
             assert(ra->temps[t].coherent);
             unmap(ra, t);
+        }
+    }
+    for (unsigned i = 0; i < ra->nb_consts; i++) {
+        IrTempIdx t = ra->consts[i];
+        if (ir_temp(ra->ctx, t)->kind == IR_TEMP_GLOBAL && !is_output(op, t)) {
+            assert(ra->temps[t].loc != LOC_CONST || ra->temps[t].coherent);
+            leave_const(ra, t);
         }
     }
 }
@@ -325,6 +378,12 @@ static void reset_at_label(RaState *ra)
         assert(ra->temps[t].coherent);
         unmap(ra, t);
     }
+    for (unsigned i = 0; i < ra->nb_consts; i++) {
+        assert(ra->temps[ra->consts[i]].loc != LOC_CONST || ra->temps[ra->consts[i]].coherent);
+        leave_const(ra, ra->consts[i]);
+        ra->temps[ra->consts[i]].listed = false;
+    }
+    ra->nb_consts = 0;
     for (uint32_t t = ra->ctx->nb_globals; t < ra->ctx->nb_temps; t++) {
         if (ir_temp(ra->ctx, t)->kind == IR_TEMP_TB) {
             ra->temps[t].loc = LOC_MEM;
@@ -370,10 +429,10 @@ static void load_inputs(RaState *ra, const IrOp *op, const RaConstraint *c, RaOp
                 continue;
             }
             IrTempIdx t = op->args[nb_o + i];
-            const IrTemp *tp = ir_temp(ra->ctx, t);
             RaOperand *o = &opnd[nb_o + i];
-            if (tp->kind == IR_TEMP_CONST && imm_fits(ac->imm, op->type, tp->val)) {
-                *o = (RaOperand){ .is_imm = true, .imm = tp->val };
+            const RaTemp *ts = &ra->temps[t];
+            if (ts->loc == LOC_CONST && imm_fits(ac->imm, op->type, ts->val)) {
+                *o = (RaOperand){ .is_imm = true, .imm = ts->val };
                 continue;
             }
             bool aliased = false;
@@ -441,6 +500,7 @@ static void free_dead_inputs(RaState *ra, const IrOp *op)
             store_temp(ra, t);        /* globals/TB temps must stay in memory */
         }
         unmap(ra, t);
+        leave_const(ra, t);
         if (kind == IR_TEMP_BLOCK) {
             ra->temps[t].loc = LOC_DEAD;
             free_slot(ra, t);
@@ -515,6 +575,7 @@ static void apply_hints(RaState *ra, const IrOp *op)
                 store_temp(ra, t);
             }
             unmap(ra, t);
+            leave_const(ra, t);
             if (kind == IR_TEMP_BLOCK) {
                 ra->temps[t].loc = LOC_DEAD;
                 free_slot(ra, t);
@@ -556,6 +617,36 @@ static void do_op(RaState *ra, IrOp *op, const RaConstraint *c, bool sync_before
     }
     apply_hints(ra, op);
     ra->locked = ra->busy = 0;
+}
+
+/*
+ * `d = mov $c` (or from a temp whose value is a known constant): d becomes
+ * that constant without any code; it is materialized when an op needs it
+ * in a register, or stored (as an immediate) when synced.
+ */
+static bool do_mov_const(RaState *ra, IrOp *op)
+{
+    IrTempIdx d = op->args[0], s = op->args[1];
+    RaTemp *ds = &ra->temps[d];
+
+    if (ra->temps[s].loc != LOC_CONST || d == s || ra_class_of(op->type) != RA_CLASS_GPR) {
+        return false;
+    }
+    uint64_t v = ra->temps[s].val;
+    free_dead_inputs(ra, op);
+    if (ds->loc == LOC_REG) {
+        ds->coherent = false;
+        unmap(ra, d);
+    }
+    ds->loc = LOC_CONST;
+    ds->val = op->type == IR_I32 ? (uint32_t)v : v;
+    ds->coherent = false;
+    if (ir_temp(ra->ctx, d)->kind != IR_TEMP_BLOCK && !ds->listed) {
+        ds->listed = true;
+        ra->consts[ra->nb_consts++] = d;
+    }
+    apply_hints(ra, op);
+    return true;
 }
 
 static void do_call(RaState *ra, IrOp *op)
@@ -600,6 +691,7 @@ static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ct
             .loc = kind == IR_TEMP_CONST ? LOC_CONST : kind == IR_TEMP_GLOBAL ? LOC_MEM : LOC_DEAD,
             .coherent = kind == IR_TEMP_GLOBAL,
             .slot = -1,
+            .val = ctx->temps[t].val,
         };
     }
     for (int c = 0; c < RA_NB_CLASSES; c++) {
@@ -617,6 +709,7 @@ static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ct
         }
     }
     ra->nb_slots = MIN(tgt->frame_size / 16, RA_MAX_SLOTS);
+    ra->consts = g_new(IrTempIdx, ctx->nb_temps);
 }
 
 JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_liveness)
@@ -631,6 +724,8 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
         uint32_t f = ir_op_flags(op);
         if (op->opc == IR_OP_call) {
             do_call(&ra, op);
+        } else if (op->opc == IR_OP_mov && do_mov_const(&ra, op)) {
+            /* no code */
         } else if (op->opc == IR_OP_set_label) {
             sync_regs(&ra, true, true);       /* falling through into the label */
             reset_at_label(&ra);
@@ -647,6 +742,7 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
         }
     }
     g_free(ra.temps);
+    g_free(ra.consts);
     return ra.err;
 }
 

@@ -23,7 +23,9 @@
  *     for globals, a frame slot (allocated on demand) for other temps.
  *   - Constants are never held: they are used as immediates when the
  *     operand's constraint allows, else materialized into a register just
- *     for the op.
+ *     for the op. `t = mov $c` emits nothing: t is known to hold c until
+ *     an op needs it in a register or it is synced (stored as an
+ *     immediate).
  *
  * Liveness: IrOp.dead/sync (jit/liveness.c) are read if `ra_run` is told
  * they are valid; otherwise ra_conservative_liveness() computes safe hints
@@ -103,6 +105,9 @@ typedef struct RaHooks {
     void (*movi)(void *be, IrType t, int dst, uint64_t v);
     void (*load)(void *be, IrType t, int reg, int base, int32_t off);
     void (*store)(void *be, IrType t, int reg, int base, int32_t off);
+    /* *(base + off) = v for an i32/i64 value; any scratch it needs is the
+     * backend's own (never an allocatable register). */
+    void (*store_imm)(void *be, IrType t, uint64_t v, int base, int32_t off);
     /* The descriptor for op (never NULL: unsupported ops are reported by
      * emit). For calls the allocator builds the descriptor itself. */
     const RaConstraint *(*constraint)(void *be, const IrOp *op);
