@@ -8,6 +8,10 @@
 # --- jit: interpreter ---
 
 # --- jit: register allocator and exec ---
+check_PROGRAMS += tests/unit/test-regalloc
+TESTS += tests/unit/test-regalloc
+tests_unit_test_regalloc_SOURCES = tests/unit/test-regalloc.c
+tests_unit_test_regalloc_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- frontend-x86 ---
 
