@@ -595,6 +595,24 @@ void x64_movdqu_store(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x7f | P_EXT | P_
 void x64_movdqa_load(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x6f | P_EXT | P_DATA16, x, m); }
 void x64_movdqa_store(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x7f | P_EXT | P_DATA16, x, m); }
 
+void x64_sse_load(X64Buf *b, unsigned size, int x, X64Mem m)
+{
+    switch (size) {
+    case 4: modrm_m(b, 0x6e | P_EXT | P_DATA16, x, m); break;
+    case 8: modrm_m(b, 0x7e | P_EXT | P_REPZ, x, m); break;
+    default: x64_movdqu_load(b, x, m); break;
+    }
+}
+
+void x64_sse_store(X64Buf *b, unsigned size, int x, X64Mem m)
+{
+    switch (size) {
+    case 4: modrm_m(b, 0x7e | P_EXT | P_DATA16, x, m); break;
+    case 8: modrm_m(b, 0xd6 | P_EXT | P_DATA16, x, m); break;
+    default: x64_movdqu_store(b, x, m); break;
+    }
+}
+
 void x64_movq_xr(X64Buf *b, bool q, int x, int r)
 {
     modrm_r(b, 0x6e | P_EXT | P_DATA16 | qw(q), x, r);

@@ -190,6 +190,10 @@ void x64_movdqu_load(X64Buf *b, int x, X64Mem m);
 void x64_movdqu_store(X64Buf *b, int x, X64Mem m);
 void x64_movdqa_load(X64Buf *b, int x, X64Mem m);
 void x64_movdqa_store(X64Buf *b, int x, X64Mem m);
+/* Load/store the low 4 (movd), 8 (movq) or 16 (movdqu) bytes of an xmm;
+ * the narrow loads zero the rest of the register. */
+void x64_sse_load(X64Buf *b, unsigned size, int x, X64Mem m);
+void x64_sse_store(X64Buf *b, unsigned size, int x, X64Mem m);
 /* movq/movd between a GPR and the low lane (zeroing the rest). */
 void x64_movq_xr(X64Buf *b, bool q, int x, int r);
 void x64_movq_rx(X64Buf *b, bool q, int r, int x);

@@ -73,6 +73,20 @@ const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op)
 /* ---------------------------------------------------------------------- */
 /* TLB fast path                                                           */
 
+/* Record a slow path entered through the rel32 at `field`. */
+static X64Slow *new_slow(X64Gen *g, RaState *ra, const IrOp *op, int addr, IrMemOp mo,
+                         unsigned mmu, size_t field)
+{
+    X64Slow s = {
+        .type = op->type, .addr = addr, .out = 255, .val = 255, .cmp = 255,
+        .oi = jit_make_oi(mo, mmu),
+        .jmp_field = field,
+        .save = ra_live_regs(ra) & x64_target(false)->call_clobbered,
+    };
+    g_array_append_val(g->slows, s);
+    return &g_array_index(g->slows, X64Slow, g->slows->len - 1);
+}
+
 /*
  * Branch to a new slow path unless the TLB entry for addr matches; on a hit
  * r11 holds the addend, so the host address is [r11 + addr].
@@ -93,15 +107,29 @@ static X64Slow *tlb_check(X64Gen *g, RaState *ra, const IrOp *op, int addr, int 
     x64_alu_rm(b, X64_CMP, true, scratch,
                x64_mem(X64_TMP, write ? offsetof(JitTlbEntry, addr_write)
                                       : offsetof(JitTlbEntry, addr_read)));
-    X64Slow s = {
-        .type = op->type, .addr = addr, .out = 255, .val = 255, .cmp = 255,
-        .oi = jit_make_oi(mo, mmu),
-        .jmp_field = x64_jcc32(b, X64_CC_NE),
-        .save = ra_live_regs(ra) & x64_target(false)->call_clobbered,
-    };
+    X64Slow *s = new_slow(g, ra, op, addr, mo, mmu, x64_jcc32(b, X64_CC_NE));
     x64_load(b, 8, false, true, X64_TMP, x64_mem(X64_TMP, offsetof(JitTlbEntry, addend)));
-    g_array_append_val(g->slows, s);
-    return &g_array_index(g->slows, X64Slow, g->slows->len - 1);
+    return s;
+}
+
+/*
+ * The checks before a guest access: the softmmu TLB, or in user mode the
+ * alignment a memop may require (a misaligned access goes to the helper,
+ * which raises the guest fault). NULL when the access needs no slow path.
+ */
+static X64Slow *mem_check(X64Gen *g, RaState *ra, const IrOp *op, int addr, int scratch,
+                          IrMemOp mo, unsigned mmu, bool write)
+{
+    unsigned size = ir_memop_size(mo);
+
+    if (!g->user_mode) {
+        return tlb_check(g, ra, op, addr, scratch, mo, mmu, write);
+    }
+    if (!(mo & IR_MO_ALIGN) || size == 1) {
+        return NULL;
+    }
+    x64_test_ri(&g->buf, false, addr, size - 1);
+    return new_slow(g, ra, op, addr, mo, mmu, x64_jcc32(&g->buf, X64_CC_NE));
 }
 
 static X64Mem host_addr(X64Gen *g, int addr)
@@ -147,15 +175,13 @@ static JitError emit_ld(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     int d = o[0].reg, addr = o[1].reg;
     X64Slow *s = NULL;
 
-    if (vec != (size == 16) || (vec && mo & IR_MO_BSWAP)) {
+    if (vec ? size < 4 || mo & IR_MO_BSWAP : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    if (!g->user_mode) {
-        s = tlb_check(g, ra, op, addr, o[2].reg, mo, ca[1], false);
-    }
+    s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false);
     X64Mem m = host_addr(g, addr);
     if (vec) {
-        x64_movdqu_load(&g->buf, x64_xmm(d), m);
+        x64_sse_load(&g->buf, size, x64_xmm(d), m);
     } else if (mo & IR_MO_BSWAP && size > 1) {
         x64_load(&g->buf, size, false, op->type == IR_I64, d, m);
         bswap_loaded(g, op->type, mo, d);
@@ -192,17 +218,15 @@ static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     RaOperand v = o[0];
     X64Slow *s = NULL;
 
-    if (vec != (size == 16) || (vec && mo & IR_MO_BSWAP)) {
+    if (vec ? size < 4 || mo & IR_MO_BSWAP : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    if (!g->user_mode) {
-        s = tlb_check(g, ra, op, addr, o[2].reg, mo, ca[1], true);
-    }
+    s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true);
     X64Mem m = host_addr(g, addr);
     /* The byte-swapped copy goes to r11 (user) or the free scratch (softmmu). */
     int swap_reg = g->user_mode ? X64_TMP : o[2].reg;
     if (vec) {
-        x64_movdqu_store(b, x64_xmm(v.reg), m);
+        x64_sse_store(b, size, x64_xmm(v.reg), m);
     } else if (v.is_imm) {
         uint64_t imm = mo & IR_MO_BSWAP ? bswap_const(v.imm, size) : v.imm;
         if (size == 8 && (int64_t)imm != (int32_t)imm) {
@@ -222,8 +246,12 @@ static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     } else {
         x64_store(b, size, v.reg, m);
     }
-    if (s) {
-        assert(!v.is_imm);                       /* softmmu stores take a register */
+    if (s && v.is_imm) {
+        s->kind = X64_SLOW_ST;                   /* only user-mode alignment checks */
+        s->val_imm = true;
+        s->imm = v.imm;
+        s->ret_off = x64_buf_offset(b);
+    } else if (s) {
         s->kind = X64_SLOW_ST;
         s->val = v.reg;
         s->ret_off = x64_buf_offset(b);
@@ -281,11 +309,9 @@ static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOper
         return JIT_ERR_UNSUPPORTED;
     }
     rmw_kind(op->opc, &alu, &aop);
-    if (!g->user_mode) {
-        /* the last scratch register is free for the tag compare */
-        s = tlb_check(g, ra, op, addr, o[1 + nb_i + (op->opc >= IR_OP_atomic_fetch_and ? 1 : 0)].reg,
-                      mo, ca[1], true);
-    }
+    /* the last scratch register (softmmu) is free for the tag compare */
+    int scratch = g->user_mode ? -1 : o[1 + nb_i + (op->opc >= IR_OP_atomic_fetch_and ? 1 : 0)].reg;
+    s = mem_check(g, ra, op, addr, scratch, mo, ca[1], true);
     X64Mem m = host_addr(g, addr);
     if (op->opc == IR_OP_atomic_cmpxchg) {
         x64_lock(b);
@@ -370,7 +396,8 @@ static void lea_code(X64Gen *g, int reg, uint32_t off)
 static void slow_call(X64Gen *g, const X64Slow *s)
 {
     X64Buf *b = &g->buf;
-    bool wide = s->type == IR_V128 || s->type == IR_I128;
+    bool wide = ir_memop_size(jit_oi_memop(s->oi)) == 16;
+    bool vec = s->type == IR_V128 || s->type == IR_I128;
     X64Mem buf = x64_mem(X64_RSP, X64_FRAME_BUF_OFF);
     static const int ra_reg[] = {
         [X64_SLOW_LD] = X64_RCX, [X64_SLOW_ST] = X64_R8,
@@ -379,7 +406,11 @@ static void slow_call(X64Gen *g, const X64Slow *s)
 
     /* Sources are read into argument registers in an order that never
      * overwrites a source still needed (r11 holds the second one). */
-    if (s->kind != X64_SLOW_LD && !wide) {
+    if (s->val_imm) {
+        x64_movi(b, X64_TMP, s->imm);
+    } else if (s->kind != X64_SLOW_LD && vec && !wide) {
+        x64_movq_rx(b, true, X64_TMP, x64_xmm(s->val));
+    } else if (s->kind != X64_SLOW_LD && !wide) {
         x64_mov_rr(b, true, X64_TMP, s->val);
     }
     if (s->kind == X64_SLOW_ST && wide) {
@@ -418,7 +449,7 @@ static void slow_call(X64Gen *g, const X64Slow *s)
 
 static uintptr_t slow_helper(const X64Slow *s)
 {
-    bool wide = s->type == IR_V128 || s->type == IR_I128;
+    bool wide = ir_memop_size(jit_oi_memop(s->oi)) == 16;
     switch (s->kind) {
     case X64_SLOW_LD:      return wide ? (uintptr_t)jit_ld128_helper : (uintptr_t)jit_ld_helper;
     case X64_SLOW_ST:      return wide ? (uintptr_t)jit_st128_helper : (uintptr_t)jit_st_helper;
@@ -437,8 +468,11 @@ void x64_emit_slow_paths(X64Gen *g)
         save_regs(g, s->save, false);
         slow_call(g, s);
         x64_call_abs(b, slow_helper(s), X64_TMP);
-        if (s->out != 255 && (s->type == IR_V128 || s->type == IR_I128)) {
+        bool vec = s->type == IR_V128 || s->type == IR_I128;
+        if (s->out != 255 && vec && ir_memop_size(jit_oi_memop(s->oi)) == 16) {
             x64_movdqu_load(b, x64_xmm(s->out), x64_mem(X64_RSP, X64_FRAME_BUF_OFF));
+        } else if (s->out != 255 && vec) {
+            x64_movq_xr(b, true, x64_xmm(s->out), X64_RAX);
         } else if (s->out != 255) {
             x64_mov_rr(b, true, s->out, X64_RAX);
         }

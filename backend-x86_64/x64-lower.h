@@ -45,6 +45,8 @@ typedef struct X64Slow {
     uint8_t type;            /* IrType of the op */
     uint8_t out, addr, val, cmp;   /* allocator register numbers (255: none) */
     uint8_t rmw_op;          /* JitAtomicOp */
+    bool val_imm;            /* store of the immediate `imm` (not `val`) */
+    uint64_t imm;
     uint32_t oi;             /* jit_make_oi(memop, mmu) */
     uint32_t jmp_field;      /* rel32 of the fast path's branch to the slow path */
     uint32_t ret_off;        /* where the slow path returns to */

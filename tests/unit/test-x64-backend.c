@@ -727,6 +727,24 @@ static void mem_body(bool user, uint64_t addr, uint8_t *host, TestCpu *cpu)
     run_code(cpu, code + code_used);
     ck_assert(memcmp(cpu->v[0], host, 16) == 0);
     ck_assert(memcmp(host + 16, host, 16) == 0);
+    /* narrow v128 accesses (movd/movq): zero-extended loads, low-lane stores */
+    for (unsigned size = 4; size <= 8; size *= 2) {
+        IrMemOp mo = size == 4 ? IR_MO_32 : IR_MO_64;
+        memset(host + 16, 0xee, 16);
+        memset(cpu->v[1], 0xcc, 16);
+        ir_reset(ctx);
+        ir_gen_guest_ld(ctx, IR_V128, gv[1], gr[0], mo, 0);
+        ir_gen_op2(ctx, IR_OP_add, IR_I64, gr[3], gr[0], ir_const_i64(ctx, 16));
+        ir_gen_guest_st(ctx, IR_V128, gv[0], gr[3], mo, 0);
+        ir_gen_exit_tb(ctx, 1);
+        compile_at(0, user);
+        run_code(cpu, code + code_used);
+        uint8_t want[16] = { 0 };
+        memcpy(want, host, size);
+        ck_assert(memcmp(cpu->v[1], want, 16) == 0);
+        ck_assert(memcmp(host + 16, cpu->v[0], size) == 0);
+        ck_assert_uint_eq(host[16 + size], 0xee);
+    }
 }
 
 START_TEST(test_user_mem)
@@ -934,10 +952,19 @@ static uint64_t memop_value(IrMemOp mo, uint64_t v)
     return v;
 }
 
+/* User mode reaches the helpers only for accesses that must fault
+ * (misaligned with IR_MO_ALIGN): recorded, and a marker value returned. */
+static unsigned nb_align_faults;
+#define ALIGN_MARK 0xa11a11a11ull
+
 uint64_t jit_ld_helper(JitCpu *cpu, uint64_t addr, uint32_t oi, uintptr_t ra)
 {
     nb_slow++;
     last_ra = ra;
+    if (cpu->mem_mode == JIT_MEM_USER) {
+        nb_align_faults++;
+        return ALIGN_MARK;
+    }
     IrMemOp mo = jit_oi_memop(oi);
     return memop_value(mo, sm_read(cpu, addr, ir_memop_size(mo), jit_oi_mmu(oi), ra));
 }
@@ -946,6 +973,10 @@ void jit_st_helper(JitCpu *cpu, uint64_t addr, uint64_t val, uint32_t oi, uintpt
 {
     nb_slow++;
     last_ra = ra;
+    if (cpu->mem_mode == JIT_MEM_USER) {
+        nb_align_faults++;
+        return;
+    }
     IrMemOp mo = jit_oi_memop(oi);
     unsigned size = ir_memop_size(mo);
     if (mo & IR_MO_BSWAP) {
@@ -1011,6 +1042,32 @@ static void sm_cpu(TestCpu *cpu)
     cpu->jc.tlb[0] = sm_tlb;
     cpu->jc.iotlb[0] = sm_iotlb;
 }
+
+/* IR_MO_ALIGN in user mode: aligned accesses stay inline, misaligned ones
+ * go to the helper (which raises the guest fault). */
+START_TEST(test_user_align)
+{
+    TestCpu cpu;
+    user_cpu(&cpu);
+    for (unsigned mis = 0; mis < 8; mis++) {
+        uint64_t v = 0x1122334455667788ull;
+        memcpy(guest_ram + 0x600, &v, 8);
+        ir_reset(ctx);
+        ir_gen_guest_ld(ctx, IR_I64, gr[1], gr[0], IR_MO_32 | IR_MO_ALIGN, 0);
+        ir_gen_guest_st(ctx, IR_I64, ir_const_i64(ctx, 0x99), gr[2], IR_MO_64 | IR_MO_ALIGN, 0);
+        ir_gen_exit_tb(ctx, 1);
+        cpu.r[0] = GUEST_BASE_ADDR + 0x600 + (mis & 3 ? mis : 0);
+        cpu.r[2] = GUEST_BASE_ADDR + 0x608 + mis;
+        nb_align_faults = 0;
+        run(&cpu, true);
+        ck_assert_uint_eq(cpu.r[1], mis & 3 ? ALIGN_MARK : 0x55667788);
+        ck_assert_uint_eq(nb_align_faults, (mis & 3 ? 1 : 0) + (mis ? 1 : 0));
+        if (!mis) {
+            ck_assert_uint_eq(guest_ram[0x608], 0x99);
+        }
+    }
+}
+END_TEST
 
 START_TEST(test_softmmu_mem)
 {
@@ -1226,6 +1283,7 @@ int main(void)
     tcase_add_test(tc, test_mb);
     tcase_add_test(tc, test_user_mem);
     tcase_add_test(tc, test_user_atomics);
+    tcase_add_test(tc, test_user_align);
     tcase_add_test(tc, test_softmmu_mem);
     tcase_add_test(tc, test_softmmu_mmio);
     tcase_add_test(tc, test_vec);

@@ -305,6 +305,12 @@ START_TEST(test_sse)
     T("movdqu xmmword ptr [rsp + 0x10], xmm12", x64_movdqu_store(b, 12, x64_mem(RSP, 16)));
     T("movdqa xmm3, xmmword ptr [r13]", x64_movdqa_load(b, 3, x64_mem(R13, 0)));
     T("movdqa xmmword ptr [r12], xmm3", x64_movdqa_store(b, 3, x64_mem(R12, 0)));
+    T("movd xmm2, dword ptr [r15 + rax]", x64_sse_load(b, 4, 2, x64_mem_idx(R15, RAX, 0, 0)));
+    T("movq xmm10, qword ptr [r11 + rsi]", x64_sse_load(b, 8, 10, x64_mem_idx(R11, RSI, 0, 0)));
+    T("movdqu xmm0, xmmword ptr [rsp]", x64_sse_load(b, 16, 0, x64_mem(RSP, 0)));
+    T("movd dword ptr [r12], xmm9", x64_sse_store(b, 4, 9, x64_mem(R12, 0)));
+    T("movq qword ptr [r13], xmm1", x64_sse_store(b, 8, 1, x64_mem(R13, 0)));
+    T("movdqu xmmword ptr [rbp], xmm15", x64_sse_store(b, 16, 15, x64_mem(RBP, 0)));
     T("movq xmm5, rax", x64_movq_xr(b, true, 5, RAX));
     T("movd xmm13, r9d", x64_movq_xr(b, false, 13, R9));
     T("movq r10, xmm2", x64_movq_rx(b, true, R10, 2));
