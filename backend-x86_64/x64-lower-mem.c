@@ -36,6 +36,11 @@ static const RaConstraint c_cmpxchg16b = {
     .name = "cmpxchg16b", .clobbers = R(X64_RAX) | R(X64_RBX) | R(X64_RCX) | R(X64_RDX),
     .in = { { .regs = NOT_ABCD }, { 0 }, { 0 } },
 };
+static const RaConstraint c_cmpxchg16b_tlb = {
+    .name = "cmpxchg16b_tlb", .nb_scratch = 1,
+    .clobbers = R(X64_RAX) | R(X64_RBX) | R(X64_RCX) | R(X64_RDX),
+    .in = { { .regs = NOT_ABCD }, { 0 }, { 0 } },
+};
 static const RaConstraint c_xchg = { .name = "xchg_r_1", .out = { { .alias = 2 } } };
 static const RaConstraint c_xchg_tlb = {
     .name = "xchg_r_1_tlb", .nb_scratch = 1, .out = { { .alias = 2 } },
@@ -60,7 +65,7 @@ const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op)
         return tlb ? &c_st_tlb : &c_st;
     case IR_OP_atomic_cmpxchg:
         if (op->type == IR_I128) {
-            return &c_cmpxchg16b;
+            return tlb ? &c_cmpxchg16b_tlb : &c_cmpxchg16b;
         }
         return tlb ? &c_cmpxchg_tlb : &c_cmpxchg;
     case IR_OP_atomic_xchg: case IR_OP_atomic_fetch_add:
@@ -262,18 +267,34 @@ static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
 /* ---------------------------------------------------------------------- */
 /* Atomics                                                                 */
 
-static JitError emit_cmpxchg128(X64Gen *g, const IrOp *op, const RaOperand *o)
+/*
+ * i128 cmpxchg: lock cmpxchg16b with the halves in rdx:rax / rcx:rbx. A
+ * host without CMPXCHG16B always takes the slow path (the helper).
+ */
+static JitError emit_cmpxchg128(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     X64Buf *b = &g->buf;
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    X64Slow *s;
 
-    if (!g->user_mode || !g->feat->cx16) {
-        return JIT_ERR_UNSUPPORTED;             /* softmmu: needs the 7-argument helper */
+    if (!g->feat->cx16) {
+        s = new_slow(g, ra, op, o[1].reg, ca[0], ca[1], x64_jmp32(b));
+    } else {
+        s = mem_check(g, ra, op, o[1].reg, g->user_mode ? -1 : o[4].reg, ca[0], ca[1], true);
+        x64_xmm_to_pair(g, x64_xmm(o[2].reg), X64_RAX, X64_RDX);
+        x64_xmm_to_pair(g, x64_xmm(o[3].reg), X64_RBX, X64_RCX);
+        x64_lock(b);
+        x64_cmpxchg16b(b, host_addr(g, o[1].reg));
+        x64_pair_to_xmm(g, x64_xmm(o[0].reg), X64_RAX, X64_RDX);
     }
-    x64_xmm_to_pair(g, x64_xmm(o[2].reg), X64_RAX, X64_RDX);
-    x64_xmm_to_pair(g, x64_xmm(o[3].reg), X64_RBX, X64_RCX);
-    x64_lock(b);
-    x64_cmpxchg16b(b, host_addr(g, o[1].reg));
-    x64_pair_to_xmm(g, x64_xmm(o[0].reg), X64_RAX, X64_RDX);
+    if (s) {
+        s->kind = X64_SLOW_CMPXCHG;
+        s->out = o[0].reg;
+        s->cmp = o[2].reg;
+        s->val = o[3].reg;
+        s->save &= ~((RaRegSet)1 << o[0].reg);
+        s->ret_off = x64_buf_offset(b);
+    }
     return JIT_OK;
 }
 
@@ -303,7 +324,7 @@ static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOper
     JitAtomicOp aop;
 
     if (op->type == IR_I128) {
-        return emit_cmpxchg128(g, op, o);
+        return emit_cmpxchg128(g, ra, op, o);
     }
     if (mo & IR_MO_BSWAP || size > 8) {
         return JIT_ERR_UNSUPPORTED;
@@ -458,6 +479,28 @@ static uintptr_t slow_helper(const X64Slow *s)
     }
 }
 
+/* jit_atomic_cmpxchg128_helper(cpu, addr, cmp[2], nv[2], oi, ra, old[2]):
+ * the buffers are in the frame, the 7th argument on the stack. */
+static void slow_cmpxchg128(X64Gen *g, const X64Slow *s)
+{
+    X64Buf *b = &g->buf;
+
+    x64_movdqu_store(b, x64_xmm(s->cmp), x64_mem(X64_RSP, X64_FRAME_BUF_OFF));
+    x64_movdqu_store(b, x64_xmm(s->val), x64_mem(X64_RSP, X64_FRAME_BUF_OFF + 16));
+    x64_mov_rr(b, true, X64_RSI, s->addr);
+    x64_lea(b, true, X64_RDX, x64_mem(X64_RSP, X64_FRAME_BUF_OFF));
+    x64_lea(b, true, X64_RCX, x64_mem(X64_RSP, X64_FRAME_BUF_OFF + 16));
+    x64_movi(b, X64_R8, s->oi);
+    lea_code(g, X64_R9, s->ret_off);
+    x64_mov_rr(b, true, X64_RDI, X64_ENV);
+    x64_lea(b, true, X64_RAX, x64_mem(X64_RSP, X64_FRAME_BUF_OFF + 32));
+    x64_alu_ri(b, X64_SUB, true, X64_RSP, 16);             /* keeps rsp 16-aligned */
+    x64_store(b, 8, X64_RAX, x64_mem(X64_RSP, 0));
+    x64_call_abs(b, (uintptr_t)jit_atomic_cmpxchg128_helper, X64_TMP);
+    x64_alu_ri(b, X64_ADD, true, X64_RSP, 16);
+    x64_movdqu_load(b, x64_xmm(s->out), x64_mem(X64_RSP, X64_FRAME_BUF_OFF + 32));
+}
+
 void x64_emit_slow_paths(X64Gen *g)
 {
     X64Buf *b = &g->buf;
@@ -466,6 +509,12 @@ void x64_emit_slow_paths(X64Gen *g)
         const X64Slow *s = &g_array_index(g->slows, X64Slow, i);
         x64_patch_rel32(b, s->jmp_field, x64_buf_offset(b));
         save_regs(g, s->save, false);
+        if (s->kind == X64_SLOW_CMPXCHG && ir_memop_size(jit_oi_memop(s->oi)) == 16) {
+            slow_cmpxchg128(g, s);
+            save_regs(g, s->save, true);
+            x64_patch_rel32(b, x64_jmp32(b), s->ret_off);
+            continue;
+        }
         slow_call(g, s);
         x64_call_abs(b, slow_helper(s), X64_TMP);
         bool vec = s->type == IR_V128 || s->type == IR_I128;

@@ -22,6 +22,7 @@ __attribute__((weak)) void jit_st_helper(JitCpu *c, uint64_t a, uint64_t v, uint
 __attribute__((weak)) void jit_ld128_helper(JitCpu *c, uint64_t a, uint32_t oi, uintptr_t ra, uint64_t o[2]) { abort(); }
 __attribute__((weak)) void jit_st128_helper(JitCpu *c, uint64_t a, const uint64_t v[2], uint32_t oi, uintptr_t ra) { abort(); }
 __attribute__((weak)) uint64_t jit_atomic_cmpxchg_helper(JitCpu *c, uint64_t a, uint64_t cmp, uint64_t nv, uint32_t oi, uintptr_t ra) { abort(); }
+__attribute__((weak)) void jit_atomic_cmpxchg128_helper(JitCpu *c, uint64_t a, const uint64_t cmp[2], const uint64_t nv[2], uint32_t oi, uintptr_t ra, uint64_t old[2]) { abort(); }
 __attribute__((weak)) uint64_t jit_atomic_rmw_helper(JitCpu *c, uint64_t a, uint64_t v, JitAtomicOp op, uint32_t oi, uintptr_t ra) { abort(); }
 
 typedef struct BenchCpu {

@@ -811,16 +811,12 @@ static void atomics_body(bool user, TestCpu *cpu, uint64_t addr, uint8_t *host)
     }
 }
 
-START_TEST(test_user_atomics)
+/* i128 cmpxchg, the i128 values built from i64 halves: fail, then succeed. */
+static void cmpxchg128_body(bool user, TestCpu *cpu, uint64_t addr, uint8_t *host)
 {
-    TestCpu cpu;
-    user_cpu(&cpu);
-    atomics_body(true, &cpu, GUEST_BASE_ADDR + 0x400, guest_ram + 0x400);
-
-    /* i128 cmpxchg: build the i128 values from i64 halves */
     for (int ok = 0; ok < 2; ok++) {
         uint64_t mem[2] = { 0x1111, 0x2222 };
-        memcpy(guest_ram + 0x500, mem, 16);
+        memcpy(host, mem, 16);
         ir_reset(ctx);
         IrTempIdx cmp = ir_temp_new(ctx, IR_I128), nv = ir_temp_new(ctx, IR_I128);
         IrTempIdx old = ir_temp_new(ctx, IR_I128);
@@ -831,18 +827,27 @@ START_TEST(test_user_atomics)
         ir_emit(ctx, IR_OP_extrl_i128_i64, IR_I64, 1, 1, (IrArg[]){ gr[5], old });
         ir_emit(ctx, IR_OP_extrh_i128_i64, IR_I64, 1, 1, (IrArg[]){ gr[6], old });
         ir_gen_exit_tb(ctx, 1);
-        cpu.r[0] = GUEST_BASE_ADDR + 0x500;
-        cpu.r[1] = 0x1111;
-        cpu.r[2] = ok ? 0x2222 : 0x2223;
-        cpu.r[3] = 0xaaaa;
-        cpu.r[4] = 0xbbbb;
-        run(&cpu, true);
-        memcpy(mem, guest_ram + 0x500, 16);
-        ck_assert_uint_eq(cpu.r[5], 0x1111);
-        ck_assert_uint_eq(cpu.r[6], 0x2222);
+        cpu->r[0] = addr;
+        cpu->r[1] = 0x1111;
+        cpu->r[2] = ok ? 0x2222 : 0x2223;
+        cpu->r[3] = 0xaaaa;
+        cpu->r[4] = 0xbbbb;
+        run(cpu, user);
+        memcpy(mem, host, 16);
+        ck_assert_uint_eq(cpu->r[5], 0x1111);
+        ck_assert_uint_eq(cpu->r[6], 0x2222);
         ck_assert_uint_eq(mem[0], ok ? 0xaaaa : 0x1111);
         ck_assert_uint_eq(mem[1], ok ? 0xbbbb : 0x2222);
     }
+}
+
+START_TEST(test_user_atomics)
+{
+    TestCpu cpu;
+    user_cpu(&cpu);
+    atomics_body(true, &cpu, GUEST_BASE_ADDR + 0x400, guest_ram + 0x400);
+
+    cmpxchg128_body(true, &cpu, GUEST_BASE_ADDR + 0x500, guest_ram + 0x500);
 }
 END_TEST
 
@@ -1031,6 +1036,18 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
     return memop_value(mo, old);
 }
 
+void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp[2],
+                                  const uint64_t nv[2], uint32_t oi, uintptr_t ra, uint64_t old[2])
+{
+    nb_slow++;
+    old[0] = sm_read(cpu, addr, 8, jit_oi_mmu(oi), ra);
+    old[1] = sm_read(cpu, addr + 8, 8, jit_oi_mmu(oi), ra);
+    if (old[0] == cmp[0] && old[1] == cmp[1]) {
+        sm_write(cpu, addr, nv[0], 8, jit_oi_mmu(oi), ra);
+        sm_write(cpu, addr + 8, nv[1], 8, jit_oi_mmu(oi), ra);
+    }
+}
+
 static void sm_cpu(TestCpu *cpu)
 {
     cpu_init(cpu);
@@ -1087,6 +1104,19 @@ START_TEST(test_softmmu_mem)
     ck_assert_uint_eq(nb_slow, slow_before);
     sm_tlb[((SM_RAM + 0x3420) >> JIT_PAGE_BITS) & (JIT_TLB_SIZE - 1)] = (JitTlbEntry){ JIT_TLB_INVALID, JIT_TLB_INVALID, JIT_TLB_INVALID, 0 };
     atomics_body(false, &cpu, SM_RAM + 0x3420, sm_ram + 0x3420);   /* helper path */
+    slow_before = nb_slow;
+    cmpxchg128_body(false, &cpu, SM_RAM + 0x3430, sm_ram + 0x3430);  /* TLB hit */
+    ck_assert_uint_eq(nb_slow, slow_before);
+    sm_tlb[((SM_RAM + 0x3440) >> JIT_PAGE_BITS) & (JIT_TLB_SIZE - 1)].addr_write = JIT_TLB_INVALID;
+    cmpxchg128_body(false, &cpu, SM_RAM + 0x3440, sm_ram + 0x3440);  /* miss: helper */
+    ck_assert_uint_gt(nb_slow, slow_before);
+    /* no CMPXCHG16B on the host: always the helper */
+    static const X64Features no_cx16 = { .sse41 = true };
+    x64_set_features(&no_cx16);
+    slow_before = nb_slow;
+    cmpxchg128_body(false, &cpu, SM_RAM + 0x3450, sm_ram + 0x3450);
+    ck_assert_uint_eq(nb_slow, slow_before + 2);
+    x64_set_features(NULL);
 }
 END_TEST
 
