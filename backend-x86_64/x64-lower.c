@@ -31,6 +31,7 @@ static const RaConstraint c_r_0_ri = { .name = "r_0_ri", .out = { ALIAS(0) }, .i
 static const RaConstraint c_r_0_r = { .name = "r_0_r", .out = { ALIAS(0) } };
 static const RaConstraint c_r_r_r = { .name = "r_r_r" };
 static const RaConstraint c_shift_i = { .name = "r_0_i", .out = { ALIAS(0) }, .in = { ANY, IMM } };
+static const RaConstraint c_rorx = { .name = "r_r_i", .in = { ANY, IMM } };
 static const RaConstraint c_shift_cl = {
     .name = "shift_by_cl", .out = { ALIAS(0) }, .in = { ANY, FIX(X64_RCX) },
 };
@@ -87,8 +88,9 @@ static bool in_is_const(const IrContext *ctx, const IrOp *op, unsigned i)
 
 static const RaConstraint *shift_constraint(X64Gen *g, const IrOp *op)
 {
+    bool rot = op->opc == IR_OP_rotl || op->opc == IR_OP_rotr;
     if (in_is_const(g->ctx, op, 1)) {
-        return &c_shift_i;
+        return rot && g->feat->bmi2 ? &c_rorx : &c_shift_i;   /* rorx: non-destructive */
     }
     bool bmi2_form = op->opc == IR_OP_shl || op->opc == IR_OP_shr || op->opc == IR_OP_sar;
     return bmi2_form && g->feat->bmi2 ? &c_r_r_r : &c_shift_cl;
@@ -248,7 +250,11 @@ static void emit_shift(X64Gen *g, const IrOp *op, const RaOperand *o)
     unsigned mask = q ? 63 : 31;
     X64Shift k = kind[op->opc];
 
-    if (o[2].is_imm) {
+    if (o[2].is_imm && o[0].reg != o[1].reg) {
+        /* r_r_i (rorx): rotl by n is rotr by width - n */
+        unsigned n = o[2].imm & mask;
+        x64_rorx(&g->buf, q, o[0].reg, o[1].reg, k == X64_ROL ? (mask + 1 - n) & mask : n);
+    } else if (o[2].is_imm) {
         unsigned n = o[2].imm & mask;
         if (n) {
             x64_shift_ri(&g->buf, k, q, o[0].reg, n);
