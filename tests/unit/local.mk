@@ -26,6 +26,11 @@ TESTS += tests/unit/test-x64-backend
 tests_unit_test_x64_backend_SOURCES = tests/unit/test-x64-backend.c
 tests_unit_test_x64_backend_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a \
 	$(FERRY_BASE_LIBS) $(TEST_LIBS)
+check_PROGRAMS += tests/unit/test-x64-random
+TESTS += tests/unit/test-x64-random
+tests_unit_test_x64_random_SOURCES = tests/unit/test-x64-random.c
+tests_unit_test_x64_random_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(TEST_LIBS)
 endif
 
 # --- linux-user ---
