@@ -11,7 +11,9 @@ jit_core_sources = \
 jit_text_sources =
 
 # optimizer passes and liveness
-jit_opt_sources =
+jit_opt_sources = \
+	jit/opt.c jit/opt.h jit/opt-fold.c jit/opt-eval.c jit/opt-eval.h \
+	jit/opt-mb.c jit/liveness.c
 
 # interpreter backend
 jit_interp_sources =
