@@ -33,6 +33,7 @@ typedef struct Live {
     LiveTemp *t;
     uint32_t cap, tick;
     uint32_t bb_tick;       /* last boundary: block temps dead, TB temps conservative */
+    bool bb_exit;           /* ... and it leaves the TB: TB temps dead too */
     uint32_t greset_tick;   /* last point where globals are DEAD|MEM */
     uint32_t gmem_tick;     /* last point where globals need to be in env */
 } Live;
@@ -48,6 +49,7 @@ static void live_begin(Live *l, IrContext *ctx)
     l->ctx = ctx;
     l->tick = 1;
     l->bb_tick = l->greset_tick = l->gmem_tick = 0;
+    l->bb_exit = true;
     for (uint32_t i = 0; i < ctx->nb_temps; i++) {
         bool global = ctx->temps[i].kind == IR_TEMP_GLOBAL;
         l->t[i] = (LiveTemp){ .state = TS_DEAD | (global ? TS_MEM : 0) };
@@ -76,7 +78,7 @@ static unsigned get_state(Live *l, IrTempIdx t)
         return lt->tick < l->bb_tick ? TS_DEAD : lt->state;
     case IR_TEMP_TB:
         if (lt->tick < l->bb_tick) {
-            return lt->tb_used ? 0 : TS_DEAD;
+            return lt->tb_used && !l->bb_exit ? 0 : TS_DEAD;
         }
         return lt->state;
     default:
@@ -97,9 +99,10 @@ static bool has_temp_state(const Live *l, IrTempIdx t)
 }
 
 /* A basic block boundary: what holds just after a branch or before a label. */
-static void boundary(Live *l)
+static void boundary(Live *l, bool exit)
 {
     l->bb_tick = l->greset_tick = ++l->tick;
+    l->bb_exit = exit;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -199,7 +202,7 @@ void opt_liveness(IrContext *ctx)
         pv = op->prev;
         l->tick++;
         if (flags & IR_OPF_BB_END) {
-            boundary(l);                /* the state at the successors */
+            boundary(l, flags & IR_OPF_BB_EXIT);    /* the state at the successors */
         }
         if (removable(l, op)) {
             ir_remove(ctx, op);
@@ -207,7 +210,7 @@ void opt_liveness(IrContext *ctx)
         }
         live_op(l, op);
         if (flags & IR_OPF_BB_START) {
-            boundary(l);                /* the state on the fall-through path */
+            boundary(l, false);         /* the state on the fall-through path */
         }
     }
     l->ctx = NULL;

@@ -557,14 +557,15 @@ static bool simplify_unary(Fold *f, IrOp *op)
     }
 }
 
-/* Integer ops and the i32/i64 conversions; mov has nothing to simplify. */
+/* Integer ops, bswap64 and the i32/i64 conversions (their table rows lack
+ * IR_OPF_INT because they are not polymorphic); mov has nothing to simplify. */
 static bool is_foldable(const IrOp *op)
 {
     switch (op->opc) {
     case IR_OP_mov:
         return false;
     case IR_OP_extu_i32_i64: case IR_OP_exts_i32_i64:
-    case IR_OP_extrl_i64_i32: case IR_OP_extrh_i64_i32:
+    case IR_OP_extrl_i64_i32: case IR_OP_extrh_i64_i32: case IR_OP_bswap64:
         return true;
     default:
         return (ir_op_flags(op) & IR_OPF_INT) != 0;
