@@ -77,10 +77,13 @@ void opt_merge_barriers(IrContext *ctx);
  *
  * "Memory points" are the places where every global must be up to date in
  * env: before an op with IR_OPF_BB_END (branches and exits), at a
- * set_label (on the fall-through path), before a call unless it has both
+ * set_label (on the fall-through path), before goto_tb (once patched it
+ * jumps straight into the next TB), before a call unless it has both
  * IR_CALL_NO_READ_GLOBALS and IR_CALL_NO_WRITE_GLOBALS, before an
  * IR_OPF_MEM op (it may fault and the fault handler reads env), before
  * lookup_tb (it reads the pc from env), and at the end of the op list.
+ * A call without IR_CALL_NO_WRITE_GLOBALS needs globals in env even if it
+ * does not read them: the allocator reloads every global after it.
  *
  * What the register allocator may rely on, for argument i (outputs then
  * inputs, as in IrOp.args):
@@ -88,15 +91,18 @@ void opt_merge_barriers(IrContext *ctx);
  *     again from a register: it is overwritten first, or the temp is a
  *     block temp whose basic block ends first, or the temp is a global and
  *     a memory point where the allocator forgets register copies of
- *     globals (BB_END, set_label, a call without
- *     IR_CALL_NO_WRITE_GLOBALS) comes first. The register may be freed
+ *     globals (BB_END, set_label, goto_tb, a call without
+ *     IR_CALL_NO_WRITE_GLOBALS) comes first, or the temp is a TB temp and
+ *     an exit (IR_OPF_BB_EXIT) comes first. The register may be freed
  *     after the op (after storing it when the sync bit says so). Never
  *     set for const or fixed (env) temps. When a temp appears twice as
  *     an input of one op, at most one position gets the bit.
  *   - dead bit clear: the value may be read again later. For TB temps
  *     this is conservative: a TB temp read anywhere in the TB is treated
- *     as live at every label and BB_END op (this also covers backward
- *     branches).
+ *     as live at every label and every non-exit BB_END op (reading
+ *     "anywhere", not just "later", also covers backward branches), so
+ *     an op writing it is only removed when no op reads it at all or it
+ *     is overwritten within the same basic block.
  *   - sync bit i (outputs that are globals only): the new value must be
  *     stored to env right after this op, because a memory point follows
  *     before the global is written again. A global output without the
