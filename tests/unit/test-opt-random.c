@@ -203,57 +203,125 @@ static void ref_pair(IrOpcode opc, const uint64_t *in, unsigned bits, uint64_t *
     }
 }
 
-/* Run the op list on `vals` (indexed by temp; globals preset). */
+/* Helpers the random programs call, with their reference behaviour. */
+static unsigned h_clobber, h_pure, h_ro;
+
+static uint64_t helper_clobber(uint64_t a) { return a; }   /* never called */
+
+static void register_random_helpers(void)
+{
+    IrHelper h = { .func = (void *)helper_clobber, .ret = IR_I64, .nb_args = 1,
+                   .args = { IR_I64 } };
+    h.name = "rnd_clobber";                 /* g1 = g1 * 3 + a; w0 ^= 0xffff; a ^ g2 */
+    h_clobber = ir_helper_register(&h);
+    h.name = "rnd_pure";                    /* a * 7 + 1 */
+    h.flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS;
+    h_pure = ir_helper_register(&h);
+    h.name = "rnd_ro";                      /* a + g0 */
+    h.flags = IR_CALL_NO_WRITE_GLOBALS;
+    h_ro = ir_helper_register(&h);
+}
+
+static void ref_call(IrContext *ctx, uint64_t *vals, IrOp *op)
+{
+    unsigned id = (unsigned)ir_op_cargs(op)[0];
+    IrTempIdx at = op->args[1];
+    uint64_t a = ir_temp_is_const(ctx, at) ? ir_temp(ctx, at)->val : vals[at], r;
+
+    if (id == h_clobber) {
+        vals[test_g[1]] = vals[test_g[1]] * 3 + a;
+        vals[test_w[0]] ^= 0xffff;
+        r = a ^ vals[test_g[2]];
+    } else if (id == h_pure) {
+        r = a * 7 + 1;
+    } else {
+        r = a + vals[test_g[0]];
+    }
+    vals[op->args[0]] = r;
+}
+
+/* A branch: the label to skip forward to, or -1 when not taken. */
+static int64_t ref_branch(IrContext *ctx, uint64_t *vals, IrOp *op)
+{
+    if (op->opc == IR_OP_br) {
+        return (int64_t)op->args[0];
+    }
+    unsigned bits = op->type == IR_I64 ? 64 : 32;
+    uint64_t in[2];
+    for (int i = 0; i < 2; i++) {
+        IrTempIdx t = op->args[i];
+        in[i] = ir_temp_is_const(ctx, t) ? ir_temp(ctx, t)->val : vals[t];
+    }
+    return ref_cond((IrCond)op->args[2], in[0], in[1], bits) ? (int64_t)op->args[3] : -1;
+}
+
+static void ref_op(IrContext *ctx, uint64_t *vals, IrOp *op);
+
+/* Run the op list on `vals` (indexed by temp; globals preset); branches
+ * only go forward. */
 static void ref_run(IrContext *ctx, uint64_t *vals)
 {
-    IR_FOR_EACH_OP(ctx, op) {
-        unsigned o = ir_op_nb_oargs(op), ni = ir_op_nb_iargs(op);
-        uint64_t in[5] = { 0 }, r0 = 0, r1 = 0;
-        IrArg *c = ir_op_cargs(op);
+    int64_t skip_to = -1;
 
-        if (o == 0) {
-            continue;               /* set_label, exit_tb: nothing to compute */
+    IR_FOR_EACH_OP(ctx, op) {
+        if (op->opc == IR_OP_set_label) {
+            skip_to = skip_to == (int64_t)op->args[0] ? -1 : skip_to;
+        } else if (skip_to >= 0) {
+            continue;
+        } else if (op->opc == IR_OP_brcond || op->opc == IR_OP_br) {
+            skip_to = ref_branch(ctx, vals, op);
+        } else if (op->opc == IR_OP_call) {
+            ref_call(ctx, vals, op);
+        } else if (ir_op_nb_oargs(op)) {
+            ref_op(ctx, vals, op);
         }
-        unsigned bits = ir_temp(ctx, op->args[0])->type == IR_I64 ? 64 : 32;
-        for (unsigned i = 0; i < ni; i++) {
-            IrTempIdx t = op->args[o + i];
-            in[i] = ir_temp_is_const(ctx, t) ? ir_temp(ctx, t)->val : vals[t];
-        }
-        unsigned ibits = ir_temp(ctx, op->args[o])->type == IR_I64 ? 64 : 32;
-        switch (op->opc) {
-        case IR_OP_mov:           r0 = in[0]; break;
-        case IR_OP_neg:           r0 = 0 - in[0]; break;
-        case IR_OP_not:           r0 = ~in[0]; break;
-        case IR_OP_popcnt:        r0 = ref_count(IR_OP_popcnt, in[0], bits); break;
-        case IR_OP_bswap16:       r0 = ref_bswap(in[0], 2); break;
-        case IR_OP_bswap32:       r0 = ref_bswap(in[0], 4); break;
-        case IR_OP_bswap64:       r0 = ref_bswap(in[0], 8); break;
-        case IR_OP_extu_i32_i64:  r0 = in[0] & 0xffffffffull; break;
-        case IR_OP_exts_i32_i64:  r0 = (uint64_t)as_signed(in[0], ibits); break;
-        case IR_OP_extrl_i64_i32: r0 = in[0]; break;
-        case IR_OP_extrh_i64_i32: r0 = in[0] >> 32; break;
-        case IR_OP_extract: case IR_OP_sextract:
-            r0 = ref_field(op->opc, in[0], 0, (unsigned)c[0], (unsigned)c[1], bits);
-            break;
-        case IR_OP_deposit:
-            r0 = ref_field(op->opc, in[0], in[1], (unsigned)c[0], (unsigned)c[1], bits);
-            break;
-        case IR_OP_setcond:       r0 = ref_cond((IrCond)c[0], in[0], in[1], bits); break;
-        case IR_OP_negsetcond:    r0 = ref_cond((IrCond)c[0], in[0], in[1], bits) ? ~0ull : 0; break;
-        case IR_OP_movcond:
-            r0 = ref_cond((IrCond)c[0], in[0], in[1], bits) ? in[2] : in[3];
-            break;
-        case IR_OP_mulu2: case IR_OP_muls2: case IR_OP_addcarry: case IR_OP_subborrow:
-            ref_pair((IrOpcode)op->opc, in, bits, &r0, &r1);
-            break;
-        default:
-            r0 = ref_binary((IrOpcode)op->opc, in[0], in[1], bits);
-            break;
-        }
-        vals[op->args[0]] = r0 & mask_of(bits);
-        if (o == 2) {
-            vals[op->args[1]] = r1 & mask_of(bits);
-        }
+    }
+}
+
+static void ref_op(IrContext *ctx, uint64_t *vals, IrOp *op)
+{
+    unsigned o = ir_op_nb_oargs(op), ni = ir_op_nb_iargs(op);
+    uint64_t in[5] = { 0 }, r0 = 0, r1 = 0;
+    IrArg *c = ir_op_cargs(op);
+    unsigned bits = ir_temp(ctx, op->args[0])->type == IR_I64 ? 64 : 32;
+    for (unsigned i = 0; i < ni; i++) {
+        IrTempIdx t = op->args[o + i];
+        in[i] = ir_temp_is_const(ctx, t) ? ir_temp(ctx, t)->val : vals[t];
+    }
+    unsigned ibits = ir_temp(ctx, op->args[o])->type == IR_I64 ? 64 : 32;
+    switch (op->opc) {
+    case IR_OP_mov:           r0 = in[0]; break;
+    case IR_OP_neg:           r0 = 0 - in[0]; break;
+    case IR_OP_not:           r0 = ~in[0]; break;
+    case IR_OP_popcnt:        r0 = ref_count(IR_OP_popcnt, in[0], bits); break;
+    case IR_OP_bswap16:       r0 = ref_bswap(in[0], 2); break;
+    case IR_OP_bswap32:       r0 = ref_bswap(in[0], 4); break;
+    case IR_OP_bswap64:       r0 = ref_bswap(in[0], 8); break;
+    case IR_OP_extu_i32_i64:  r0 = in[0] & 0xffffffffull; break;
+    case IR_OP_exts_i32_i64:  r0 = (uint64_t)as_signed(in[0], ibits); break;
+    case IR_OP_extrl_i64_i32: r0 = in[0]; break;
+    case IR_OP_extrh_i64_i32: r0 = in[0] >> 32; break;
+    case IR_OP_extract: case IR_OP_sextract:
+        r0 = ref_field(op->opc, in[0], 0, (unsigned)c[0], (unsigned)c[1], bits);
+        break;
+    case IR_OP_deposit:
+        r0 = ref_field(op->opc, in[0], in[1], (unsigned)c[0], (unsigned)c[1], bits);
+        break;
+    case IR_OP_setcond:       r0 = ref_cond((IrCond)c[0], in[0], in[1], bits); break;
+    case IR_OP_negsetcond:    r0 = ref_cond((IrCond)c[0], in[0], in[1], bits) ? ~0ull : 0; break;
+    case IR_OP_movcond:
+        r0 = ref_cond((IrCond)c[0], in[0], in[1], bits) ? in[2] : in[3];
+        break;
+    case IR_OP_mulu2: case IR_OP_muls2: case IR_OP_addcarry: case IR_OP_subborrow:
+        ref_pair((IrOpcode)op->opc, in, bits, &r0, &r1);
+        break;
+    default:
+        r0 = ref_binary((IrOpcode)op->opc, in[0], in[1], bits);
+        break;
+    }
+    vals[op->args[0]] = r0 & mask_of(bits);
+    if (o == 2) {
+        vals[op->args[1]] = r1 & mask_of(bits);
     }
 }
 
@@ -265,6 +333,8 @@ typedef struct Gen {
     IrTempIdx temps[2][NB_TEMPS];     /* [0]: i32, [1]: i64 */
     bool defined[2][NB_TEMPS];
     IrTempIdx tb[2];                  /* one TB temp per type, defined up front */
+    struct { uint32_t label; unsigned at; } pending[4];   /* forward branch targets */
+    unsigned nb_pending;
 } Gen;
 
 static uint64_t edge_value(IrType t)
@@ -404,6 +474,46 @@ static void gen_op(Gen *g)
     }
 }
 
+/* Place the pending labels due at op number i (all of them for ~0u). */
+static void place_labels(Gen *g, unsigned i)
+{
+    for (unsigned k = 0; k < g->nb_pending;) {
+        if (g->pending[k].at <= i) {
+            ir_gen_set_label(g->ctx, g->pending[k].label);
+            memset(g->defined, 0, sizeof(g->defined));
+            g->pending[k] = g->pending[--g->nb_pending];
+        } else {
+            k++;
+        }
+    }
+}
+
+/* A forward brcond (or br) to a label placed a few ops later. */
+static void gen_branch(Gen *g, unsigned i, bool uncond)
+{
+    if (g->nb_pending == 4) {
+        return;
+    }
+    uint32_t label = ir_label_new(g->ctx);
+    g->pending[g->nb_pending].label = label;
+    g->pending[g->nb_pending++].at = i + 1 + rnd_below(8);
+    if (uncond) {
+        ir_gen_br(g->ctx, label);
+    } else {
+        IrType t = rnd_below(2) ? IR_I64 : IR_I32;
+        IrTempIdx a = pick_input(g, t), b = rnd_below(4) ? pick_input(g, t) : a;
+        ir_gen_brcond(g->ctx, t, (IrCond)rnd_below(IR_COND_COUNT), a, b, label);
+    }
+    memset(g->defined, 0, sizeof(g->defined));   /* block temps die here */
+}
+
+static void gen_call(Gen *g)
+{
+    static const unsigned *const ids[] = { &h_clobber, &h_pure, &h_ro };
+    IrTempIdx a = pick_input(g, IR_I64);
+    ir_gen_call(g->ctx, *ids[rnd_below(3)], pick_output(g, IR_I64), (IrTempIdx[]){ a });
+}
+
 static void gen_program(Gen *g)
 {
     unsigned n = 1 + rnd_below(MAX_PROGRAM_OPS);
@@ -417,14 +527,30 @@ static void gen_program(Gen *g)
         g->tb[ti] = ir_temp_new_tb(g->ctx, t);
         ir_gen_movi(g->ctx, t, g->tb[ti], edge_value(t));
     }
+    g->nb_pending = 0;
     for (unsigned i = 0; i < n; i++) {
-        if (rnd_below(16) == 0) {
+        place_labels(g, i);
+        switch (rnd_below(24)) {
+        case 0:
             /* a label nobody branches to: a merge point where block temps die */
             ir_gen_set_label(g->ctx, ir_label_new(g->ctx));
             memset(g->defined, 0, sizeof(g->defined));
+            break;
+        case 1: case 2:
+            gen_branch(g, i, false);
+            break;
+        case 3:
+            gen_branch(g, i, true);
+            break;
+        case 4: case 5:
+            gen_call(g);
+            break;
+        default:
+            gen_op(g);
+            break;
         }
-        gen_op(g);
     }
+    place_labels(g, ~0u);
     ir_gen_exit_tb(g->ctx, 0);
 }
 
@@ -506,6 +632,7 @@ END_TEST
 Suite *opt_random_suite(void)
 {
     Suite *s = suite_create("opt-random");
+    register_random_helpers();
     TCase *tc = tcase_create("fold-vs-reference");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, random_programs);
