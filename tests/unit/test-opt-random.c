@@ -257,6 +257,17 @@ static int64_t ref_branch(IrContext *ctx, uint64_t *vals, IrOp *op)
 
 static void ref_op(IrContext *ctx, uint64_t *vals, IrOp *op);
 
+/* Block temps die at the end of their basic block: poison them, so that a
+ * pass that reads one past its block gives a different result. */
+static void kill_block_temps(IrContext *ctx, uint64_t *vals)
+{
+    for (uint32_t t = ctx->nb_globals; t < ctx->nb_temps; t++) {
+        if (ir_temp(ctx, t)->kind == IR_TEMP_BLOCK) {
+            vals[t] = 0xdead0000dead0000ull;
+        }
+    }
+}
+
 /* Run the op list on `vals` (indexed by temp; globals preset); branches
  * only go forward. */
 static void ref_run(IrContext *ctx, uint64_t *vals)
@@ -266,10 +277,12 @@ static void ref_run(IrContext *ctx, uint64_t *vals)
     IR_FOR_EACH_OP(ctx, op) {
         if (op->opc == IR_OP_set_label) {
             skip_to = skip_to == (int64_t)op->args[0] ? -1 : skip_to;
+            kill_block_temps(ctx, vals);
         } else if (skip_to >= 0) {
             continue;
         } else if (op->opc == IR_OP_brcond || op->opc == IR_OP_br) {
             skip_to = ref_branch(ctx, vals, op);
+            kill_block_temps(ctx, vals);
         } else if (op->opc == IR_OP_call) {
             ref_call(ctx, vals, op);
         } else if (ir_op_nb_oargs(op)) {
@@ -360,7 +373,7 @@ static uint64_t edge_value(IrType t)
 static IrTempIdx pick_input(Gen *g, IrType t)
 {
     unsigned ti = t == IR_I64;
-    switch (rnd_below(8)) {
+    switch (rnd_below(10)) {
     case 0: case 1:
         return ir_const(g->ctx, t, edge_value(t));
     case 2: case 3: case 4:
@@ -444,7 +457,11 @@ static void gen_op(Gen *g)
     IrTempIdx a = pick_input(g, t), b = rnd_below(5) ? pick_input(g, t) : a;
     IrOpcode opc;
 
-    switch (rnd_below(12)) {
+    switch (rnd_below(14)) {
+    case 12: case 13:
+        /* copies between globals and temps feed copy propagation */
+        ir_gen_mov(g->ctx, t, pick_output(g, t), a);
+        break;
     case 0: case 1: case 2: case 3:
         ir_gen_op2(g->ctx, PICK(binary_ops), t, pick_output(g, t), a, b);
         break;
