@@ -15,7 +15,7 @@
 
 #include "jit/opt.h"
 
-#define NB_PROGRAMS 4000
+#define NB_PROGRAMS 20000
 #define MAX_PROGRAM_OPS 40
 #define NB_INPUTS 4             /* initial global states per program */
 #define NB_TEMPS 6              /* block temps per type */
@@ -621,6 +621,7 @@ START_TEST(random_programs)
     uint64_t inputs[NB_INPUTS][TEST_NB_G + TEST_NB_W];
     uint64_t before[NB_INPUTS][TEST_NB_G + TEST_NB_W], after[NB_INPUTS][TEST_NB_G + TEST_NB_W];
     unsigned ops_before = 0, ops_after = 0;
+    gint64 pass_us = 0;
 
     for (int prog = 0; prog < NB_PROGRAMS; prog++) {
         ir_reset(ctx);
@@ -632,16 +633,22 @@ START_TEST(random_programs)
         }
         ops_before += ctx->nb_live_ops;
         run_inputs(ctx, inputs, before);
+        gint64 t0 = g_get_monotonic_time();
         opt_fold(ctx);
+        pass_us += g_get_monotonic_time() - t0;
         run_inputs(ctx, inputs, after);
         check_same(ctx, "opt_fold", prog, before, after);
+        t0 = g_get_monotonic_time();
         opt_liveness(ctx);
+        pass_us += g_get_monotonic_time() - t0;
         run_inputs(ctx, inputs, after);
         check_same(ctx, "opt_liveness", prog, before, after);
         ops_after += ctx->nb_live_ops;
     }
-    fprintf(stderr, "test-opt: %d random programs, %u ops before, %u after fold+liveness\n",
-            NB_PROGRAMS, ops_before, ops_after);
+    /* informational: the passes are timed, not judged */
+    fprintf(stderr, "test-opt: %d random programs, %u ops before, %u after fold+liveness "
+            "(%.1f ns per input op in the two passes)\n", NB_PROGRAMS, ops_before, ops_after,
+            1000.0 * (double)pass_us / ops_before);
     ir_context_free(ctx);
 }
 END_TEST
