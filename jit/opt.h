@@ -34,6 +34,10 @@ void opt_run(IrContext *ctx);
  * unreachable ops after br/exit_tb/goto_ptr (up to the next label)
  * removed.
  *
+ * Copy propagation may put a constant or another temp into any input
+ * position of any op (guest_st value and address, call arguments, brcond
+ * operands included); backends must accept const temps as inputs.
+ *
  * Requires: a well-formed op list. Leaves ops rewritten into `mov d, s`
  * whose output may now be dead: run opt_liveness afterwards. Invalidates
  * IrOp.dead/sync. What is known is forgotten at every set_label (a merge
@@ -107,10 +111,15 @@ void opt_merge_barriers(IrContext *ctx);
  *     stored to env right after this op, because a memory point follows
  *     before the global is written again. A global output without the
  *     sync bit is written again before any memory point, so it need not
- *     be stored. Globals keep the allocator's responsibility at memory
- *     points: it must store dirty globals at each memory point (sync bits
- *     make that store happen early), and reload them from env after
- *     BB_END, set_label and calls that may write globals.
+ *     be stored at all. Hence an allocator that stores every sync output
+ *     right after its op finds every global up to date in env at every
+ *     memory point and never has to store a global anywhere else. It
+ *     must still reload globals from env (rather than trust a register)
+ *     after BB_END ops, at set_label and after calls without
+ *     IR_CALL_NO_WRITE_GLOBALS.
+ *   - the dead and sync bits of an op that writes and reads the same
+ *     temp refer to the two values: the output bit to the new value, the
+ *     input bit to the old one (always dead: it is overwritten).
  *   - block temps are never live across a label or BB_END op; TB temps
  *     need one location agreed at every label (the allocator's choice).
  */
