@@ -9,12 +9,11 @@
 #include "jit/fatal.h"
 
 /*
- * INTEGRATOR: ir_verify() is declared in jit/ir.h but jit/ir-verify.c is
- * not on this branch yet, so the debug-build check below is compiled out.
- * Once ir-verify.c is in main, set OPT_HAVE_IR_VERIFY to 1: this is the
- * only call site.
+ * ir_verify() (jit/ir-verify.c) is in main now: debug builds check the IR
+ * after every pass. Set to 0 to compile the check out (this is its only
+ * call site).
  */
-#define OPT_HAVE_IR_VERIFY 0
+#define OPT_HAVE_IR_VERIFY 1
 
 /* Debug builds: the IR must stay well-formed after every pass. */
 static void verify_after(const IrContext *ctx, const char *pass)

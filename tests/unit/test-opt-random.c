@@ -614,6 +614,15 @@ static void check_same(IrContext *ctx, const char *pass, int prog,
     ck_abort_msg("program %d: globals differ after %s", prog, pass);
 }
 
+static void check_valid(IrContext *ctx, const char *after, int prog)
+{
+    char msg[256];
+    if (!ir_verify(ctx, msg, sizeof(msg))) {
+        ir_print(ctx, stderr);
+        ck_abort_msg("program %d: IR invalid after %s: %s", prog, after, msg);
+    }
+}
+
 START_TEST(random_programs)
 {
     IrContext *ctx = test_opt_context();
@@ -632,15 +641,18 @@ START_TEST(random_programs)
             }
         }
         ops_before += ctx->nb_live_ops;
+        check_valid(ctx, "generation", prog);
         run_inputs(ctx, inputs, before);
         gint64 t0 = g_get_monotonic_time();
         opt_fold(ctx);
         pass_us += g_get_monotonic_time() - t0;
+        check_valid(ctx, "opt_fold", prog);
         run_inputs(ctx, inputs, after);
         check_same(ctx, "opt_fold", prog, before, after);
         t0 = g_get_monotonic_time();
         opt_liveness(ctx);
         pass_us += g_get_monotonic_time() - t0;
+        check_valid(ctx, "opt_liveness", prog);
         run_inputs(ctx, inputs, after);
         check_same(ctx, "opt_liveness", prog, before, after);
         ops_after += ctx->nb_live_ops;

@@ -72,6 +72,17 @@ static void teardown(void)
     ctx = NULL;
 }
 
+/* Run a pass on the test context; the IR must verify before and after. */
+static void verified(void (*pass)(IrContext *), const char *name)
+{
+    char msg[256];
+    ck_assert_msg(ir_verify(ctx, msg, sizeof(msg)), "test IR invalid before %s: %s", name, msg);
+    pass(ctx);
+    ck_assert_msg(ir_verify(ctx, msg, sizeof(msg)), "IR invalid after %s: %s", name, msg);
+}
+
+#define RUN(pass) verified(pass, #pass)
+
 static IrTempIdx C(IrType t, uint64_t v)
 {
     return ir_const(ctx, t, v);
@@ -186,7 +197,7 @@ START_TEST(fold_binary)
         const BinCase *k = &bin_cases[i];
         ir_reset(ctx);
         ir_gen_op2(ctx, k->opc, k->type, dest_of(k->type), C(k->type, k->a), C(k->type, k->b));
-        opt_fold(ctx);
+        RUN(opt_fold);
         ck_assert_uint_eq(count_ops(), 1);
         check_mov_const(ir_last_op(ctx), dest_of(k->type), k->want, k->line);
     }
@@ -224,7 +235,7 @@ START_TEST(fold_unary)
         const UnCase *k = &un_cases[i];
         ir_reset(ctx);
         ir_gen_op1(ctx, k->opc, k->out, dest_of(k->out), C(k->in, k->a));
-        opt_fold(ctx);
+        RUN(opt_fold);
         ck_assert_uint_eq(count_ops(), 1);
         check_mov_const(ir_last_op(ctx), dest_of(k->out), k->want, k->line);
     }
@@ -267,7 +278,7 @@ START_TEST(fold_fields)
         } else {
             ir_emit(ctx, k->opc, k->type, 1, 1, (IrArg[]){ d, C(k->type, k->a), k->pos, k->len });
         }
-        opt_fold(ctx);
+        RUN(opt_fold);
         check_mov_const(ir_last_op(ctx), d, k->want, k->line);
     }
 }
@@ -306,7 +317,7 @@ START_TEST(fold_setcond)
         ir_reset(ctx);
         ir_emit(ctx, k->opc, k->type, 1, 2,
                 (IrArg[]){ d, C(k->type, k->a), C(k->type, k->b), k->cond });
-        opt_fold(ctx);
+        RUN(opt_fold);
         check_mov_const(ir_last_op(ctx), d, k->want, k->line);
     }
 }
@@ -317,7 +328,7 @@ START_TEST(fold_movcond_brcond)
     /* movcond with constant comparands selects one input (not a const) */
     ir_gen_movcond(ctx, I64, IR_COND_LT, G(3), C(I64, ONES64), C(I64, 0), G(1), G(2));
     ir_gen_movcond(ctx, I32, IR_COND_LTU, W(1), C(I32, 0xffffffff), C(I32, 0), W(0), C(I32, 9));
-    opt_fold(ctx);
+    RUN(opt_fold);
     check_mov(nth_op(0), G(3), G(1));
     check_mov_const(nth_op(1), W(1), 9, __LINE__);
 
@@ -329,7 +340,7 @@ START_TEST(fold_movcond_brcond)
     ir_gen_set_label(ctx, l1);
     ir_gen_set_label(ctx, l2);
     ir_gen_exit_tb(ctx, 0);
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_str_eq(opname(nth_op(0)), "br");
     ck_assert_uint_eq(nth_op(0)->args[0], l1);
     /* the second brcond was unreachable after br, or never taken: gone */
@@ -375,7 +386,7 @@ START_TEST(fold_pairs)
         ir_reset(ctx);
         ir_emit(ctx, k->opc, t, 2, three ? 3 : 2,
                 (IrArg[]){ d0, d1, C(t, k->in[0]), C(t, k->in[1]), C(t, k->in[2]) });
-        opt_fold(ctx);
+        RUN(opt_fold);
         ck_assert_uint_eq(count_ops(), 2);
         check_mov_const(nth_op(0), d0, k->want0, k->line);
         check_mov_const(nth_op(1), d1, k->want1, k->line);
@@ -398,7 +409,7 @@ START_TEST(no_fold_undefined)
         ir_reset(ctx);
         ir_gen_op2(ctx, cases[i].opc, cases[i].t, dest_of(cases[i].t), C(cases[i].t, cases[i].a),
                    C(cases[i].t, cases[i].b));
-        opt_fold(ctx);
+        RUN(opt_fold);
         ck_assert_msg(ir_last_op(ctx)->opc == cases[i].opc, "case %zu folded", i);
     }
     /* divu2 whose quotient does not fit, and divisor 0 */
@@ -407,7 +418,7 @@ START_TEST(no_fold_undefined)
     ir_emit(ctx, IR_OP_divs2, I64, 2, 3, (IrArg[]){ G(0), G(1), C(I64, 0), C(I64, 1), C(I64, 0) });
     ir_emit(ctx, IR_OP_divs2, I64, 2, 3,
             (IrArg[]){ G(0), G(1), C(I64, 0), C(I64, M64), C(I64, ONES64) });
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_str_eq(opname(nth_op(0)), "divu2");
     ck_assert_str_eq(opname(nth_op(1)), "divs2");
     ck_assert_str_eq(opname(nth_op(2)), "divs2");
@@ -426,7 +437,7 @@ START_TEST(no_fold_after_call)
     ir_gen_movi(ctx, I64, G(1), 7);
     ir_gen_call(ctx, h_ro, t, (IrTempIdx[]){ G(1) });
     ir_gen_op2(ctx, IR_OP_add, I64, G(3), G(1), C(I64, 1));
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_str_eq(opname(nth_op(2)), "add");
     ck_assert_uint_eq(nth_op(2)->args[1], G(0));
     /* the call's argument was propagated: g1 = 7 */
@@ -446,7 +457,7 @@ START_TEST(no_copy_across_label)
     ir_gen_set_label(ctx, lab);
     ir_gen_op2(ctx, IR_OP_add, I64, G(2), l0, C(I64, 1));
     ir_gen_mov(ctx, I64, G(3), G(1));
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_str_eq(opname(nth_op(4)), "add");
     ck_assert_uint_eq(nth_op(4)->args[1], l0);
     check_mov(nth_op(5), G(3), G(1));
@@ -464,7 +475,7 @@ START_TEST(no_block_temp_past_bb)
     ir_gen_brcond(ctx, I64, IR_COND_EQ, G(3), C(I64, 0), lab);
     ir_gen_op2(ctx, IR_OP_sub, I64, G(3), G(2), G(1));    /* past the brcond: reads g2 */
     ir_gen_set_label(ctx, lab);
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_uint_eq(nth_op(2)->args[1], t0);
     ck_assert_uint_eq(nth_op(4)->args[1], G(2));
 }
@@ -478,7 +489,7 @@ START_TEST(copy_invalidated_by_write)
     ir_gen_op2(ctx, IR_OP_add, I64, G(1), t1, G(2));      /* reads g0 */
     ir_gen_op2(ctx, IR_OP_add, I64, G(0), G(0), C(I64, 1));
     ir_gen_mov(ctx, I64, G(3), t1);                        /* t1 is the old g0 */
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_uint_eq(nth_op(1)->args[1], G(0));
     check_mov(nth_op(3), G(3), t1);
 }
@@ -494,7 +505,7 @@ START_TEST(no_fold_side_effects)
     ir_gen_call(ctx, h_pure, G(0), (IrTempIdx[]){ t });
     ir_gen_guest_ld(ctx, I64, G(1), t, IR_MO_64, 0);
     ir_emit(ctx, IR_OP_atomic_fetch_add, I64, 1, 2, (IrArg[]){ G(2), t, C(I64, 1), IR_MO_64, 0 });
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_uint_eq(count_ops(), 6);
     ck_assert_str_eq(opname(nth_op(1)), "guest_st");
     ck_assert_uint_eq(nth_op(1)->args[1], C(I64, 0x1000));   /* inputs propagated */
@@ -516,7 +527,7 @@ START_TEST(copy_propagation)
     ir_gen_mov(ctx, I64, t1, t0);
     ir_gen_op2(ctx, IR_OP_add, I64, G(1), t1, G(2));
     ir_gen_mov(ctx, I64, G(2), G(2));                      /* self move: removed */
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_uint_eq(count_ops(), 3);
     check_mov(nth_op(1), t1, G(0));
     ck_assert_uint_eq(nth_op(2)->args[1], G(0));
@@ -556,10 +567,11 @@ START_TEST(algebraic)
 {
     for (size_t i = 0; i < sizeof(alg_cases) / sizeof(alg_cases[0]); i++) {
         const AlgCase *k = &alg_cases[i];
-        IrTempIdx x = k->type == I64 ? G(0) : W(0), d = dest_of(k->type), c = C(k->type, k->k);
+        IrTempIdx x = k->type == I64 ? G(0) : W(0), d = dest_of(k->type);
         ir_reset(ctx);
+        IrTempIdx c = C(k->type, k->k);
         ir_gen_op2(ctx, k->opc, k->type, d, k->x_first ? x : c, k->x_first ? c : x);
-        opt_fold(ctx);
+        RUN(opt_fold);
         IrOp *op = ir_last_op(ctx);
         if (k->want >= 0) {
             check_mov_const(op, d, k->wval, k->line);
@@ -590,7 +602,7 @@ START_TEST(algebraic_same_operand)
     ir_gen_movcond(ctx, I64, IR_COND_EQ, G(3), G(0), G(1), G(2), G(2));
     ir_gen_op1(ctx, IR_OP_not, I64, G(0), G(0));
     ir_gen_op1(ctx, IR_OP_not, I64, G(1), G(0));           /* not(not g0) but g0 changed */
-    opt_fold(ctx);
+    RUN(opt_fold);
     check_mov_const(nth_op(0), G(1), 0, __LINE__);
     check_mov_const(nth_op(1), W(1), 0, __LINE__);
     check_mov(nth_op(2), G(2), G(0));
@@ -614,7 +626,7 @@ START_TEST(brcond_same_operand)
     ir_gen_brcond(ctx, I64, IR_COND_GE, G(0), G(0), l2);    /* always */
     ir_gen_set_label(ctx, l1);
     ir_gen_set_label(ctx, l2);
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_uint_eq(count_ops(), 3);
     ck_assert_str_eq(opname(nth_op(0)), "br");
     ck_assert_uint_eq(ctx->labels[l1].refs, 0);
@@ -648,7 +660,7 @@ START_TEST(known_bits_masks)
     ir_gen_op2(ctx, IR_OP_and, I64, G(1), t[0], C(I64, 0x7f));        /* 7: needed */
     ir_gen_op2(ctx, IR_OP_or, I64, t[7], G(0), C(I64, 0x100));
     ir_gen_op2(ctx, IR_OP_or, I64, G(1), t[7], C(I64, 0x100));        /* 8: redundant */
-    opt_fold(ctx);
+    RUN(opt_fold);
     IrTempIdx src[] = { t[0], t[1], t[2], t[3], t[4], t[5], t[6] };
     for (int i = 0; i < 7; i++) {
         check_mov(nth_op(2 * i + 1), G(1), src[i]);
@@ -660,7 +672,8 @@ END_TEST
 
 START_TEST(known_bits_conditions)
 {
-    IrTempIdx s = ir_temp_new(ctx, I64), o = ir_temp_new(ctx, I64), a = ir_temp_new(ctx, I64);
+    /* o and a are read by the second brcond, in another basic block */
+    IrTempIdx s = ir_temp_new(ctx, I64), o = ir_temp_new_tb(ctx, I64), a = ir_temp_new_tb(ctx, I64);
     uint32_t lab = ir_label_new(ctx);
 
     ir_gen_setcond(ctx, I64, IR_COND_LT, s, G(0), G(1));
@@ -674,7 +687,7 @@ START_TEST(known_bits_conditions)
     ir_gen_brcond(ctx, I64, IR_COND_TSTEQ, o, C(I64, 0x100), lab);     /* never */
     ir_gen_brcond(ctx, I64, IR_COND_TSTEQ, a, C(I64, 0x100), lab);     /* always */
     ir_gen_set_label(ctx, lab);
-    opt_fold(ctx);
+    RUN(opt_fold);
     check_mov(nth_op(1), G(2), s);
     check_mov_const(nth_op(2), G(2), 0, __LINE__);
     check_mov_const(nth_op(4), G(3), 1, __LINE__);
@@ -697,7 +710,7 @@ START_TEST(known_bits_extensions)
     ir_gen_op2(ctx, IR_OP_shr, I64, y, G(0), C(I64, 16));
     ir_gen_op1(ctx, IR_OP_extrl_i64_i32, I32, lo2, y);
     ir_gen_op1(ctx, IR_OP_extu_i32_i64, I64, G(3), lo2);   /* y has 48 bits: needed */
-    opt_fold(ctx);
+    RUN(opt_fold);
     check_mov(nth_op(2), G(1), x);
     check_mov(nth_op(3), G(2), x);
     ck_assert_str_eq(opname(nth_op(6)), "extu_i32_i64");
@@ -713,7 +726,7 @@ START_TEST(known_bits_reset_at_label)
     ir_gen_set_label(ctx, lab);
     ir_gen_op2(ctx, IR_OP_and, I64, G(1), l0, C(I64, 0xff));
     ir_gen_op2(ctx, IR_OP_and, I64, G(2), G(1), C(I64, 0xff));   /* after the label: known */
-    opt_fold(ctx);
+    RUN(opt_fold);
     ck_assert_str_eq(opname(nth_op(2)), "and");
     check_mov(nth_op(3), G(2), G(1));
 }
@@ -733,7 +746,7 @@ START_TEST(live_dead_ops_removed)
     ir_gen_call(ctx, h_pure, r, (IrTempIdx[]){ G(0) });     /* result dead, no side effects */
     ir_gen_call(ctx, h_none, r, (IrTempIdx[]){ G(0) });     /* has side effects: kept */
     ir_gen_exit_tb(ctx, 0);
-    opt_liveness(ctx);
+    RUN(opt_liveness);
     ck_assert_uint_eq(count_ops(), 2);
     ck_assert_str_eq(opname(nth_op(0)), "call");
     ck_assert_uint_eq(ir_op_cargs(nth_op(0))[0], h_none);
@@ -745,7 +758,7 @@ START_TEST(live_global_store_before_exit)
 {
     ir_gen_op2(ctx, IR_OP_add, I64, G(0), G(0), C(I64, 1));
     ir_gen_exit_tb(ctx, 0);
-    opt_liveness(ctx);
+    RUN(opt_liveness);
     ck_assert_uint_eq(count_ops(), 2);
     IrOp *op = nth_op(0);
     ck_assert_uint_eq(op->sync, 1);         /* g0 needed in env at the exit */
@@ -760,7 +773,7 @@ START_TEST(live_double_global_write)
     ir_gen_call(ctx, h_none, ir_temp_new(ctx, I64), (IrTempIdx[]){ G(1) });
     ir_gen_movi(ctx, I64, G(0), 2);
     ir_gen_exit_tb(ctx, 0);
-    opt_liveness(ctx);
+    RUN(opt_liveness);
     ck_assert_uint_eq(count_ops(), 3);
     ck_assert_str_eq(opname(nth_op(0)), "call");
     check_mov_const(nth_op(1), G(0), 2, __LINE__);
@@ -785,10 +798,10 @@ START_TEST(live_double_write_with_memory_point)
     ir_gen_op2(ctx, IR_OP_add, I64, G(1), G(3), G(1));
     ir_gen_movi(ctx, I64, G(3), 2);
     /* goto_tb jumps to the next TB directly */
-    ir_gen_movi(ctx, I64, W(0), 3);
+    ir_gen_movi(ctx, I32, W(0), 3);
     ir_gen_goto_tb(ctx, 0);
     ir_gen_exit_tb(ctx, 0);
-    opt_liveness(ctx);
+    RUN(opt_liveness);
     ck_assert_uint_eq(count_ops(), 12);
     ck_assert_uint_eq(nth_op(0)->sync, 1);
     ck_assert_uint_eq(nth_op(0)->dead, 1);   /* memory point forgets nothing, but unread */
@@ -814,7 +827,7 @@ START_TEST(live_dead_bits)
     ir_gen_set_label(ctx, lab);                            /* 5 */
     ir_gen_mov(ctx, I64, G(1), l0);                        /* 6 */
     ir_gen_exit_tb(ctx, 0);                                /* 7 */
-    opt_liveness(ctx);
+    RUN(opt_liveness);
     ck_assert_uint_eq(count_ops(), 8);
     ck_assert_uint_eq(nth_op(0)->dead, 4);          /* g1 not read again; g0 is */
     ck_assert_uint_eq(nth_op(1)->dead, 2);          /* one of the two t0 positions */
@@ -848,7 +861,7 @@ START_TEST(mb_merge)
     ir_gen_set_label(ctx, lab);
     ir_gen_mb(ctx, IR_MB_ALL);                            /* kept */
     ir_gen_mb(ctx, IR_MB_LD_LD);                          /* merged into the ALL */
-    opt_merge_barriers(ctx);
+    RUN(opt_merge_barriers);
     ck_assert_uint_eq(count_ops(), 10);
     ck_assert_uint_eq(ir_op_cargs(nth_op(0))[0], IR_MB_LD_LD | IR_MB_ST_ST | IR_MB_ST_LD);
     ck_assert_str_eq(opname(nth_op(4)), "guest_ld");
@@ -875,7 +888,7 @@ START_TEST(pipeline_example)
     ir_gen_mov(ctx, I64, cc_dst, rax);
     ir_gen_movi(ctx, I32, cc_op, 1);
     ir_gen_exit_tb(ctx, 0);
-    opt_run(ctx);
+    RUN(opt_run);
     ck_assert_uint_eq(count_ops(), 8);
     ck_assert_str_eq(opname(nth_op(1)), "add");
     check_mov(nth_op(2), rax, t0);
