@@ -19,6 +19,9 @@ typedef struct LiveTemp {
     uint8_t state;
     bool tb_used;       /* TB temp: read somewhere in the TB */
     uint32_t tick;      /* when `state` was set */
+    /* Block temp t: `g = mov t` (op index) is its last use; the ticks at
+     * which that mov stamped t and g. */
+    uint32_t mov_op, mov_in_tick, mov_out_tick;
 } LiveTemp;
 
 /*
@@ -159,12 +162,64 @@ static void op_memory_point(Live *l, IrOp *op)
     }
 }
 
+/*
+ * Coalescing: `t = OP ...; ...; g = mov t` with t a block temp that dies at
+ * the mov becomes `g = OP ...; ...` when nothing in between reads t, reads
+ * or writes g, or needs g in env (no memory point if g is a global). Then
+ * g's new value is simply computed earlier, where nobody can tell. Called
+ * for the op defining t, before its outputs are processed; on success the
+ * output bits are those the mov had.
+ */
+static bool coalesce(Live *l, IrOp *op, uint16_t *dead, uint16_t *sync)
+{
+    IrContext *ctx = l->ctx;
+
+    if (ir_op_nb_oargs(op) != 1 || op->opc == IR_OP_call ||
+        ctx->temps[op->args[0]].kind != IR_TEMP_BLOCK) {
+        return false;
+    }
+    LiveTemp *lt = &l->t[op->args[0]];
+    if (!lt->mov_op || lt->tick != lt->mov_in_tick) {
+        return false;                   /* no such mov, or t read since */
+    }
+    IrOp *mv = &ctx->ops[lt->mov_op];
+    IrTempIdx g = mv->args[0];
+    bool global = ctx->temps[g].kind == IR_TEMP_GLOBAL;
+    if (l->t[g].tick != lt->mov_out_tick || l->bb_tick > lt->mov_out_tick ||
+        (global && (l->greset_tick > lt->mov_out_tick || l->gmem_tick > lt->mov_out_tick))) {
+        return false;
+    }
+    op->args[0] = g;
+    *dead = mv->dead & 1;
+    *sync = mv->sync & 1;
+    lt->mov_op = 0;
+    ir_remove(ctx, mv);
+    set_state(l, g, TS_DEAD);
+    return true;
+}
+
+/* After `g = mov t`: remember it if it is the last use of block temp t. */
+static void note_mov(Live *l, IrOp *op, uint32_t out_tick)
+{
+    IrTempIdx g = op->args[0], t = op->args[1];
+
+    if (op->opc != IR_OP_mov || g == t || !(op->dead & 2) ||
+        l->ctx->temps[t].kind != IR_TEMP_BLOCK) {
+        return;
+    }
+    l->t[t].mov_op = ir_op_index(l->ctx, op);
+    l->t[t].mov_in_tick = l->t[t].tick;
+    l->t[t].mov_out_tick = out_tick;
+}
+
 static void live_op(Live *l, IrOp *op)
 {
     unsigned nb_o = ir_op_nb_oargs(op), nb_i = ir_op_nb_iargs(op);
     uint16_t dead = 0, sync = 0;
+    uint32_t out_tick = l->tick;
+    unsigned first = coalesce(l, op, &dead, &sync) ? 1 : 0;   /* output 0 done */
 
-    for (unsigned i = 0; i < nb_o; i++) {
+    for (unsigned i = first; i < nb_o; i++) {
         IrTempIdx d = op->args[i];
         if (!has_temp_state(l, d)) {
             continue;
@@ -188,6 +243,7 @@ static void live_op(Live *l, IrOp *op)
     }
     op->dead = dead;
     op->sync = sync;
+    note_mov(l, op, out_tick);
 }
 
 void opt_liveness(IrContext *ctx)

@@ -25,6 +25,7 @@ enum { REL_NONE, REL_COPY, REL_NOT, REL_NEG, REL_EXTRL };
 typedef struct FoldTemp {
     uint32_t epoch, gepoch, gen;
     uint8_t rel;
+    bool rev;           /* REL_COPY made by `src = mov t` (see record_copy) */
     IrTempIdx src;
     uint32_t src_gen, src_gepoch, src_bb;
     OptBits bits;
@@ -143,10 +144,15 @@ static IrTempIdx rel_src(Fold *f, IrTempIdx t, int rel)
     return f->t[s].gen == ft->src_gen ? s : 0;
 }
 
-static IrTempIdx resolve(Fold *f, IrTempIdx t)
+/* What an input should read instead of t. A `mov` keeps reading a temp
+ * that was copied into a longer-lived one (see record_copy). */
+static IrTempIdx resolve(Fold *f, IrTempIdx t, bool for_mov)
 {
     IrTempIdx s = rel_src(f, t, REL_COPY);
-    return s ? s : t;
+    if (!s || (for_mov && f->t[t].rev)) {
+        return t;
+    }
+    return s;
 }
 
 /* d has just been written (by something we may know nothing about). */
@@ -171,6 +177,7 @@ static void set_rel(Fold *f, IrTempIdx d, int rel, IrTempIdx s)
         return;                     /* extrl changes the type, the others keep it */
     }
     ft->rel = rel;
+    ft->rev = false;
     ft->src = s;
     ft->src_gen = is_const(f, s) ? 0 : f->t[s].gen;
     ft->src_gepoch = f->gepoch;
@@ -255,6 +262,42 @@ static OptBits op_bits(Fold *f, IrOp *op)
     }
 }
 
+/* How long a temp lives: copies are read from the longest-lived holder. */
+static int temp_rank(const Fold *f, IrTempIdx t)
+{
+    switch (f->ctx->temps[t].kind) {
+    case IR_TEMP_CONST:  return 4;
+    case IR_TEMP_FIXED:  return 3;
+    case IR_TEMP_GLOBAL: return 2;
+    case IR_TEMP_TB:     return 1;
+    default:             return 0;
+    }
+}
+
+/*
+ * After `d = mov s`, reads of the shorter-lived of the two become reads of
+ * the other. For `rax = mov t0` that means later reads of t0 read rax, so
+ * t0 dies at the mov and liveness can make t0's definition write rax
+ * directly (opt_liveness coalesces such pairs). Such a reversed link is
+ * not followed by later movs: after `cc_dst = mov t0`, `rax = mov t0`
+ * stays as it is (then moves the link to rax) instead of becoming
+ * `rax = mov cc_dst`, which would tie rax to a flag that is usually dead.
+ */
+static void record_copy(Fold *f, IrTempIdx d, IrTempIdx s)
+{
+    if (temp_rank(f, d) <= temp_rank(f, s)) {
+        set_rel(f, d, REL_COPY, s);
+        return;
+    }
+    /* s keeps its value and generation: only its facts are refreshed. */
+    FoldTemp *fs = &f->t[s];
+    fs->epoch = f->epoch;
+    fs->gepoch = f->gepoch;
+    fs->bits = f->t[d].bits;
+    set_rel(f, s, REL_COPY, d);
+    fs->rev = true;
+}
+
 /* Record what the (possibly rewritten) op tells about its outputs. */
 static void finish_op(Fold *f, IrOp *op)
 {
@@ -266,7 +309,7 @@ static void finish_op(Fold *f, IrOp *op)
         IrTempIdx d = op->args[0], s = op->args[1];
         def_temp(f, d, b);
         switch (op->opc) {
-        case IR_OP_mov:           set_rel(f, d, REL_COPY, s); break;
+        case IR_OP_mov:           record_copy(f, d, s); break;
         case IR_OP_not:           set_rel(f, d, REL_NOT, s); break;
         case IR_OP_neg:           set_rel(f, d, REL_NEG, s); break;
         case IR_OP_extrl_i64_i32: set_rel(f, d, REL_EXTRL, s); break;
@@ -639,7 +682,7 @@ static uint32_t fold_one(Fold *f, uint32_t idx)
     uint32_t flags = ir_op_flags(op);
 
     for (unsigned i = 0; i < nb_i; i++) {
-        op->args[nb_o + i] = resolve(f, op->args[nb_o + i]);
+        op->args[nb_o + i] = resolve(f, op->args[nb_o + i], op->opc == IR_OP_mov);
     }
     if (op->opc == IR_OP_mov && op->args[0] == op->args[1]) {
         ir_remove(f->ctx, op);

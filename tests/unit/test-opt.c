@@ -466,18 +466,23 @@ END_TEST
 
 START_TEST(no_block_temp_past_bb)
 {
-    IrTempIdx t0 = ir_temp_new(ctx, I64);
+    IrTempIdx t0 = ir_temp_new(ctx, I64), t1 = ir_temp_new(ctx, I64);
     uint32_t lab = ir_label_new(ctx);
 
     ir_gen_op2(ctx, IR_OP_add, I64, t0, G(0), G(1));
+    ir_gen_op1(ctx, IR_OP_not, I64, G(1), t0);            /* g1 = not t0 */
+    ir_gen_op1(ctx, IR_OP_not, I64, G(3), G(1));          /* same block: mov t0 */
     ir_gen_mov(ctx, I64, G(2), t0);
-    ir_gen_op2(ctx, IR_OP_sub, I64, G(3), G(2), G(1));    /* same block: reads t0 */
-    ir_gen_brcond(ctx, I64, IR_COND_EQ, G(3), C(I64, 0), lab);
-    ir_gen_op2(ctx, IR_OP_sub, I64, G(3), G(2), G(1));    /* past the brcond: reads g2 */
+    ir_gen_op2(ctx, IR_OP_sub, I64, t1, t0, G(1));        /* t0 is read from g2 */
+    ir_gen_brcond(ctx, I64, IR_COND_EQ, t1, C(I64, 0), lab);
+    ir_gen_op1(ctx, IR_OP_not, I64, G(3), G(1));          /* t0 is dead here: stays */
     ir_gen_set_label(ctx, lab);
     RUN(opt_fold);
-    ck_assert_uint_eq(nth_op(2)->args[1], t0);
+    check_mov(nth_op(2), G(3), t0);
+    check_mov(nth_op(3), G(2), t0);                        /* a mov keeps reading t0 */
     ck_assert_uint_eq(nth_op(4)->args[1], G(2));
+    ck_assert_str_eq(opname(nth_op(6)), "not");
+    ck_assert_uint_eq(nth_op(6)->args[1], G(1));
 }
 END_TEST
 
@@ -871,7 +876,7 @@ START_TEST(mb_merge)
 }
 END_TEST
 
-/* The worked example of jit/ir.h through the whole pipeline. */
+/* The worked example of jit/ir.h and docs/ir.md through the pipeline. */
 START_TEST(pipeline_example)
 {
     IrTempIdx t0 = ir_temp_new(ctx, I64);
@@ -889,11 +894,49 @@ START_TEST(pipeline_example)
     ir_gen_movi(ctx, I32, cc_op, 1);
     ir_gen_exit_tb(ctx, 0);
     RUN(opt_run);
-    ck_assert_uint_eq(count_ops(), 8);
-    ck_assert_str_eq(opname(nth_op(1)), "add");
-    check_mov(nth_op(2), rax, t0);
-    check_mov(nth_op(5), cc_dst, t0);                       /* copy propagated */
-    ck_assert_uint_eq(nth_op(5)->dead, 3);
+    /* only `rax = add rax, $5` is left of the first instruction */
+    ck_assert_uint_eq(count_ops(), 7);
+    ck_assert_str_eq(opname(nth_op(0)), "insn_start");
+    IrOp *add = nth_op(1);
+    ck_assert_str_eq(opname(add), "add");
+    ck_assert_uint_eq(add->args[0], rax);
+    ck_assert_uint_eq(add->args[1], rax);
+    ck_assert_uint_eq(add->args[2], C(I64, 5));
+    ck_assert_uint_eq(add->dead, 2);        /* new rax read below; old rax dead */
+    ck_assert_uint_eq(add->sync, 1);        /* needed in env at the exit */
+    ck_assert_str_eq(opname(nth_op(2)), "insn_start");
+    check_mov(nth_op(4), cc_dst, rax);
+    ck_assert_uint_eq(nth_op(4)->dead, 3);
+}
+END_TEST
+
+START_TEST(live_coalesce)
+{
+    IrTempIdx t[5], l0 = ir_temp_new_tb(ctx, I64);
+    for (int i = 0; i < 5; i++) {
+        t[i] = ir_temp_new(ctx, I64);
+    }
+    ir_gen_op2(ctx, IR_OP_add, I64, t[0], G(0), C(I64, 1));   /* 0: g0 may be faulted on */
+    ir_gen_guest_ld(ctx, I64, t[1], G(1), IR_MO_64, 0);       /* 1 */
+    ir_gen_mov(ctx, I64, G(0), t[0]);                          /* 2: kept */
+    ir_gen_op2(ctx, IR_OP_add, I64, t[2], G(1), C(I64, 1));   /* 3: g1 read in between */
+    ir_gen_op2(ctx, IR_OP_add, I64, G(3), G(1), t[1]);        /* 4 */
+    ir_gen_mov(ctx, I64, G(1), t[2]);                          /* 5: kept */
+    ir_gen_op2(ctx, IR_OP_mul, I64, t[3], G(2), G(2));        /* 6: becomes l0 = mul */
+    ir_gen_call(ctx, h_rw, t[4], (IrTempIdx[]){ t[3] });       /* 7: t3 read in between */
+    ir_gen_op2(ctx, IR_OP_sub, I64, t[4], G(2), C(I64, 1));   /* 8: becomes l0 = sub */
+    ir_gen_call(ctx, h_rw, t[1], (IrTempIdx[]){ G(3) });       /* 9: no matter for a TB temp */
+    ir_gen_mov(ctx, I64, l0, t[4]);                            /* 10: removed */
+    ir_gen_mov(ctx, I64, G(2), l0);                            /* 11 */
+    ir_gen_exit_tb(ctx, 0);
+    RUN(opt_liveness);
+    ck_assert_uint_eq(count_ops(), 12);
+    check_mov(nth_op(2), G(0), t[0]);
+    check_mov(nth_op(5), G(1), t[2]);
+    ck_assert_uint_eq(nth_op(6)->args[0], t[3]);
+    ck_assert_str_eq(opname(nth_op(8)), "sub");
+    ck_assert_uint_eq(nth_op(8)->args[0], l0);
+    ck_assert_uint_eq(nth_op(8)->dead, 2);      /* l0 read later; g2 reloaded after the call */
 }
 END_TEST
 
@@ -931,6 +974,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, live_double_global_write);
     tcase_add_test(tc, live_double_write_with_memory_point);
     tcase_add_test(tc, live_dead_bits);
+    tcase_add_test(tc, live_coalesce);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("barriers and pipeline");
