@@ -162,13 +162,41 @@ static void op_memory_point(Live *l, IrOp *op)
     }
 }
 
+/* Ops between a definition and its mov that coalescing may rewrite: a
+ * constant bound keeps the pass linear. */
+#define COALESCE_WINDOW 16
+
+/*
+ * Reads of t strictly between def and mv become reads of g (which holds
+ * t's value there once def writes g). Their dead bits stay clear, which is
+ * always allowed. False, changing nothing, when mv is too far from def.
+ */
+static bool retarget_reads(IrContext *ctx, IrOp *def, IrOp *mv, IrTempIdx t, IrTempIdx g)
+{
+    unsigned n = 0;
+    IrOp *op;
+
+    for (op = ir_next_op(ctx, def); op && op != mv; op = ir_next_op(ctx, op)) {
+        if (++n > COALESCE_WINDOW) {
+            return false;
+        }
+    }
+    for (op = ir_next_op(ctx, def); op != mv; op = ir_next_op(ctx, op)) {
+        unsigned nb_o = ir_op_nb_oargs(op), nb_i = ir_op_nb_iargs(op);
+        for (unsigned i = nb_o; i < nb_o + nb_i; i++) {
+            op->args[i] = op->args[i] == t ? g : op->args[i];
+        }
+    }
+    return true;
+}
+
 /*
  * Coalescing: `t = OP ...; ...; g = mov t` with t a block temp that dies at
- * the mov becomes `g = OP ...; ...` when nothing in between reads t, reads
- * or writes g, or needs g in env (no memory point if g is a global). Then
- * g's new value is simply computed earlier, where nobody can tell. Called
- * for the op defining t, before its outputs are processed; on success the
- * output bits are those the mov had.
+ * the mov becomes `g = OP ...; ...` when nothing in between reads or
+ * writes g or needs g in env (no memory point if g is a global); reads of
+ * t in between then read g. g's new value is simply computed earlier,
+ * where nobody can tell. Called for the op defining t, before its outputs
+ * are processed; on success the output bits are those the mov had.
  */
 static bool coalesce(Live *l, IrOp *op, uint16_t *dead, uint16_t *sync)
 {
@@ -178,9 +206,10 @@ static bool coalesce(Live *l, IrOp *op, uint16_t *dead, uint16_t *sync)
         ctx->temps[op->args[0]].kind != IR_TEMP_BLOCK) {
         return false;
     }
-    LiveTemp *lt = &l->t[op->args[0]];
-    if (!lt->mov_op || lt->tick != lt->mov_in_tick) {
-        return false;                   /* no such mov, or t read since */
+    IrTempIdx t = op->args[0];
+    LiveTemp *lt = &l->t[t];
+    if (!lt->mov_op) {
+        return false;
     }
     IrOp *mv = &ctx->ops[lt->mov_op];
     IrTempIdx g = mv->args[0];
@@ -188,6 +217,9 @@ static bool coalesce(Live *l, IrOp *op, uint16_t *dead, uint16_t *sync)
     if (l->t[g].tick != lt->mov_out_tick || l->bb_tick > lt->mov_out_tick ||
         (global && (l->greset_tick > lt->mov_out_tick || l->gmem_tick > lt->mov_out_tick))) {
         return false;
+    }
+    if (lt->tick != lt->mov_in_tick && !retarget_reads(ctx, op, mv, t, g)) {
+        return false;                   /* t read in between, too far apart */
     }
     op->args[0] = g;
     *dead = mv->dead & 1;

@@ -13,6 +13,9 @@
 
 #include "jit/opt.h"
 
+/* More ops than the coalescing window of jit/liveness.c (16). */
+#define COALESCE_TEST_GAP 20
+
 IrTempIdx test_g[TEST_NB_G], test_w[TEST_NB_W];
 
 IrContext *test_opt_context(void)
@@ -922,8 +925,8 @@ START_TEST(live_coalesce)
     ir_gen_op2(ctx, IR_OP_add, I64, t[2], G(1), C(I64, 1));   /* 3: g1 read in between */
     ir_gen_op2(ctx, IR_OP_add, I64, G(3), G(1), t[1]);        /* 4 */
     ir_gen_mov(ctx, I64, G(1), t[2]);                          /* 5: kept */
-    ir_gen_op2(ctx, IR_OP_mul, I64, t[3], G(2), G(2));        /* 6: becomes l0 = mul */
-    ir_gen_call(ctx, h_rw, t[4], (IrTempIdx[]){ t[3] });       /* 7: t3 read in between */
+    ir_gen_op2(ctx, IR_OP_mul, I64, t[3], G(2), G(2));        /* 6: t3 not read by a mov */
+    ir_gen_call(ctx, h_rw, t[4], (IrTempIdx[]){ t[3] });       /* 7 */
     ir_gen_op2(ctx, IR_OP_sub, I64, t[4], G(2), C(I64, 1));   /* 8: becomes l0 = sub */
     ir_gen_call(ctx, h_rw, t[1], (IrTempIdx[]){ G(3) });       /* 9: no matter for a TB temp */
     ir_gen_mov(ctx, I64, l0, t[4]);                            /* 10: removed */
@@ -937,6 +940,43 @@ START_TEST(live_coalesce)
     ck_assert_str_eq(opname(nth_op(8)), "sub");
     ck_assert_uint_eq(nth_op(8)->args[0], l0);
     ck_assert_uint_eq(nth_op(8)->dead, 2);      /* l0 read later; g2 reloaded after the call */
+}
+END_TEST
+
+/* Reads of t between its definition and `g = mov t` are retargeted to g. */
+START_TEST(live_coalesce_reads_between)
+{
+    IrTempIdx t0 = ir_temp_new(ctx, I64), t2 = ir_temp_new(ctx, I64);
+    IrTempIdx l0 = ir_temp_new_tb(ctx, I64);
+    uint32_t lab = ir_label_new(ctx);
+
+    ir_gen_mov(ctx, I64, l0, C(I64, 0));
+    ir_gen_op2(ctx, IR_OP_add, I64, t0, G(0), C(I64, 5));    /* 0: becomes g0 = add */
+    ir_gen_mov(ctx, I64, G(2), t0);                           /* 1: reads g0 */
+    ir_gen_op2(ctx, IR_OP_xor, I64, t2, t0, G(1));           /* 2: reads g0 */
+    ir_gen_mov(ctx, I64, G(0), t0);                           /* 3: removed */
+    ir_gen_mov(ctx, I64, G(3), t2);                           /* 4: becomes g3 = xor */
+    ir_gen_brcond(ctx, I64, IR_COND_EQ, G(3), G(0), lab);
+    ir_gen_op2(ctx, IR_OP_add, I64, t0, G(1), C(I64, 1));
+    ir_gen_guest_st(ctx, I64, t0, G(3), IR_MO_64, 0);        /* reads t0 */
+    for (int i = 2; i < COALESCE_TEST_GAP; i++) {
+        ir_gen_insn_start(ctx, 0x1000 + i, 0);               /* survives, touches nothing */
+    }
+    ir_gen_mov(ctx, I64, l0, t0);                             /* too far: kept */
+    ir_gen_set_label(ctx, lab);
+    ir_gen_mov(ctx, I64, G(2), l0);
+    ir_gen_exit_tb(ctx, 0);
+    RUN(opt_liveness);
+    IrOp *add = nth_op(1);
+    ck_assert_str_eq(opname(add), "add");
+    ck_assert_uint_eq(add->args[0], G(0));
+    ck_assert_uint_eq(add->sync, 1);
+    check_mov(nth_op(2), G(2), G(0));
+    ck_assert_uint_eq(nth_op(3)->args[0], G(3));
+    ck_assert_uint_eq(nth_op(3)->args[1], G(0));
+    ck_assert_str_eq(opname(nth_op(4)), "brcond");
+    ck_assert_uint_eq(nth_op(5)->args[0], t0);
+    check_mov(nth_op(5 + COALESCE_TEST_GAP), l0, t0);
 }
 END_TEST
 
@@ -975,6 +1015,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, live_double_write_with_memory_point);
     tcase_add_test(tc, live_dead_bits);
     tcase_add_test(tc, live_coalesce);
+    tcase_add_test(tc, live_coalesce_reads_between);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("barriers and pipeline");
