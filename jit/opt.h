@@ -34,6 +34,11 @@ void opt_run(IrContext *ctx);
  * unreachable ops after br/exit_tb/goto_ptr (up to the next label)
  * removed.
  *
+ * After `d = mov s`, later reads are pointed at the longer-lived of the
+ * two (constant > env > global > TB temp > block temp), so that after
+ * `rax = mov t0` reads of t0 read rax and t0 dies at the mov (which
+ * opt_liveness then coalesces); a later mov of s keeps reading s.
+ *
  * Copy propagation may put a constant or another temp into any input
  * position of any op (guest_st value and address, call arguments, brcond
  * operands included); backends must accept const temps as inputs.
@@ -78,6 +83,11 @@ void opt_merge_barriers(IrContext *ctx);
  * that needs them in memory, and fills IrOp.dead and IrOp.sync of every
  * remaining op. Run it last: any later change to the op list invalidates
  * dead/sync.
+ *
+ * It also coalesces `t = OP ...; ...; g = mov t`, t a block temp that dies
+ * at the mov, into `g = OP ...; ...` when nothing in between reads or
+ * writes g and (g a global) no memory point lies in between; reads of t in
+ * between then read g (only within a window of 16 ops, to stay linear).
  *
  * "Memory points" are the places where every global must be up to date in
  * env: before an op with IR_OPF_BB_END (branches and exits), at a
