@@ -1,8 +1,8 @@
 /*
  * liveness.c — the backward liveness pass: removes dead ops (dead global
- * writes included) and fills IrOp.dead/sync for the register allocator.
- * What dead and sync promise is written down at opt_liveness in
- * jit/opt.h; this file only implements it.
+ * writes included), coalesces `t = op; g = mov t` into `g = op`, and fills
+ * IrOp.dead/sync for the register allocator. What dead and sync promise is
+ * written down at opt_liveness in jit/opt.h; this file only implements it.
  */
 #include "jit/opt.h"
 
