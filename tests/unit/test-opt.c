@@ -943,6 +943,27 @@ START_TEST(live_coalesce)
 }
 END_TEST
 
+/* A TB temp read only before its write, through a backward branch. */
+START_TEST(live_tb_temp_backward_branch)
+{
+    IrTempIdx l0 = ir_temp_new_tb(ctx, I64), l1 = ir_temp_new_tb(ctx, I64);
+    uint32_t loop = ir_label_new(ctx);
+
+    ir_gen_movi(ctx, I64, l0, 0);
+    ir_gen_set_label(ctx, loop);
+    ir_gen_op2(ctx, IR_OP_add, I64, G(0), G(0), l0);       /* reads l0 */
+    ir_gen_op2(ctx, IR_OP_add, I64, l0, l0, C(I64, 1));    /* 3: live via the back edge */
+    ir_gen_movi(ctx, I64, l1, 7);                           /* 4: never read: removed */
+    ir_gen_brcond(ctx, I64, IR_COND_LTU, G(0), C(I64, 10), loop);  /* l0 not read here */
+    ir_gen_exit_tb(ctx, 0);
+    RUN(opt_liveness);
+    ck_assert_uint_eq(count_ops(), 6);
+    ck_assert_uint_eq(nth_op(3)->args[0], l0);
+    ck_assert_uint_eq(nth_op(3)->dead, 2);    /* new l0 live at the back edge; old l0 dead */
+    ck_assert_str_eq(opname(nth_op(4)), "brcond");
+}
+END_TEST
+
 /* Reads of t between its definition and `g = mov t` are retargeted to g. */
 START_TEST(live_coalesce_reads_between)
 {
@@ -1015,6 +1036,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, live_double_write_with_memory_point);
     tcase_add_test(tc, live_dead_bits);
     tcase_add_test(tc, live_coalesce);
+    tcase_add_test(tc, live_tb_temp_backward_branch);
     tcase_add_test(tc, live_coalesce_reads_between);
     suite_add_tcase(s, tc);
 
