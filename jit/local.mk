@@ -12,7 +12,9 @@ jit_text_sources = \
 	jit/ir-text.h jit/ir-print.c jit/ir-parse.c jit/ir-verify.c
 
 # optimizer passes and liveness
-jit_opt_sources =
+jit_opt_sources = \
+	jit/opt.c jit/opt.h jit/opt-fold.c jit/opt-eval.c jit/opt-eval.h \
+	jit/opt-mb.c jit/liveness.c
 
 # interpreter backend
 jit_interp_sources =
