@@ -21,7 +21,8 @@ jit_interp_sources =
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources = \
-	jit/codebuf.c jit/codebuf.h
+	jit/codebuf.c jit/codebuf.h \
+	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)
