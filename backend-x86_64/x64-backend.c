@@ -182,10 +182,9 @@ static JitError x64_gen_code(IrContext *ctx, JitCodeGen *cg)
         return JIT_ERR_UNSUPPORTED;             /* jit_init has not run gen_prologue */
     }
     gen_init(&g, ctx, cg);
-    /* Until jit/liveness.c (opt_liveness) runs in the pipeline before the
-     * backend, compute the allocator's hints here: this is the one call to
-     * replace by opt_liveness(ctx). */
-    ra_conservative_liveness(ctx);
+    /* ctx is optimized: opt_liveness (jit/opt.h) ran last and left the
+     * allocator's dead/sync hints (callers with raw IR run opt_liveness or
+     * ra_conservative_liveness first). */
     JitError e = ra_run(x64_target(cg->user_mode), &g, ctx, true);
     if (e == JIT_OK) {
         if (cg->nb_insns) {

@@ -571,7 +571,12 @@ static void apply_hints(RaState *ra, const IrOp *op)
             store_temp(ra, t);
         }
         if (i < ir_op_nb_oargs(op) && arg_dead(op, i)) {
-            if (kind != IR_TEMP_BLOCK) {
+            if (kind == IR_TEMP_GLOBAL && !(op->sync >> i & 1)) {
+                /* opt_liveness: written again before any memory point, so
+                 * the store is skipped; memory is stale until then but
+                 * nothing reads it (pretend coherent, never "dead"). */
+                ra->temps[t].coherent = true;
+            } else if (kind != IR_TEMP_BLOCK) {
                 store_temp(ra, t);
             }
             unmap(ra, t);

@@ -27,9 +27,11 @@
  *     an op needs it in a register or it is synced (stored as an
  *     immediate).
  *
- * Liveness: IrOp.dead/sync (jit/liveness.c) are read if `ra_run` is told
- * they are valid; otherwise ra_conservative_liveness() computes safe hints
- * (block temps exact within their BB, everything else live).
+ * Liveness: IrOp.dead/sync as opt_liveness (jit/opt.h) defines them are
+ * read if `ra_run` is told they are valid; otherwise
+ * ra_conservative_liveness() computes safe hints first (block temps exact
+ * within their BB, everything else live). The allocator also writes dirty
+ * globals back at every memory point itself, so it is correct with either.
  *
  * An RaState belongs to one translating thread (the translation lock
  * holder); nothing in it is shared.
@@ -146,7 +148,7 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
  * Conservative liveness hints: block temps get exact dead bits within
  * their basic block; an input that the same op redefines is dead; every
  * other temp stays live; no sync bits (the allocator syncs at BB ends,
- * calls and memory ops). Used until jit/liveness.c provides opt_liveness.
+ * calls and memory ops). For IR that did not go through opt_liveness.
  */
 void ra_conservative_liveness(IrContext *ctx);
 

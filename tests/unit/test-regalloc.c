@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "jit/opt.h"
 #include "jit/regalloc.h"
 
 #define NREG 8
@@ -352,24 +353,30 @@ static void gen_program(unsigned nb_segments)
     ir_gen_exit_tb(ctx, 0);
 }
 
-static void check_random(unsigned seed, unsigned limit)
+/* hints: opt_liveness (as in the engine) or the allocator's conservative ones */
+static void check_random(unsigned seed, unsigned limit, bool opt_hints)
 {
     SimCpu a, b;
 
     rnd_state = seed;
     gen_program(2 + seed % 9);
-    g_array_set_size(prog, 0);
-    label_at = g_new0(int, ctx->nb_labels + 1);
-    ra_set_reg_limit(limit);
-    ck_assert_int_eq(ra_run(&sim, NULL, ctx, false), JIT_OK);
-    ra_set_reg_limit(0);
     memset(&a, 0, sizeof a);
     for (int i = 0; i < NG; i++) {
         a.g[i] = 0x1000 * i + seed;
     }
     b = a;
+    reference(&b);                      /* on the IR as generated */
+    if (opt_hints) {
+        opt_liveness(ctx);
+    } else {
+        ra_conservative_liveness(ctx);
+    }
+    g_array_set_size(prog, 0);
+    label_at = g_new0(int, ctx->nb_labels + 1);
+    ra_set_reg_limit(limit);
+    ck_assert_int_eq(ra_run(&sim, NULL, ctx, true), JIT_OK);
+    ra_set_reg_limit(0);
     simulate(&a);
-    reference(&b);
     for (int i = 0; i < NG; i++) {
         ck_assert_msg(a.g[i] == b.g[i], "seed %u limit %u: g%d = %#lx, reference %#lx", seed,
                       limit, i, a.g[i], b.g[i]);
@@ -380,7 +387,8 @@ static void check_random(unsigned seed, unsigned limit)
 START_TEST(test_random_full)
 {
     for (unsigned seed = 1; seed <= 600; seed++) {
-        check_random(seed, 0);
+        check_random(seed, 0, false);
+        check_random(seed, 0, true);
     }
 }
 END_TEST
@@ -389,7 +397,8 @@ START_TEST(test_random_tiny)
 {
     for (unsigned limit = 1; limit <= 3; limit++) {
         for (unsigned seed = 1; seed <= 400; seed++) {
-            check_random(seed, limit);
+            check_random(seed, limit, false);
+            check_random(seed, limit, true);
         }
     }
 }

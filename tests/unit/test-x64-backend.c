@@ -20,6 +20,7 @@
 
 #include "backend-x86_64/x64-enc.h"
 #include "jit/backend.h"
+#include "jit/opt.h"
 #include "jit/regalloc.h"
 #include "jit/softmmu.h"
 
@@ -38,6 +39,9 @@ static size_t code_used;            /* prologue */
 #define CODE_SIZE (4u << 20)
 
 static JitCodeGen last_cg;
+/* Hints for the allocator: opt_liveness (what the engine runs), or the
+ * allocator's own conservative ones (for IR that skipped the optimizer). */
+static bool conservative_hints;
 static void dump_code(const uint8_t *p, size_t len);
 
 static void ctx_setup(void)
@@ -63,6 +67,11 @@ static void ctx_setup(void)
 static uint8_t *compile_at(size_t at, bool user)
 {
     uint8_t *p = code + (at ? at : code_used);
+    if (conservative_hints) {
+        ra_conservative_liveness(ctx);
+    } else {
+        opt_liveness(ctx);
+    }
     last_cg = (JitCodeGen){ .rw = p, .rx = (uintptr_t)p, .cap = CODE_SIZE / 4, .user_mode = user };
     JitError e = jit_backend_x86_64.gen_code(ctx, &last_cg);
     ck_assert_int_eq(e, JIT_OK);
@@ -237,7 +246,9 @@ START_TEST(test_binops_tiny_nofeat)
     static const X64Features none = { 0 };
     ra_set_reg_limit(2);
     x64_set_features(&none);
+    conservative_hints = true;
     all_binops();
+    conservative_hints = false;
     x64_set_features(NULL);
     ra_set_reg_limit(0);
 }
@@ -501,6 +512,9 @@ START_TEST(test_pressure)
     pressure_body();
     ra_set_reg_limit(1);
     pressure_body();
+    conservative_hints = true;
+    pressure_body();
+    conservative_hints = false;
     ra_set_reg_limit(0);
 }
 END_TEST

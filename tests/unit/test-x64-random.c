@@ -17,6 +17,7 @@
 
 #include "backend-x86_64/x64-enc.h"
 #include "jit/backend.h"
+#include "jit/opt.h"
 #include "jit/regalloc.h"
 #include "jit/softmmu.h"
 
@@ -431,7 +432,10 @@ static void cut_program(unsigned k)
     }
 }
 
-static void run_one(unsigned seed, unsigned limit, const X64Features *feat)
+/* How the IR reaches the backend in run_one. */
+enum { PREP_LIVENESS, PREP_CONSERVATIVE, PREP_OPT_RUN };
+
+static void run_one(unsigned seed, unsigned limit, const X64Features *feat, int prep)
 {
     RCpu native, ref;
 
@@ -454,6 +458,14 @@ static void run_one(unsigned seed, unsigned limit, const X64Features *feat)
     memcpy(mem_ref, mem_native, MEM_SIZE);
     native.jc.guest_base = (uintptr_t)mem_native - GUEST_MEM;
     ref = native;
+    reference(&ref);                    /* on the IR as generated */
+    if (prep == PREP_OPT_RUN) {
+        opt_run(ctx);
+    } else if (prep == PREP_LIVENESS) {
+        opt_liveness(ctx);
+    } else {
+        ra_conservative_liveness(ctx);
+    }
 
     ra_set_reg_limit(limit);
     x64_set_features(feat);
@@ -464,7 +476,6 @@ static void run_one(unsigned seed, unsigned limit, const X64Features *feat)
     x64_set_features(NULL);
     ck_assert_int_eq(e, JIT_OK);
     uintptr_t ret = jit_backend_x86_64.enter(&jit_backend_x86_64, &native.jc, cg.rw);
-    reference(&ref);
     if (getenv("FERRY_TEST_DUMP") && memcmp(&native.r, &ref.r, sizeof ref.r + sizeof ref.w)) {
         dump_program();
         FILE *f = fopen("/tmp/x64-random.bin", "wb");
@@ -488,9 +499,10 @@ START_TEST(test_random)
     static const X64Features none = { 0 };
     unsigned first = getenv("FERRY_TEST_SEED") ? atoi(getenv("FERRY_TEST_SEED")) : 1;
     for (unsigned seed = first; seed <= 1500; seed++) {
-        run_one(seed, 0, NULL);
-        run_one(seed, 1, NULL);
-        run_one(seed, 2, &none);
+        run_one(seed, 0, NULL, PREP_OPT_RUN);
+        run_one(seed, 0, NULL, PREP_LIVENESS);
+        run_one(seed, 1, NULL, PREP_LIVENESS);
+        run_one(seed, 2, &none, PREP_CONSERVATIVE);
     }
 }
 END_TEST
