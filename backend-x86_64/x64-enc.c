@@ -590,6 +590,12 @@ void x64_pshuflw(X64Buf *b, int xd, int xs, uint8_t imm)
     out8(b, imm);
 }
 
+void x64_pshufhw(X64Buf *b, int xd, int xs, uint8_t imm)
+{
+    modrm_r(b, 0x70 | P_EXT | P_REPZ, xd, xs);
+    out8(b, imm);
+}
+
 void x64_movdqu_load(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x6f | P_EXT | P_REPZ, x, m); }
 void x64_movdqu_store(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x7f | P_EXT | P_REPZ, x, m); }
 void x64_movdqa_load(X64Buf *b, int x, X64Mem m) { modrm_m(b, 0x6f | P_EXT | P_DATA16, x, m); }

@@ -186,6 +186,7 @@ void x64_sse_rm(X64Buf *b, X64Sse op, int xd, X64Mem m);
 void x64_sse_shift_i(X64Buf *b, X64Shift op, unsigned vece, int x, unsigned n);
 void x64_pshufd(X64Buf *b, int xd, int xs, uint8_t imm);
 void x64_pshuflw(X64Buf *b, int xd, int xs, uint8_t imm);
+void x64_pshufhw(X64Buf *b, int xd, int xs, uint8_t imm);
 void x64_movdqu_load(X64Buf *b, int x, X64Mem m);
 void x64_movdqu_store(X64Buf *b, int x, X64Mem m);
 void x64_movdqa_load(X64Buf *b, int x, X64Mem m);

@@ -32,6 +32,15 @@ static const RaConstraint c_cmpxchg_tlb = {
     .name = "cmpxchg_rax_tlb", .nb_scratch = 1, .out = { { .regs = R(X64_RAX), .alias = 2 } },
     .in = { { 0 }, { .regs = R(X64_RAX) }, { 0 } },
 };
+/* byte-swapped cmpxchg: the first scratch holds the swapped new value */
+static const RaConstraint c_cmpxchg_sw = {
+    .name = "cmpxchg_rax_swap", .nb_scratch = 1, .out = { { .regs = R(X64_RAX), .alias = 2 } },
+    .in = { { 0 }, { .regs = R(X64_RAX) }, { 0 } },
+};
+static const RaConstraint c_cmpxchg_sw_tlb = {
+    .name = "cmpxchg_rax_swap_tlb", .nb_scratch = 2, .out = { { .regs = R(X64_RAX), .alias = 2 } },
+    .in = { { 0 }, { .regs = R(X64_RAX) }, { 0 } },
+};
 static const RaConstraint c_cmpxchg16b = {
     .name = "cmpxchg16b", .clobbers = R(X64_RAX) | R(X64_RBX) | R(X64_RCX) | R(X64_RDX),
     .in = { { .regs = NOT_ABCD }, { 0 }, { 0 } },
@@ -57,6 +66,8 @@ static const RaConstraint c_rmw_loop_tlb = {
 const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op)
 {
     bool tlb = !g->user_mode;
+    IrMemOp mo = ir_op_cargs((IrOp *)op)[0];
+    bool swap = mo & IR_MO_BSWAP && ir_memop_size(mo) > 1;
 
     switch (op->opc) {
     case IR_OP_guest_ld:
@@ -67,9 +78,17 @@ const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op)
         if (op->type == IR_I128) {
             return tlb ? &c_cmpxchg16b_tlb : &c_cmpxchg16b;
         }
+        if (swap) {
+            return tlb ? &c_cmpxchg_sw_tlb : &c_cmpxchg_sw;
+        }
         return tlb ? &c_cmpxchg_tlb : &c_cmpxchg;
-    case IR_OP_atomic_xchg: case IR_OP_atomic_fetch_add:
+    case IR_OP_atomic_xchg:
         return tlb ? &c_xchg_tlb : &c_xchg;
+    case IR_OP_atomic_fetch_add:
+        if (!swap) {            /* lock xadd; byte-swapped adds need the loop */
+            return tlb ? &c_xchg_tlb : &c_xchg;
+        }
+        /* fall through */
     default:
         return tlb ? &c_rmw_loop_tlb : &c_rmw_loop;
     }
@@ -145,6 +164,7 @@ static X64Mem host_addr(X64Gen *g, int addr)
 /* ---------------------------------------------------------------------- */
 /* Loads and stores                                                        */
 
+/* Byte-reverse the GPR value d of a loaded `mo` access, then extend it. */
 static void bswap_loaded(X64Gen *g, IrType t, IrMemOp mo, int d)
 {
     X64Buf *b = &g->buf;
@@ -171,35 +191,22 @@ static void bswap_loaded(X64Gen *g, IrType t, IrMemOp mo, int d)
     }
 }
 
-static JitError emit_ld(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+/* Byte-reverse the low `size` bytes (4, 8, 16) of xmm x in SSE2 (the rest
+ * is zero after a narrow load): reverse the words, then swap the bytes of
+ * each word through xmm15. */
+static void bswap_xmm(X64Gen *g, unsigned size, int x)
 {
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-    IrMemOp mo = ca[0];
-    unsigned size = ir_memop_size(mo);
-    bool vec = op->type == IR_V128 || op->type == IR_I128;
-    int d = o[0].reg, addr = o[1].reg;
-    X64Slow *s = NULL;
+    X64Buf *b = &g->buf;
 
-    if (vec ? size < 4 || mo & IR_MO_BSWAP : size == 16) {
-        return JIT_ERR_UNSUPPORTED;
+    if (size == 16) {
+        x64_pshufd(b, x, x, 0x4e);
+        x64_pshufhw(b, x, x, 0x1b);
     }
-    s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false);
-    X64Mem m = host_addr(g, addr);
-    if (vec) {
-        x64_sse_load(&g->buf, size, x64_xmm(d), m);
-    } else if (mo & IR_MO_BSWAP && size > 1) {
-        x64_load(&g->buf, size, false, op->type == IR_I64, d, m);
-        bswap_loaded(g, op->type, mo, d);
-    } else {
-        x64_load(&g->buf, size, mo & IR_MO_SIGN, op->type == IR_I64, d, m);
-    }
-    if (s) {
-        s->kind = X64_SLOW_LD;
-        s->out = d;
-        s->save &= ~((RaRegSet)1 << d);
-        s->ret_off = x64_buf_offset(&g->buf);
-    }
-    return JIT_OK;
+    x64_pshuflw(b, x, x, size == 4 ? 0xb1 : 0x1b);
+    x64_sse_rr(b, X64_MOVDQA, X64_VTMP, x);
+    x64_sse_shift_i(b, X64_SHR, 1, x, 8);
+    x64_sse_shift_i(b, X64_SHL, 1, X64_VTMP, 8);
+    x64_sse_rr(b, X64_POR, x, X64_VTMP);
 }
 
 static uint64_t bswap_const(uint64_t v, unsigned size)
@@ -212,25 +219,65 @@ static uint64_t bswap_const(uint64_t v, unsigned size)
     }
 }
 
-static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+static void bswap_reg(X64Gen *g, unsigned size, int r)
 {
-    X64Buf *b = &g->buf;
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-    IrMemOp mo = ca[0];
-    unsigned size = ir_memop_size(mo);
-    bool vec = op->type == IR_V128 || op->type == IR_I128;
-    int addr = o[1].reg;
-    RaOperand v = o[0];
-    X64Slow *s = NULL;
+    if (size == 2) {
+        x64_rol16_8(&g->buf, r);
+    } else if (size > 2) {
+        x64_bswap(&g->buf, size == 8, r);
+    }
+}
 
-    if (vec ? size < 4 || mo & IR_MO_BSWAP : size == 16) {
+JitError x64_emit_load(X64Gen *g, IrType t, IrMemOp mo, int d, X64Mem m)
+{
+    unsigned size = ir_memop_size(mo);
+    bool vec = t == IR_V128 || t == IR_I128;
+
+    if (vec ? size < 4 : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true);
-    X64Mem m = host_addr(g, addr);
-    /* The byte-swapped copy goes to r11 (user) or the free scratch (softmmu). */
-    int swap_reg = g->user_mode ? X64_TMP : o[2].reg;
     if (vec) {
+        x64_sse_load(&g->buf, size, x64_xmm(d), m);
+        if (mo & IR_MO_BSWAP) {
+            bswap_xmm(g, size, x64_xmm(d));
+        }
+    } else if (mo & IR_MO_BSWAP && size > 1) {
+        x64_load(&g->buf, size, false, t == IR_I64, d, m);
+        bswap_loaded(g, t, mo, d);
+    } else {
+        x64_load(&g->buf, size, mo & IR_MO_SIGN, t == IR_I64, d, m);
+    }
+    return JIT_OK;
+}
+
+/* A byte-swapped v128 store goes through swap_reg, 8 bytes at a time. */
+static void store_xmm_bswap(X64Gen *g, unsigned size, int x, X64Mem m, int swap_reg)
+{
+    X64Buf *b = &g->buf;
+
+    x64_movq_rx(b, size >= 8, swap_reg, x);
+    bswap_reg(g, size >= 8 ? 8 : 4, swap_reg);
+    x64_store(b, size >= 8 ? 8 : 4, swap_reg, (X64Mem){ m.base, m.index, m.scale, m.disp + (size == 16 ? 8 : 0) });
+    if (size == 16) {
+        x64_pshufd(b, X64_VTMP, x, 0xee);
+        x64_movq_rx(b, true, swap_reg, X64_VTMP);
+        x64_bswap(b, true, swap_reg);
+        x64_store(b, 8, swap_reg, m);
+    }
+}
+
+JitError x64_emit_store(X64Gen *g, IrType t, IrMemOp mo, RaOperand v, X64Mem m, int swap_reg)
+{
+    X64Buf *b = &g->buf;
+    unsigned size = ir_memop_size(mo);
+    bool vec = t == IR_V128 || t == IR_I128;
+
+    if (vec ? size < 4 : size == 16) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    if (vec && mo & IR_MO_BSWAP) {
+        store_xmm_bswap(g, size, x64_xmm(v.reg), m, swap_reg);
+    } else if (vec) {
         x64_sse_store(b, size, x64_xmm(v.reg), m);
     } else if (v.is_imm) {
         uint64_t imm = mo & IR_MO_BSWAP ? bswap_const(v.imm, size) : v.imm;
@@ -242,15 +289,52 @@ static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
         }
     } else if (mo & IR_MO_BSWAP && size > 1) {
         x64_mov_rr(b, true, swap_reg, v.reg);
-        if (size == 2) {
-            x64_rol16_8(b, swap_reg);
-        } else {
-            x64_bswap(b, size == 8, swap_reg);
-        }
+        bswap_reg(g, size, swap_reg);
         x64_store(b, size, swap_reg, m);
     } else {
         x64_store(b, size, v.reg, m);
     }
+    return JIT_OK;
+}
+
+static JitError emit_ld(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    IrMemOp mo = ca[0];
+    unsigned size = ir_memop_size(mo);
+    bool vec = op->type == IR_V128 || op->type == IR_I128;
+    int d = o[0].reg, addr = o[1].reg;
+
+    if (vec ? size < 4 : size == 16) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    X64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false);
+    x64_emit_load(g, op->type, mo, d, host_addr(g, addr));
+    if (s) {
+        s->kind = X64_SLOW_LD;
+        s->out = d;
+        s->save &= ~((RaRegSet)1 << d);
+        s->ret_off = x64_buf_offset(&g->buf);
+    }
+    return JIT_OK;
+}
+
+static JitError emit_st(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+{
+    X64Buf *b = &g->buf;
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    IrMemOp mo = ca[0];
+    unsigned size = ir_memop_size(mo);
+    bool vec = op->type == IR_V128 || op->type == IR_I128;
+    int addr = o[1].reg;
+    RaOperand v = o[0];
+
+    if (vec ? size < 4 : size == 16) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    X64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true);
+    /* The byte-swapped copy goes to r11 (user) or the free scratch (softmmu). */
+    x64_emit_store(g, op->type, mo, v, host_addr(g, addr), g->user_mode ? X64_TMP : o[2].reg);
     if (s && v.is_imm) {
         s->kind = X64_SLOW_ST;                   /* only user-mode alignment checks */
         s->val_imm = true;
@@ -280,7 +364,14 @@ static JitError emit_cmpxchg128(X64Gen *g, RaState *ra, const IrOp *op, const Ra
     if (!g->feat->cx16) {
         s = new_slow(g, ra, op, o[1].reg, ca[0], ca[1], x64_jmp32(b));
     } else {
-        s = mem_check(g, ra, op, o[1].reg, g->user_mode ? -1 : o[4].reg, ca[0], ca[1], true);
+        if (g->user_mode) {
+            /* cmpxchg16b faults unless 16-byte aligned: the helper does
+             * misaligned ones (locked fallback, or the alignment fault). */
+            x64_test_ri(b, false, o[1].reg, 15);
+            s = new_slow(g, ra, op, o[1].reg, ca[0], ca[1], x64_jcc32(b, X64_CC_NE));
+        } else {
+            s = tlb_check(g, ra, op, o[1].reg, o[4].reg, ca[0], ca[1], true);
+        }
         x64_xmm_to_pair(g, x64_xmm(o[2].reg), X64_RAX, X64_RDX);
         x64_xmm_to_pair(g, x64_xmm(o[3].reg), X64_RBX, X64_RCX);
         x64_lock(b);
@@ -310,6 +401,12 @@ static void rmw_kind(IrOpcode opc, X64Alu *alu, JitAtomicOp *aop)
     }
 }
 
+/*
+ * i32/i64 atomics: lock cmpxchg, xchg, lock xadd, or a cmpxchg loop for
+ * and/or/xor (and byte-swapped adds). A byte-swapped memop swaps the
+ * operands going in and the old value coming out; in the loop the op is
+ * done on the swapped-back value.
+ */
 static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     X64Buf *b = &g->buf;
@@ -317,40 +414,58 @@ static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOper
     IrMemOp mo = ca[0];
     unsigned size = ir_memop_size(mo);
     unsigned nb_i = ir_op_nb_iargs(op);
-    bool q = op->type == IR_I64;
-    int d = o[0].reg, addr = o[1].reg;
-    X64Slow *s = NULL;
+    const RaConstraint *c = x64_mem_constraint(g, op);
+    bool q = op->type == IR_I64, swap = mo & IR_MO_BSWAP && size > 1;
+    int d = o[0].reg, addr = o[1].reg, t = o[1 + nb_i].reg;   /* t: first scratch */
     X64Alu alu;
     JitAtomicOp aop;
 
     if (op->type == IR_I128) {
         return emit_cmpxchg128(g, ra, op, o);
     }
-    if (mo & IR_MO_BSWAP || size > 8) {
+    if (size > 8) {
         return JIT_ERR_UNSUPPORTED;
     }
     rmw_kind(op->opc, &alu, &aop);
     /* the last scratch register (softmmu) is free for the tag compare */
-    int scratch = g->user_mode ? -1 : o[1 + nb_i + (op->opc >= IR_OP_atomic_fetch_and ? 1 : 0)].reg;
-    s = mem_check(g, ra, op, addr, scratch, mo, ca[1], true);
+    int tag = g->user_mode ? -1 : o[1 + nb_i + c->nb_scratch - 1].reg;
+    X64Slow *s = mem_check(g, ra, op, addr, tag, mo, ca[1], true);
     X64Mem m = host_addr(g, addr);
     if (op->opc == IR_OP_atomic_cmpxchg) {
+        int nv = o[3].reg;
+        if (swap) {
+            bswap_reg(g, size, X64_RAX);
+            x64_mov_rr(b, true, t, nv);
+            bswap_reg(g, size, t);
+            nv = t;
+        }
         x64_lock(b);
-        x64_cmpxchg(b, size, m, o[3].reg);
+        x64_cmpxchg(b, size, m, nv);
     } else if (op->opc == IR_OP_atomic_xchg) {
+        if (swap) {
+            bswap_reg(g, size, d);
+        }
         x64_xchg_mr(b, size, m, d);
-    } else if (op->opc == IR_OP_atomic_fetch_add) {
+    } else if (op->opc == IR_OP_atomic_fetch_add && !swap) {
         x64_lock(b);
         x64_xadd(b, size, m, d);
     } else {
-        int t = o[3].reg;                        /* scratch */
         x64_load(b, size, false, q, X64_RAX, m);
         size_t loop = x64_buf_offset(b);
         x64_mov_rr(b, q, t, X64_RAX);
-        x64_alu_rr(b, alu, q, t, o[2].reg);
+        if (swap) {             /* (r11 may hold the TLB addend: only t) */
+            bswap_reg(g, size, t);
+            x64_alu_rr(b, alu, q, t, o[2].reg);
+            bswap_reg(g, size, t);
+        } else {
+            x64_alu_rr(b, alu, q, t, o[2].reg);
+        }
         x64_lock(b);
         x64_cmpxchg(b, size, m, t);
         x64_jcc8(b, X64_CC_NE, loop);
+    }
+    if (swap) {
+        bswap_reg(g, size, d);
     }
     /* Old value: x86 leaves the narrow value in the low bits (and a 32-bit
      * cmpxchg that succeeds leaves rax's upper half alone); zero-extend. */

@@ -498,32 +498,16 @@ static void emit_ext(X64Gen *g, const IrOp *op, const RaOperand *o)
     }
 }
 
-static void emit_host_ld(X64Gen *g, const IrOp *op, const RaOperand *o)
+static JitError emit_host_ld(X64Gen *g, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
-    X64Mem m = x64_mem(o[1].reg, (int32_t)ca[0]);
-    IrMemOp mo = ca[1];
-
-    if (op->type == IR_V128 || op->type == IR_I128) {
-        x64_movdqu_load(&g->buf, x64_xmm(o[0].reg), m);
-    } else {
-        x64_load(&g->buf, ir_memop_size(mo), mo & IR_MO_SIGN, op->type == IR_I64, o[0].reg, m);
-    }
+    return x64_emit_load(g, op->type, ca[1], o[0].reg, x64_mem(o[1].reg, (int32_t)ca[0]));
 }
 
-static void emit_host_st(X64Gen *g, const IrOp *op, const RaOperand *o)
+static JitError emit_host_st(X64Gen *g, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
-    X64Mem m = x64_mem(o[1].reg, (int32_t)ca[0]);
-    unsigned size = ir_memop_size(ca[1]);
-
-    if (op->type == IR_V128 || op->type == IR_I128) {
-        x64_movdqu_store(&g->buf, x64_xmm(o[0].reg), m);
-    } else if (o[0].is_imm) {
-        x64_store_imm(&g->buf, size, (int32_t)o[0].imm, m);
-    } else {
-        x64_store(&g->buf, size, o[0].reg, m);
-    }
+    return x64_emit_store(g, op->type, ca[1], o[0], x64_mem(o[1].reg, (int32_t)ca[0]), X64_TMP);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -678,8 +662,8 @@ static JitError emit_int(X64Gen *g, const IrOp *op, const RaOperand *o)
     case IR_OP_extrh_i64_i32:
         emit_ext(g, op, o);
         break;
-    case IR_OP_ld:        emit_host_ld(g, op, o); break;
-    case IR_OP_st:        emit_host_st(g, op, o); break;
+    case IR_OP_ld:        return emit_host_ld(g, op, o);
+    case IR_OP_st:        return emit_host_st(g, op, o);
     default:
         return JIT_ERR_UNSUPPORTED;
     }

@@ -84,6 +84,15 @@ const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op);
 JitError x64_emit_mem(X64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o);
 void x64_emit_slow_paths(X64Gen *g);
 
+/*
+ * One load or store with a memop (size, sign, byte order) at m, shared by
+ * host (ld/st) and guest accesses. A store may use `swap_reg` (a GPR the
+ * caller can spare, never part of m) for a byte-swapped or wide immediate
+ * value. JIT_ERR_UNSUPPORTED for shapes the IR does not define.
+ */
+JitError x64_emit_load(X64Gen *g, IrType t, IrMemOp mo, int d, X64Mem m);
+JitError x64_emit_store(X64Gen *g, IrType t, IrMemOp mo, RaOperand v, X64Mem m, int swap_reg);
+
 /* Vectors and i128 moves (x64-lower-vec.c). */
 const RaConstraint *x64_vec_constraint(X64Gen *g, const IrOp *op);
 JitError x64_emit_vec(X64Gen *g, const IrOp *op, const RaOperand *o);

@@ -770,56 +770,68 @@ START_TEST(test_user_mem)
 }
 END_TEST
 
+/* The guest value <-> memory bytes of a size-byte access (big-endian if be). */
+static uint64_t guest_order(uint64_t raw, unsigned size, bool be)
+{
+    return be && size > 1 ? __builtin_bswap64(raw) >> (64 - 8 * size) : raw;
+}
+
+/* Every atomic at every size, little- and big-endian, values asymmetric in
+ * their bytes so that a missing or extra byte swap shows. */
 static void atomics_body(bool user, TestCpu *cpu, uint64_t addr, uint8_t *host)
 {
+    static const IrOpcode rmw[] = { IR_OP_atomic_xchg, IR_OP_atomic_fetch_add,
+        IR_OP_atomic_fetch_and, IR_OP_atomic_fetch_or, IR_OP_atomic_fetch_xor };
+    for (int be = 0; be < 2; be++)
     for (IrType t = IR_I32; t <= IR_I64; t++) {
         for (unsigned sz = 0; sz <= (t == IR_I64 ? 3u : 2u); sz++) {
-            static const IrOpcode rmw[] = { IR_OP_atomic_xchg, IR_OP_atomic_fetch_add,
-                IR_OP_atomic_fetch_and, IR_OP_atomic_fetch_or, IR_OP_atomic_fetch_xor };
             unsigned size = 1u << sz;
+            IrMemOp mo = sz | (be ? IR_MO_BSWAP : 0);
             uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
             for (unsigned k = 0; k < 5; k++) {
-                uint64_t old = 0xf0f0f0f0f0f0f0f0ull & mask, val = 0x3c3c3c3c3c3c3c3cull;
-                memcpy(host, &old, size);
+                uint64_t old = 0xf1e2d3c4b5a69788ull & mask, val = 0x0f1e2d3c4b5a6978ull;
+                uint64_t raw = guest_order(old, size, be);
+                memcpy(host, &raw, size);
                 ir_reset(ctx);
-                ir_emit(ctx, rmw[k], t, 1, 2, (IrArg[]){ gi(t, 1), gr[0], gi(t, 2), sz, 0 });
+                ir_emit(ctx, rmw[k], t, 1, 2, (IrArg[]){ gi(t, 1), gr[0], gi(t, 2), mo, 0 });
                 ir_gen_exit_tb(ctx, 1);
                 cpu->r[0] = addr;
                 set(cpu, t, 2, val);
                 compile_at(0, user);
                 run_code(cpu, code + code_used);
-                uint64_t v = val & mask, want_mem;
+                uint64_t v = val & mask, want;
                 switch (k) {
-                case 0: want_mem = v; break;
-                case 1: want_mem = (old + v) & mask; break;
-                case 2: want_mem = old & v; break;
-                case 3: want_mem = old | v; break;
-                default: want_mem = old ^ v; break;
+                case 0: want = v; break;
+                case 1: want = (old + v) & mask; break;
+                case 2: want = old & v; break;
+                case 3: want = old | v; break;
+                default: want = old ^ v; break;
                 }
                 uint64_t mem = 0;
                 memcpy(&mem, host, size);
-                ck_assert_msg(get(cpu, t, 1) == old, "%s size %u old %#lx", ir_op_defs[rmw[k]].name,
-                              size, get(cpu, t, 1));
-                ck_assert_msg(mem == want_mem, "%s size %u mem %#lx", ir_op_defs[rmw[k]].name,
-                              size, mem);
+                ck_assert_msg(get(cpu, t, 1) == old, "%s size %u be %d old %#lx",
+                              ir_op_defs[rmw[k]].name, size, be, get(cpu, t, 1));
+                ck_assert_msg(guest_order(mem, size, be) == want, "%s size %u be %d mem %#lx",
+                              ir_op_defs[rmw[k]].name, size, be, mem);
             }
             /* cmpxchg: a failing then a succeeding compare */
             for (int ok = 0; ok < 2; ok++) {
-                uint64_t old = 0x1122334455667788ull & mask;
-                memcpy(host, &old, size);
+                uint64_t old = 0x1122334455667788ull & mask, nv = 0xa5b6c7d8e9fa0b1cull;
+                uint64_t raw = guest_order(old, size, be);
+                memcpy(host, &raw, size);
                 ir_reset(ctx);
                 ir_emit(ctx, IR_OP_atomic_cmpxchg, t, 1, 3,
-                        (IrArg[]){ gi(t, 1), gr[0], gi(t, 2), gi(t, 3), sz, 0 });
+                        (IrArg[]){ gi(t, 1), gr[0], gi(t, 2), gi(t, 3), mo, 0 });
                 ir_gen_exit_tb(ctx, 1);
                 cpu->r[0] = addr;
                 set(cpu, t, 2, ok ? old : 5);
-                set(cpu, t, 3, 0xa5a5a5a5a5a5a5a5ull);
+                set(cpu, t, 3, nv);
                 compile_at(0, user);
                 run_code(cpu, code + code_used);
                 uint64_t mem = 0;
                 memcpy(&mem, host, size);
                 ck_assert_uint_eq(get(cpu, t, 1), old);
-                ck_assert_uint_eq(mem, ok ? 0xa5a5a5a5a5a5a5a5ull & mask : old);
+                ck_assert_uint_eq(guest_order(mem, size, be), ok ? nv & mask : old);
             }
         }
     }
@@ -1024,12 +1036,13 @@ uint64_t jit_atomic_cmpxchg_helper(JitCpu *cpu, uint64_t addr, uint64_t cmp, uin
     IrMemOp mo = jit_oi_memop(oi);
     unsigned size = ir_memop_size(mo);
     uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    bool be = mo & IR_MO_BSWAP;
     nb_slow++;
-    uint64_t old = sm_read(cpu, addr, size, jit_oi_mmu(oi), ra);
+    uint64_t old = guest_order(sm_read(cpu, addr, size, jit_oi_mmu(oi), ra), size, be);
     if (old == (cmp & mask)) {
-        sm_write(cpu, addr, nv, size, jit_oi_mmu(oi), ra);
+        sm_write(cpu, addr, guest_order(nv & mask, size, be), size, jit_oi_mmu(oi), ra);
     }
-    return memop_value(mo, old);
+    return memop_value(mo & ~IR_MO_BSWAP, old);
 }
 
 uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtomicOp op,
@@ -1037,8 +1050,10 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
 {
     IrMemOp mo = jit_oi_memop(oi);
     unsigned size = ir_memop_size(mo);
+    bool be = mo & IR_MO_BSWAP;
+    uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
     nb_slow++;
-    uint64_t old = sm_read(cpu, addr, size, jit_oi_mmu(oi), ra), nv;
+    uint64_t old = guest_order(sm_read(cpu, addr, size, jit_oi_mmu(oi), ra), size, be), nv;
     switch (op) {
     case JIT_ATOMIC_XCHG: nv = val; break;
     case JIT_ATOMIC_ADD:  nv = old + val; break;
@@ -1046,8 +1061,8 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
     case JIT_ATOMIC_OR:   nv = old | val; break;
     default:              nv = old ^ val; break;
     }
-    sm_write(cpu, addr, nv, size, jit_oi_mmu(oi), ra);
-    return memop_value(mo, old);
+    sm_write(cpu, addr, guest_order(nv & mask, size, be), size, jit_oi_mmu(oi), ra);
+    return memop_value(mo & ~IR_MO_BSWAP, old);
 }
 
 void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp[2],
@@ -1116,6 +1131,16 @@ START_TEST(test_softmmu_mem)
     slow_before = nb_slow;
     atomics_body(false, &cpu, SM_RAM + 0x3410, sm_ram + 0x3410);
     ck_assert_uint_eq(nb_slow, slow_before);
+    /* A flag in the tag (a watchpoint, say) sends every access to the
+     * helpers: loads, stores and atomics of every shape. */
+    JitTlbEntry *we = &sm_tlb[((SM_RAM + 0x2000) >> JIT_PAGE_BITS) & (JIT_TLB_SIZE - 1)];
+    mem_body(false, SM_RAM + 0x2100, sm_ram + 0x2100, &cpu);
+    we->addr_read |= JIT_TLB_WATCH;
+    we->addr_write |= JIT_TLB_WATCH;
+    slow_before = nb_slow;
+    mem_body(false, SM_RAM + 0x2100, sm_ram + 0x2100, &cpu);
+    atomics_body(false, &cpu, SM_RAM + 0x2400, sm_ram + 0x2400);
+    ck_assert_uint_eq(nb_slow, slow_before + 42 + 98);   /* every access of both bodies */
     sm_tlb[((SM_RAM + 0x3420) >> JIT_PAGE_BITS) & (JIT_TLB_SIZE - 1)] = (JitTlbEntry){ JIT_TLB_INVALID, JIT_TLB_INVALID, JIT_TLB_INVALID, 0 };
     atomics_body(false, &cpu, SM_RAM + 0x3420, sm_ram + 0x3420);   /* helper path */
     slow_before = nb_slow;

@@ -301,6 +301,7 @@ START_TEST(test_sse)
     T("psrad xmm1, 2", x64_sse_shift_i(b, X64_SAR, 2, 1, 2));
     T("pshufd xmm0, xmm9, 0x1b", x64_pshufd(b, 0, 9, 0x1b));
     T("pshuflw xmm0, xmm0, 0", x64_pshuflw(b, 0, 0, 0));
+    T("pshufhw xmm11, xmm2, 0x1b", x64_pshufhw(b, 11, 2, 0x1b));
     T("movdqu xmm3, xmmword ptr [r15 + rax]", x64_movdqu_load(b, 3, x64_mem_idx(R15, RAX, 0, 0)));
     T("movdqu xmmword ptr [rsp + 0x10], xmm12", x64_movdqu_store(b, 12, x64_mem(RSP, 16)));
     T("movdqa xmm3, xmmword ptr [r13]", x64_movdqa_load(b, 3, x64_mem(R13, 0)));
