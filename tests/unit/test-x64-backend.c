@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "backend-x86_64/x64-enc.h"
 #include "jit/backend.h"
+#include "jit/codebuf.h"
 #include "jit/opt.h"
 #include "jit/regalloc.h"
 #include "jit/softmmu.h"
@@ -34,7 +34,11 @@ typedef struct TestCpu {
 
 static IrContext *ctx;
 static IrTempIdx gr[16], gw[8], gv[4], gpc;
+/* Split W^X mapping: code is written through `code` (rw) and run at its rx
+ * alias, so every rx/rw mix-up in the backend shows. */
+static JitCodeBuf *cb;
 static uint8_t *code;
+static uintptr_t rx_of(const uint8_t *rw) { return jit_codebuf_to_rx(cb, rw); }
 static size_t code_used;            /* prologue */
 #define CODE_SIZE (4u << 20)
 
@@ -72,7 +76,7 @@ static uint8_t *compile_at(size_t at, bool user)
     } else {
         opt_liveness(ctx);
     }
-    last_cg = (JitCodeGen){ .rw = p, .rx = (uintptr_t)p, .cap = CODE_SIZE / 4, .user_mode = user };
+    last_cg = (JitCodeGen){ .rw = p, .rx = rx_of(p), .cap = CODE_SIZE / 4, .user_mode = user };
     JitError e = jit_backend_x86_64.gen_code(ctx, &last_cg);
     ck_assert_int_eq(e, JIT_OK);
     dump_code(p, last_cg.size);
@@ -87,18 +91,19 @@ static void dump_code(const uint8_t *p, size_t len)
     if (!getenv("FERRY_TEST_DUMP") || cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
         return;
     }
-    size_t n = cs_disasm(cs, p, len, (uintptr_t)p, 0, &insn);
+    size_t n = cs_disasm(cs, p, len, rx_of(p), 0, &insn);
     for (size_t i = 0; i < n; i++) {
-        fprintf(stderr, "  %4lx: %s %s\n", (unsigned long)(insn[i].address - (uintptr_t)p),
+        fprintf(stderr, "  %4lx: %s %s\n", (unsigned long)(insn[i].address - rx_of(p)),
                 insn[i].mnemonic, insn[i].op_str);
     }
     cs_free(insn, n);
     cs_close(&cs);
 }
 
+/* Run the code written at rw pointer p (from its rx alias). */
 static uintptr_t run_code(TestCpu *cpu, const uint8_t *p)
 {
-    return jit_backend_x86_64.enter(&jit_backend_x86_64, &cpu->jc, p);
+    return jit_backend_x86_64.enter(&jit_backend_x86_64, &cpu->jc, (const void *)rx_of(p));
 }
 
 static uintptr_t run(TestCpu *cpu, bool user)
@@ -620,16 +625,16 @@ START_TEST(test_chaining)
     uint8_t *tb_a = compile_at(0x20000, true);
     JitCodeGen cg = last_cg;
     ck_assert(cg.goto_tb_used[0] && !cg.goto_tb_used[1]);
-    ck_assert_uint_eq(((uintptr_t)tb_a + cg.goto_tb_jmp[0] + 1) % 4, 0);
+    ck_assert_uint_eq((rx_of(tb_a) + cg.goto_tb_jmp[0] + 1) % 4, 0);
     cpu_init(&cpu);
     ck_assert_uint_eq(run_code(&cpu, tb_a), 0xaaa0);
     ck_assert_uint_eq(cpu.r[1], 0xa);
-    jit_backend_x86_64.patch_jump((uintptr_t)tb_a + cg.goto_tb_jmp[0], tb_a + cg.goto_tb_jmp[0],
-                                  (uintptr_t)tb_b);
+    jit_backend_x86_64.patch_jump(rx_of(tb_a) + cg.goto_tb_jmp[0], tb_a + cg.goto_tb_jmp[0],
+                                  rx_of(tb_b));
     ck_assert_uint_eq(run_code(&cpu, tb_a), 0xbbb0);
     ck_assert_uint_eq(cpu.r[1], 0xb);
-    jit_backend_x86_64.patch_jump((uintptr_t)tb_a + cg.goto_tb_jmp[0], tb_a + cg.goto_tb_jmp[0],
-                                  (uintptr_t)tb_a + cg.goto_tb_reset[0]);
+    jit_backend_x86_64.patch_jump(rx_of(tb_a) + cg.goto_tb_jmp[0], tb_a + cg.goto_tb_jmp[0],
+                                  rx_of(tb_a) + cg.goto_tb_reset[0]);
     ck_assert_uint_eq(run_code(&cpu, tb_a), 0xaaa0);
 
     /* TB C: pc = r0; t = lookup_tb; goto_ptr t */
@@ -639,7 +644,7 @@ START_TEST(test_chaining)
     ir_emit(ctx, IR_OP_lookup_tb, IR_I64, 1, 0, (IrArg[]){ t });
     ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ t });
     uint8_t *tb_c = compile_at(0x30000, true);
-    lookup_target = tb_b;
+    lookup_target = (const uint8_t *)rx_of(tb_b);
     lookup_pc = 0x4000;
     cpu.r[0] = 0x4000;
     cpu.r[1] = 0;
@@ -1197,7 +1202,7 @@ START_TEST(test_softmmu_mmio)
     ck_assert_uint_eq(cpu.r[2], (uint64_t)(int64_t)(int32_t)(0xfedcba9876543210ull ^ (SM_MMIO + 0x24)));
     ck_assert_uint_eq(cpu.r[5], 10 * 1000 + 45);
     /* last_ra is from the store, the third instruction */
-    uintptr_t off = last_ra - (uintptr_t)p;
+    uintptr_t off = last_ra - rx_of(p);
     ck_assert(off > last_cg.insn_end[1] && off <= last_cg.insn_end[2]);
 }
 END_TEST
@@ -1317,17 +1322,17 @@ END_TEST
 
 int main(void)
 {
-    code = mmap(NULL, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (code == MAP_FAILED) {
-        perror("mmap");
+    cb = jit_codebuf_new(CODE_SIZE, JIT_WX_SPLIT);
+    if (!cb || !cb->split || cb->rx == cb->rw) {
+        perror("jit_codebuf_new (split)");
         return 1;
     }
-    JitCodeGen cg = { .rw = code, .rx = (uintptr_t)code, .cap = 4096 };
+    code = cb->rw;
+    JitCodeGen cg = { .rw = code, .rx = rx_of(code), .cap = 4096 };
     if (jit_backend_x86_64.gen_prologue(&cg) != JIT_OK) {
         return 1;
     }
-    jit_backend_x86_64.prologue = code;
+    jit_backend_x86_64.prologue = cb->rx;
     code_used = (cg.size + 63) & ~63u;
     ctx_setup();
     h_mix = ir_helper_register(&(IrHelper){ "mix", (void *)helper_mix, IR_I64, 6,
@@ -1362,5 +1367,6 @@ int main(void)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     ir_context_free(ctx);
+    jit_codebuf_free(cb);
     return failed ? 1 : 0;
 }
