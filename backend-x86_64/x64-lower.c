@@ -28,6 +28,7 @@ static const RaConstraint c_none = { .name = "none" };
 static const RaConstraint c_r_0 = { .name = "r_0", .out = { ALIAS(0) } };
 static const RaConstraint c_r_r = { .name = "r_r" };
 static const RaConstraint c_r_0_ri = { .name = "r_0_ri", .out = { ALIAS(0) }, .in = { ANY, RI32 } };
+static const RaConstraint c_lea = { .name = "r_r_ri_lea", .in = { ANY, RI32 } };
 static const RaConstraint c_r_0_r = { .name = "r_0_r", .out = { ALIAS(0) } };
 static const RaConstraint c_r_r_r = { .name = "r_r_r" };
 static const RaConstraint c_shift_i = { .name = "r_0_i", .out = { ALIAS(0) }, .in = { ANY, IMM } };
@@ -128,7 +129,11 @@ const RaConstraint *x64_constraint(void *be, const IrOp *op)
     case IR_OP_popcnt:
         return g->feat->popcnt ? &c_r_r : &c_popcnt_swar;
         return &c_r_r;
-    case IR_OP_add: case IR_OP_sub: case IR_OP_and: case IR_OP_or: case IR_OP_xor:
+    case IR_OP_add:
+        return &c_lea;          /* three-address through lea */
+    case IR_OP_sub:
+        return in_is_const(g->ctx, op, 1) ? &c_lea : &c_r_0_ri;
+    case IR_OP_and: case IR_OP_or: case IR_OP_xor:
     case IR_OP_mul: case IR_OP_andc: case IR_OP_orc:
         return &c_r_0_ri;
     case IR_OP_deposit:
@@ -212,6 +217,36 @@ static void emit_cmp(X64Gen *g, bool q, IrCond c, RaOperand a, RaOperand b)
         x64_alu_ri(buf, X64_CMP, q, a.reg, (int32_t)b.imm);
     } else {
         x64_alu_rr(buf, X64_CMP, q, a.reg, b.reg);
+    }
+}
+
+/*
+ * d = a + b / a - imm (r_r_ri_lea): add/sub when d is a, else lea, which
+ * leaves a intact (no copy). -INT32_MIN has no disp32: mov + sub.
+ */
+static void emit_add_lea(X64Gen *g, bool sub, bool q, int d, RaOperand a, RaOperand b)
+{
+    X64Buf *buf = &g->buf;
+    if (b.is_imm && (d == a.reg || (sub && (int32_t)b.imm == INT32_MIN))) {
+        if (d != a.reg) {
+            x64_mov_rr(buf, q, d, a.reg);
+        }
+        x64_alu_ri(buf, sub ? X64_SUB : X64_ADD, q, d, (int32_t)b.imm);
+    } else if (b.is_imm) {
+        int32_t disp = sub ? -(int32_t)b.imm : (int32_t)b.imm;
+        x64_lea(buf, q, d, x64_mem(a.reg, disp));
+    } else if (sub && d == b.reg && d != a.reg) {
+        x64_unary(buf, X64_NEG, q, d);            /* d = -b + a */
+        x64_alu_rr(buf, X64_ADD, q, d, a.reg);
+    } else if (sub) {
+        if (d != a.reg) {
+            x64_mov_rr(buf, q, d, a.reg);
+        }
+        x64_alu_rr(buf, X64_SUB, q, d, b.reg);
+    } else if (d == a.reg || d == b.reg) {
+        x64_alu_rr(buf, X64_ADD, q, d, d == a.reg ? b.reg : a.reg);
+    } else {
+        x64_lea(buf, q, d, x64_mem_idx(a.reg, b.reg, 0, 0));
     }
 }
 
@@ -608,8 +643,8 @@ static JitError emit_int(X64Gen *g, const IrOp *op, const RaOperand *o)
 
     switch (op->opc) {
     case IR_OP_mov:       x64_emit_mov(g, op->type, o[0].reg, o[1].reg); break;
-    case IR_OP_add:       emit_alu(g, X64_ADD, q, o[0].reg, o[2]); break;
-    case IR_OP_sub:       emit_alu(g, X64_SUB, q, o[0].reg, o[2]); break;
+    case IR_OP_add:       emit_add_lea(g, false, q, o[0].reg, o[1], o[2]); break;
+    case IR_OP_sub:       emit_add_lea(g, true, q, o[0].reg, o[1], o[2]); break;
     case IR_OP_and:       emit_alu(g, X64_AND, q, o[0].reg, o[2]); break;
     case IR_OP_or:        emit_alu(g, X64_OR, q, o[0].reg, o[2]); break;
     case IR_OP_xor:       emit_alu(g, X64_XOR, q, o[0].reg, o[2]); break;

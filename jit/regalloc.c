@@ -654,6 +654,40 @@ static bool do_mov_const(RaState *ra, IrOp *op)
     return true;
 }
 
+/*
+ * `g = mov s` whose new value is never read from a register (dead output,
+ * typically a lazy-flags global): store s straight to g's home when the
+ * sync bit asks for it, instead of copying s into a register for g first.
+ * Without the sync bit nothing is stored (opt_liveness: g is written again
+ * before any memory point).
+ */
+static bool do_mov_store(RaState *ra, IrOp *op)
+{
+    IrTempIdx d = op->args[0], s = op->args[1];
+    RaTemp *ds = &ra->temps[d];
+    uint8_t kind = ir_temp(ra->ctx, d)->kind;
+
+    if (!arg_dead(op, 0) || d == s || kind == IR_TEMP_BLOCK) {
+        return false;
+    }
+    if (ds->loc == LOC_REG) {
+        ds->coherent = false;
+        unmap(ra, d);
+    }
+    if (op->sync & 1) {
+        int base;
+        int32_t off;
+        ra->locked = ra->busy = 0;
+        int r = load_temp(ra, s, 0, LOAD_MOVE);
+        home(ra, d, &base, &off);
+        ra->tgt->hooks.store(ra->be, op->type, r, base, off);
+    }
+    ds->loc = LOC_MEM;
+    ds->coherent = true;
+    free_dead_inputs(ra, op);
+    return true;
+}
+
 static void do_call(RaState *ra, IrOp *op)
 {
     const IrHelper *h = ir_helper_get(ir_op_cargs(op)[0]);
@@ -729,8 +763,8 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
         uint32_t f = ir_op_flags(op);
         if (op->opc == IR_OP_call) {
             do_call(&ra, op);
-        } else if (op->opc == IR_OP_mov && do_mov_const(&ra, op)) {
-            /* no code */
+        } else if (op->opc == IR_OP_mov && (do_mov_const(&ra, op) || do_mov_store(&ra, op))) {
+            /* at most a store */
         } else if (op->opc == IR_OP_set_label) {
             sync_regs(&ra, true, true);       /* falling through into the label */
             reset_at_label(&ra);
