@@ -656,6 +656,30 @@ START_TEST(test_chaining)
 }
 END_TEST
 
+/* A buffer too small: JIT_ERR_BUF_FULL, and not one byte written past it. */
+START_TEST(test_buf_full)
+{
+    static uint8_t buf[4096 + 64];
+    ir_reset(ctx);
+    for (int i = 0; i < 200; i++) {
+        ir_gen_op2(ctx, IR_OP_add, IR_I64, gr[i % 16], gr[(i + 1) % 16], ir_const_i64(ctx, 0x12345678 + i));
+    }
+    ir_gen_exit_tb(ctx, 1);
+    opt_liveness(ctx);
+    for (size_t cap = 0; cap < 2048; cap += 61) {
+        memset(buf, 0xa5, sizeof buf);
+        JitCodeGen cg = { .rw = buf, .rx = (uintptr_t)buf, .cap = cap, .user_mode = true };
+        ck_assert_int_eq(jit_backend_x86_64.gen_code(ctx, &cg), JIT_ERR_BUF_FULL);
+        for (size_t i = cap; i < sizeof buf; i++) {
+            ck_assert_uint_eq(buf[i], 0xa5);
+        }
+    }
+    JitCodeGen cg = { .rw = buf, .rx = (uintptr_t)buf, .cap = sizeof buf, .user_mode = true };
+    ck_assert_int_eq(jit_backend_x86_64.gen_code(ctx, &cg), JIT_OK);
+    ck_assert_uint_gt(cg.size, 2048);
+}
+END_TEST
+
 START_TEST(test_mb)
 {
     static const uint8_t mfence[] = { 0x0f, 0xae, 0xf0 };
@@ -1355,6 +1379,7 @@ int main(void)
     tcase_add_test(tc, test_loop);
     tcase_add_test(tc, test_chaining);
     tcase_add_test(tc, test_mb);
+    tcase_add_test(tc, test_buf_full);
     tcase_add_test(tc, test_user_mem);
     tcase_add_test(tc, test_user_atomics);
     tcase_add_test(tc, test_user_align);
