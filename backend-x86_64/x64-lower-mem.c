@@ -41,6 +41,11 @@ static const RaConstraint c_cmpxchg_sw_tlb = {
     .name = "cmpxchg_rax_swap_tlb", .nb_scratch = 2, .out = { { .regs = R(X64_RAX), .alias = 2 } },
     .in = { { 0 }, { .regs = R(X64_RAX) }, { 0 } },
 };
+/* fetch_add/and/or/xor whose old value is dead: one lock add/and/or/xor */
+static const RaConstraint c_lock_rmw = {
+    .name = "lock_rmw_ri", .in = { { 0 }, { .imm = RA_IMM_S32 } },
+};
+static const RaConstraint c_lock_rmw_tlb = { .name = "lock_rmw_r_tlb", .nb_scratch = 1 };
 static const RaConstraint c_cmpxchg16b = {
     .name = "cmpxchg16b", .clobbers = R(X64_RAX) | R(X64_RBX) | R(X64_RCX) | R(X64_RDX),
     .in = { { .regs = NOT_ABCD }, { 0 }, { 0 } },
@@ -84,6 +89,15 @@ const RaConstraint *x64_mem_constraint(X64Gen *g, const IrOp *op)
         return tlb ? &c_cmpxchg_tlb : &c_cmpxchg;
     case IR_OP_atomic_xchg:
         return tlb ? &c_xchg_tlb : &c_xchg;
+    default:
+        break;
+    }
+    /* The old value is not needed at all: dead and, for a global, not to be
+     * stored either (dead alone only means "not read from a register"). */
+    if (!swap && op->dead & 1 && !(op->sync & 1)) {
+        return tlb ? &c_lock_rmw_tlb : &c_lock_rmw;
+    }
+    switch (op->opc) {
     case IR_OP_atomic_fetch_add:
         if (!swap) {            /* lock xadd; byte-swapped adds need the loop */
             return tlb ? &c_xchg_tlb : &c_xchg;
@@ -416,7 +430,8 @@ static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOper
     unsigned nb_i = ir_op_nb_iargs(op);
     const RaConstraint *c = x64_mem_constraint(g, op);
     bool q = op->type == IR_I64, swap = mo & IR_MO_BSWAP && size > 1;
-    int d = o[0].reg, addr = o[1].reg, t = o[1 + nb_i].reg;   /* t: first scratch */
+    int d = o[0].reg, addr = o[1].reg;
+    int t = c->nb_scratch ? o[1 + nb_i].reg : -1;                 /* first scratch */
     X64Alu alu;
     JitAtomicOp aop;
 
@@ -431,6 +446,23 @@ static JitError emit_atomic(X64Gen *g, RaState *ra, const IrOp *op, const RaOper
     int tag = g->user_mode ? -1 : o[1 + nb_i + c->nb_scratch - 1].reg;
     X64Slow *s = mem_check(g, ra, op, addr, tag, mo, ca[1], true);
     X64Mem m = host_addr(g, addr);
+    if (c == &c_lock_rmw || c == &c_lock_rmw_tlb) {
+        x64_lock(b);
+        if (o[2].is_imm) {
+            x64_alu_mi(b, alu, size, m, (int32_t)o[2].imm);
+        } else {
+            x64_alu_mr(b, alu, size, m, o[2].reg);
+        }
+        if (s) {
+            s->kind = X64_SLOW_RMW;
+            s->out = d;                        /* dead: the helper's result is moot */
+            s->save &= ~((RaRegSet)1 << d);
+            s->val = o[2].reg;
+            s->rmw_op = aop;
+            s->ret_off = x64_buf_offset(b);
+        }
+        return JIT_OK;
+    }
     if (op->opc == IR_OP_atomic_cmpxchg) {
         int nv = o[3].reg;
         if (swap) {

@@ -843,6 +843,34 @@ static void atomics_body(bool user, TestCpu *cpu, uint64_t addr, uint8_t *host)
                 ck_assert_msg(guest_order(mem, size, be) == want, "%s size %u be %d mem %#lx",
                               ir_op_defs[rmw[k]].name, size, be, mem);
             }
+            /* the old value unused (lock add/and/or/xor), value in a register
+             * and as an immediate */
+            for (unsigned k = 1; k < 5; k++) {
+                for (int imm = 0; imm < 2; imm++) {
+                    uint64_t old = 0xf1e2d3c4b5a69788ull & mask, val = 0x0f1e2d3c4b5a6978ull;
+                    uint64_t raw = guest_order(old, size, be);
+                    memcpy(host, &raw, size);
+                    ir_reset(ctx);
+                    IrTempIdx unused = ir_temp_new(ctx, t);
+                    IrTempIdx v = imm ? ir_const(ctx, t, t == IR_I64 ? 0x2d3c4b5a : val) : gi(t, 2);
+                    ir_emit(ctx, rmw[k], t, 1, 2, (IrArg[]){ unused, gr[0], v, mo, 0 });
+                    ir_gen_exit_tb(ctx, 1);
+                    cpu->r[0] = addr;
+                    set(cpu, t, 2, val);
+                    compile_at(0, user);
+                    run_code(cpu, code + code_used);
+                    uint64_t x = (imm && t == IR_I64 ? 0x2d3c4b5a : val) & mask, want, mem = 0;
+                    switch (k) {
+                    case 1: want = (old + x) & mask; break;
+                    case 2: want = old & x; break;
+                    case 3: want = old | x; break;
+                    default: want = old ^ x; break;
+                    }
+                    memcpy(&mem, host, size);
+                    ck_assert_msg(guest_order(mem, size, be) == want, "%s (dead) size %u be %d imm %d",
+                                  ir_op_defs[rmw[k]].name, size, be, imm);
+                }
+            }
             /* cmpxchg: a failing then a succeeding compare */
             for (int ok = 0; ok < 2; ok++) {
                 uint64_t old = 0x1122334455667788ull & mask, nv = 0xa5b6c7d8e9fa0b1cull;
@@ -1169,7 +1197,7 @@ START_TEST(test_softmmu_mem)
     slow_before = nb_slow;
     mem_body(false, SM_RAM + 0x2100, sm_ram + 0x2100, &cpu);
     atomics_body(false, &cpu, SM_RAM + 0x2400, sm_ram + 0x2400);
-    ck_assert_uint_eq(nb_slow, slow_before + 42 + 98);   /* every access of both bodies */
+    ck_assert_uint_eq(nb_slow, slow_before + 42 + 98 + 112);   /* every access of both bodies */
     sm_tlb[((SM_RAM + 0x3420) >> JIT_PAGE_BITS) & (JIT_TLB_SIZE - 1)] = (JitTlbEntry){ JIT_TLB_INVALID, JIT_TLB_INVALID, JIT_TLB_INVALID, 0 };
     atomics_body(false, &cpu, SM_RAM + 0x3420, sm_ram + 0x3420);   /* helper path */
     slow_before = nb_slow;
