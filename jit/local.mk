@@ -13,8 +13,11 @@ jit_text_sources =
 # optimizer passes and liveness
 jit_opt_sources =
 
-# interpreter backend
-jit_interp_sources =
+# interpreter backend, and the C guest-memory layer (softmmu.c) that it and
+# the native backends' slow paths share
+jit_interp_sources = \
+	jit/interp.c jit/interp.h jit/interp-bc.h jit/interp-gen.c \
+	jit/softmmu.c jit/softmmu.h
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources =
