@@ -6,6 +6,11 @@
 # --- jit: optimizer ---
 
 # --- jit: interpreter ---
+check_PROGRAMS += tests/unit/test-interp
+TESTS += tests/unit/test-interp
+tests_unit_test_interp_SOURCES = tests/unit/test-interp.c \
+	tests/ir/harness.c tests/ir/harness.h
+tests_unit_test_interp_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 
 # --- jit: register allocator and exec ---
 
