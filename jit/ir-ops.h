@@ -95,7 +95,7 @@ IR_OP(atomic_fetch_or, 1,2,2, IR_OPF_INT | IR_OPF_MEM | IR_OPF_SIDE_EFFECTS)
 IR_OP(atomic_fetch_xor,1,2,2, IR_OPF_INT | IR_OPF_MEM | IR_OPF_SIDE_EFFECTS)
 
 /* Ordering --------------------------------------------------------------- */
-IR_OP(mb,          0, 0, 1, IR_OPF_SIDE_EFFECTS)   /* const: IR_MO_* mask */
+IR_OP(mb,          0, 0, 1, IR_OPF_SIDE_EFFECTS)   /* const: IR_MB_* mask */
 
 /* Control flow ------------------------------------------------------------ */
 IR_OP(insn_start,  0, 0, 2, IR_OPF_SIDE_EFFECTS)   /* guest pc, extra word */

@@ -145,6 +145,11 @@ const IrHelper *ir_helper_get(unsigned id)
     return &helpers[id];
 }
 
+unsigned ir_helper_count(void)
+{
+    return nb_helpers;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Context and temps                                                       */
 

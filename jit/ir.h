@@ -182,6 +182,8 @@ unsigned ir_helper_register(const IrHelper *h);
 /* Look up by name; NULL if unknown. */
 const IrHelper *ir_helper_find(const char *name, unsigned *id);
 const IrHelper *ir_helper_get(unsigned id);
+/* Number of registered helpers: valid ids are 0 .. count-1. */
+unsigned ir_helper_count(void);
 
 /* ---------------------------------------------------------------------- */
 /* Temps, ops, labels                                                      */
@@ -393,5 +395,17 @@ bool ir_parse(IrContext *ctx, const char *text, IrParseError *err);
  * and returns false.
  */
 bool ir_verify(const IrContext *ctx, char *msg, size_t len);
+
+/*
+ * The type temp argument argno (outputs first, then inputs) of op must have,
+ * derived from the opcode, the op's type, its consts (vector element size)
+ * and, for call, the helper's signature. IR_VOID if argno is not a temp
+ * argument of op or the op is malformed (unknown opcode or helper). The
+ * parser uses it to type new temps; docs/ir.md lists the rules.
+ */
+IrType ir_op_arg_type(const IrContext *ctx, const IrOp *op, unsigned argno);
+
+/* Whether opc may carry type t (the `.type` suffix of polymorphic ops). */
+bool ir_op_type_allowed(IrOpcode opc, IrType t);
 
 #endif /* FERRY_JIT_IR_H */

@@ -8,7 +8,8 @@ jit_core_sources = \
 	jit/ir.c jit/ir.h jit/ir-ops.h
 
 # text form and verifier
-jit_text_sources =
+jit_text_sources = \
+	jit/ir-text.h jit/ir-print.c jit/ir-parse.c jit/ir-verify.c
 
 # optimizer passes and liveness
 jit_opt_sources =
@@ -20,7 +21,8 @@ jit_interp_sources = \
 	jit/softmmu.c jit/softmmu.h
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
-jit_exec_sources =
+jit_exec_sources = \
+	jit/codebuf.c jit/codebuf.h
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)
