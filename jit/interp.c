@@ -220,6 +220,23 @@ static void host_store(uintptr_t p, uint64_t v, IrMemOp mo)
     memcpy((void *)p, &v, size);
 }
 
+static inline IrMemOp mo_of(uint64_t w) { return (IrMemOp)w; }
+
+/*
+ * Write a loaded value of at most 8 bytes: a 128-bit destination gets it
+ * in its low half and the high half zeroed (or filled with the sign when
+ * the memop is signed).
+ */
+static void wr_loaded(Frame *f, uint64_t r, uint64_t v, IrMemOp mo)
+{
+    if (BC_REF_LG(r) == 4) {
+        uint64_t w[2] = { v, (mo & IR_MO_SIGN) ? (uint64_t)((int64_t)v >> 63) : 0 };
+        wr128(f, r, w);
+    } else {
+        wr(f, r, v);
+    }
+}
+
 /* ld / st relative to a host pointer: [d|val][base][off][memop]. */
 static void do_host_mem(Frame *f, const uint64_t *a, bool store)
 {
@@ -238,7 +255,7 @@ static void do_host_mem(Frame *f, const uint64_t *a, bool store)
     } else if (store) {
         host_store(p, rd(f, a[0]), mo);
     } else {
-        wr(f, a[0], host_load(p, mo));
+        wr_loaded(f, a[0], host_load(p, mo), mo);
     }
 }
 
@@ -261,7 +278,7 @@ static void do_guest_mem(Frame *f, const uint64_t *a, bool store, uintptr_t ra)
     } else if (store) {
         jit_st_helper(cpu, addr, rd(f, a[0]), oi, ra);
     } else {
-        wr(f, a[0], jit_ld_helper(cpu, addr, oi, ra));
+        wr_loaded(f, a[0], jit_ld_helper(cpu, addr, oi, ra), mo_of(a[2]));
     }
 }
 

@@ -264,28 +264,6 @@ static void gen_program(Fz *z, unsigned nops)
 
 void fz_reference_run(IrContext *ctx, TestCpu *cpu, uint8_t *mem);
 
-/* A crude dump for --verbose until the text printer is in the build. */
-static void dump_program(IrContext *ctx)
-{
-    IR_FOR_EACH_OP(ctx, op) {
-        unsigned nt = ir_op_nb_oargs(op) + ir_op_nb_iargs(op), nc = ir_op_nb_cargs(op);
-        printf("  %s.%s", ir_op_defs[op->opc].name, ir_type_name(op->type));
-        for (unsigned i = 0; i < nt + nc; i++) {
-            const IrTemp *t = i < nt ? ir_temp(ctx, op->args[i]) : NULL;
-            if (!t) {
-                printf(" #%" PRIu64, op->args[i]);
-            } else if (t->kind == IR_TEMP_CONST) {
-                printf(" $%#" PRIx64, t->val);
-            } else if (t->kind == IR_TEMP_GLOBAL || t->kind == IR_TEMP_FIXED) {
-                printf(" %s", t->name);
-            } else {
-                printf(" t%u:%s", t->index, ir_type_name(t->type));
-            }
-        }
-        printf("\n");
-    }
-}
-
 static bool verbose;
 
 static void random_state(Fz *z, TestCpu *cpu, uint8_t *mem)
@@ -352,11 +330,17 @@ static bool fuzz_one(uint64_t seed, IrContext *ctx, unsigned *unsupported)
     random_state(&z, &c0, mem0);
     gen_program(&z, 10 + rnd(&z, 60));
 
+    char msg[256];
+    if (!ir_verify(ctx, msg, sizeof(msg))) {
+        printf("seed %" PRIu64 ": generated program is malformed: %s\n", seed, msg);
+        ir_print(ctx, stdout);
+        ok = false;
+    }
     cref = c0;
     memcpy(mref, mem0, TH_MEM_SIZE);
     fz_reference_run(ctx, &cref, mref);
     if (verbose) {
-        dump_program(ctx);
+        ir_print(ctx, stdout);
     }
     for (unsigned b = 0; b < th_nb_backends && ok; b++) {
         ThRun run = { .tbs = { ctx }, .nb_tbs = 1, .mode = mode };
