@@ -15,3 +15,10 @@ TESTS += tests/ir/fuzz
 tests_ir_fuzz_SOURCES = tests/ir/fuzz.c tests/ir/reference.c $(tests_ir_harness_sources)
 tests_ir_fuzz_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_ir_fuzz_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/ir/run-conformance
+TESTS += tests/ir/run-conformance
+tests_ir_run_conformance_SOURCES = tests/ir/run-conformance.c $(tests_ir_harness_sources)
+tests_ir_run_conformance_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
+tests_ir_run_conformance_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
+EXTRA_DIST += tests/ir/README.md $(wildcard $(srcdir)/tests/ir/*.ir)
