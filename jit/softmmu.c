@@ -32,24 +32,45 @@ static GMutex atomic_fallback_lock;
 /* ---------------------------------------------------------------------- */
 /* Raw little-endian host accesses                                         */
 
+/*
+ * A naturally aligned access is one host atomic access: loads acquire and
+ * stores release, which is x86-TSO for the accesses done here (a weakly
+ * ordered host may still reorder a store with a later load, as x86 does)
+ * and makes them single-copy atomic. Misaligned ones are plain byte copies.
+ */
 static uint64_t host_ld(const void *p, unsigned size)
 {
     uint8_t b; uint16_t h; uint32_t w; uint64_t d;
 
+    if (((uintptr_t)p & (size - 1)) == 0) {
+        switch (size) {
+        case 1: return __atomic_load_n((const uint8_t *)p, __ATOMIC_ACQUIRE);
+        case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_ACQUIRE);
+        case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_ACQUIRE);
+        default: return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
+        }
+    }
     switch (size) {
-    case 1: memcpy(&b, p, 1); return b;
     case 2: memcpy(&h, p, 2); return h;
     case 4: memcpy(&w, p, 4); return w;
-    default: memcpy(&d, p, 8); return d;
+    case 8: memcpy(&d, p, 8); return d;
+    default: memcpy(&b, p, 1); return b;
     }
 }
 
 static void host_st(void *p, uint64_t v, unsigned size)
 {
-    uint8_t b = v; uint16_t h = v; uint32_t w = v;
+    uint16_t h = v; uint32_t w = v;
 
+    if (((uintptr_t)p & (size - 1)) == 0) {
+        switch (size) {
+        case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELEASE); return;
+        case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELEASE); return;
+        case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELEASE); return;
+        default: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE); return;
+        }
+    }
     switch (size) {
-    case 1: memcpy(p, &b, 1); break;
     case 2: memcpy(p, &h, 2); break;
     case 4: memcpy(p, &w, 4); break;
     default: memcpy(p, &v, 8); break;

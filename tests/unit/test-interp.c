@@ -143,6 +143,64 @@ START_TEST(test_goto_tb_chained_continues)
 }
 END_TEST
 
+/* Chain, run, unchain (patch back to the reset offset), run again. */
+START_TEST(test_patch_jump_chain_and_unchain)
+{
+    static uint64_t buf[256];
+    JitCodeGen cg0 = { .rw = (uint8_t *)buf, .rx = (uintptr_t)buf, .cap = 1024 };
+    JitCodeGen cg1 = { .rw = (uint8_t *)(buf + 128), .rx = (uintptr_t)(buf + 128), .cap = 1024 };
+    const JitBackend *be = &jit_backend_interp;
+
+    two_tbs_with_goto_tb();
+    ck_assert_int_eq(be->gen_code(ctx[0], &cg0), JIT_OK);
+    ck_assert_int_eq(be->gen_code(ctx[1], &cg1), JIT_OK);
+    ck_assert(cg0.goto_tb_used[0] && !cg0.goto_tb_used[1]);
+    ck_assert_uint_eq(cg0.goto_tb_jmp[0] % 8, 0);
+    uintptr_t jmp = cg0.rx + cg0.goto_tb_jmp[0];
+    be->patch_jump(jmp, (uint8_t *)jmp, cg1.rx);
+    ck_assert_uint_eq(be->enter(be, &cpu.common, (void *)cg0.rx), 200);
+    be->patch_jump(jmp, (uint8_t *)jmp, cg0.rx + cg0.goto_tb_reset[0]);
+    ck_assert_uint_eq(be->enter(be, &cpu.common, (void *)cg0.rx), 100);
+}
+END_TEST
+
+START_TEST(test_insn_end_offsets)
+{
+    static uint64_t buf[256];
+    JitCodeGen cg = { .rw = (uint8_t *)buf, .rx = (uintptr_t)buf, .cap = sizeof(buf) };
+    IrContext *c = ctx[0];
+
+    ir_gen_insn_start(c, 0x10, 1);
+    ir_gen_movi(c, IR_I64, G(c, "r0"), 1);
+    ir_gen_insn_start(c, 0x20, 2);
+    ir_gen_insn_start(c, 0x30, 3);
+    ir_gen_movi(c, IR_I64, G(c, "r1"), 1);
+    ir_gen_exit_tb(c, 0);
+    ck_assert_int_eq(jit_backend_interp.gen_code(c, &cg), JIT_OK);
+    ck_assert_uint_eq(cg.nb_insns, 3);
+    ck_assert_uint_eq(cg.insn_data[2][0], 0x30);
+    ck_assert_uint_eq(cg.insn_data[2][1], 3);
+    /* Ends are increasing, an empty insn ends where it starts, the last one at the end. */
+    ck_assert_uint_lt(cg.insn_end[0], cg.insn_end[2]);
+    ck_assert_uint_eq(cg.insn_end[0], cg.insn_end[1]);
+    ck_assert_uint_eq(cg.insn_end[2], cg.size);
+}
+END_TEST
+
+START_TEST(test_buffer_too_small)
+{
+    static uint64_t buf[4];
+    JitCodeGen cg = { .rw = (uint8_t *)buf, .rx = (uintptr_t)buf, .cap = sizeof(buf) };
+    IrContext *c = ctx[0];
+
+    for (unsigned i = 0; i < 8; i++) {
+        ir_gen_op2(c, IR_OP_add, IR_I64, G(c, "r0"), G(c, "r0"), G(c, "r1"));
+    }
+    ir_gen_exit_tb(c, 0);
+    ck_assert_int_eq(jit_backend_interp.gen_code(c, &cg), JIT_ERR_BUF_FULL);
+}
+END_TEST
+
 START_TEST(test_lookup_and_goto_ptr)
 {
     IrContext *c = ctx[0];
@@ -449,6 +507,9 @@ static Suite *interp_suite(void)
     tcase_add_test(u, test_goto_tb_unchained_falls_through);
     tcase_add_test(u, test_goto_tb_chained_continues);
     tcase_add_test(u, test_lookup_and_goto_ptr);
+    tcase_add_test(u, test_patch_jump_chain_and_unchain);
+    tcase_add_test(u, test_insn_end_offsets);
+    tcase_add_test(u, test_buffer_too_small);
     tcase_add_test(u, test_lookup_miss_reaches_epilogue);
     tcase_add_test(u, test_calls);
     tcase_add_test(u, test_user_memops);
