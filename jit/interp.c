@@ -308,8 +308,8 @@ static void do_rmw(Frame *f, const uint64_t *a, JitAtomicOp op, uintptr_t ra)
     wr(f, a[0], jit_atomic_rmw_helper((JitCpu *)f->env, rd(f, a[1]), rd(f, a[2]), op, oi, ra));
 }
 
-/* call: [cif][func][nb_o | nb_i << 8][out?][in...]. */
-static void do_call(Frame *f, const uint64_t *a)
+/* call: [cif][func][nb_o | nb_i << 8][out?][in...]; ra for JIT_GETPC. */
+static void do_call(Frame *f, const uint64_t *a, uintptr_t ra)
 {
     ffi_cif *cif = (ffi_cif *)(uintptr_t)a[0];
     unsigned nb_o = a[2] & 0xff, nb_i = (a[2] >> 8) & 0xff;
@@ -329,7 +329,9 @@ static void do_call(Frame *f, const uint64_t *a)
             argv[i] = &v64[i];
         }
     }
+    jit_interp_helper_ra = ra;
     ffi_call(cif, FFI_FN(a[1]), &ret, argv);
+    jit_interp_helper_ra = 0;
     if (nb_o) {
         wr(f, refs[0], ret.u);
     }
@@ -588,7 +590,7 @@ static uintptr_t interp_run(JitCpu *env, const uint64_t *pc)
             wr(f, a[0], (uintptr_t)jit_lookup_tb_ptr(env));
             break;
         case IR_OP_call:
-            do_call(f, a);
+            do_call(f, a, ra);
             break;
 
         case IR_OP_dup: case IR_OP_vec_add: case IR_OP_vec_sub: case IR_OP_vec_and:

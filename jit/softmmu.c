@@ -16,6 +16,7 @@ void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
 void (*jit_unaligned_hook)(JitCpu *cpu, uint64_t addr, JitAccess access, unsigned mmu,
                            uintptr_t ra);
 __thread uintptr_t jit_user_access_ra;
+__thread uintptr_t jit_interp_helper_ra;
 
 /*
  * Serializes the atomics that cannot be done with one host atomic
@@ -628,6 +629,8 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
 
 void jit_cpu_loop_exit(JitCpu *cpu)
 {
+    jit_interp_helper_ra = 0;
+    jit_user_access_ra = 0;
     siglongjmp(cpu->jmp_env, 1);
 }
 

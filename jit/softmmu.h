@@ -67,6 +67,17 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
 _Noreturn void jit_cpu_loop_exit(JitCpu *cpu);
 _Noreturn void jit_cpu_loop_exit_restore(JitCpu *cpu, uintptr_t ra);
 
+/*
+ * The interpreter does not call helpers from generated code, so a helper's
+ * own return address means nothing there: before each call it stores the
+ * `ra` of the call op here (0 otherwise; jit_cpu_loop_exit clears it).
+ * Helpers that may raise a guest exception take their ra with JIT_GETPC(),
+ * which works under every backend.
+ */
+extern __thread uintptr_t jit_interp_helper_ra;
+#define JIT_GETPC() \
+    (jit_interp_helper_ra ? jit_interp_helper_ra : (uintptr_t)__builtin_return_address(0))
+
 /* ---------------------------------------------------------------------- */
 /* Hooks between this layer and the rest of the system                     */
 

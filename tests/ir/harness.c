@@ -72,6 +72,14 @@ static void h_set_r0(uint64_t env, uint64_t v)
     ((TestCpu *)(uintptr_t)env)->r[0] = v;
 }
 
+static void th_raise(JitCpu *c, int exc, uint64_t addr, uintptr_t ra);
+
+/* h_fault(env, addr): raise the page fault at addr from a helper. */
+static void h_fault(uint64_t env, uint64_t addr)
+{
+    th_raise((JitCpu *)(uintptr_t)env, TH_EXC_PAGE, addr, JIT_GETPC());
+}
+
 void th_register_helpers(void)
 {
     static const IrHelper helpers[] = {
@@ -83,6 +91,7 @@ void th_register_helpers(void)
           { IR_I64, IR_I64, IR_I64, IR_I64, IR_I64, IR_I64 },
           IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS },
         { "h_set_r0", (void *)h_set_r0, IR_VOID, 2, { IR_I64, IR_I64 }, 0 },
+        { "h_fault", (void *)h_fault, IR_VOID, 2, { IR_I64, IR_I64 }, 0 },
     };
 
     if (ir_helper_find(helpers[0].name, NULL)) {
