@@ -99,6 +99,7 @@ enum {
 
 struct TbEntry;
 struct JitJumpCache;
+struct JitEngine;
 
 typedef struct JitCpu {
     /* Read by generated code at every TB entry; written atomically by any
@@ -115,6 +116,7 @@ typedef struct JitCpu {
     sigjmp_buf jmp_env;            /* jit_cpu_loop_exit lands here */
     bool can_do_io;
     uint64_t fault_addr;           /* last guest fault address, for the front end */
+    struct JitEngine *engine;      /* set by jit_cpu_register */
 } JitCpu;
 
 #endif /* FERRY_JIT_CPU_COMMON_H */

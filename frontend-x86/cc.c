@@ -1,0 +1,194 @@
+/*
+ * cc.c — lazy flags in the translator. Flag-setting instructions record
+ * (cc_op, cc_dst, cc_src, cc_src2) in globals; readers evaluate conditions
+ * inline when the producing operation is known at translation time (the
+ * common CMP/SUB/TEST + Jcc pairs), and otherwise call x86_cc_compute.
+ * Writes that a later instruction overwrites before any exit are removed
+ * by liveness, so unread flags cost nothing.
+ */
+#include "frontend-x86/translate.h"
+
+#include "jit/fatal.h"
+
+static unsigned helper_cc_compute;
+
+static uint64_t helper_x86_cc_compute(uint32_t op, uint64_t dst, uint64_t src, uint64_t src2)
+{
+    return x86_cc_compute(op, dst, src, src2);
+}
+
+void x86_cc_register_helpers(void)
+{
+    static const IrHelper h = {
+        .name = "x86_cc_compute", .func = (void *)helper_x86_cc_compute, .ret = IR_I64,
+        .nb_args = 4, .args = { IR_I32, IR_I64, IR_I64, IR_I64 },
+        .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS,
+    };
+    if (!ir_helper_find(h.name, &helper_cc_compute)) {
+        helper_cc_compute = ir_helper_register(&h);
+    }
+}
+
+static unsigned size_index(unsigned size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+}
+
+void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx src,
+                IrTempIdx src2)
+{
+    IrContext *ctx = tr->ctx;
+    int op = base == X86_CC_EFLAGS ? X86_CC_EFLAGS : (int)(base + size_index(size));
+
+    if (dst) {
+        ir_gen_mov(ctx, IR_I64, x86_g.cc_dst, dst);
+    }
+    if (src) {
+        ir_gen_mov(ctx, IR_I64, x86_g.cc_src, src);
+    }
+    if (src2) {
+        ir_gen_mov(ctx, IR_I64, x86_g.cc_src2, src2);
+    }
+    ir_gen_movi(ctx, IR_I32, x86_g.cc_op, (uint32_t)op);
+    tr->cc_static = op;
+}
+
+IrTempIdx x86_gen_eflags(X86Tr *tr)
+{
+    IrTempIdx f = x86_tmp(tr);
+    IrTempIdx op = tr->cc_static >= 0 ? ir_const_i32(tr->ctx, (uint32_t)tr->cc_static)
+                                      : x86_g.cc_op;
+    ir_gen_call(tr->ctx, helper_cc_compute, f,
+                (IrTempIdx[]){ op, x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 });
+    return f;
+}
+
+/* Kind (ADD, SUB, LOGIC...) and operand size of a static cc_op. */
+static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size)
+{
+    if (tr->cc_static <= X86_CC_EFLAGS) {
+        return false;
+    }
+    unsigned k = (unsigned)(tr->cc_static - X86_CC_ADDB);
+    *kind = (X86CcOp)(X86_CC_ADDB + (k / 4) * 4);
+    *size = 1u << (k % 4);
+    return true;
+}
+
+/* Inline forms of condition pair p (cc >> 1) after CMP/SUB. */
+static bool cond_after_sub(X86Tr *tr, unsigned p, unsigned size, IrCond *c, IrTempIdx *a,
+                           IrTempIdx *b)
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx src = x86_g.cc_src;
+    IrTempIdx lhs = x86_tmp(tr);
+
+    switch (p) {
+    case 1: *c = IR_COND_LTU; break;          /* B */
+    case 2: *c = IR_COND_EQ; *a = x86_g.cc_dst; *b = x86_const(tr, 0); return true;
+    case 3: *c = IR_COND_LEU; break;          /* BE */
+    case 4: *c = IR_COND_LT; *a = x86_sext(tr, x86_g.cc_dst, size); *b = x86_const(tr, 0);
+        return true;                          /* S */
+    case 6: *c = IR_COND_LT; break;           /* L */
+    case 7: *c = IR_COND_LE; break;           /* LE */
+    default: return false;                    /* O, P: through the helper */
+    }
+    /* The first operand of the CMP/SUB: result + second operand. */
+    ir_gen_op2(ctx, IR_OP_add, IR_I64, lhs, x86_g.cc_dst, src);
+    if (*c == IR_COND_LT || *c == IR_COND_LE) {
+        *a = x86_sext(tr, lhs, size);
+        *b = x86_sext(tr, src, size);
+    } else {
+        *a = x86_zext(tr, lhs, size);
+        *b = src;
+    }
+    return true;
+}
+
+/* Inline forms after logic ops (CF = OF = 0) and for ZF/SF of any op. */
+static bool cond_from_result(X86Tr *tr, unsigned p, unsigned size, bool logic, IrCond *c,
+                             IrTempIdx *a, IrTempIdx *b)
+{
+    IrTempIdx dst = x86_g.cc_dst;
+
+    switch (p) {
+    case 2: *c = IR_COND_EQ; *a = x86_zext(tr, dst, size); *b = x86_const(tr, 0); return true;
+    case 4: *c = IR_COND_LT; *a = x86_sext(tr, dst, size); *b = x86_const(tr, 0); return true;
+    default: break;
+    }
+    if (!logic) {
+        return false;
+    }
+    switch (p) {
+    case 0:                                   /* O */
+    case 1: *c = IR_COND_NE; break;           /* B: never (0 != 0) */
+    case 3: *c = IR_COND_EQ; *a = x86_zext(tr, dst, size); *b = x86_const(tr, 0); return true;
+    case 6: *c = IR_COND_LT; *a = x86_sext(tr, dst, size); *b = x86_const(tr, 0); return true;
+    case 7: *c = IR_COND_LE; *a = x86_sext(tr, dst, size); *b = x86_const(tr, 0); return true;
+    default: return false;
+    }
+    *a = *b = x86_const(tr, 0);
+    return true;
+}
+
+void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx *b)
+{
+    static const uint64_t masks[8] = {
+        X86_OF, X86_CF, X86_ZF, X86_CF | X86_ZF, X86_SF, X86_PF, 0, 0,
+    };
+    unsigned p = cc >> 1;
+    X86CcOp kind;
+    unsigned size;
+    bool done = false;
+
+    if (static_kind(tr, &kind, &size)) {
+        if (kind == X86_CC_SUBB) {
+            done = cond_after_sub(tr, p, size, cond, a, b);
+        } else {
+            done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
+        }
+    }
+    if (!done) {
+        IrTempIdx f = x86_gen_eflags(tr);
+        if (p < 6) {
+            *cond = IR_COND_TSTNE;
+            *a = f;
+            *b = x86_const(tr, masks[p]);
+        } else {
+            /* L: SF != OF; LE: ZF or SF != OF. Bring OF down to SF's bit. */
+            IrContext *ctx = tr->ctx;
+            IrTempIdx t = x86_tmp(tr), u = x86_tmp(tr);
+            ir_gen_op2(ctx, IR_OP_shr, IR_I64, t, f, x86_const(tr, 4));
+            ir_gen_op2(ctx, IR_OP_xor, IR_I64, u, t, f);
+            *cond = IR_COND_TSTNE;
+            *a = u;
+            *b = x86_const(tr, X86_SF);
+            if (p == 7) {
+                IrTempIdx w = x86_tmp(tr), z = x86_tmp(tr), v = x86_tmp(tr);
+                ir_gen_op2(ctx, IR_OP_and, IR_I64, w, u, x86_const(tr, X86_SF));
+                ir_gen_op2(ctx, IR_OP_and, IR_I64, z, f, x86_const(tr, X86_ZF));
+                ir_gen_op2(ctx, IR_OP_or, IR_I64, v, w, z);
+                *a = v;
+                *b = x86_const(tr, X86_SF | X86_ZF);
+            }
+        }
+    }
+    if (cc & 1) {
+        *cond = ir_cond_invert(*cond);
+    }
+}
+
+IrTempIdx x86_gen_setcc(X86Tr *tr, unsigned cc)
+{
+    IrCond c;
+    IrTempIdx a, b, d = x86_tmp(tr);
+
+    x86_gen_cond(tr, cc, &c, &a, &b);
+    ir_gen_setcond(tr->ctx, IR_I64, c, d, a, b);
+    return d;
+}
+
+IrTempIdx x86_gen_cf(X86Tr *tr)
+{
+    return x86_gen_setcc(tr, 2);   /* B */
+}

@@ -1,0 +1,117 @@
+/*
+ * system.c — instructions that leave translated code or ask the host:
+ * SYSCALL, INT3, UD0/UD1/UD2, HLT (privileged in user mode), CPUID, RDTSC,
+ * and the NOP forms. CPUID reports only what the translator implements.
+ */
+#include "frontend-x86/translate.h"
+
+#include <string.h>
+#include <time.h>
+
+static unsigned helper_cpuid, helper_rdtsc;
+
+/* Leaf 1 EDX features implemented today: TSC (bit 4), CMOV (bit 15). */
+#define CPUID_1_EDX ((1u << 4) | (1u << 15))
+/* Leaf 1 ECX: POPCNT (bit 23). */
+#define CPUID_1_ECX (1u << 23)
+
+static void helper_x86_cpuid(void *env)
+{
+    X86Cpu *cpu = env;
+    uint32_t leaf = (uint32_t)cpu->regs[X86_RAX];
+    uint32_t r[4] = { 0 };         /* eax, ebx, ecx, edx */
+
+    switch (leaf) {
+    case 0:
+        r[0] = 1;
+        memcpy(&r[1], "Ferr", 4);  /* vendor "FerryVirtCPU": ebx, edx, ecx */
+        memcpy(&r[3], "yVir", 4);
+        memcpy(&r[2], "tCPU", 4);
+        break;
+    case 1:
+        r[0] = 0x000606a0;         /* family 6 */
+        r[2] = CPUID_1_ECX;
+        r[3] = CPUID_1_EDX;
+        break;
+    case 0x80000000:
+        r[0] = 0x80000001;
+        break;
+    case 0x80000001:
+        r[2] = 1u << 5;            /* LZCNT (ABM) */
+        r[3] = (1u << 11) | (1u << 29);   /* SYSCALL, long mode */
+        break;
+    default:
+        break;
+    }
+    cpu->regs[X86_RAX] = r[0];
+    cpu->regs[X86_RBX] = r[1];
+    cpu->regs[X86_RCX] = r[2];
+    cpu->regs[X86_RDX] = r[3];
+}
+
+/* A monotonic nanosecond count stands for the TSC (1 GHz, invariant). */
+static uint64_t helper_x86_rdtsc(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void x86_system_register_helpers(void)
+{
+    static const IrHelper cpuid = {
+        .name = "x86_cpuid", .func = (void *)helper_x86_cpuid, .ret = IR_VOID,
+        .nb_args = 1, .args = { IR_I64 }, .flags = 0,
+    };
+    static const IrHelper rdtsc = {
+        .name = "x86_rdtsc", .func = (void *)helper_x86_rdtsc, .ret = IR_I64,
+        .nb_args = 0, .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS,
+    };
+    if (!ir_helper_find(cpuid.name, &helper_cpuid)) {
+        helper_cpuid = ir_helper_register(&cpuid);
+        helper_rdtsc = ir_helper_register(&rdtsc);
+    }
+    ir_helper_find(rdtsc.name, &helper_rdtsc);
+}
+
+bool x86_tr_system(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+
+    switch (tr->insn.op) {
+    case X86_OP_SYSCALL:
+        if (tr->mode != X86_MODE_64) {
+            return false;
+        }
+        x86_gen_exception_next(tr, X86_EXCP_SYSCALL);
+        return true;
+    case X86_OP_INT3:
+        x86_gen_exception_next(tr, X86_EXCP_BP);
+        return true;
+    case X86_OP_HLT:
+        x86_gen_exception(tr, X86_EXCP_GP);   /* privileged at CPL 3 */
+        return true;
+    case X86_OP_CPUID:
+        ir_gen_call(ctx, helper_cpuid, 0, (IrTempIdx[]){ ctx->env });
+        return true;
+    case X86_OP_RDTSC: {
+        IrTempIdx t = x86_tmp(tr), hi = x86_tmp(tr);
+        ir_gen_call(ctx, helper_rdtsc, t, NULL);
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, hi, t, x86_const(tr, 32));
+        x86_store_reg(tr, X86_RAX, 4, t);
+        x86_store_reg(tr, X86_RDX, 4, hi);
+        return true;
+    }
+    case X86_OP_UD0: case X86_OP_UD1: case X86_OP_UD2:
+        x86_gen_exception(tr, X86_EXCP_UD);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool x86_tr_nop(X86Tr *tr)
+{
+    (void)tr;
+    return true;
+}

@@ -1,0 +1,265 @@
+/*
+ * translate.c — the x86 translator's driver: registers the guest globals,
+ * walks a block instruction by instruction (decode, dispatch to the family
+ * handler), ends blocks, and restores guest state from insn_start data.
+ */
+#include "frontend-x86/translate.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "jit/fatal.h"
+
+X86Globals x86_g;
+X86TrConfig x86_tr_config = { .max_insns = 64, .user_mode = true };
+
+static const char *const reg_names[16] = {
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+static const char *const seg_names[6] = {
+    "es_base", "cs_base", "ss_base", "ds_base", "fs_base", "gs_base",
+};
+
+/* Register a global and check it got the same index as in other contexts. */
+static void global(IrContext *ctx, IrTempIdx *slot, IrType type, size_t off, const char *name)
+{
+    IrTempIdx t = ir_global_new(ctx, type, (int32_t)off, name);
+    assert(*slot == 0 || *slot == t);
+    *slot = t;
+}
+
+static void x86_init_context(IrContext *ctx)
+{
+    for (int i = 0; i < 16; i++) {
+        global(ctx, &x86_g.regs[i], IR_I64, offsetof(X86Cpu, regs[i]), reg_names[i]);
+    }
+    global(ctx, &x86_g.rip, IR_I64, offsetof(X86Cpu, rip), "rip");
+    global(ctx, &x86_g.cc_dst, IR_I64, offsetof(X86Cpu, cc_dst), "cc_dst");
+    global(ctx, &x86_g.cc_src, IR_I64, offsetof(X86Cpu, cc_src), "cc_src");
+    global(ctx, &x86_g.cc_src2, IR_I64, offsetof(X86Cpu, cc_src2), "cc_src2");
+    global(ctx, &x86_g.cc_op, IR_I32, offsetof(X86Cpu, cc_op), "cc_op");
+    global(ctx, &x86_g.df, IR_I32, offsetof(X86Cpu, df), "df");
+    for (int i = 0; i < 6; i++) {
+        global(ctx, &x86_g.seg_base[i], IR_I64, offsetof(X86Cpu, seg_base[i]), seg_names[i]);
+    }
+    x86_cc_register_helpers();
+    x86_muldiv_register_helpers();
+    x86_system_register_helpers();
+}
+
+static X86Mode cpu_mode(const X86Cpu *cpu)
+{
+    /* linux-user runs 64-bit code only; system mode will derive the mode
+     * from CR0/EFER/CS. Kept in the TB flags so a mode switch retranslates. */
+    (void)cpu;
+    return X86_MODE_64;
+}
+
+static void x86_get_tb_key(JitCpu *jc, uint64_t *pc, uint64_t *cs_base, uint32_t *flags)
+{
+    X86Cpu *cpu = (X86Cpu *)jc;
+    *pc = cpu->rip;
+    *cs_base = cpu->seg_base[1];
+    *flags = cpu_mode(cpu);
+}
+
+static void x86_restore_state(JitCpu *jc, const TbEntry *tb, const uint64_t data[2])
+{
+    X86Cpu *cpu = (X86Cpu *)jc;
+    (void)tb;
+    cpu->rip = data[0];
+}
+
+uint64_t x86_mask_pc(const X86Tr *tr, uint64_t pc)
+{
+    return tr->mode == X86_MODE_64 ? pc : (uint32_t)pc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Block ends                                                              */
+
+void x86_gen_jmp_tb(X86Tr *tr, unsigned slot, uint64_t target)
+{
+    IrContext *ctx = tr->ctx;
+    bool same_page = ((target ^ tr->tb->pc) & JIT_PAGE_MASK) == 0;
+
+    target = x86_mask_pc(tr, target);
+    /* Chaining across pages is safe in user mode (invalidation unchains);
+     * in system mode the other page's mapping may change under us. */
+    if (same_page || x86_tr_config.user_mode) {
+        ir_gen_goto_tb(ctx, slot);
+        ir_gen_movi(ctx, IR_I64, x86_g.rip, target);
+        ir_gen_exit_tb(ctx, (uintptr_t)tr->tb | slot);
+    } else {
+        ir_gen_movi(ctx, IR_I64, x86_g.rip, target);
+        x86_gen_jmp_reg(tr, x86_g.rip);
+    }
+}
+
+void x86_gen_jmp_reg(X86Tr *tr, IrTempIdx target)
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx code = ir_temp_new(ctx, IR_I64);
+
+    if (target != x86_g.rip) {
+        ir_gen_mov(ctx, IR_I64, x86_g.rip, target);
+    }
+    ir_emit(ctx, IR_OP_lookup_tb, IR_I64, 1, 0, (IrArg[]){ code });
+    ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ code });
+}
+
+static void gen_exception_at(X86Tr *tr, int excp, uint64_t rip)
+{
+    IrContext *ctx = tr->ctx;
+
+    ir_gen_movi(ctx, IR_I64, x86_g.rip, x86_mask_pc(tr, rip));
+    ir_gen_st(ctx, IR_I32, ir_const_i32(ctx, (uint32_t)excp), ctx->env,
+              offsetof(JitCpu, exception), IR_MO_32);
+    ir_gen_exit_tb(ctx, 0);
+}
+
+void x86_gen_exception(X86Tr *tr, int excp)
+{
+    gen_exception_at(tr, excp, tr->pc);
+    tr->end = true;
+}
+
+void x86_gen_exception_next(X86Tr *tr, int excp)
+{
+    gen_exception_at(tr, excp, tr->next_pc);
+    tr->end = true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Dispatch                                                                */
+
+static const X86Handler handlers[X86_OP__COUNT] = {
+    [X86_OP_ADD] = x86_tr_alu, [X86_OP_OR] = x86_tr_alu, [X86_OP_ADC] = x86_tr_alu,
+    [X86_OP_SBB] = x86_tr_alu, [X86_OP_AND] = x86_tr_alu, [X86_OP_SUB] = x86_tr_alu,
+    [X86_OP_XOR] = x86_tr_alu, [X86_OP_CMP] = x86_tr_alu,
+    [X86_OP_TEST] = x86_tr_test,
+    [X86_OP_INC] = x86_tr_incdec, [X86_OP_DEC] = x86_tr_incdec,
+    [X86_OP_NEG] = x86_tr_negnot, [X86_OP_NOT] = x86_tr_negnot,
+    [X86_OP_MOV] = x86_tr_mov,
+    [X86_OP_MOVZX] = x86_tr_movx, [X86_OP_MOVSX] = x86_tr_movx, [X86_OP_MOVSXD] = x86_tr_movx,
+    [X86_OP_LEA] = x86_tr_lea,
+    [X86_OP_XCHG] = x86_tr_xchg,
+    [X86_OP_CBW] = x86_tr_cbw, [X86_OP_CWD] = x86_tr_cwd,
+    [X86_OP_SHL] = x86_tr_shift, [X86_OP_SHR] = x86_tr_shift, [X86_OP_SAR] = x86_tr_shift,
+    [X86_OP_ROL] = x86_tr_shift, [X86_OP_ROR] = x86_tr_shift,
+    [X86_OP_MUL] = x86_tr_muldiv, [X86_OP_IMUL] = x86_tr_muldiv,
+    [X86_OP_DIV] = x86_tr_muldiv, [X86_OP_IDIV] = x86_tr_muldiv,
+    [X86_OP_SETCC] = x86_tr_setcc, [X86_OP_CMOVCC] = x86_tr_cmovcc,
+    [X86_OP_BSF] = x86_tr_bitscan, [X86_OP_BSR] = x86_tr_bitscan,
+    [X86_OP_TZCNT] = x86_tr_bitscan, [X86_OP_LZCNT] = x86_tr_bitscan,
+    [X86_OP_POPCNT] = x86_tr_bitscan,
+    [X86_OP_BT] = x86_tr_bt, [X86_OP_BTS] = x86_tr_bt, [X86_OP_BTR] = x86_tr_bt,
+    [X86_OP_BTC] = x86_tr_bt,
+    [X86_OP_BSWAP] = x86_tr_bswap,
+    [X86_OP_CLC] = x86_tr_flagop, [X86_OP_STC] = x86_tr_flagop, [X86_OP_CMC] = x86_tr_flagop,
+    [X86_OP_CLD] = x86_tr_flagop, [X86_OP_STD] = x86_tr_flagop,
+    [X86_OP_LAHF] = x86_tr_flagop, [X86_OP_SAHF] = x86_tr_flagop,
+    [X86_OP_JCC] = x86_tr_jcc, [X86_OP_JMP] = x86_tr_jmp, [X86_OP_CALL] = x86_tr_call,
+    [X86_OP_RET] = x86_tr_ret,
+    [X86_OP_LOOP] = x86_tr_loop, [X86_OP_LOOPE] = x86_tr_loop, [X86_OP_LOOPNE] = x86_tr_loop,
+    [X86_OP_JCXZ] = x86_tr_loop,
+    [X86_OP_PUSH] = x86_tr_push, [X86_OP_POP] = x86_tr_pop, [X86_OP_LEAVE] = x86_tr_leave,
+    [X86_OP_NOP] = x86_tr_nop, [X86_OP_PAUSE] = x86_tr_nop, [X86_OP_HINT_NOP] = x86_tr_nop,
+    [X86_OP_ENDBR64] = x86_tr_nop, [X86_OP_ENDBR32] = x86_tr_nop,
+    [X86_OP_PREFETCH] = x86_tr_nop, [X86_OP_PREFETCHW] = x86_tr_nop,
+    [X86_OP_PREFETCHNTA] = x86_tr_nop, [X86_OP_PREFETCHT0] = x86_tr_nop,
+    [X86_OP_PREFETCHT1] = x86_tr_nop, [X86_OP_PREFETCHT2] = x86_tr_nop,
+    [X86_OP_SYSCALL] = x86_tr_system, [X86_OP_HLT] = x86_tr_system,
+    [X86_OP_INT3] = x86_tr_system, [X86_OP_UD2] = x86_tr_system,
+    [X86_OP_CPUID] = x86_tr_system, [X86_OP_RDTSC] = x86_tr_system,
+    [X86_OP_UD0] = x86_tr_system, [X86_OP_UD1] = x86_tr_system,
+};
+
+/* Translate one instruction at tr->pc; false if its bytes cannot be fetched
+ * and it is the first of the block (the TB then raises the fault). */
+static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
+{
+    int len = x86_decode(buf, avail, tr->mode, &tr->insn);
+
+    tr->ea = 0;
+    tr->next_pc = tr->pc;
+    ir_gen_insn_start(tr->ctx, tr->pc, 0);
+    if (len == X86_DECODE_TRUNCATED) {
+        /* The instruction runs into an unreadable page: #PF on its fetch. */
+        x86_gen_exception(tr, X86_EXCP_PF);
+        return;
+    }
+    if (len < 0) {
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return;
+    }
+    tr->next_pc = x86_mask_pc(tr, tr->pc + (unsigned)len);
+    X86Handler h = tr->insn.invalid ? NULL : handlers[tr->insn.op];
+    if (!h || !h(tr)) {
+        if (tr->cpu->engine->log_mask & JIT_LOG_UNIMP) {
+            char text[128];
+            x86_insn_print(&tr->insn, text, sizeof(text));
+            fprintf(tr->cpu->engine->log, "unimplemented at %#llx: %s\n",
+                    (unsigned long long)tr->pc, text);
+        }
+        x86_gen_exception(tr, X86_EXCP_UD);
+    }
+}
+
+static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
+{
+    X86Tr tr = {
+        .ctx = ctx, .cpu = jc, .tb = tb, .mode = (X86Mode)(tb->flags & X86_TBF_MODE_MASK),
+        .cs_base = tb->cs_base, .pc = tb->pc, .cc_static = -1,
+    };
+    uint8_t buf[X86_MAX_INSN_LEN];
+    unsigned n = 0;
+
+    tb->page[0] = (tb->cs_base + tb->pc) & JIT_PAGE_MASK;
+    if (x86_tr_config.fetch(jc, tb->cs_base + tb->pc, buf, 1) == 0) {
+        jc->exception = X86_EXCP_PF;
+        jc->fault_addr = tb->cs_base + tb->pc;
+        return -1;
+    }
+
+    /* Leave at entry when another thread asked this CPU to stop. */
+    tr.exit_label = ir_label_new(ctx);
+    IrTempIdx req = ir_temp_new(ctx, IR_I32);
+    ir_gen_ld(ctx, IR_I32, req, ctx->env, offsetof(JitCpu, exit_request), IR_MO_32);
+    ir_gen_brcond(ctx, IR_I32, IR_COND_NE, req, ir_const_i32(ctx, 0), tr.exit_label);
+
+    for (;;) {
+        uint64_t lin = tb->cs_base + tr.pc;
+        size_t avail = x86_tr_config.fetch(jc, lin, buf, sizeof(buf));
+        translate_insn(&tr, buf, avail);
+        n++;
+        /* An instruction that straddles into the next page ties the TB to it. */
+        uint64_t last = tb->cs_base + (tr.next_pc > tr.pc ? tr.next_pc - 1 : tr.pc);
+        if ((last & JIT_PAGE_MASK) != tb->page[0]) {
+            tb->page[1] = last & JIT_PAGE_MASK;
+        }
+        if (tr.end) {
+            break;
+        }
+        tr.pc = tr.next_pc;
+        /* Stop at the size cap, and before an instruction on another page. */
+        if (n >= x86_tr_config.max_insns ||
+            ((tb->cs_base + tr.pc) & JIT_PAGE_MASK) != tb->page[0]) {
+            x86_gen_jmp_tb(&tr, 0, tr.pc);
+            break;
+        }
+    }
+    tb->guest_size = (uint32_t)(tr.next_pc - tb->pc);
+    ir_gen_set_label(ctx, tr.exit_label);
+    ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
+    return 0;
+}
+
+const JitTranslator x86_translator = {
+    .init_context = x86_init_context,
+    .get_tb_key = x86_get_tb_key,
+    .translate = x86_translate,
+    .restore_state = x86_restore_state,
+};

@@ -1,0 +1,164 @@
+/*
+ * translate.h — what the x86 translator's files share: the per-TB
+ * translation state (X86Tr), the guest globals, operand access, lazy flags
+ * and block-ending helpers. Each instruction family lives in its own file
+ * (alu.c, branch.c, ...) and exports handlers named x86_tr_<family>_*.
+ */
+#ifndef FERRY_FRONTEND_X86_TRANSLATE_H
+#define FERRY_FRONTEND_X86_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frontend-x86/cpu.h"
+#include "frontend-x86/decode.h"
+#include "jit/engine.h"
+#include "jit/ir.h"
+
+/*
+ * Temp indices of the guest globals. Every context registers them in the
+ * same order (x86_init_context), so the indices are the same in all of
+ * them; written once by the first registration, read-only afterwards.
+ */
+typedef struct X86Globals {
+    IrTempIdx regs[16];
+    IrTempIdx rip;
+    IrTempIdx cc_dst, cc_src, cc_src2, cc_op;
+    IrTempIdx df;
+    IrTempIdx seg_base[6];
+} X86Globals;
+
+extern X86Globals x86_g;
+
+/*
+ * Guest code fetch: copy up to len bytes of guest code at addr into buf.
+ * Returns how many bytes could be read (stopping at the first unreadable
+ * page); 0 means addr itself is unreadable.
+ */
+typedef size_t (*X86FetchFn)(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len);
+
+/* Translation-time configuration, set once before translating. */
+typedef struct X86TrConfig {
+    X86FetchFn fetch;
+    unsigned max_insns;            /* per TB; 1 = -one-insn-per-tb */
+    bool user_mode;                /* linux-user: chaining across pages is safe */
+} X86TrConfig;
+
+extern X86TrConfig x86_tr_config;
+
+/* TB flags (the `flags` part of the TB key). */
+enum {
+    X86_TBF_MODE_MASK = 3,         /* X86Mode */
+};
+
+typedef struct X86Tr {
+    IrContext *ctx;
+    JitCpu *cpu;
+    TbEntry *tb;
+    X86Mode mode;
+    uint64_t cs_base;
+    uint64_t pc;                   /* rip of the current instruction */
+    uint64_t next_pc;              /* rip of the next one */
+    X86Insn insn;
+    bool end;                      /* the TB ends after this instruction */
+    unsigned mmu;
+    IrTempIdx ea;                  /* this instruction's memory address, 0 if none yet */
+    uint32_t exit_label;           /* exit_request path at the end of the TB */
+    int cc_static;                 /* X86CcOp known at translation time, or -1 */
+} X86Tr;
+
+/* One handler per X86Op; returns false if the form is not implemented
+ * (the caller raises #UD and logs it under -d unimp). */
+typedef bool (*X86Handler)(X86Tr *tr);
+
+/* ---- temps and constants ---- */
+static inline IrTempIdx x86_tmp(X86Tr *tr) { return ir_temp_new(tr->ctx, IR_I64); }
+static inline IrTempIdx x86_const(X86Tr *tr, uint64_t v) { return ir_const_i64(tr->ctx, v); }
+
+/* ---- operands (operand.c) ---- */
+/* Size in bytes of operand i of the current instruction. */
+unsigned x86_opnd_size(const X86Tr *tr, unsigned i);
+/* The effective address of the memory operand (segment base applied). */
+IrTempIdx x86_ea(X86Tr *tr);
+/* Read a general register's low `size` bytes, zero-extended (AH..BH when
+ * size is 1, reg 4..7 and no REX). */
+IrTempIdx x86_load_reg(X86Tr *tr, unsigned reg, unsigned size);
+/* Write the low `size` bytes of a register as x86 does (32-bit writes clear
+ * the upper half, 8/16-bit writes keep the rest). */
+void x86_store_reg(X86Tr *tr, unsigned reg, unsigned size, IrTempIdx val);
+/* Read / write operand i (register, memory or immediate), zero-extended. */
+IrTempIdx x86_load_opnd(X86Tr *tr, unsigned i);
+void x86_store_opnd(X86Tr *tr, unsigned i, IrTempIdx val);
+/* Sign-extend the low `size` bytes of v to 64 bits (into a new temp). */
+IrTempIdx x86_sext(X86Tr *tr, IrTempIdx v, unsigned size);
+IrTempIdx x86_zext(X86Tr *tr, IrTempIdx v, unsigned size);
+/* Guest memory access of `size` bytes (1..8) at addr, zero-extended. */
+IrTempIdx x86_gen_ld(X86Tr *tr, IrTempIdx addr, unsigned size);
+void x86_gen_st(X86Tr *tr, IrTempIdx addr, unsigned size, IrTempIdx val);
+/* Stack: push/pop `size` bytes with the mode's stack width. */
+void x86_push(X86Tr *tr, unsigned size, IrTempIdx val);
+IrTempIdx x86_pop(X86Tr *tr, unsigned size);
+
+/* ---- lazy flags (cc.c) ---- */
+/* Record flags of an operation: base is the B variant (X86_CC_ADDB...). */
+void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx src,
+                IrTempIdx src2);
+/* The condition `cc` (x86 encoding 0..15) as an IR comparison a cond b. */
+void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx *b);
+/* A temp holding 0/1 for condition cc. */
+IrTempIdx x86_gen_setcc(X86Tr *tr, unsigned cc);
+/* OSZAPC of the current lazy state, computed now. */
+IrTempIdx x86_gen_eflags(X86Tr *tr);
+/* The carry flag as 0/1. */
+IrTempIdx x86_gen_cf(X86Tr *tr);
+/* Register the frontend's helpers (once per process). */
+void x86_cc_register_helpers(void);
+void x86_muldiv_register_helpers(void);
+void x86_system_register_helpers(void);
+
+/* ---- block ends and exceptions (translate.c) ---- */
+/* Direct jump to target through goto_tb slot n. */
+void x86_gen_jmp_tb(X86Tr *tr, unsigned slot, uint64_t target);
+/* Jump to the address in a temp (indirect): set rip, look up, goto_ptr. */
+void x86_gen_jmp_reg(X86Tr *tr, IrTempIdx target);
+/* Raise exception excp at the current instruction (rip = its address). */
+void x86_gen_exception(X86Tr *tr, int excp);
+/* Leave with exception excp, rip = next instruction (syscall, hlt). */
+void x86_gen_exception_next(X86Tr *tr, int excp);
+/* Truncate an address/rip value to the current address width. */
+uint64_t x86_mask_pc(const X86Tr *tr, uint64_t pc);
+
+/* ---- the handlers, by family ---- */
+bool x86_tr_alu(X86Tr *tr);          /* ADD OR ADC SBB AND SUB XOR CMP */
+bool x86_tr_test(X86Tr *tr);
+bool x86_tr_incdec(X86Tr *tr);
+bool x86_tr_negnot(X86Tr *tr);
+bool x86_tr_mov(X86Tr *tr);
+bool x86_tr_movx(X86Tr *tr);         /* MOVZX MOVSX MOVSXD */
+bool x86_tr_lea(X86Tr *tr);
+bool x86_tr_xchg(X86Tr *tr);
+bool x86_tr_cbw(X86Tr *tr);          /* CBW CWDE CDQE */
+bool x86_tr_cwd(X86Tr *tr);          /* CWD CDQ CQO */
+bool x86_tr_shift(X86Tr *tr);        /* SHL SHR SAR ROL ROR */
+bool x86_tr_muldiv(X86Tr *tr);       /* MUL IMUL DIV IDIV */
+bool x86_tr_setcc(X86Tr *tr);
+bool x86_tr_cmovcc(X86Tr *tr);
+bool x86_tr_bitscan(X86Tr *tr);      /* BSF BSR TZCNT LZCNT POPCNT */
+bool x86_tr_bt(X86Tr *tr);           /* BT BTS BTR BTC */
+bool x86_tr_bswap(X86Tr *tr);
+bool x86_tr_flagop(X86Tr *tr);       /* CLC STC CMC CLD STD LAHF SAHF */
+bool x86_tr_jcc(X86Tr *tr);
+bool x86_tr_jmp(X86Tr *tr);
+bool x86_tr_call(X86Tr *tr);
+bool x86_tr_ret(X86Tr *tr);
+bool x86_tr_loop(X86Tr *tr);         /* LOOP LOOPE LOOPNE JCXZ */
+bool x86_tr_push(X86Tr *tr);
+bool x86_tr_pop(X86Tr *tr);
+bool x86_tr_leave(X86Tr *tr);
+bool x86_tr_nop(X86Tr *tr);
+bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
+
+/* ---- the JitTranslator for x86 (translate.c) ---- */
+extern const JitTranslator x86_translator;
+
+#endif

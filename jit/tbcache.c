@@ -1,0 +1,575 @@
+/*
+ * tbcache.c — the TB table and everything that keeps it consistent:
+ * translation into the code buffer, the lock-free lookup table (liburcu
+ * lfht), per-CPU jump caches, direct chaining and unchaining, invalidation
+ * by guest range, the full flush, and host pc -> guest state restore.
+ *
+ * Locking: tb_lock (engine.h) serializes translation, insertion, chaining,
+ * invalidation and flush. Lookups run under the RCU read lock only;
+ * TbEntry structs are freed after a grace period (call_rcu). Code memory
+ * is reclaimed only by the full flush, which requires that no CPU runs
+ * generated code (the caller's exclusive section).
+ */
+#include "jit/engine.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "jit/fatal.h"
+#include "jit/opt.h"
+
+/* ---------------------------------------------------------------------- */
+/* Jump cache: per CPU, written by its owner and by invalidators (atomic   */
+/* compare-exchange to NULL), read by the owner.                           */
+
+#define JMP_CACHE_BITS 12
+#define JMP_CACHE_SIZE (1u << JMP_CACHE_BITS)
+
+typedef struct JitJumpCache {
+    _Atomic(TbEntry *) tb[JMP_CACHE_SIZE];
+} JitJumpCache;
+
+static inline unsigned jmp_cache_hash(uint64_t pc)
+{
+    return (unsigned)((pc ^ (pc >> JMP_CACHE_BITS)) & (JMP_CACHE_SIZE - 1));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lookup table                                                            */
+
+typedef struct TbKey {
+    uint64_t pc, cs_base;
+    uint32_t flags;
+} TbKey;
+
+static unsigned long tb_hash(uint64_t pc, uint64_t cs_base, uint32_t flags)
+{
+    uint64_t h = pc * 0x9e3779b97f4a7c15ull;
+    h ^= (cs_base + flags) * 0xc2b2ae3d27d4eb4full;
+    return (unsigned long)(h ^ (h >> 29));
+}
+
+static int tb_match(struct cds_lfht_node *node, const void *key)
+{
+    const TbEntry *tb = caa_container_of(node, TbEntry, node);
+    const TbKey *k = key;
+    return tb->pc == k->pc && tb->cs_base == k->cs_base && tb->flags == k->flags;
+}
+
+static TbEntry *table_lookup(JitEngine *e, uint64_t pc, uint64_t cs_base, uint32_t flags)
+{
+    TbKey k = { pc, cs_base, flags };
+    struct cds_lfht_iter iter;
+
+    cds_lfht_lookup(e->table, tb_hash(pc, cs_base, flags), tb_match, &k, &iter);
+    struct cds_lfht_node *node = cds_lfht_iter_get_node(&iter);
+    return node ? caa_container_of(node, TbEntry, node) : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Engine                                                                  */
+
+JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_size,
+                          JitWxMode wx)
+{
+    JitEngine *e = g_new0(JitEngine, 1);
+
+    e->backend = be;
+    e->tr = tr;
+    e->log = stderr;
+    pthread_mutex_init(&e->tb_lock, NULL);
+    pthread_mutex_init(&e->cpu_list_lock, NULL);
+    e->cpus = g_ptr_array_new();
+    e->code = jit_codebuf_new(code_size, wx);
+    if (!e->code) {
+        ferry_die("cannot map a %zu-byte code buffer: %s", code_size, g_strerror(errno));
+    }
+    e->ctx = ir_context_new();
+    tr->init_context(e->ctx);
+    e->table = cds_lfht_new(1 << 12, 1 << 12, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+    e->pages = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* Every TB starts 16-byte aligned, so this many entries always suffice. */
+    e->by_code_cap = e->code->size / 16;
+    e->by_code = mmap(NULL, e->by_code_cap * sizeof(TbEntry *), PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (e->by_code == MAP_FAILED) {
+        ferry_die("cannot map the host-pc index");
+    }
+
+    JitCodeGen cg = { .rw = e->code->rw, .rx = (uintptr_t)e->code->rx,
+                      .cap = e->code->size };
+    if (be->gen_prologue(&cg) != JIT_OK) {
+        ferry_die("backend %s: cannot emit its prologue", be->name);
+    }
+    be->prologue = e->code->rx;
+    jit_codebuf_alloc(e->code, cg.size, 16);
+    jit_codebuf_sync(e->code, (uintptr_t)e->code->rx, cg.size);
+    e->prologue_size = (uint32_t)e->code->used;
+    return e;
+}
+
+static void tb_free(TbEntry *tb)
+{
+    g_free(tb->insn_data);
+    g_free(tb);
+}
+
+static void tb_free_rcu(struct rcu_head *head)
+{
+    tb_free(caa_container_of(head, TbEntry, rcu));
+}
+
+void jit_engine_free(JitEngine *e)
+{
+    if (!e) {
+        return;
+    }
+    jit_tb_flush(e);
+    rcu_barrier();
+    cds_lfht_destroy(e->table, NULL);
+    g_hash_table_destroy(e->pages);
+    munmap(e->by_code, e->by_code_cap * sizeof(TbEntry *));
+    ir_context_free(e->ctx);
+    jit_codebuf_free(e->code);
+    g_ptr_array_free(e->cpus, true);
+    pthread_mutex_destroy(&e->tb_lock);
+    pthread_mutex_destroy(&e->cpu_list_lock);
+    g_free(e);
+}
+
+void jit_cpu_register(JitEngine *e, JitCpu *cpu)
+{
+    cpu->engine = e;
+    cpu->exception = -1;
+    cpu->jmp_cache = g_new0(JitJumpCache, 1);
+    pthread_mutex_lock(&e->cpu_list_lock);
+    g_ptr_array_add(e->cpus, cpu);
+    pthread_mutex_unlock(&e->cpu_list_lock);
+}
+
+void jit_cpu_unregister(JitEngine *e, JitCpu *cpu)
+{
+    pthread_mutex_lock(&e->cpu_list_lock);
+    g_ptr_array_remove(e->cpus, cpu);
+    pthread_mutex_unlock(&e->cpu_list_lock);
+    /* Invalidators only touch registered CPUs' caches; after a grace
+     * period none can be inside the loop above with this cache. */
+    synchronize_rcu();
+    g_free(cpu->jmp_cache);
+    cpu->jmp_cache = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* insn_start data: per instruction, sleb128 deltas of the two words and   */
+/* a uleb128 delta of the host offset where its code ends.                 */
+
+static void put_uleb(GByteArray *a, uint64_t v)
+{
+    do {
+        uint8_t b = v & 0x7f;
+        v >>= 7;
+        if (v) {
+            b |= 0x80;
+        }
+        g_byte_array_append(a, &b, 1);
+    } while (v);
+}
+
+static void put_sleb(GByteArray *a, int64_t v)
+{
+    bool more;
+    do {
+        uint8_t b = v & 0x7f;
+        v >>= 7;
+        more = !((v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40)));
+        if (more) {
+            b |= 0x80;
+        }
+        g_byte_array_append(a, &b, 1);
+    } while (more);
+}
+
+static uint64_t get_leb(const uint8_t **p, bool is_signed)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    uint8_t b;
+
+    do {
+        b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    if (is_signed && shift < 64 && (b & 0x40)) {
+        v |= ~(uint64_t)0 << shift;
+    }
+    return v;
+}
+
+static void encode_insn_data(TbEntry *tb, const JitCodeGen *cg)
+{
+    GByteArray *a = g_byte_array_new();
+    uint64_t prev[2] = { tb->pc, 0 };
+    uint32_t prev_end = 0;
+
+    for (unsigned i = 0; i < cg->nb_insns; i++) {
+        put_sleb(a, (int64_t)(cg->insn_data[i][0] - prev[0]));
+        put_sleb(a, (int64_t)(cg->insn_data[i][1] - prev[1]));
+        put_uleb(a, cg->insn_end[i] - prev_end);
+        prev[0] = cg->insn_data[i][0];
+        prev[1] = cg->insn_data[i][1];
+        prev_end = cg->insn_end[i];
+    }
+    tb->nb_insns = cg->nb_insns;
+    tb->insn_data_size = a->len;
+    tb->insn_data = g_byte_array_free(a, false);
+}
+
+bool jit_restore_state_from(JitEngine *e, JitCpu *cpu, uintptr_t host_pc)
+{
+    TbEntry *tb = jit_tb_find_by_host_pc(e, host_pc);
+    if (!tb) {
+        return false;
+    }
+    /* host_pc points just past the instruction that faulted or called
+     * (a return address), so it belongs to insn i when it is <= end[i]. */
+    uint64_t off = host_pc - tb->code_rx;
+    const uint8_t *p = tb->insn_data;
+    uint64_t data[2] = { tb->pc, 0 };
+    uint64_t end = 0;
+
+    for (unsigned i = 0; i < tb->nb_insns; i++) {
+        data[0] += get_leb(&p, true);
+        data[1] += get_leb(&p, true);
+        end += get_leb(&p, false);
+        if (off <= end) {
+            e->tr->restore_state(cpu, tb, data);
+            return true;
+        }
+    }
+    return false;
+}
+
+void jit_restore_state(JitCpu *cpu, uintptr_t host_pc)
+{
+    if (host_pc && !jit_restore_state_from(cpu->engine, cpu, host_pc)) {
+        ferry_die("restore from host pc %#lx outside generated code", (unsigned long)host_pc);
+    }
+}
+
+TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc)
+{
+    size_t lo = 0, hi = atomic_load_explicit(&e->nb_by_code, memory_order_acquire);
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        TbEntry *tb = e->by_code[mid];
+        if (host_pc < tb->code_rx) {
+            hi = mid;
+        } else if (host_pc > tb->code_rx + tb->code_size) {
+            lo = mid + 1;
+        } else {
+            return tb;   /* code_rx <= host_pc <= end (a return address may equal end) */
+        }
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Guest page lists (tb_lock)                                              */
+
+static gpointer page_key(uint64_t page)
+{
+    return (gpointer)(uintptr_t)(page >> JIT_PAGE_BITS);
+}
+
+static void page_list_add(JitEngine *e, TbEntry *tb)
+{
+    for (int i = 0; i < 2; i++) {
+        if (tb->page[i] == TB_NO_PAGE) {
+            continue;
+        }
+        TbEntry *head = g_hash_table_lookup(e->pages, page_key(tb->page[i]));
+        tb->page_next[i] = head;
+        g_hash_table_insert(e->pages, page_key(tb->page[i]), tb);
+    }
+}
+
+static void page_list_remove(JitEngine *e, TbEntry *tb)
+{
+    for (int i = 0; i < 2; i++) {
+        if (tb->page[i] == TB_NO_PAGE) {
+            continue;
+        }
+        TbEntry *head = g_hash_table_lookup(e->pages, page_key(tb->page[i]));
+        TbEntry **link = &head;
+        while (*link != tb) {
+            TbEntry *cur = *link;
+            link = &cur->page_next[cur->page[0] == tb->page[i] ? 0 : 1];
+        }
+        *link = tb->page_next[i];
+        if (head) {
+            g_hash_table_insert(e->pages, page_key(tb->page[i]), head);
+        } else {
+            g_hash_table_remove(e->pages, page_key(tb->page[i]));
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Chaining (tb_lock)                                                      */
+
+static void patch_slot(JitEngine *e, TbEntry *src, int n, uintptr_t target)
+{
+    e->backend->patch_jump(src->code_rx + src->jmp_insn[n], src->code_rw + src->jmp_insn[n],
+                           target);
+}
+
+static void chain_locked(JitEngine *e, TbEntry *src, int n, TbEntry *dst)
+{
+    if (src->jmp_insn[n] == TB_NO_JUMP || src->jmp_dest[n] ||
+        atomic_load(&src->invalid) || atomic_load(&dst->invalid)) {
+        return;
+    }
+    src->jmp_dest[n] = dst;
+    src->jmp_next[n] = dst->jmp_in;
+    dst->jmp_in = (uintptr_t)src | n;
+    patch_slot(e, src, n, dst->code_rx);
+    atomic_fetch_add_explicit(&e->stats.chains, 1, memory_order_relaxed);
+}
+
+/* Remove the edge (src,n) from its destination's incoming list and point
+ * the jump back at its unchained exit. */
+static void unchain_locked(JitEngine *e, TbEntry *src, int n)
+{
+    TbEntry *dst = src->jmp_dest[n];
+    uintptr_t *link = &dst->jmp_in;
+
+    while (*link != ((uintptr_t)src | n)) {
+        TbEntry *t = (TbEntry *)(*link & ~(uintptr_t)1);
+        link = &t->jmp_next[*link & 1];
+    }
+    *link = src->jmp_next[n];
+    src->jmp_dest[n] = NULL;
+    patch_slot(e, src, n, src->code_rx + src->jmp_reset[n]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Translation (tb_lock)                                                   */
+
+static void flush_locked(JitEngine *e);
+
+static void log_ir(JitEngine *e, unsigned what, const char *title, const TbEntry *tb)
+{
+    if (e->log_mask & what) {
+        fprintf(e->log, "%s %#" PRIx64 ":\n", title, tb->pc);
+        ir_print(e->ctx, e->log);
+        fputc('\n', e->log);
+    }
+}
+
+/* Generate code for tb into the buffer; returns the JitError of the last try. */
+static JitError gen_code_locked(JitEngine *e, JitCpu *cpu, TbEntry *tb, JitCodeGen *cg)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t start = (e->code->used + 15) & ~(size_t)15;
+        if (start >= e->code->size) {
+            flush_locked(e);
+            continue;
+        }
+        memset(cg, 0, sizeof(*cg));
+        cg->rw = e->code->rw + start;
+        cg->rx = (uintptr_t)e->code->rx + start;
+        cg->cap = e->code->size - start;
+        cg->user_mode = cpu->mem_mode == JIT_MEM_USER;
+        JitError err = e->backend->gen_code(e->ctx, cg);
+        if (err != JIT_ERR_BUF_FULL) {
+            return err;
+        }
+        if (start == e->prologue_size) {
+            return JIT_ERR_TOO_LARGE;   /* the buffer was already empty */
+        }
+        flush_locked(e);
+    }
+    return JIT_ERR_TOO_LARGE;
+}
+
+static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
+                                 uint32_t flags)
+{
+    TbEntry *tb = g_new0(TbEntry, 1);
+    JitCodeGen cg;
+
+    tb->pc = pc;
+    tb->cs_base = cs_base;
+    tb->flags = flags;
+    tb->page[0] = tb->page[1] = TB_NO_PAGE;
+
+    ir_reset(e->ctx);
+    if (e->tr->translate(cpu, tb, e->ctx) < 0) {
+        g_free(tb);
+        return NULL;
+    }
+    log_ir(e, JIT_LOG_OP, "IR", tb);
+    opt_run(e->ctx);
+    log_ir(e, JIT_LOG_OP_OPT, "IR after optimization", tb);
+
+    JitError err = gen_code_locked(e, cpu, tb, &cg);
+    if (err != JIT_OK) {
+        ferry_die("cannot generate code for the TB at %#" PRIx64 " (error %d)", pc, err);
+    }
+    uint8_t *rw = jit_codebuf_alloc(e->code, cg.size, 16);
+    assert(rw == cg.rw);
+    tb->code_rw = rw;
+    tb->code_rx = cg.rx;
+    tb->code_size = (uint32_t)cg.size;
+    for (int n = 0; n < 2; n++) {
+        tb->jmp_insn[n] = cg.goto_tb_used[n] ? cg.goto_tb_jmp[n] : TB_NO_JUMP;
+        tb->jmp_reset[n] = cg.goto_tb_reset[n];
+    }
+    encode_insn_data(tb, &cg);
+    jit_codebuf_sync(e->code, tb->code_rx, tb->code_size);
+
+    atomic_fetch_add_explicit(&e->stats.tbs_translated, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&e->stats.ir_ops, e->ctx->nb_live_ops, memory_order_relaxed);
+    atomic_fetch_add_explicit(&e->stats.host_bytes, cg.size, memory_order_relaxed);
+
+    /* Publish: host-pc index first (signal handlers), then the table. */
+    size_t n = atomic_load_explicit(&e->nb_by_code, memory_order_relaxed);
+    assert(n < e->by_code_cap);
+    e->by_code[n] = tb;
+    atomic_store_explicit(&e->nb_by_code, n + 1, memory_order_release);
+    page_list_add(e, tb);
+    cds_lfht_add(e->table, tb_hash(pc, cs_base, flags), &tb->node);
+    return tb;
+}
+
+TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
+                                    uint32_t flags)
+{
+    TbEntry *tb = table_lookup(e, pc, cs_base, flags);
+    if (tb) {
+        return tb;
+    }
+    pthread_mutex_lock(&e->tb_lock);
+    /* Another thread may have translated it while we waited. */
+    tb = table_lookup(e, pc, cs_base, flags);
+    if (!tb) {
+        tb = translate_locked(e, cpu, pc, cs_base, flags);
+    }
+    pthread_mutex_unlock(&e->tb_lock);
+    return tb;
+}
+
+/* Exec-loop side: jump cache first, then the shared table. */
+TbEntry *jit_tb_find(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
+                     uint32_t flags, bool translate)
+{
+    _Atomic(TbEntry *) *slot = &cpu->jmp_cache->tb[jmp_cache_hash(pc)];
+    TbEntry *tb = atomic_load_explicit(slot, memory_order_acquire);
+
+    if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+        !atomic_load_explicit(&tb->invalid, memory_order_relaxed)) {
+        return tb;
+    }
+    atomic_fetch_add_explicit(&e->stats.lookups, 1, memory_order_relaxed);
+    tb = translate ? jit_tb_lookup_or_translate(e, cpu, pc, cs_base, flags)
+                   : table_lookup(e, pc, cs_base, flags);
+    if (tb) {
+        atomic_store_explicit(slot, tb, memory_order_release);
+    }
+    return tb;
+}
+
+void jit_tb_chain(JitEngine *e, TbEntry *src, int n, TbEntry *dst)
+{
+    pthread_mutex_lock(&e->tb_lock);
+    chain_locked(e, src, n, dst);
+    pthread_mutex_unlock(&e->tb_lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Invalidation and flush                                                  */
+
+static void jmp_cache_forget(JitEngine *e, TbEntry *tb)
+{
+    pthread_mutex_lock(&e->cpu_list_lock);
+    for (guint i = 0; i < e->cpus->len; i++) {
+        JitCpu *cpu = g_ptr_array_index(e->cpus, i);
+        TbEntry *expected = tb;
+        atomic_compare_exchange_strong(&cpu->jmp_cache->tb[jmp_cache_hash(tb->pc)],
+                                       &expected, NULL);
+    }
+    pthread_mutex_unlock(&e->cpu_list_lock);
+}
+
+static void invalidate_locked(JitEngine *e, TbEntry *tb)
+{
+    atomic_store(&tb->invalid, true);
+    cds_lfht_del(e->table, &tb->node);
+    page_list_remove(e, tb);
+    jmp_cache_forget(e, tb);
+    for (int n = 0; n < 2; n++) {
+        if (tb->jmp_dest[n]) {
+            unchain_locked(e, tb, n);
+        }
+    }
+    while (tb->jmp_in) {
+        TbEntry *src = (TbEntry *)(tb->jmp_in & ~(uintptr_t)1);
+        unchain_locked(e, src, (int)(tb->jmp_in & 1));
+    }
+    /* The host-pc index keeps it until the flush: code may still be running
+     * and faulting in it. It is freed then, or never if a flush does not
+     * come (bounded by the code buffer size). */
+}
+
+void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end)
+{
+    pthread_mutex_lock(&e->tb_lock);
+    for (uint64_t page = start & JIT_PAGE_MASK; page < end; page += JIT_PAGE_SIZE) {
+        TbEntry *tb;
+        while ((tb = g_hash_table_lookup(e->pages, page_key(page))) != NULL) {
+            invalidate_locked(e, tb);
+        }
+        if (page + JIT_PAGE_SIZE < page) {
+            break;   /* wrapped at the top of the address space */
+        }
+    }
+    pthread_mutex_unlock(&e->tb_lock);
+}
+
+static void flush_locked(JitEngine *e)
+{
+    size_t n = atomic_load(&e->nb_by_code);
+
+    for (size_t i = 0; i < n; i++) {
+        TbEntry *tb = e->by_code[i];
+        if (!atomic_load(&tb->invalid)) {
+            atomic_store(&tb->invalid, true);
+            cds_lfht_del(e->table, &tb->node);
+        }
+    }
+    pthread_mutex_lock(&e->cpu_list_lock);
+    for (guint i = 0; i < e->cpus->len; i++) {
+        JitCpu *cpu = g_ptr_array_index(e->cpus, i);
+        memset(cpu->jmp_cache, 0, sizeof(*cpu->jmp_cache));
+    }
+    pthread_mutex_unlock(&e->cpu_list_lock);
+    g_hash_table_remove_all(e->pages);
+    atomic_store_explicit(&e->nb_by_code, 0, memory_order_release);
+    for (size_t i = 0; i < n; i++) {
+        call_rcu(&e->by_code[i]->rcu, tb_free_rcu);
+    }
+    e->code->used = e->prologue_size;
+    atomic_fetch_add_explicit(&e->stats.flushes, 1, memory_order_relaxed);
+}
+
+void jit_tb_flush(JitEngine *e)
+{
+    pthread_mutex_lock(&e->tb_lock);
+    flush_locked(e);
+    pthread_mutex_unlock(&e->tb_lock);
+}
