@@ -442,6 +442,9 @@ static void do_vec(Frame *f, unsigned opc, const uint64_t *a)
 /* ---------------------------------------------------------------------- */
 /* The dispatch loop                                                       */
 
+/* Where `lookup_tb` sends goto_ptr when there is no TB: return 0. */
+static const uint64_t interp_epilogue[2] = { BC_HDR(IR_OP_exit_tb, IR_I64, 2), 0 };
+
 static uintptr_t interp_run(JitCpu *env, const uint64_t *pc)
 {
     uint64_t slots[INTERP_MAX_SLOTS];
@@ -586,9 +589,11 @@ static uintptr_t interp_run(JitCpu *env, const uint64_t *pc)
         case IR_OP_goto_ptr:
             next = (const uint64_t *)(uintptr_t)rd(f, a[0]);
             break;
-        case IR_OP_lookup_tb:
-            wr(f, a[0], (uintptr_t)jit_lookup_tb_ptr(env));
+        case IR_OP_lookup_tb: {
+            const void *code = jit_lookup_tb_ptr(env);
+            wr(f, a[0], (uintptr_t)(code ? code : interp_epilogue));
             break;
+        }
         case IR_OP_call:
             do_call(f, a, ra);
             break;

@@ -10,10 +10,10 @@
 #include "jit/cpu-common.h"
 
 /*
- * Provided by the exec layer (jit/tbcache.c): the code address of the TB
- * for env's current guest state, or the epilogue (the backend's prologue
- * pointer for the interpreter, whose prologue is the bytecode `exit_tb $0`)
- * when there is none. Called by `lookup_tb`; the result feeds `goto_ptr`.
+ * Provided by the exec layer (jit/exec.c, declared in jit/engine.h): the
+ * code of the TB for the CPU's current state if already translated, else
+ * NULL. The interpreter's `lookup_tb` turns NULL into its epilogue (the
+ * bytecode `exit_tb $0`), as native backends do.
  */
 const void *jit_lookup_tb_ptr(JitCpu *cpu);
 

@@ -109,7 +109,6 @@ void th_register_helpers(void)
 
 static uint8_t *code_buf;          /* RWX: the tests need no W^X split */
 static uint8_t *cur_mem;
-static uintptr_t cur_prologue;
 static uintptr_t cur_code[TH_MAX_TBS];
 static JitCodeGen cur_cg[TH_MAX_TBS];
 static unsigned cur_nb_tbs;
@@ -142,7 +141,7 @@ __attribute__((weak)) const void *jit_lookup_tb_ptr(JitCpu *c)
     if (cpu->tbsel < cur_nb_tbs) {
         return (const void *)cur_code[cpu->tbsel];
     }
-    return (const void *)cur_prologue;
+    return NULL;      /* the backend substitutes its epilogue */
 }
 
 /* ---------------------------------------------------------------------- */
@@ -258,7 +257,6 @@ static ThStatus gen_all(const TestBackend *tb, ThRun *run)
     if (tb->be->gen_prologue(&pcg) != JIT_OK) {
         return TH_GEN_FAILED;
     }
-    cur_prologue = (uintptr_t)code_buf;
     tb->be->prologue = code_buf;
     used = (pcg.size + 63) & ~(size_t)63;
     for (unsigned t = 0; t < run->nb_tbs; t++) {
@@ -317,6 +315,8 @@ ThStatus th_run(const TestBackend *tb, ThRun *run, TestCpu *cpu, uint8_t *mem)
     if (sigsetjmp(cpu->common.jmp_env, 0) == 0) {
         run->ret = tb->be->enter(tb->be, &cpu->common, (const void *)cur_code[0]);
     }
+    /* A helper that left by siglongjmp did not get to clear it. */
+    jit_interp_helper_ra = 0;
     run->exception = vc->exception;
     run->fault_addr = vc->fault_addr;
     return TH_RAN;
