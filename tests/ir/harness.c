@@ -13,13 +13,19 @@
 #include <sys/mman.h>
 
 #include "jit/fatal.h"
+#include "jit/opt.h"
 #include "jit/softmmu.h"
 
 /* ---------------------------------------------------------------------- */
 /* Backends                                                                */
 
+/*
+ * "interp+opt" runs the optimizer (jit/opt.h) first: the same expected
+ * values then check opt_run's folding and dead-code removal too.
+ */
 const TestBackend th_backends[] = {
     { "interp", &jit_backend_interp, NULL },
+    { "interp+opt", &jit_backend_interp, opt_run },
 #ifdef FERRY_TEST_X86_64
     { "x86_64", &jit_backend_x86_64, NULL },
 #endif
