@@ -1,7 +1,8 @@
 /*
  * fuzz.c — random-IR differential tester. Generates random well-typed TBs
- * (integer ops on i32/i64, forward branches, calls to pure helpers, guest
- * loads and stores into the test memory), runs each on every backend of
+ * (integer ops on i32/i64 over globals, block and TB temps, forward
+ * branches, calls to pure helpers, guest loads, stores and atomics into the
+ * test memory), runs each on every backend of
  * the build (tests/ir/harness.h) and on a small reference evaluator that
  * walks the IR list directly, and compares the final globals and memory.
  *
@@ -23,6 +24,7 @@ typedef struct Fz {
     IrTempIdx r[TH_NB_R], w[TH_NB_W];
     IrTempIdx blk[2][16];          /* live block temps per type (0 = i32) */
     unsigned nblk[2];
+    IrTempIdx tbt[2][3];           /* TB temps per type, live across labels */
     IrTempIdx fresh[4];            /* defined by the op being generated */
     unsigned nfresh;
     uint32_t pending[8];           /* labels branched to but not placed */
@@ -61,6 +63,9 @@ static IrTempIdx src(Fz *z, IrType t)
     if (k < 5 && z->nblk[ti(t)]) {
         return z->blk[ti(t)][rnd(z, z->nblk[ti(t)])];
     }
+    if (k < 6) {
+        return z->tbt[ti(t)][rnd(z, 3)];
+    }
     return t == IR_I64 ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)];
 }
 
@@ -75,6 +80,9 @@ static IrTempIdx dst(Fz *z, IrType t)
         IrTempIdx n = ir_temp_new(z->ctx, t);
         z->fresh[z->nfresh++] = n;
         return n;
+    }
+    if (rnd(z, 8) == 0) {
+        return z->tbt[ti(t)][rnd(z, 3)];
     }
     return t == IR_I64 ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)];
 }
@@ -160,6 +168,27 @@ static void gen_mem(Fz *z)
     }
 }
 
+static void gen_atomic(Fz *z)
+{
+    static const IrOpcode ops[] = {
+        IR_OP_atomic_cmpxchg, IR_OP_atomic_xchg, IR_OP_atomic_fetch_add,
+        IR_OP_atomic_fetch_and, IR_OP_atomic_fetch_or, IR_OP_atomic_fetch_xor,
+    };
+    IrType t = rnd(z, 2) ? IR_I64 : IR_I32;
+    IrMemOp mo = rnd(z, t == IR_I64 ? 4 : 3) | (rnd(z, 2) ? IR_MO_SIGN : 0) |
+                 (rnd(z, 4) == 0 ? IR_MO_BSWAP : 0);
+    IrOpcode opc = ops[rnd(z, G_N_ELEMENTS(ops))];
+    IrTempIdx a = ir_temp_new(z->ctx, IR_I64);
+
+    ir_gen_op2(z->ctx, IR_OP_and, IR_I64, a, src(z, IR_I64), ir_const_i64(z->ctx, 0xbfff));
+    ir_gen_op2(z->ctx, IR_OP_add, IR_I64, a, a, ir_const_i64(z->ctx, TH_MEM_BASE));
+    if (opc == IR_OP_atomic_cmpxchg) {
+        ir_emit(z->ctx, opc, t, 1, 3, (IrArg[]){ dst(z, t), a, src(z, t), src(z, t), mo, 0 });
+    } else {
+        ir_emit(z->ctx, opc, t, 1, 2, (IrArg[]){ dst(z, t), a, src(z, t), mo, 0 });
+    }
+}
+
 static void gen_call(Fz *z)
 {
     if (rnd(z, 2)) {
@@ -234,8 +263,10 @@ static void gen_one(Fz *z)
         ir_gen_op1(z->ctx, x[i], to, dst(z, to), src(z, from));
     } else if (k < 73) {
         ir_gen_op1(z->ctx, IR_OP_bswap64, IR_I64, dst(z, IR_I64), src(z, IR_I64));
-    } else if (k < 85) {
+    } else if (k < 82) {
         gen_mem(z);
+    } else if (k < 85) {
+        gen_atomic(z);
     } else if (k < 90) {
         gen_call(z);
     } else if (k < 95) {
@@ -250,6 +281,14 @@ static void gen_program(Fz *z, unsigned nops)
 {
     z->nblk[0] = z->nblk[1] = 0;
     z->npending = 0;
+    for (unsigned k = 0; k < 2; k++) {
+        IrType t = k ? IR_I64 : IR_I32;
+        for (unsigned i = 0; i < 3; i++) {
+            z->tbt[k][i] = ir_temp_new_tb(z->ctx, t);
+            ir_gen_mov(z->ctx, t, z->tbt[k][i],
+                       k ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)]);
+        }
+    }
     for (unsigned i = 0; i < nops; i++) {
         gen_one(z);
     }

@@ -2,7 +2,8 @@
  * reference.c — the fuzzer's oracle: a deliberately plain evaluator that
  * walks an IR list op by op (no bytecode, no frame layout, different
  * formulations of the arithmetic: bit loops, 128-bit intermediates) for
- * the subset of ops tests/ir/fuzz.c generates, in user-mode memory terms.
+ * the subset of ops tests/ir/fuzz.c generates, in user-mode memory terms
+ * (atomics are plain read-modify-writes: one thread).
  * Programs only contain defined cases (divisors are never 0 or -1).
  */
 #include <glib.h>
@@ -116,6 +117,46 @@ static void guest_mem(Ref *r, const IrOp *op, bool store)
         v = byte_swap(v, n);
     }
     set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)sx(v, 8 * n) : v);
+}
+
+/* Atomics: [old][addr][cmp, new | val][memop][mmu], as plain RMW. */
+static void atomic(Ref *r, const IrOp *op)
+{
+    bool cx = op->opc == IR_OP_atomic_cmpxchg;
+    IrMemOp mo = op->args[cx ? 4 : 3];
+    unsigned n = ir_memop_size(mo);
+    uint8_t *p = r->mem + (get(r, op->args[1]) - TH_MEM_BASE);
+    uint64_t old = 0, nv, mask = trunc_to(~0ull, 8 * n);
+    bool store = true;
+
+    for (unsigned i = 0; i < n; i++) {
+        old |= (uint64_t)p[i] << (8 * i);
+    }
+    if (mo & IR_MO_BSWAP) {
+        old = byte_swap(old, n);
+    }
+    uint64_t v = get(r, op->args[2]);
+    switch (op->opc) {
+    case IR_OP_atomic_cmpxchg:
+        store = old == (v & mask);
+        nv = get(r, op->args[3]);
+        break;
+    case IR_OP_atomic_xchg:      nv = v; break;
+    case IR_OP_atomic_fetch_add: nv = old + v; break;
+    case IR_OP_atomic_fetch_and: nv = old & v; break;
+    case IR_OP_atomic_fetch_or:  nv = old | v; break;
+    default:                     nv = old ^ v; break;
+    }
+    if (store) {
+        nv &= mask;
+        if (mo & IR_MO_BSWAP) {
+            nv = byte_swap(nv, n);
+        }
+        for (unsigned i = 0; i < n; i++) {
+            p[i] = nv >> (8 * i);
+        }
+    }
+    set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)sx(old, 8 * n) : old);
 }
 
 static void call(Ref *r, const IrOp *op)
@@ -236,6 +277,10 @@ static int64_t eval(Ref *r, const IrOp *op)
     case IR_OP_guest_ld: guest_mem(r, op, false); break;
     case IR_OP_guest_st: guest_mem(r, op, true); break;
     case IR_OP_call: call(r, op); break;
+    case IR_OP_atomic_cmpxchg: case IR_OP_atomic_xchg: case IR_OP_atomic_fetch_add:
+    case IR_OP_atomic_fetch_and: case IR_OP_atomic_fetch_or: case IR_OP_atomic_fetch_xor:
+        atomic(r, op);
+        break;
     case IR_OP_brcond:
         return ir_cond_eval(a[2], get(r, a[0]), get(r, a[1]), w) ? (int64_t)a[3] : -1;
     case IR_OP_set_label: case IR_OP_exit_tb: case IR_OP_insn_start:
