@@ -27,7 +27,7 @@ const TestBackend th_backends[] = {
     { "interp", &jit_backend_interp, NULL },
     { "interp+opt", &jit_backend_interp, opt_run },
 #ifdef FERRY_TEST_X86_64
-    { "x86_64", &jit_backend_x86_64, NULL },
+    { "x86_64", &jit_backend_x86_64, opt_run },   /* needs liveness's dead/sync */
 #endif
 };
 const unsigned th_nb_backends = sizeof(th_backends) / sizeof(th_backends[0]);
