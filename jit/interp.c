@@ -5,6 +5,11 @@
  * read and written in env directly (so env is always exact: a fault or a
  * helper sees the state of the current op).
  *
+ * A guest exception leaves through siglongjmp (jit_cpu_loop_exit) across
+ * interp_run and, from a helper, across ffi_call: safe because neither
+ * holds anything that needs releasing (the frame is on the stack, env is
+ * exact at every op, libffi keeps no state between calls).
+ *
  * Choices for what jit/ir-ops.h leaves undefined (the interpreter must
  * never crash on them; native backends may give other values, so the
  * conformance suite does not test them):

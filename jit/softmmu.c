@@ -4,6 +4,11 @@
  * access, in user mode (host = guest_base + addr) and softmmu mode (per-CPU
  * TLB, MMIO callbacks, NOTDIRTY code pages, page-crossing accesses). Also
  * TLB maintenance and the non-local exit back to the exec loop.
+ *
+ * Not done yet: JIT_TLB_WATCH and JIT_TLB_LINKED pages are accessed as
+ * plain RAM (watchpoints and the link helpers of DESIGN §6 will hook in
+ * where NOTDIRTY does), and IR_MO_ATOM on a 16-byte load or store is two
+ * 8-byte atomic halves.
  */
 #include "jit/softmmu.h"
 
