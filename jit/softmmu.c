@@ -505,12 +505,32 @@ static unsigned __int128 host_cas128(void *p, unsigned __int128 cmp, unsigned __
 }
 #elif defined(__aarch64__)
 #define HAVE_CAS128 1
-/* gcc's outline atomics provide a 16-byte CAS (CASP or LDXP/STXP) in libgcc. */
+/*
+ * gcc calls libatomic for a 16-byte __atomic CAS on arm64 too: use an
+ * exclusive pair loop (every ARMv8 CPU). On a mismatch the old value is
+ * stored back so that the read itself was single-copy atomic.
+ */
 static unsigned __int128 host_cas128(void *p, unsigned __int128 cmp, unsigned __int128 nv)
 {
-    __atomic_compare_exchange_n((unsigned __int128 *)p, &cmp, nv, false,
-                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-    return cmp;
+    uint64_t ol, oh;
+    uint32_t fail;
+
+    __asm__ volatile("1: ldaxp %[ol], %[oh], %[mem]\n"
+                     "   cmp %[ol], %[cl]\n"
+                     "   ccmp %[oh], %[ch], #0, eq\n"
+                     "   b.ne 2f\n"
+                     "   stlxp %w[f], %[nl], %[nh], %[mem]\n"
+                     "   cbnz %w[f], 1b\n"
+                     "   b 3f\n"
+                     "2: stlxp %w[f], %[ol], %[oh], %[mem]\n"
+                     "   cbnz %w[f], 1b\n"
+                     "3:\n"
+                     : [ol] "=&r"(ol), [oh] "=&r"(oh), [f] "=&r"(fail),
+                       [mem] "+Q"(*(unsigned __int128 *)p)
+                     : [cl] "r"((uint64_t)cmp), [ch] "r"((uint64_t)(cmp >> 64)),
+                       [nl] "r"((uint64_t)nv), [nh] "r"((uint64_t)(nv >> 64))
+                     : "cc", "memory");
+    return ((unsigned __int128)oh << 64) | ol;
 }
 #else
 #define HAVE_CAS128 0
