@@ -1,6 +1,6 @@
 /*
  * fuzz.c — random-IR differential tester. Generates random well-typed TBs
- * (integer ops on i32/i64 over globals, block and TB temps, forward
+ * (integer and vector ops over globals, block and TB temps, forward
  * branches, calls to pure helpers, guest loads, stores and atomics into the
  * test memory), runs each on every backend of
  * the build (tests/ir/harness.h) and on a small reference evaluator that
@@ -21,10 +21,10 @@
 typedef struct Fz {
     IrContext *ctx;
     GRand *rng;
-    IrTempIdx r[TH_NB_R], w[TH_NB_W];
-    IrTempIdx blk[2][16];          /* live block temps per type (0 = i32) */
-    unsigned nblk[2];
-    IrTempIdx tbt[2][3];           /* TB temps per type, live across labels */
+    IrTempIdx r[TH_NB_R], w[TH_NB_W], v[TH_NB_V];
+    IrTempIdx blk[3][16];          /* live block temps per type: i32, i64, v128 */
+    unsigned nblk[3];
+    IrTempIdx tbt[3][3];           /* TB temps per type, live across labels */
     IrTempIdx fresh[4];            /* defined by the op being generated */
     unsigned nfresh;
     uint32_t pending[8];           /* labels branched to but not placed */
@@ -51,13 +51,19 @@ static uint64_t interesting(Fz *z)
     return rnd(z, 3) ? v[rnd(z, G_N_ELEMENTS(v))] : rnd64(z);
 }
 
-static unsigned ti(IrType t) { return t == IR_I64; }
+static unsigned ti(IrType t) { return t == IR_I32 ? 0 : t == IR_I64 ? 1 : 2; }
+
+static IrTempIdx global_of(Fz *z, IrType t)
+{
+    return t == IR_I64 ? z->r[rnd(z, TH_NB_R)] : t == IR_I32 ? z->w[rnd(z, TH_NB_W)]
+         : z->v[rnd(z, TH_NB_V)];
+}
 
 /* A random source operand of type t: a global, a live block temp or a constant. */
 static IrTempIdx src(Fz *z, IrType t)
 {
     unsigned k = rnd(z, 10);
-    if (k < 2) {
+    if (k < 2 && t != IR_V128) {
         return ir_const(z->ctx, t, interesting(z));
     }
     if (k < 5 && z->nblk[ti(t)]) {
@@ -66,7 +72,7 @@ static IrTempIdx src(Fz *z, IrType t)
     if (k < 6) {
         return z->tbt[ti(t)][rnd(z, 3)];
     }
-    return t == IR_I64 ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)];
+    return global_of(z, t);
 }
 
 /*
@@ -84,7 +90,7 @@ static IrTempIdx dst(Fz *z, IrType t)
     if (rnd(z, 8) == 0) {
         return z->tbt[ti(t)][rnd(z, 3)];
     }
-    return t == IR_I64 ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)];
+    return global_of(z, t);
 }
 
 static void commit_fresh(Fz *z)
@@ -98,7 +104,7 @@ static void commit_fresh(Fz *z)
 
 static void end_block(Fz *z)
 {
-    z->nblk[0] = z->nblk[1] = 0;
+    z->nblk[0] = z->nblk[1] = z->nblk[2] = 0;
     z->nfresh = 0;
 }
 
@@ -189,6 +195,51 @@ static void gen_atomic(Fz *z)
     }
 }
 
+/* Vector ops, v128 moves and 128/64-bit guest accesses of v128 values. */
+static void gen_vec(Fz *z)
+{
+    static const IrOpcode bin[] = { IR_OP_vec_add, IR_OP_vec_sub, IR_OP_vec_cmpeq,
+                                    IR_OP_vec_cmpgt };
+    static const IrOpcode logic[] = { IR_OP_vec_and, IR_OP_vec_or, IR_OP_vec_xor,
+                                      IR_OP_vec_andc };
+    static const IrOpcode sh[] = { IR_OP_vec_shli, IR_OP_vec_shri, IR_OP_vec_sari };
+    unsigned vece = rnd(z, 4), k = rnd(z, 8);
+    IrType st = vece == 3 ? IR_I64 : IR_I32;
+    IrContext *c = z->ctx;
+
+    if (k == 0) {
+        ir_emit(c, bin[rnd(z, 4)], IR_V128, 1, 2,
+                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, IR_V128), vece });
+    } else if (k == 1) {
+        ir_emit(c, logic[rnd(z, 4)], IR_V128, 1, 2,
+                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, IR_V128) });
+    } else if (k == 2) {
+        ir_emit(c, sh[rnd(z, 3)], IR_V128, 1, 1,
+                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), vece, rnd(z, 8u << vece) });
+    } else if (k == 3) {
+        ir_emit(c, IR_OP_dup, IR_V128, 1, 1, (IrArg[]){ dst(z, IR_V128), src(z, st), vece });
+    } else if (k == 4) {
+        ir_emit(c, IR_OP_vec_extract, IR_V128, 1, 1,
+                (IrArg[]){ dst(z, st), src(z, IR_V128), vece, rnd(z, 16u >> vece) });
+    } else if (k == 5) {
+        ir_emit(c, IR_OP_vec_insert, IR_V128, 1, 2,
+                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, st), vece,
+                           rnd(z, 16u >> vece) });
+    } else if (k == 6) {
+        ir_gen_mov(c, IR_V128, dst(z, IR_V128), src(z, IR_V128));
+    } else {
+        IrMemOp mo = rnd(z, 2) ? IR_MO_128 : IR_MO_64;
+        IrTempIdx a = ir_temp_new(c, IR_I64);
+        ir_gen_op2(c, IR_OP_and, IR_I64, a, src(z, IR_I64), ir_const_i64(c, 0xbfff));
+        ir_gen_op2(c, IR_OP_add, IR_I64, a, a, ir_const_i64(c, TH_MEM_BASE));
+        if (rnd(z, 2)) {
+            ir_gen_guest_ld(c, IR_V128, dst(z, IR_V128), a, mo, 0);
+        } else {
+            ir_gen_guest_st(c, IR_V128, src(z, IR_V128), a, mo, 0);
+        }
+    }
+}
+
 static void gen_call(Fz *z)
 {
     if (rnd(z, 2)) {
@@ -262,7 +313,11 @@ static void gen_one(Fz *z)
         IrType from = i < 2 ? IR_I32 : IR_I64, to = i < 2 ? IR_I64 : IR_I32;
         ir_gen_op1(z->ctx, x[i], to, dst(z, to), src(z, from));
     } else if (k < 73) {
-        ir_gen_op1(z->ctx, IR_OP_bswap64, IR_I64, dst(z, IR_I64), src(z, IR_I64));
+        if (rnd(z, 3)) {
+            gen_vec(z);
+        } else {
+            ir_gen_op1(z->ctx, IR_OP_bswap64, IR_I64, dst(z, IR_I64), src(z, IR_I64));
+        }
     } else if (k < 82) {
         gen_mem(z);
     } else if (k < 85) {
@@ -279,14 +334,13 @@ static void gen_one(Fz *z)
 
 static void gen_program(Fz *z, unsigned nops)
 {
-    z->nblk[0] = z->nblk[1] = 0;
+    z->nblk[0] = z->nblk[1] = z->nblk[2] = 0;
     z->npending = 0;
-    for (unsigned k = 0; k < 2; k++) {
-        IrType t = k ? IR_I64 : IR_I32;
+    for (unsigned k = 0; k < 3; k++) {
+        IrType t = k == 0 ? IR_I32 : k == 1 ? IR_I64 : IR_V128;
         for (unsigned i = 0; i < 3; i++) {
             z->tbt[k][i] = ir_temp_new_tb(z->ctx, t);
-            ir_gen_mov(z->ctx, t, z->tbt[k][i],
-                       k ? z->r[rnd(z, TH_NB_R)] : z->w[rnd(z, TH_NB_W)]);
+            ir_gen_mov(z->ctx, t, z->tbt[k][i], global_of(z, t));
         }
     }
     for (unsigned i = 0; i < nops; i++) {
@@ -313,6 +367,10 @@ static void random_state(Fz *z, TestCpu *cpu, uint8_t *mem)
     for (unsigned i = 0; i < TH_NB_W; i++) {
         cpu->w[i] = interesting(z);
     }
+    for (unsigned i = 0; i < TH_NB_V; i++) {
+        cpu->v[i][0] = interesting(z);
+        cpu->v[i][1] = rnd64(z);
+    }
     for (unsigned i = 0; i < TH_MEM_SIZE; i += 4) {
         uint32_t v = g_rand_int(z->rng);
         memcpy(mem + i, &v, 4);
@@ -333,6 +391,14 @@ static bool same_state(const char *who, uint64_t seed, const TestCpu *a, const u
         if (a->w[i] != b->w[i]) {
             printf("seed %" PRIu64 ": %s: w%u = %#x, reference %#x\n", seed, who, i,
                    a->w[i], b->w[i]);
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < TH_NB_V; i++) {
+        if (a->v[i][0] != b->v[i][0] || a->v[i][1] != b->v[i][1]) {
+            printf("seed %" PRIu64 ": %s: v%u = %#" PRIx64 ":%016" PRIx64 ", reference %#"
+                   PRIx64 ":%016" PRIx64 "\n", seed, who, i, a->v[i][1], a->v[i][0],
+                   b->v[i][1], b->v[i][0]);
             return false;
         }
     }
@@ -362,6 +428,10 @@ static bool fuzz_one(uint64_t seed, IrContext *ctx, unsigned *unsupported)
         ir_global_find(ctx, name, &z.r[i]);
         snprintf(name, sizeof(name), "w%u", i);
         ir_global_find(ctx, name, &z.w[i]);
+        if (i < TH_NB_V) {
+            snprintf(name, sizeof(name), "v%u", i);
+            ir_global_find(ctx, name, &z.v[i]);
+        }
     }
     ir_reset(ctx);
     JitMemMode mode = (seed & 1) ? JIT_MEM_SOFTMMU : JIT_MEM_USER;
@@ -387,6 +457,7 @@ static bool fuzz_one(uint64_t seed, IrContext *ctx, unsigned *unsupported)
         th_cpu_init(&crun, mrun, mode);
         memcpy(crun.r, c0.r, sizeof(c0.r));
         memcpy(crun.w, c0.w, sizeof(c0.w));
+        memcpy(crun.v, c0.v, sizeof(c0.v));
         memcpy(mrun, mem0, TH_MEM_SIZE);
         ThStatus st = th_run(&th_backends[b], &run, &crun, mrun);
         if (st == TH_UNSUPPORTED) {

@@ -19,7 +19,33 @@ typedef struct Ref {
     TestCpu *cpu;
     uint8_t *mem;
     uint64_t *val;                 /* per temp */
+    unsigned __int128 *vec;        /* per temp: v128 values */
 } Ref;
+
+typedef unsigned __int128 u128;
+
+static u128 get128(Ref *r, IrArg a)
+{
+    const IrTemp *t = ir_temp(r->ctx, a);
+    u128 v;
+
+    if (t->kind == IR_TEMP_GLOBAL) {
+        memcpy(&v, (uint8_t *)r->cpu + t->offset, 16);
+        return v;
+    }
+    return r->vec[a];
+}
+
+static void set128(Ref *r, IrArg a, u128 v)
+{
+    const IrTemp *t = ir_temp(r->ctx, a);
+
+    if (t->kind == IR_TEMP_GLOBAL) {
+        memcpy((uint8_t *)r->cpu + t->offset, &v, 16);
+    } else {
+        r->vec[a] = v;
+    }
+}
 
 static uint64_t get(Ref *r, IrArg a)
 {
@@ -93,12 +119,37 @@ static uint64_t byte_swap(uint64_t v, unsigned bytes)
     return r;
 }
 
+/* v128 guest accesses of 8 or 16 bytes, little-endian, zero-filled. */
+static void guest_mem128(Ref *r, const IrOp *op, bool store)
+{
+    unsigned n = ir_memop_size(op->args[2]);
+    uint8_t *p = r->mem + (get(r, op->args[1]) - TH_MEM_BASE);
+    u128 v = 0;
+
+    if (store) {
+        v = get128(r, op->args[0]);
+        for (unsigned i = 0; i < n; i++) {
+            p[i] = (uint8_t)(v >> (8 * i));
+        }
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        v |= (u128)p[i] << (8 * i);
+    }
+    set128(r, op->args[0], v);
+}
+
 static void guest_mem(Ref *r, const IrOp *op, bool store)
 {
     IrMemOp mo = op->args[2];
     unsigned n = ir_memop_size(mo);
     uint8_t *p = r->mem + (get(r, op->args[1]) - TH_MEM_BASE);
     uint64_t v = 0;
+
+    if (op->type == IR_V128) {
+        guest_mem128(r, op, store);
+        return;
+    }
 
     if (store) {
         v = get(r, op->args[0]);
@@ -236,6 +287,65 @@ static void pair_op(Ref *r, const IrOp *op, unsigned w)
     set(r, a[1], (uint64_t)(u >> w));
 }
 
+static uint64_t lane(u128 v, unsigned bits, unsigned i)
+{
+    return (uint64_t)(v >> (i * bits)) & trunc_to(~0ull, bits);
+}
+
+static u128 with_lane(u128 v, unsigned bits, unsigned i, uint64_t x)
+{
+    u128 m = (u128)trunc_to(~0ull, bits) << (i * bits);
+    return (v & ~m) | (((u128)trunc_to(x, bits) << (i * bits)) & m);
+}
+
+static void vec_op(Ref *r, const IrOp *op)
+{
+    const IrArg *a = op->args;
+    unsigned opc = op->opc;
+    u128 x = 0, y = 0, d = 0;
+
+    switch (opc) {
+    case IR_OP_vec_and: case IR_OP_vec_or: case IR_OP_vec_xor: case IR_OP_vec_andc:
+        x = get128(r, a[1]);
+        y = get128(r, a[2]);
+        d = opc == IR_OP_vec_and ? x & y : opc == IR_OP_vec_or ? x | y
+          : opc == IR_OP_vec_xor ? x ^ y : x & ~y;
+        set128(r, a[0], d);
+        return;
+    case IR_OP_vec_extract:
+        set(r, a[0], lane(get128(r, a[1]), 8u << a[2], a[3]));
+        return;
+    case IR_OP_vec_insert:
+        set128(r, a[0], with_lane(get128(r, a[1]), 8u << a[3], a[4], get(r, a[2])));
+        return;
+    default:
+        break;
+    }
+    bool shift = opc == IR_OP_vec_shli || opc == IR_OP_vec_shri || opc == IR_OP_vec_sari;
+    unsigned vece = opc == IR_OP_dup || shift ? a[2] : a[3];
+    unsigned bits = 8u << vece;
+    x = opc == IR_OP_dup ? 0 : get128(r, a[1]);
+    if (opc == IR_OP_vec_add || opc == IR_OP_vec_sub || opc == IR_OP_vec_cmpeq ||
+        opc == IR_OP_vec_cmpgt) {
+        y = get128(r, a[2]);
+    }
+    for (unsigned i = 0; i < 128 / bits; i++) {
+        uint64_t p = lane(x, bits, i), q = lane(y, bits, i), o;
+        switch (opc) {
+        case IR_OP_dup:       o = get(r, a[1]); break;
+        case IR_OP_vec_add:   o = p + q; break;
+        case IR_OP_vec_sub:   o = p - q; break;
+        case IR_OP_vec_cmpeq: o = p == q ? ~0ull : 0; break;
+        case IR_OP_vec_cmpgt: o = sx(p, bits) > sx(q, bits) ? ~0ull : 0; break;
+        case IR_OP_vec_shli:  o = p << a[3]; break;
+        case IR_OP_vec_shri:  o = p >> a[3]; break;
+        default:              o = (uint64_t)(sx(p, bits) >> a[3]); break;
+        }
+        d = with_lane(d, bits, i, o);
+    }
+    set128(r, a[0], d);
+}
+
 /* Evaluate one op; returns a label to skip forward to, or -1. */
 static int64_t eval(Ref *r, const IrOp *op)
 {
@@ -243,7 +353,19 @@ static int64_t eval(Ref *r, const IrOp *op)
     unsigned w = op->type == IR_I32 ? 32 : 64;
 
     switch (op->opc) {
-    case IR_OP_mov: set(r, a[0], get(r, a[1])); break;
+    case IR_OP_mov:
+        if (op->type == IR_V128) {
+            set128(r, a[0], get128(r, a[1]));
+        } else {
+            set(r, a[0], get(r, a[1]));
+        }
+        break;
+    case IR_OP_dup: case IR_OP_vec_add: case IR_OP_vec_sub: case IR_OP_vec_and:
+    case IR_OP_vec_or: case IR_OP_vec_xor: case IR_OP_vec_andc: case IR_OP_vec_cmpeq:
+    case IR_OP_vec_cmpgt: case IR_OP_vec_shli: case IR_OP_vec_shri: case IR_OP_vec_sari:
+    case IR_OP_vec_extract: case IR_OP_vec_insert:
+        vec_op(r, op);
+        break;
     case IR_OP_neg: set(r, a[0], 0 - get(r, a[1])); break;
     case IR_OP_not: set(r, a[0], get(r, a[1]) ^ ~0ull); break;
     case IR_OP_extu_i32_i64: case IR_OP_extrl_i64_i32: set(r, a[0], trunc_to(get(r, a[1]), 32)); break;
@@ -294,7 +416,7 @@ static int64_t eval(Ref *r, const IrOp *op)
 
 void fz_reference_run(IrContext *ctx, TestCpu *cpu, uint8_t *mem)
 {
-    Ref r = { ctx, cpu, mem, g_new0(uint64_t, ctx->nb_temps) };
+    Ref r = { ctx, cpu, mem, g_new0(uint64_t, ctx->nb_temps), g_new0(u128, ctx->nb_temps) };
     int64_t skip_to = -1;
 
     IR_FOR_EACH_OP(ctx, op) {
@@ -307,4 +429,5 @@ void fz_reference_run(IrContext *ctx, TestCpu *cpu, uint8_t *mem)
         skip_to = eval(&r, op);
     }
     g_free(r.val);
+    g_free(r.vec);
 }
