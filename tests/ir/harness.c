@@ -235,6 +235,7 @@ static void th_unaligned(JitCpu *c, uint64_t addr, JitAccess acc, unsigned mmu, 
 
 void th_cpu_init(TestCpu *cpu, uint8_t *mem, JitMemMode mode)
 {
+    cur_mem = mem;                 /* what the test tlb_fill maps */
     memset(cpu, 0, sizeof(*cpu));
     cpu->common.exception = TH_EXC_NONE;
     cpu->common.mem_mode = mode;

@@ -81,7 +81,11 @@ typedef struct ThRun {
     uint64_t fault_addr;
 } ThRun;
 
-/* A zeroed test machine: memory is TH_MEM_SIZE bytes for TH_MEM_BASE. */
+/*
+ * A zeroed test machine: memory is TH_MEM_SIZE bytes for TH_MEM_BASE. The
+ * test TLB maps the memory of the last th_cpu_init (several CPUs may share
+ * it; call this before starting threads).
+ */
 void th_cpu_init(TestCpu *cpu, uint8_t *mem, JitMemMode mode);
 void th_cpu_free(TestCpu *cpu);
 

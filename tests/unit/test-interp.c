@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -493,12 +494,99 @@ START_TEST(test_tlb_flush_page)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Atomicity: several threads run the same interpreted TB                  */
+
+#define NB_THREADS 4
+#define NB_ITERS 20000
+
+typedef struct AtomThread {
+    TestCpu cpu;
+    const void *code;
+    JitMemMode mode;
+} AtomThread;
+
+static void *atom_thread(void *opaque)
+{
+    AtomThread *t = opaque;
+
+    if (t->mode == JIT_MEM_SOFTMMU) {
+        jit_tlb_init(&t->cpu.common);
+    }
+    uintptr_t ret = jit_backend_interp.enter(&jit_backend_interp, &t->cpu.common, t->code);
+    if (t->mode == JIT_MEM_SOFTMMU) {
+        jit_tlb_free(&t->cpu.common);
+    }
+    return (void *)ret;
+}
+
+/*
+ * Increments through an aligned fetch_add (host atomic), a page-crossing
+ * one (the locked fallback) and a cmpxchg loop, from NB_THREADS threads
+ * running the same bytecode: no increment may be lost.
+ */
+static void run_atomic_threads(JitMemMode mode)
+{
+    static uint64_t buf[512];
+    static const char body[] =
+        "  l0 = mov.i64 $20000\n"
+        "L1:\n"
+        "  t0 = atomic_fetch_add.i64 $0x10100, $1, [u64], mmu0\n"
+        "  t1 = atomic_fetch_add.i64 $0x10ffe, $1, [u32], mmu0\n"
+        "  l1 = guest_ld.i64 $0x10200, [u32], mmu0\n"
+        "L2:\n"
+        "  l2 = add.i64 l1, $1\n"
+        "  t2 = atomic_cmpxchg.i64 $0x10200, l1, l2, [u32], mmu0\n"
+        "  brcond.i64 t2, l1, eq, L3\n"
+        "  l1 = mov.i64 t2\n"
+        "  br L2\n"
+        "L3:\n"
+        "  l0 = sub.i64 l0, $1\n"
+        "  brcond.i64 l0, $0, ne, L1\n"
+        "  exit_tb $5\n";
+    JitCodeGen cg = { .rw = (uint8_t *)buf, .rx = (uintptr_t)buf, .cap = sizeof(buf) };
+    static AtomThread th[NB_THREADS];
+    pthread_t tid[NB_THREADS];
+    IrParseError err;
+
+    ck_assert_msg(ir_parse(ctx[0], body, &err), "%u: %s", err.line, err.msg);
+    ck_assert_int_eq(jit_backend_interp.gen_code(ctx[0], &cg), JIT_OK);
+    for (unsigned i = 0; i < NB_THREADS; i++) {
+        th_cpu_init(&th[i].cpu, mem, mode);
+        th_cpu_free(&th[i].cpu);            /* each thread makes its own TLB */
+        th[i].code = buf;
+        th[i].mode = mode;
+    }
+    for (unsigned i = 0; i < NB_THREADS; i++) {
+        pthread_create(&tid[i], NULL, atom_thread, &th[i]);
+    }
+    for (unsigned i = 0; i < NB_THREADS; i++) {
+        void *ret;
+        pthread_join(tid[i], &ret);
+        ck_assert_uint_eq((uintptr_t)ret, 5);
+    }
+    uint64_t a, b, c;
+    memcpy(&a, mem + 0x100, 8);
+    memcpy(&b, mem + 0xffe, 4);
+    memcpy(&c, mem + 0x200, 4);
+    ck_assert_uint_eq(a, NB_THREADS * NB_ITERS);
+    ck_assert_uint_eq(b & 0xffffffff, NB_THREADS * NB_ITERS);
+    ck_assert_uint_eq(c & 0xffffffff, NB_THREADS * NB_ITERS);
+}
+
+START_TEST(test_atomics_from_threads_user) { run_atomic_threads(JIT_MEM_USER); }
+END_TEST
+START_TEST(test_atomics_from_threads_softmmu) { run_atomic_threads(JIT_MEM_SOFTMMU); }
+END_TEST
+
 static Suite *interp_suite(void)
 {
     Suite *s = suite_create("interp");
     TCase *u = tcase_create("user");
     TCase *m = tcase_create("softmmu");
 
+    tcase_set_timeout(u, 60);
+    tcase_set_timeout(m, 60);
     tcase_add_checked_fixture(u, setup_user, teardown);
     tcase_add_checked_fixture(m, setup_softmmu, teardown);
     tcase_add_test(u, test_i32_wraps_and_globals);
@@ -510,6 +598,7 @@ static Suite *interp_suite(void)
     tcase_add_test(u, test_patch_jump_chain_and_unchain);
     tcase_add_test(u, test_insn_end_offsets);
     tcase_add_test(u, test_buffer_too_small);
+    tcase_add_test(u, test_atomics_from_threads_user);
     tcase_add_test(u, test_lookup_miss_reaches_epilogue);
     tcase_add_test(u, test_calls);
     tcase_add_test(u, test_user_memops);
@@ -527,6 +616,7 @@ static Suite *interp_suite(void)
     tcase_add_test(m, test_softmmu_atomics);
     tcase_add_test(m, test_cmpxchg128);
     tcase_add_test(m, test_tlb_flush_page);
+    tcase_add_test(m, test_atomics_from_threads_softmmu);
     suite_add_tcase(s, u);
     suite_add_tcase(s, m);
     return s;
