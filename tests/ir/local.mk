@@ -26,4 +26,5 @@ TESTS += tests/ir/run-conformance
 tests_ir_run_conformance_SOURCES = tests/ir/run-conformance.c $(tests_ir_harness_sources)
 tests_ir_run_conformance_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_ir_run_conformance_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
-EXTRA_DIST += tests/ir/README.md $(wildcard $(srcdir)/tests/ir/*.ir)
+EXTRA_DIST += tests/ir/README.md \
+	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/ir/*.ir))
