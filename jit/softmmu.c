@@ -42,7 +42,9 @@ static GMutex atomic_fallback_lock;
  * A naturally aligned access is one host atomic access: loads acquire and
  * stores release, which is x86-TSO for the accesses done here (a weakly
  * ordered host may still reorder a store with a later load, as x86 does)
- * and makes them single-copy atomic. Misaligned ones are plain byte copies.
+ * and makes them single-copy atomic. Misaligned ones are plain copies
+ * bracketed by the same fences (an acquire fence after a load, a release
+ * fence before a store), so they keep the order too.
  */
 static uint64_t host_ld(const void *p, unsigned size)
 {
@@ -57,11 +59,13 @@ static uint64_t host_ld(const void *p, unsigned size)
         }
     }
     switch (size) {
-    case 2: memcpy(&h, p, 2); return h;
-    case 4: memcpy(&w, p, 4); return w;
-    case 8: memcpy(&d, p, 8); return d;
-    default: memcpy(&b, p, 1); return b;
+    case 2: memcpy(&h, p, 2); d = h; break;
+    case 4: memcpy(&w, p, 4); d = w; break;
+    case 8: memcpy(&d, p, 8); break;
+    default: memcpy(&b, p, 1); d = b; break;
     }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return d;
 }
 
 static void host_st(void *p, uint64_t v, unsigned size)
@@ -76,6 +80,7 @@ static void host_st(void *p, uint64_t v, unsigned size)
         default: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE); return;
         }
     }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     switch (size) {
     case 2: memcpy(p, &h, 2); break;
     case 4: memcpy(p, &w, 4); break;
