@@ -7,7 +7,11 @@
  * unsupported and the ops covered; exits non-zero on any failure or if the
  * suite does not cover every op.
  *
- *   run-conformance [-v] [FILE.ir | DIR]...   (default: $srcdir/tests/ir)
+ *   run-conformance [-v] [-b BACKEND] [-c SUBSTRING] [FILE.ir | DIR]...
+ *     default files: $srcdir/tests/ir; -b runs one backend, -c only the cases
+ *     whose name contains SUBSTRING (both skip the coverage requirement);
+ *     -v lists passes and prints the IR of a failing case as it was given to
+ *     the backend (after its prepare hook).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -45,6 +49,7 @@ typedef struct Case {
 } Case;
 
 static bool verbose;
+static const char *only_backend, *only_case;
 
 /* A named field of TestCpu: registers, tbsel and the observations. */
 static bool cpu_field(const char *name, size_t *off, unsigned *size)
@@ -523,6 +528,10 @@ static void run_one(const Case *c, unsigned b, JitMemMode mode, BackendStats *st
             printf("FAIL %s:%u %s [%s, %s]:%s\n", c->file, c->line, c->name,
                    th_backends[b].name, mname, why->str);
             st->failed++;
+            for (unsigned t = 0; verbose && t < c->nb_tbs; t++) {
+                printf("  tb %u as given to %s:\n", t, th_backends[b].name);
+                ir_print(run.tbs[t], stdout);
+            }
         } else {
             if (verbose) {
                 printf("pass %s [%s, %s]\n", c->name, th_backends[b].name, mname);
@@ -580,7 +589,7 @@ static bool report(unsigned b, const BackendStats *st, bool required)
     printf("%-8s passed %u, failed %u, unsupported %u; ops covered %u/%u "
            "(nop is never in a program)\n", th_backends[b].name, st->passed, st->failed,
            st->unsupported, covered, IR_OP_COUNT);
-    if (missing->len) {
+    if (missing->len && !only_backend && !only_case) {
         printf("         not covered:%s\n", missing->str);
     }
     bool ok = st->failed == 0 && (!required || !missing->len);
@@ -597,6 +606,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-v")) {
             verbose = true;
+        } else if (!strcmp(argv[i], "-b") && i + 1 < argc) {
+            only_backend = argv[++i];
+        } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+            only_case = argv[++i];
         } else {
             add_path(argv[i], files);
         }
@@ -614,7 +627,13 @@ int main(int argc, char **argv)
     BackendStats *stats = g_new0(BackendStats, th_nb_backends);
     for (guint i = 0; i < cases->len; i++) {
         const Case *c = g_ptr_array_index(cases, i);
+        if (only_case && !strstr(c->name, only_case)) {
+            continue;
+        }
         for (unsigned b = 0; b < th_nb_backends; b++) {
+            if (only_backend && strcmp(th_backends[b].name, only_backend)) {
+                continue;
+            }
             if (c->modes & MODE_USER) {
                 run_one(c, b, JIT_MEM_USER, &stats[b]);
             }
@@ -625,7 +644,9 @@ int main(int argc, char **argv)
     }
     printf("%u cases from %u files\n", cases->len, files->len);
     for (unsigned b = 0; b < th_nb_backends; b++) {
-        ok &= report(b, &stats[b], b == 0);
+        if (!only_backend || !strcmp(th_backends[b].name, only_backend)) {
+            ok &= report(b, &stats[b], b == 0 && !only_backend && !only_case);
+        }
     }
     g_free(stats);
     g_ptr_array_free(cases, true);
