@@ -657,19 +657,15 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
 /* ---------------------------------------------------------------------- */
 /* Leaving generated code                                                  */
 
-/*
- * jit/exec.c defines these two as well (without clearing the thread-locals
- * above). Weak here so that either links; programs that do not use the
- * exec loop (tests/ir) get these. TODO(integrator): keep one copy.
- */
-__attribute__((weak)) void jit_cpu_loop_exit(JitCpu *cpu)
+/* The landing point is the sigsetjmp in jit_cpu_exec (or a test's own). */
+void jit_cpu_loop_exit(JitCpu *cpu)
 {
     jit_interp_helper_ra = 0;
     jit_user_access_ra = 0;
     siglongjmp(cpu->jmp_env, 1);
 }
 
-__attribute__((weak)) void jit_cpu_loop_exit_restore(JitCpu *cpu, uintptr_t ra)
+void jit_cpu_loop_exit_restore(JitCpu *cpu, uintptr_t ra)
 {
     if (ra) {
         jit_restore_state(cpu, ra);

@@ -27,6 +27,13 @@ tests_unit_test_interp_SOURCES = tests/unit/test-interp.c \
 tests_unit_test_interp_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 
 # --- jit: register allocator and exec ---
+# The engine through a toy guest, on every backend in the build.
+check_PROGRAMS += tests/unit/test-engine
+TESTS += tests/unit/test-engine
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c
+tests_unit_test_engine_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
+tests_unit_test_engine_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(CHECK_LIBS)
 
 # --- frontend-x86 ---
 
