@@ -25,7 +25,17 @@ jit_interp_sources = \
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources = \
 	jit/codebuf.c jit/codebuf.h \
-	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c
+	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c \
+	jit/disas.c jit/disas.h
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)
+
+# ferry-ir: runs an IR program through the JIT (the README's first command).
+# The native backend joins when this host's backend library is in the build.
+jit_native_backend_cppflags =
+jit_native_backend_lib =
+bin_PROGRAMS += ferry-ir
+ferry_ir_SOURCES = jit/ferry-ir.c
+ferry_ir_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
+ferry_ir_LDADD = $(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)
