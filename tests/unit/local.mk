@@ -20,12 +20,25 @@ tests_unit_test_opt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_opt_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- jit: interpreter ---
+check_PROGRAMS += tests/unit/test-interp
+TESTS += tests/unit/test-interp
+tests_unit_test_interp_SOURCES = tests/unit/test-interp.c \
+	tests/ir/harness.c tests/ir/harness.h
+tests_unit_test_interp_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 
 # --- jit: register allocator and exec ---
 check_PROGRAMS += tests/unit/test-regalloc
 TESTS += tests/unit/test-regalloc
 tests_unit_test_regalloc_SOURCES = tests/unit/test-regalloc.c
 tests_unit_test_regalloc_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+
+# The engine through a toy guest, on every backend in the build.
+check_PROGRAMS += tests/unit/test-engine
+TESTS += tests/unit/test-engine
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c
+tests_unit_test_engine_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
+tests_unit_test_engine_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(CHECK_LIBS)
 
 # --- frontend-x86 ---
 
