@@ -283,8 +283,8 @@ static void set_addrsize(X86Insn *o, X86Mode mode)
 
 /* Structure-only rows for opcodes no table defines (length still counts). */
 static const X86OpRow row_undef_m = UNDEF_M;
-static const X86OpRow row_undef_mib = { X86_OP_INVALID, XF_MODRM, { XK(Ib) }, 0 };
-static const X86OpRow row_undef_miz = { X86_OP_INVALID, XF_MODRM, { XK(Iz) }, 0 };
+static const X86OpRow row_undef_mib = { X86_OP_UD, XF_MODRM, { XK(Ib) }, 0 };
+static const X86OpRow row_undef_miz = { X86_OP_UD, XF_MODRM, { XK(Iz) }, 0 };
 static const X86OpRow row_3dnow = R3(3DNOW, MR, P, Q, Ib);
 static const X86OpRow row_vzeroupper = R0(VZEROUPPER, XF_VEXONLY);
 static const X86OpRow row_vzeroall = R0(VZEROALL, XF_VEXONLY);
@@ -302,7 +302,7 @@ static const X86OpRow *row_3byte(Dec *d, const X86OpRow *const *tab,
                                  uint8_t op, const X86OpRow *undef)
 {
     const X86OpRow *row = &tab[d->pclass][op];
-    if (row->op == X86_OP_INVALID && !(row->flags & XF_GROUP))
+    if (row->op == X86_OP_UD && !(row->flags & XF_GROUP))
         return undef;
     d->out->mandatory = pclass_byte[d->pclass];
     return row;
@@ -315,7 +315,7 @@ static const X86OpRow *row_0f(Dec *d, uint8_t op)
     if (!(row->flags & XF_MPFX) || d->pclass == X86_PC_NONE)
         return row;
     const X86OpRow *sel = &x86_map_0f[d->pclass][op];
-    if (sel->op == X86_OP_INVALID && !(sel->flags & XF_GROUP)) {
+    if (sel->op == X86_OP_UD && !(sel->flags & XF_GROUP)) {
         /* Undefined with this prefix: keep the shape for the length. */
         set_invalid(d->out, X86_INV_OPCODE);
         return row;
@@ -367,7 +367,7 @@ static const X86OpRow *decode_vex(Dec *d, X86Mode mode, Ext *e)
     case 3: o->map = X86_MAP_0F3A; row = &x86_map_0f3a[pp][op]; break;
     default: row = &row_undef_m; break;
     }
-    if (row->op == X86_OP_INVALID && !(row->flags & XF_GROUP))
+    if (row->op == X86_OP_UD && !(row->flags & XF_GROUP))
         return map == 3 ? &row_undef_mib : &row_undef_m;
     if (!(row->flags & (XF_VEX | XF_VEXONLY)))
         set_invalid(o, X86_INV_OPCODE);
@@ -475,7 +475,7 @@ static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
 /* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
 static void finish(X86Insn *o, X86Mode mode, uint16_t flags)
 {
-    if (o->op == X86_OP_INVALID)
+    if (o->op == X86_OP_UD)
         set_invalid(o, X86_INV_OPCODE);
     if (mode == X86_MODE_64 ? (flags & XF_I64) : (flags & XF_O64))
         set_invalid(o, X86_INV_MODE);

@@ -4,6 +4,10 @@
  * A row in the no-prefix table flagged XF_MPFX defers to the table of the
  * prefix class in effect; VEX map 1 reads the tables by VEX.pp directly.
  * Source: Intel SDM vol. 2, appendix A, tables A-3 and A-6.
+ *
+ * UD0 (0F FF) and UD1 (0F B9) are listed with a ModRM byte in the SDM, but
+ * the CPU raises #UD after the two opcode bytes (measured: it does not
+ * fetch a ModRM from an unmapped next page), so they decode as 2 bytes.
  */
 #include "frontend-x86/opcodes.h"
 
@@ -62,16 +66,16 @@ static const X86OpRow map_none[256] = {
     [0x60] = MMX(PUNPCKLBW), MMX(PUNPCKLWD), MMX(PUNPCKLDQ), MMX(PACKSSWB),
     [0x64] = MMX(PCMPGTB), MMX(PCMPGTW), MMX(PCMPGTD), MMX(PACKUSWB),
     [0x68] = MMX(PUNPCKHBW), MMX(PUNPCKHWD), MMX(PUNPCKHDQ), MMX(PACKSSDW),
-    [0x6c] = R0(INVALID, MP), R0(INVALID, MP),
+    [0x6c] = R0(UD, MP), R0(UD, MP),
     [0x6e] = R2(MOVD, MP, P, Ey), R2(MOVQ, MP, P, Q),
     [0x70] = R3(PSHUFW, MP, P, Q, Ib),
     [0x71] = GRP(XG_12, XF_MPFX), GRP(XG_13, XF_MPFX), GRP(XG_14, XF_MPFX),
     [0x74] = MMX(PCMPEQB), MMX(PCMPEQW), MMX(PCMPEQD),
     [0x77] = R0(EMMS, 0),
     [0x78] = R2(VMREAD, MP | XF_F64, Ey, Gy), R2(VMWRITE, MP | XF_F64, Gy, Ey),
-    [0x7c] = R0(INVALID, MP), R0(INVALID, MP),
+    [0x7c] = R0(UD, MP), R0(UD, MP),
     [0x7e] = R2(MOVD, MP, Ey, P), R2(MOVQ, MP, Q, P),
-    [0x80] = X16(R1(JCC, XF_F64, Jz)),
+    [0x80] = X16(R1(JCC, XF_D64, Jz)),
     [0x90] = X16(R1(SETCC, MR, Eb)),
     [0xa0] = R1(PUSH, XF_D64, FS), R1(POP, XF_D64, FS), R0(CPUID, 0),
     [0xa3] = R2(BT, MR, Ev, Gv),
@@ -85,7 +89,7 @@ static const X86OpRow map_none[256] = {
     [0xb2] = R2(LSS, MR, Gv, Mp), R2(BTR, LK, Ev, Gv),
     [0xb4] = R2(LFS, MR, Gv, Mp), R2(LGS, MR, Gv, Mp),
     [0xb6] = R2(MOVZX, MR, Gv, Eb), R2(MOVZX, MR, Gv, Ew),
-    [0xb8] = R0(INVALID, MP), R2(UD1, MR, Gv, Ev), GRP(XG_8, 0),
+    [0xb8] = R0(UD, MP), R0(UD1, 0), GRP(XG_8, 0),
     [0xbb] = R2(BTC, LK, Ev, Gv),
     [0xbc] = R2(BSF, MP, Gv, Ev), R2(BSR, MP, Gv, Ev),
     [0xbe] = R2(MOVSX, MR, Gv, Eb), R2(MOVSX, MR, Gv, Ew),
@@ -96,21 +100,21 @@ static const X86OpRow map_none[256] = {
     [0xc6] = R4(SHUFPS, MP | XF_VEX, V, H, W, Ib),
     [0xc7] = GRP(XG_9, XF_MPFX),
     [0xc8] = X8(R1(BSWAP, 0, Zv)),
-    [0xd0] = R0(INVALID, MP), SHIFT_MMX(PSRLW), SHIFT_MMX(PSRLD),
-    [0xd3] = SHIFT_MMX(PSRLQ), MMX(PADDQ), MMX(PMULLW), R0(INVALID, MP),
+    [0xd0] = R0(UD, MP), SHIFT_MMX(PSRLW), SHIFT_MMX(PSRLD),
+    [0xd3] = SHIFT_MMX(PSRLQ), MMX(PADDQ), MMX(PMULLW), R0(UD, MP),
     [0xd7] = R2(PMOVMSKB, MP, Gd, N),
     [0xd8] = MMX(PSUBUSB), MMX(PSUBUSW), MMX(PMINUB), MMX(PAND),
     [0xdc] = MMX(PADDUSB), MMX(PADDUSW), MMX(PMAXUB), MMX(PANDN),
     [0xe0] = MMX(PAVGB), SHIFT_MMX(PSRAW), SHIFT_MMX(PSRAD), MMX(PAVGW),
-    [0xe4] = MMX(PMULHUW), MMX(PMULHW), R0(INVALID, MP),
+    [0xe4] = MMX(PMULHUW), MMX(PMULHW), R0(UD, MP),
     [0xe7] = R2(MOVNTQ, MP, Mq, P),
     [0xe8] = MMX(PSUBSB), MMX(PSUBSW), MMX(PMINSW), MMX(POR),
     [0xec] = MMX(PADDSB), MMX(PADDSW), MMX(PMAXSW), MMX(PXOR),
-    [0xf0] = R0(INVALID, MP), SHIFT_MMX(PSLLW), SHIFT_MMX(PSLLD),
+    [0xf0] = R0(UD, MP), SHIFT_MMX(PSLLW), SHIFT_MMX(PSLLD),
     [0xf3] = SHIFT_MMX(PSLLQ), MMX(PMULUDQ), MMX(PMADDWD), MMX(PSADBW),
     [0xf7] = R2(MASKMOVQ, MP, P, N),
     [0xf8] = MMX(PSUBB), MMX(PSUBW), MMX(PSUBD), MMX(PSUBQ),
-    [0xfc] = MMX(PADDB), MMX(PADDW), MMX(PADDD), R2(UD0, MR, Gv, Ev),
+    [0xfc] = MMX(PADDB), MMX(PADDW), MMX(PADDD), R0(UD0, 0),
 };
 
 static const X86OpRow map_66[256] = {

@@ -145,7 +145,7 @@ static const X86OpRow m3a_66[256] = {
     [0xdf] = R3(AESKEYGENASSIST, VX, V, W, Ib),
 };
 
-static const X86OpRow m3a_f3[256] = { [0] = R0(INVALID, 0) };
+static const X86OpRow m3a_f3[256] = { [0] = R0(UD, 0) };
 
 static const X86OpRow m3a_f2[256] = {
     [0xf0] = R3(RORX, VO, Gy, Ey, Ib),

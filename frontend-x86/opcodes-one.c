@@ -12,7 +12,7 @@
     R2(o, MR, Gv, Ev), R2(o, 0, AL, Ib), R2(o, 0, rAX, Iz)
 #define X8(...) __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, \
     __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__
-#define JCC8 X8(R1(JCC, XF_F64, Jb)), X8(R1(JCC, XF_F64, Jb))
+#define JCC8 X8(R1(JCC, XF_D64, Jb)), X8(R1(JCC, XF_D64, Jb))
 
 const X86OpRow x86_map_one[256] = {
     [0x00] = ALU(ADD, LK),
@@ -72,7 +72,7 @@ const X86OpRow x86_map_one[256] = {
     [0xb0] = X8(R2(MOV, 0, Zb, Ib)),
     [0xb8] = X8(R2(MOV, 0, Zv, Iv)),
     [0xc0] = GRP(XG_2_C0, 0), GRP(XG_2_C1, 0),
-    [0xc2] = R1(RET, XF_F64, Iw), R0(RET, XF_F64),
+    [0xc2] = R1(RET, XF_D64, Iw), R0(RET, XF_D64),
     /* C4/C5 are VEX in 64-bit mode and when ModRM.mod == 3. */
     [0xc4] = R2(LES, MR | XF_I64, Gv, Mp), R2(LDS, MR | XF_I64, Gv, Mp),
     [0xc6] = GRP(XG_11_C6, 0), GRP(XG_11_C7, 0),
@@ -86,12 +86,12 @@ const X86OpRow x86_map_one[256] = {
     [0xd8] = GRP(XG_X87_D8, 0), GRP(XG_X87_D9, 0), GRP(XG_X87_DA, 0),
     [0xdb] = GRP(XG_X87_DB, 0), GRP(XG_X87_DC, 0), GRP(XG_X87_DD, 0),
     [0xde] = GRP(XG_X87_DE, 0), GRP(XG_X87_DF, 0),
-    [0xe0] = R1(LOOPNE, XF_F64, Jb), R1(LOOPE, XF_F64, Jb),
-    [0xe2] = R1(LOOP, XF_F64, Jb), R1(JCXZ, XF_F64, Jb),
+    [0xe0] = R1(LOOPNE, XF_D64, Jb), R1(LOOPE, XF_D64, Jb),
+    [0xe2] = R1(LOOP, XF_D64, Jb), R1(JCXZ, XF_D64, Jb),
     [0xe4] = R2(IN, 0, AL, Ib), R2(IN, 0, rAX, Ib),
     [0xe6] = R2(OUT, 0, Ib, AL), R2(OUT, 0, Ib, rAX),
-    [0xe8] = R1(CALL, XF_F64, Jz), R1(JMP, XF_F64, Jz),
-    [0xea] = R1(JMPF, XF_I64, Ap), R1(JMP, XF_F64, Jb),
+    [0xe8] = R1(CALL, XF_D64, Jz), R1(JMP, XF_D64, Jz),
+    [0xea] = R1(JMPF, XF_I64, Ap), R1(JMP, XF_D64, Jb),
     [0xec] = R2(IN, 0, AL, DX), R2(IN, 0, rAX, DX),
     [0xee] = R2(OUT, 0, DX, AL), R2(OUT, 0, DX, rAX),
     [0xf1] = R0(INT1, 0),
@@ -134,11 +134,11 @@ const X86Group x86_groups_one[XG_X87_D8] = {
     [XG_3_F7] = BOTH(G3(Ev, Iz)),
     [XG_4] = BOTH(R1(INC, LK, Eb), R1(DEC, LK, Eb)),
     [XG_5] = {
-        .mem = { R1(INC, LK, Ev), R1(DEC, LK, Ev), R1(CALL, MR | XF_F64, Ev),
-                 R1(CALLF, MR, Mp), R1(JMP, MR | XF_F64, Ev),
+        .mem = { R1(INC, LK, Ev), R1(DEC, LK, Ev), R1(CALL, MR | XF_D64, Ev),
+                 R1(CALLF, MR, Mp), R1(JMP, MR | XF_D64, Ev),
                  R1(JMPF, MR, Mp), R1(PUSH, MR | XF_D64, Ev) },
-        .reg = { R1(INC, LK, Ev), R1(DEC, LK, Ev), R1(CALL, MR | XF_F64, Ev),
-                 UNDEF_M, R1(JMP, MR | XF_F64, Ev), UNDEF_M,
+        .reg = { R1(INC, LK, Ev), R1(DEC, LK, Ev), R1(CALL, MR | XF_D64, Ev),
+                 UNDEF_M, R1(JMP, MR | XF_D64, Ev), UNDEF_M,
                  R1(PUSH, MR | XF_D64, Ev) },
     },
     /* C6 F8 / C7 F8 are XABORT / XBEGIN (RTM). */

@@ -24,9 +24,11 @@ enum {
                             the row from the map's prefix tables */
     XF_I64 = 1 << 3,     /* invalid in 64-bit mode */
     XF_O64 = 1 << 4,     /* valid only in 64-bit mode */
-    XF_D64 = 1 << 5,     /* 64-bit mode: operand size defaults to 64 */
-    XF_F64 = 1 << 6,     /* 64-bit mode: operand size is 64, 66 ignored
-                            (near branches; the Intel behaviour) */
+    XF_D64 = 1 << 5,     /* 64-bit mode: operand size defaults to 64, 66
+                            makes it 16. Near branches use this: with 66
+                            their offset is rel16, as on AMD CPUs (and
+                            capstone); Intel CPUs ignore 66 there. */
+    XF_F64 = 1 << 6,     /* 64-bit mode: operand size is 64, 66 ignored */
     XF_LOCK = 1 << 7,    /* LOCK allowed (with a memory destination) */
     XF_VEX = 1 << 8,     /* also valid VEX-encoded */
     XF_VEXONLY = 1 << 9, /* valid only VEX-encoded */
@@ -112,11 +114,11 @@ static inline const X86OpRow *x86_rmtab(unsigned id)
 #define R4(o, f, a, b, c, d) \
     { X86_OP_##o, (f), { XK(a), XK(b), XK(c), XK(d) }, 0 }
 /* A row whose ModRM.reg selects the group g. */
-#define GRP(g, f) { X86_OP_INVALID, XF_MODRM | XF_GROUP | (f), { 0 }, (g) }
+#define GRP(g, f) { X86_OP_UD, XF_MODRM | XF_GROUP | (f), { 0 }, (g) }
 /* A group register-form row whose ModRM.rm selects rm-table t. */
-#define RMT(t, f) { X86_OP_INVALID, XF_MODRM | XF_RMTAB | (f), { 0 }, (t) }
+#define RMT(t, f) { X86_OP_UD, XF_MODRM | XF_RMTAB | (f), { 0 }, (t) }
 /* An undefined opcode that still has a ModRM byte (for its length). */
-#define UNDEF_M { X86_OP_INVALID, XF_MODRM, { 0 }, 0 }
+#define UNDEF_M { X86_OP_UD, XF_MODRM, { 0 }, 0 }
 
 /* Shorthands for the tables (never name a macro like an operand kind:
    R<n> arguments are macro-expanded before pasting). */

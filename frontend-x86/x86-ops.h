@@ -2,7 +2,7 @@
  * x86-ops.h — the x86 mnemonic list as an X-macro, one X86_OP(name) per
  * instruction family the decoder can name. decode.h turns it into the X86Op
  * enum and x86_op_names[]; the translator dispatches on X86Op. Nothing
- * depends on the order except that INVALID stays first (value 0), so an
+ * depends on the order except that UD (undefined) stays first (value 0), so an
  * empty table row is an invalid opcode.
  *
  * Conventions: a condition code is not part of the name (JCC, SETCC, CMOVCC
@@ -13,7 +13,7 @@
  */
 
 /* Sentinel and the escape for opcodes we decode only for their length. */
-X86_OP(INVALID)
+X86_OP(UD)           /* not INVALID: capstone.h owns X86_OP_INVALID */
 X86_OP(3DNOW)
 X86_OP(EVEX)
 X86_OP(XOP)
