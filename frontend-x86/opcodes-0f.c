@@ -315,7 +315,8 @@ const X86Group x86_groups_0f[XG_17 - XG_6] = {
                  R1(HINT_NOP, MR, Ev), R1(HINT_NOP, MR, Ev),
                  R1(HINT_NOP, MR, Ev), RMT(XR_1E_7, 0) },
     },
-    [XG_EXTRQ - XG_6] = { .reg = { R3(EXTRQ, MR, U, Ib, Ib) } },
+    /* EXTRQ ignores ModRM.reg (the CPU runs 66 0F 78 /r for any reg). */
+    [XG_EXTRQ - XG_6] = { .reg = { X8(R3(EXTRQ, MR, U, Ib, Ib)) } },
     /* 0F 12 / 0F 16 without prefix: the register form is another insn. */
     [XG_0F12 - XG_6] = { .mem = { X8(R3(MOVLPS, VX, V, H, Mq)) },
                          .reg = { X8(R3(MOVHLPS, VX, V, H, U)) } },
