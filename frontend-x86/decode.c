@@ -18,6 +18,7 @@ typedef struct Dec {
     size_t p;          /* next byte */
     X86Insn *out;
     int err;           /* X86_DECODE_* once a read failed */
+    bool undef;        /* opcode undefined: the row only gives the shape */
     uint8_t pclass;    /* X86_PC_* from the legacy prefixes */
 } Dec;
 
@@ -317,7 +318,7 @@ static const X86OpRow *row_0f(Dec *d, uint8_t op)
     const X86OpRow *sel = &x86_map_0f[d->pclass][op];
     if (sel->op == X86_OP_UD && !(sel->flags & XF_GROUP)) {
         /* Undefined with this prefix: keep the shape for the length. */
-        set_invalid(d->out, X86_INV_OPCODE);
+        d->undef = true;
         return row;
     }
     d->out->mandatory = pclass_byte[d->pclass];
@@ -512,7 +513,7 @@ int x86_decode(const uint8_t *buf, size_t len, X86Mode mode, X86Insn *out)
         return d.err;
     if (flags & XF_GROUP)
         row = resolve_group(out, row, &flags);
-    if (!out->op)
+    if (!out->op && !d.undef)
         out->op = row->op;
     memcpy(out->opnd, row->opnd, sizeof out->opnd);
     out->zreg = (out->opcode & 7) | e.b;

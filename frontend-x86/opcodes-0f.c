@@ -144,6 +144,7 @@ static const X86OpRow map_66[256] = {
     [0x78] = GRP(XG_EXTRQ, 0), R2(EXTRQ, MR, V, U),
     [0x7c] = PD3(HADDPD), PD3(HSUBPD),
     [0x7e] = R2(MOVD, VX, Ey, V), R2(MOVDQA, VX, W, V),
+    [0xae] = GRP(XG_15_66, 0),
     [0xbc] = R2(BSF, MR | XF_OSZ66, Gv, Ev), R2(BSR, MR | XF_OSZ66, Gv, Ev),
     [0xc2] = R4(CMPPD, VX, V, H, W, Ib),
     [0xc4] = R4(PINSRW, VX, V, H, Ew, Ib), R3(PEXTRW, VX, Gd, U, Ib),
@@ -300,13 +301,13 @@ const X86Group x86_groups_0f[XG_17 - XG_6] = {
                  R1(HINT_NOP, MR, Ev), R1(HINT_NOP, MR, Ev) },
         .reg = { X8(R1(HINT_NOP, MR, Ev)) },
     },
-    /* 0F 0D: AMD PREFETCH/PREFETCHW; the other reg values alias PREFETCH. */
+    /* 0F 0D: AMD PREFETCH/PREFETCHW; the other reg values alias PREFETCH.
+       The register form is #UD (checked on the host CPU). */
     [XG_P - XG_6] = {
         .mem = { R1(PREFETCH, MR, Mb), R1(PREFETCHW, MR, Mb),
                  R1(PREFETCH, MR, Mb), R1(PREFETCH, MR, Mb),
                  R1(PREFETCH, MR, Mb), R1(PREFETCH, MR, Mb),
                  R1(PREFETCH, MR, Mb), R1(PREFETCH, MR, Mb) },
-        .reg = { X8(R1(HINT_NOP, MR, Ev)) },
     },
     [XG_1E_F3 - XG_6] = {
         .mem = { X8(R1(HINT_NOP, MR, Ev)) },
