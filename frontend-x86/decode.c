@@ -180,26 +180,18 @@ static bool decode_modrm(Dec *d, X86Mode mode, bool modreg, unsigned rexr,
 /* How each operand kind constrains ModRM.mod or consumes immediate bytes. */
 enum { K_PLAIN, K_MEM, K_REG, K_IB, K_IW, K_IZ, K_IV, K_AP, K_MOFFS };
 
-static uint8_t kind_class(uint8_t k)
-{
-    switch (k) {
-    case X86_OPND_M: case X86_OPND_Mb: case X86_OPND_Mw: case X86_OPND_Md:
-    case X86_OPND_Mq: case X86_OPND_Mp: case X86_OPND_Ms: case X86_OPND_Mt:
-    case X86_OPND_Mx: case X86_OPND_Mdq:
-        return K_MEM;
-    case X86_OPND_Rv: case X86_OPND_Ry: case X86_OPND_Rw: case X86_OPND_U:
-    case X86_OPND_N:
-        return K_REG;
-    case X86_OPND_Ib: case X86_OPND_Ibs: case X86_OPND_Jb: case X86_OPND_L:
-        return K_IB;
-    case X86_OPND_Iw: return K_IW;
-    case X86_OPND_Iz: case X86_OPND_Jz: return K_IZ;
-    case X86_OPND_Iv: return K_IV;
-    case X86_OPND_Ap: return K_AP;
-    case X86_OPND_Ob: case X86_OPND_Ov: return K_MOFFS;
-    default: return K_PLAIN;
-    }
-}
+static const uint8_t kind_class[X86_OPND__COUNT] = {
+    [X86_OPND_M] = K_MEM, [X86_OPND_Mb] = K_MEM, [X86_OPND_Mw] = K_MEM,
+    [X86_OPND_Md] = K_MEM, [X86_OPND_Mq] = K_MEM, [X86_OPND_Mp] = K_MEM,
+    [X86_OPND_Ms] = K_MEM, [X86_OPND_Mt] = K_MEM, [X86_OPND_Mx] = K_MEM,
+    [X86_OPND_Mdq] = K_MEM,
+    [X86_OPND_Rv] = K_REG, [X86_OPND_Ry] = K_REG, [X86_OPND_Rw] = K_REG,
+    [X86_OPND_U] = K_REG, [X86_OPND_N] = K_REG,
+    [X86_OPND_Ib] = K_IB, [X86_OPND_Ibs] = K_IB, [X86_OPND_Jb] = K_IB,
+    [X86_OPND_L] = K_IB, [X86_OPND_Iw] = K_IW, [X86_OPND_Iz] = K_IZ,
+    [X86_OPND_Jz] = K_IZ, [X86_OPND_Iv] = K_IV, [X86_OPND_Ap] = K_AP,
+    [X86_OPND_Ob] = K_MOFFS, [X86_OPND_Ov] = K_MOFFS,
+};
 
 /* Store an immediate: the first goes to imm, a second one to imm2. */
 static bool take_imm(Dec *d, unsigned n)
@@ -222,7 +214,7 @@ static bool decode_operands(Dec *d)
 {
     X86Insn *o = d->out;
     for (unsigned i = 0; i < 4 && o->opnd[i]; i++) {
-        unsigned c = kind_class(o->opnd[i]), z = o->opsize == 2 ? 2 : 4;
+        unsigned c = kind_class[o->opnd[i]], z = o->opsize == 2 ? 2 : 4;
         bool ok = true;
         switch (c) {
         case K_MEM: if (o->mod == 3) set_invalid(o, X86_INV_MODRM); break;
