@@ -244,7 +244,7 @@ static bool decode_operands(Dec *d)
 
 /* ---- sizes ------------------------------------------------------------- */
 
-static void set_opsize(X86Insn *o, X86Mode mode, uint16_t flags)
+static void set_opsize(X86Insn *o, X86Mode mode, uint32_t flags)
 {
     bool o66 = (o->prefixes & X86_PFX_OPSIZE) &&
                (o->mandatory != 0x66 || (flags & XF_OSZ66));
@@ -317,6 +317,13 @@ static const X86OpRow *row_0f(Dec *d, uint8_t op)
     return sel;
 }
 
+/* AVX-512 opmask instructions (KAND.., KMOV..) are VEX-encoded in map 1. */
+static bool is_opmask(unsigned map, uint8_t op)
+{
+    return map == 1 && ((op >= 0x41 && op <= 0x4b) || (op >= 0x90 && op <= 0x93) ||
+                        op == 0x98 || op == 0x99);
+}
+
 /* VEX (C4/C5): fields, then the row from map mmmmm and prefix pp. */
 static const X86OpRow *decode_vex(Dec *d, X86Mode mode, Ext *e)
 {
@@ -352,7 +359,7 @@ static const X86OpRow *decode_vex(Dec *d, X86Mode mode, Ext *e)
     switch (map) {
     case 1:
         o->map = X86_MAP_0F;
-        if (op == 0x77)
+        if (op == 0x77 && pp == 0)
             return o->vex_l ? &row_vzeroall : &row_vzeroupper;
         row = &x86_map_0f[pp][op];
         break;
@@ -360,11 +367,14 @@ static const X86OpRow *decode_vex(Dec *d, X86Mode mode, Ext *e)
     case 3: o->map = X86_MAP_0F3A; row = &x86_map_0f3a[pp][op]; break;
     default: row = &row_undef_m; break;
     }
-    if (row->op == X86_OP_UD && !(row->flags & XF_GROUP))
+    if (row->op == X86_OP_UD && !(row->flags & XF_GROUP)) {
+        set_invalid(o, is_opmask(map, op) ? X86_INV_UNSUPPORTED
+                                          : X86_INV_OPCODE);
         return map == 3 ? &row_undef_mib : &row_undef_m;
-    if (!(row->flags & (XF_VEX | XF_VEXONLY)))
-        set_invalid(o, X86_INV_OPCODE);
-    return row;
+    }
+    if (is_opmask(map, op) && !(row->flags & (XF_VEX | XF_VEXONLY)))
+        set_invalid(o, X86_INV_UNSUPPORTED);
+    return row;     /* VEX validity of the final row: check_vex() */
 }
 
 /* EVEX (62) and XOP (8F): only their length; both are reported invalid. */
@@ -454,7 +464,7 @@ static const X86OpRow *decode_opcode(Dec *d, X86Mode mode, Ext *e)
 
 /* Follow group and rm-table links from row; returns the merged flags. */
 static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
-                                     uint16_t *flags)
+                                     uint32_t *flags)
 {
     const X86Group *g = x86_group(row->ext);
     unsigned r = (o->modrm >> 3) & 7;
@@ -465,9 +475,49 @@ static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
     return sub;
 }
 
-/* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
-static void finish(X86Insn *o, X86Mode mode, uint16_t flags)
+/* VEX-specific #UD rules: VEX.L constraints and an unused VEX.vvvv that
+   is not 1111b. */
+static void check_vex(X86Insn *o, uint32_t flags)
 {
+    if (!(flags & (XF_VEX | XF_VEXONLY)))
+        set_invalid(o, X86_INV_OPCODE);
+    if (((flags & XF_L0) && o->vex_l) || ((flags & XF_L1) && !o->vex_l))
+        set_invalid(o, X86_INV_VEX);
+    bool has_h = false;
+    for (unsigned i = 0; i < 4; i++)
+        has_h |= o->opnd[i] == X86_OPND_H || o->opnd[i] == X86_OPND_By;
+    if ((flags & XF_HREG) && o->mod != 3)
+        has_h = false;
+    if (!has_h && o->vex_vvvv)
+        set_invalid(o, X86_INV_VEX);
+}
+
+/* Register operands that name no register: segment 6/7, MOV to CS, and
+   control registers other than CR0, CR2-CR4, CR8. */
+static void check_special_regs(X86Insn *o)
+{
+    for (unsigned i = 0; i < 4 && o->opnd[i]; i++) {
+        unsigned r = (o->modrm >> 3) & 7;
+        if (o->opnd[i] == X86_OPND_Sw &&
+            (r > 5 || (i == 0 && r == X86_SEG_CS)))
+            set_invalid(o, X86_INV_OPCODE);
+        if (o->opnd[i] == X86_OPND_Cy && o->reg != 0 && o->reg != 8 &&
+            (o->reg < 2 || o->reg > 4))
+            set_invalid(o, X86_INV_OPCODE);
+    }
+}
+
+/* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
+static void finish(X86Insn *o, X86Mode mode, uint32_t flags)
+{
+    if (o->prefixes & X86_PFX_VEX)
+        check_vex(o, flags);
+    if (flags & XF_NOTIMPL)
+        set_invalid(o, X86_INV_UNSUPPORTED);
+    if ((flags & XF_NOPFX) &&
+        (o->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE)))
+        set_invalid(o, X86_INV_OPCODE);
+    check_special_regs(o);
     if (o->op == X86_OP_UD)
         set_invalid(o, X86_INV_OPCODE);
     if (mode == X86_MODE_64 ? (flags & XF_I64) : (flags & XF_O64))
@@ -499,7 +549,7 @@ int x86_decode(const uint8_t *buf, size_t len, X86Mode mode, X86Insn *out)
     const X86OpRow *row = decode_opcode(&d, mode, &e);
     if (!row)
         return d.err;
-    uint16_t flags = row->flags;
+    uint32_t flags = row->flags;
     if ((flags & XF_MODRM) &&
         !decode_modrm(&d, mode, flags & XF_MODREG, e.r, e.x, e.b))
         return d.err;

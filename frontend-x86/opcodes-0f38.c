@@ -28,9 +28,9 @@ static const X86OpRow m38_none[256] = {
     [0xca] = R2(SHA1MSG2, MR, V, W), R2(SHA256RNDS2, MR, V, W),
     [0xcc] = R2(SHA256MSG1, MR, V, W), R2(SHA256MSG2, MR, V, W),
     [0xf0] = R2(MOVBE, MR, Gv, M), R2(MOVBE, MR, M, Gv),
-    [0xf2] = R3(ANDN, VO, Gy, By, Ey), GRP(XG_17, XF_VEXONLY),
-    [0xf5] = R3(BZHI, VO, Gy, Ey, By), R2(WRSS, MR, M, Gy),
-    [0xf7] = R3(BEXTR, VO, Gy, Ey, By),
+    [0xf2] = R3(ANDN, VO | L0, Gy, By, Ey), GRP(XG_17, XF_VEXONLY | L0),
+    [0xf5] = R3(BZHI, VO | L0, Gy, Ey, By), R2(WRSS, MR, M, Gy),
+    [0xf7] = R3(BEXTR, VO | L0, Gy, Ey, By),
     [0xf9] = R2(MOVDIRI, MR, M, Gy),
 };
 
@@ -43,9 +43,9 @@ static const X86OpRow m38_66[256] = {
     [0x10] = R2(PBLENDVB, MR, V, W),
     [0x13] = R2(VCVTPH2PS, VO, V, W),
     [0x14] = R2(BLENDVPS, MR, V, W), R2(BLENDVPD, MR, V, W),
-    [0x16] = R3(VPERMPS, VO, V, H, W), XMM2(PTEST),
-    [0x18] = R2(VBROADCASTSS, VO, V, Wd), R2(VBROADCASTSD, VO, V, Wq),
-    [0x1a] = R2(VBROADCASTF128, VO, V, Mdq),
+    [0x16] = R3(VPERMPS, VO | L1, V, H, W), XMM2(PTEST),
+    [0x18] = R2(VBROADCASTSS, VO, V, Wd), R2(VBROADCASTSD, VO | L1, V, Wq),
+    [0x1a] = R2(VBROADCASTF128, VO | L1, V, Mdq),
     [0x1c] = XMM2(PABSB), XMM2(PABSW), XMM2(PABSD),
     [0x20] = XMM2(PMOVSXBW), XMM2(PMOVSXBD), XMM2(PMOVSXBQ),
     [0x23] = XMM2(PMOVSXWD), XMM2(PMOVSXWQ), XMM2(PMOVSXDQ),
@@ -55,14 +55,14 @@ static const X86OpRow m38_66[256] = {
     [0x2e] = R3(VMASKMOVPS, VO, Mx, H, V), R3(VMASKMOVPD, VO, Mx, H, V),
     [0x30] = XMM2(PMOVZXBW), XMM2(PMOVZXBD), XMM2(PMOVZXBQ),
     [0x33] = XMM2(PMOVZXWD), XMM2(PMOVZXWQ), XMM2(PMOVZXDQ),
-    [0x36] = R3(VPERMD, VO, V, H, W), XMM(PCMPGTQ),
+    [0x36] = R3(VPERMD, VO | L1, V, H, W), XMM(PCMPGTQ),
     [0x38] = XMM(PMINSB), XMM(PMINSD), XMM(PMINUW), XMM(PMINUD),
     [0x3c] = XMM(PMAXSB), XMM(PMAXSD), XMM(PMAXUW), XMM(PMAXUD),
-    [0x40] = XMM(PMULLD), XMM2(PHMINPOSUW),
+    [0x40] = XMM(PMULLD), R2(PHMINPOSUW, VX | L0, V, W),
     [0x45] = R3(VPSRLV, VO, V, H, W), R3(VPSRAVD, VO, V, H, W),
     [0x47] = R3(VPSLLV, VO, V, H, W),
     [0x58] = R2(VPBROADCASTD, VO, V, Wd), R2(VPBROADCASTQ, VO, V, Wq),
-    [0x5a] = R2(VBROADCASTI128, VO, V, Mdq),
+    [0x5a] = R2(VBROADCASTI128, VO | L1, V, Mdq),
     [0x78] = R2(VPBROADCASTB, VO, V, W), R2(VPBROADCASTW, VO, V, W),
     [0x80] = R2(INVEPT, MR | XF_F64, Gy, Mdq),
     [0x81] = R2(INVVPID, MR | XF_F64, Gy, Mdq),
@@ -74,26 +74,26 @@ static const X86OpRow m38_66[256] = {
     [0x92] = R3(VGATHERDP, VO, V, Mx, H), R3(VGATHERQP, VO, V, Mx, H),
     FMA3(0x90), FMA3(0xa0), FMA3(0xb0),
     [0xcf] = XMM(GF2P8MULB),
-    [0xdb] = XMM2(AESIMC), XMM(AESENC), XMM(AESENCLAST), XMM(AESDEC),
+    [0xdb] = R2(AESIMC, VX | L0, V, W), XMM(AESENC), XMM(AESENCLAST), XMM(AESDEC),
     [0xdf] = XMM(AESDECLAST),
     [0xf0] = R2(MOVBE, MR | XF_OSZ66, Gv, M),
     [0xf1] = R2(MOVBE, MR | XF_OSZ66, M, Gv),
     [0xf5] = R2(WRUSS, MR, M, Gy),
-    [0xf6] = R2(ADCX, MR, Gy, Ey), R3(SHLX, VO, Gy, Ey, By),
+    [0xf6] = R2(ADCX, MR, Gy, Ey), R3(SHLX, VO | L0, Gy, Ey, By),
     [0xf8] = R2(MOVDIR64B, MR, Gv, M),
 };
 
 static const X86OpRow m38_f3[256] = {
-    [0xf5] = R3(PEXT, VO, Gy, By, Ey),
-    [0xf6] = R2(ADOX, MR, Gy, Ey), R3(SARX, VO, Gy, Ey, By),
+    [0xf5] = R3(PEXT, VO | L0, Gy, By, Ey),
+    [0xf6] = R2(ADOX, MR, Gy, Ey), R3(SARX, VO | L0, Gy, Ey, By),
     [0xf8] = R2(ENQCMDS, MR, Gv, M),
 };
 
 static const X86OpRow m38_f2[256] = {
     [0xf0] = R2(CRC32, MR | XF_OSZ66, Gd, Eb),
     [0xf1] = R2(CRC32, MR | XF_OSZ66, Gd, Ev),
-    [0xf5] = R3(PDEP, VO, Gy, By, Ey),
-    [0xf6] = R3(MULX, VO, Gy, By, Ey), R3(SHRX, VO, Gy, Ey, By),
+    [0xf5] = R3(PDEP, VO | L0, Gy, By, Ey),
+    [0xf6] = R3(MULX, VO | L0, Gy, By, Ey), R3(SHRX, VO | L0, Gy, Ey, By),
     [0xf8] = R2(ENQCMD, MR, Gv, M),
 };
 
@@ -101,10 +101,10 @@ const X86OpRow *const x86_map_0f38[4] = { m38_none, m38_66, m38_f3, m38_f2 };
 
 const X86Group x86_groups_0f38[XG__COUNT - XG_17] = {
     [XG_17 - XG_17] = {
-        .mem = { [1] = R2(BLSR, VO, By, Ey), R2(BLSMSK, VO, By, Ey),
-                 R2(BLSI, VO, By, Ey) },
-        .reg = { [1] = R2(BLSR, VO, By, Ey), R2(BLSMSK, VO, By, Ey),
-                 R2(BLSI, VO, By, Ey) },
+        .mem = { [1] = R2(BLSR, VO | L0, By, Ey), R2(BLSMSK, VO | L0, By, Ey),
+                 R2(BLSI, VO | L0, By, Ey) },
+        .reg = { [1] = R2(BLSR, VO | L0, By, Ey), R2(BLSMSK, VO | L0, By, Ey),
+                 R2(BLSI, VO | L0, By, Ey) },
     },
 };
 
@@ -118,37 +118,38 @@ static const X86OpRow m3a_none[256] = {
 };
 
 static const X86OpRow m3a_66[256] = {
-    [0x00] = R3(VPERMQ, VO, V, W, Ib), R3(VPERMPD, VO, V, W, Ib),
+    [0x00] = R3(VPERMQ, VO | L1, V, W, Ib), R3(VPERMPD, VO | L1, V, W, Ib),
     [0x02] = R4(VPBLENDD, VO, V, H, W, Ib),
     [0x04] = R3(VPERMILPS, VO, V, W, Ib), R3(VPERMILPD, VO, V, W, Ib),
-    [0x06] = R4(VPERM2F128, VO, V, H, W, Ib),
+    [0x06] = R4(VPERM2F128, VO | L1, V, H, W, Ib),
     [0x08] = R3(ROUNDPS, VX, V, W, Ib), R3(ROUNDPD, VX, V, W, Ib),
     [0x0a] = R4(ROUNDSS, VX, V, H, Wd, Ib), R4(ROUNDSD, VX, V, H, Wq, Ib),
     [0x0c] = XMMI(BLENDPS), XMMI(BLENDPD), XMMI(PBLENDW), XMMI(PALIGNR),
-    [0x14] = R3(PEXTRB, VX, Ed, V, Ib), R3(PEXTRW, VX, Ed, V, Ib),
-    [0x16] = R3(PEXTRD, VX, Ey, V, Ib), R3(EXTRACTPS, VX, Ed, V, Ib),
-    [0x18] = R4(VINSERTF128, VO, V, H, W, Ib),
-    [0x19] = R3(VEXTRACTF128, VO, W, V, Ib),
+    [0x14] = R3(PEXTRB, VX | L0, Ed, V, Ib), R3(PEXTRW, VX | L0, Ed, V, Ib),
+    [0x16] = R3(PEXTRD, VX | L0, Ey, V, Ib), R3(EXTRACTPS, VX | L0, Ed, V, Ib),
+    [0x18] = R4(VINSERTF128, VO | L1, V, H, W, Ib),
+    [0x19] = R3(VEXTRACTF128, VO | L1, W, V, Ib),
     [0x1d] = R3(VCVTPS2PH, VO, W, V, Ib),
-    [0x20] = R4(PINSRB, VX, V, H, Ed, Ib), R4(INSERTPS, VX, V, H, Wd, Ib),
-    [0x22] = R4(PINSRD, VX, V, H, Ey, Ib),
-    [0x38] = R4(VINSERTI128, VO, V, H, W, Ib),
-    [0x39] = R3(VEXTRACTI128, VO, W, V, Ib),
+    [0x20] = R4(PINSRB, VX | L0, V, H, Ed, Ib),
+    [0x21] = R4(INSERTPS, VX | L0, V, H, Wd, Ib),
+    [0x22] = R4(PINSRD, VX | L0, V, H, Ey, Ib),
+    [0x38] = R4(VINSERTI128, VO | L1, V, H, W, Ib),
+    [0x39] = R3(VEXTRACTI128, VO | L1, W, V, Ib),
     [0x40] = XMMI(DPPS), XMMI(DPPD), XMMI(MPSADBW),
     [0x44] = XMMI(PCLMULQDQ),
-    [0x46] = R4(VPERM2I128, VO, V, H, W, Ib),
+    [0x46] = R4(VPERM2I128, VO | L1, V, H, W, Ib),
     [0x4a] = R4(BLENDVPS, VO, V, H, W, L), R4(BLENDVPD, VO, V, H, W, L),
     [0x4c] = R4(PBLENDVB, VO, V, H, W, L),
-    [0x60] = R3(PCMPESTRM, VX, V, W, Ib), R3(PCMPESTRI, VX, V, W, Ib),
-    [0x62] = R3(PCMPISTRM, VX, V, W, Ib), R3(PCMPISTRI, VX, V, W, Ib),
+    [0x60] = R3(PCMPESTRM, VX | L0, V, W, Ib), R3(PCMPESTRI, VX | L0, V, W, Ib),
+    [0x62] = R3(PCMPISTRM, VX | L0, V, W, Ib), R3(PCMPISTRI, VX | L0, V, W, Ib),
     [0xce] = XMMI(GF2P8AFFINEQB), XMMI(GF2P8AFFINEINVQB),
-    [0xdf] = R3(AESKEYGENASSIST, VX, V, W, Ib),
+    [0xdf] = R3(AESKEYGENASSIST, VX | L0, V, W, Ib),
 };
 
 static const X86OpRow m3a_f3[256] = { [0] = R0(UD, 0) };
 
 static const X86OpRow m3a_f2[256] = {
-    [0xf0] = R3(RORX, VO, Gy, Ey, Ib),
+    [0xf0] = R3(RORX, VO | L0, Gy, Ey, Ib),
 };
 
 const X86OpRow *const x86_map_0f3a[4] = { m3a_none, m3a_66, m3a_f3, m3a_f2 };

@@ -11,8 +11,8 @@
 #include "frontend-x86/decode.h"
 
 typedef struct X86OpRow {
-    uint16_t op;       /* X86Op; INVALID (0) = undefined */
-    uint16_t flags;    /* XF_* below */
+    uint16_t op;       /* X86Op; UD (0) = undefined */
+    uint32_t flags;    /* XF_* below */
     uint8_t opnd[4];   /* X86OperandKind */
     uint8_t ext;       /* XF_GROUP: group id; XF_RMTAB: rm-table id */
 } X86OpRow;
@@ -37,6 +37,14 @@ enum {
     XF_MODREG = 1 << 11, /* ModRM is always a register form (MOV CRn) */
     XF_RMTAB = 1 << 12,  /* group row, register form: ModRM.rm selects
                             the row in x86_rmtabs[ext] */
+    XF_L0 = 1 << 13,     /* VEX.L must be 0 (else #UD) */
+    XF_L1 = 1 << 14,     /* VEX.L must be 1 (256-bit only) */
+    XF_HREG = 1 << 15,   /* the H operand exists only in the register form
+                            (VMOVSS/VMOVSD): memory form needs vvvv=1111 */
+    XF_NOPFX = 1 << 16,  /* #UD with a 66/F2/F3 prefix (measured on the
+                            host CPU for these rows) */
+    XF_NOTIMPL = 1 << 17,/* defined, but ferry's CPU model lacks it
+                            (FEMMS, like the rest of 3DNow!) */
 };
 
 /* A group: rows by ModRM.reg for memory forms and for register forms. */
@@ -66,7 +74,7 @@ enum {
     XG_X87_D8, XG_X87_D9, XG_X87_DA, XG_X87_DB, XG_X87_DC, XG_X87_DD,
     XG_X87_DE, XG_X87_DF,
     /* opcodes-0f.c: x86_groups_0f[id - XG_6] */
-    XG_6, XG_7, XG_8, XG_9, XG_9_66, XG_9_F3, XG_12, XG_12_66, XG_13,
+    XG_6, XG_7, XG_8, XG_9, XG_9_66, XG_9_F3, XG_9_F2, XG_12, XG_12_66, XG_13,
     XG_13_66, XG_14, XG_14_66, XG_15, XG_15_66, XG_15_F3, XG_15_F2,
     XG_16, XG_P, XG_1E_F3, XG_EXTRQ, XG_0F12, XG_0F16,
     /* opcodes-0f38.c: x86_groups_0f38[id - XG_17] */
@@ -123,6 +131,8 @@ static inline const X86OpRow *x86_rmtab(unsigned id)
 /* Shorthands for the tables (never name a macro like an operand kind:
    R<n> arguments are macro-expanded before pasting). */
 #define MR XF_MODRM
+#define L0 XF_L0
+#define L1 XF_L1
 #define LK (XF_MODRM | XF_LOCK)
 
 #endif

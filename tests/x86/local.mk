@@ -7,8 +7,8 @@ TESTS += tests/x86/test-decode-capstone
 tests_x86_test_decode_capstone_SOURCES = tests/x86/test-decode-capstone.c
 tests_x86_test_decode_capstone_LDADD = frontend-x86/libfrontend.a \
 	$(CAPSTONE_LIBS)
-tests_x86_test_decode_capstone_SOURCES += tests/x86/native-length.c \
-	tests/x86/native-length.h
+tests_x86_test_decode_capstone_SOURCES += tests/x86/native-probe.c \
+	tests/x86/native-probe.h
 
 check_PROGRAMS += tests/x86/test-decode
 TESTS += tests/x86/test-decode
@@ -37,3 +37,9 @@ tests/x86/fuzz-decode: $(srcdir)/tests/x86/fuzz-decode.c \
 		$(addprefix $(srcdir)/,$(filter %.c,$(frontend_x86_decode_sources)))
 .PHONY: fuzz-decode
 CLEANFILES += tests/x86/fuzz-decode
+
+check_PROGRAMS += tests/x86/test-decode-native
+TESTS += tests/x86/test-decode-native
+tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
+	tests/x86/native-probe.c tests/x86/native-probe.h
+tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a

@@ -6,7 +6,7 @@
  * CPU, the CPU wins; those cases are listed in known_disagreement().
  */
 #include "frontend-x86/decode.h"
-#include "tests/x86/native-length.h"
+#include "tests/x86/native-probe.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>

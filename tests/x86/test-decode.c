@@ -128,6 +128,31 @@ static const Case cases[] = {
     { M64, "66 c5 f8 58 c0", 5, X86_OP_ADDPS, X86_INV_VEX },
     { M64, "c5 f8 40 c0", 4, X86_OP_CMOVCC, X86_INV_OPCODE },
     { M64, "0f 38 f2 c0", 4, X86_OP_ANDN, X86_INV_OPCODE },  /* VEX only */
+    /* VEX #UD rules, each checked on the host CPU (test-decode-native) */
+    { M64, "c5 fb 77 c0", 0, X86_OP_UD, X86_INV_OPCODE },  /* pp must be 0 */
+    { M64, "c5 f8 ae 10", 4, X86_OP_LDMXCSR, 0 },
+    { M64, "c5 fc ae 10", 4, X86_OP_LDMXCSR, X86_INV_VEX },   /* L=1 */
+    { M64, "c5 f8 ae 00", 4, X86_OP_FXSAVE, X86_INV_OPCODE },
+    { M64, "c5 d9 7f 00", 4, X86_OP_MOVDQA, X86_INV_VEX },   /* vvvv */
+    { M64, "c5 f2 10 00", 4, X86_OP_MOVSS, X86_INV_VEX },    /* vvvv, mem */
+    { M64, "c5 f2 10 c1", 4, X86_OP_MOVSS, 0 },              /* reg: H */
+    { M64, "c5 fe 58 c1", 4, X86_OP_ADDSS, 0 },              /* L ignored */
+    { M64, "c5 fd 6e c0", 4, X86_OP_MOVD, X86_INV_VEX },     /* L must be 0 */
+    { M64, "c4 e2 79 19 c1", 5, X86_OP_VBROADCASTSD, X86_INV_VEX }, /* L=1 */
+    { M64, "c4 e2 74 f2 c0", 5, X86_OP_ANDN, X86_INV_VEX },
+    { M64, "c5 d5 42 d0", 4, X86_OP_UD, X86_INV_UNSUPPORTED },  /* KANDNB */
+    /* prefix-strict rows (host CPU) */
+    { M64, "66 0f 01 d0", 4, X86_OP_XGETBV, X86_INV_OPCODE },
+    { M64, "66 0f 01 f9", 4, X86_OP_RDTSCP, 0 },
+    { M64, "66 0f 77", 0, X86_OP_UD, X86_INV_OPCODE },
+    { M64, "66 0f ae e8", 0, X86_OP_UD, X86_INV_OPCODE },
+    { M64, "66 0f c7 20", 0, X86_OP_UD, X86_INV_OPCODE },
+    { M64, "66 0f c7 f0", 4, X86_OP_RDRAND, 0 },
+    { M64, "8c f8", 2, X86_OP_MOV, X86_INV_OPCODE },          /* Sreg 7 */
+    { M64, "8e c8", 2, X86_OP_MOV, X86_INV_OPCODE },          /* to CS */
+    { M64, "0f 20 c8", 3, X86_OP_MOV, X86_INV_OPCODE },       /* CR1 */
+    { M64, "44 0f 20 c0", 4, X86_OP_MOV, 0 },                 /* CR8 */
+    { M64, "0f 0e", 2, X86_OP_FEMMS, X86_INV_UNSUPPORTED },
     { M32, "c4 00", 2, X86_OP_LES, 0 },
     { M32, "c5 f8 77", 3, X86_OP_VZEROUPPER, 0 },
     { M64, "62 f1 7c 48 58 c1", 6, X86_OP_EVEX, X86_INV_UNSUPPORTED },

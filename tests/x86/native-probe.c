@@ -1,12 +1,12 @@
 /*
- * native-length.c — measures instruction length on the real CPU. The
+ * native-probe.c — runs instructions on the real CPU. Length: the
  * first k bytes are placed at the end of an executable page followed by a
  * PROT_NONE page; if the CPU needs byte k+1 it takes an instruction-fetch
  * page fault at the instruction itself (RIP = start, error code I/D bit).
  * The smallest k that does not fault that way is the length, whatever the
  * instruction then does (#UD, a data fault, a jump, returning).
  */
-#include "tests/x86/native-length.h"
+#include "tests/x86/native-probe.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -95,7 +96,77 @@ int native_insn_length(const uint8_t *bytes, size_t n)
     return WEXITSTATUS(st);
 }
 
+/* ---- #UD probe ---------------------------------------------------------- */
+
+static volatile int ud_sig;
+
+static void on_ud_signal(int sig)
+{
+    ud_sig = sig;
+    siglongjmp(probe_env, 1);
+}
+
+static void on_ud_timer(int sig)
+{
+    (void)sig;
+    _exit(0);           /* still running: it did not #UD */
+}
+
+static __attribute__((noinline)) void ud_child(const uint8_t *bytes, size_t n)
+{
+    static uint8_t altstack[65536];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    sigaltstack(&ss, NULL);
+    struct sigaction sa = { .sa_handler = on_ud_signal,
+                            .sa_flags = SA_ONSTACK | SA_NODEFER };
+    int sigs[] = { SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP };
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    signal(SIGALRM, on_ud_timer);
+    struct itimerval it = { .it_value = { .tv_usec = 50000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+    uint8_t *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE | PROT_EXEC,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        _exit(2);
+    memcpy(m, bytes, n);
+    m[n] = 0xc3;                        /* ret */
+    uint8_t *scratch = m + (1 << 19);
+    if (!sigsetjmp(probe_env, 1)) {
+        __asm__ volatile(
+            "mov %0, %%rax\n\tmov %0, %%rcx\n\tmov %0, %%rdx\n\t"
+            "mov %0, %%rsi\n\tmov %0, %%rdi\n\tmov %0, %%r8\n\t"
+            "mov %0, %%r9\n\tmov %0, %%r10\n\tmov %0, %%r11\n\t"
+            "call *%1"
+            :: "r"(scratch), "r"(m)
+            : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+              "memory", "cc");
+        _exit(0);
+    }
+    _exit(ud_sig == SIGILL ? 1 : 0);
+}
+
+int native_insn_ud(const uint8_t *bytes, size_t n)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0)
+        ud_child(bytes, n);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
+        return -1;
+    return WEXITSTATUS(st);
+}
+
 #else
+int native_insn_ud(const uint8_t *bytes, size_t n)
+{
+    (void)bytes;
+    (void)n;
+    return -1;
+}
+
 int native_insn_length(const uint8_t *bytes, size_t n)
 {
     (void)bytes;
