@@ -19,6 +19,7 @@ typedef struct Dec {
     X86Insn *out;
     int err;           /* X86_DECODE_* once a read failed */
     bool undef;        /* opcode undefined: the row only gives the shape */
+    bool has_h;        /* an operand comes from VEX.vvvv */
     uint8_t pclass;    /* X86_PC_* from the legacy prefixes */
 } Dec;
 
@@ -51,6 +52,14 @@ static void set_invalid(X86Insn *o, X86Invalid why)
 
 /* ---- prefixes ---------------------------------------------------------- */
 
+/* Legacy prefix bytes: the X86_PFX_* bit each sets (0: not a prefix). */
+static const uint8_t pfx_bit[256] = {
+    [0xf0] = X86_PFX_LOCK, [0xf2] = X86_PFX_REPNE, [0xf3] = X86_PFX_REP,
+    [0x66] = X86_PFX_OPSIZE, [0x67] = X86_PFX_ADDRSIZE,
+    [0x26] = X86_PFX_SEG, [0x2e] = X86_PFX_SEG, [0x36] = X86_PFX_SEG,
+    [0x3e] = X86_PFX_SEG, [0x64] = X86_PFX_SEG, [0x65] = X86_PFX_SEG,
+};
+
 /* Consume legacy and REX prefixes. Returns false on a short buffer. */
 static bool decode_prefixes(Dec *d, X86Mode mode)
 {
@@ -65,34 +74,25 @@ static bool decode_prefixes(Dec *d, X86Mode mode)
             d->p++;
             continue;
         }
-        switch (b) {
-        case 0xf0: o->prefixes |= X86_PFX_LOCK; break;
-        case 0xf2: o->prefixes |= X86_PFX_REPNE; last_rep = 0xf2; break;
-        case 0xf3: o->prefixes |= X86_PFX_REP; last_rep = 0xf3; break;
-        case 0x66: o->prefixes |= X86_PFX_OPSIZE; break;
-        case 0x67: o->prefixes |= X86_PFX_ADDRSIZE; break;
-        case 0x26: case 0x2e: case 0x36: case 0x3e:
-            o->prefixes |= X86_PFX_SEG;
-            o->seg = (b >> 3) & 3;      /* ES CS SS DS */
+        unsigned bit = pfx_bit[b];
+        if (!bit)
             break;
-        case 0x64: case 0x65:
-            o->prefixes |= X86_PFX_SEG;
-            o->seg = b - 0x60;          /* FS GS */
-            break;
-        default:
-            if (o->rex)
-                o->prefixes |= X86_PFX_REX;
-            o->rep = last_rep;
-            /* F2/F3 take precedence over 66; the last of F2/F3 wins. */
-            d->pclass = last_rep == 0xf3 ? X86_PC_F3
-                        : last_rep == 0xf2 ? X86_PC_F2
-                        : (o->prefixes & X86_PFX_OPSIZE) ? X86_PC_66
-                        : X86_PC_NONE;
-            return true;
-        }
+        o->prefixes |= bit;
+        if (bit & (X86_PFX_REP | X86_PFX_REPNE))
+            last_rep = b;
+        else if (bit == X86_PFX_SEG)    /* ES CS SS DS = 26 2E 36 3E */
+            o->seg = b >= 0x64 ? b - 0x60 : (b >> 3) & 3;
         o->rex = 0;     /* a REX not right before the opcode is ignored */
         d->p++;
     }
+    if (o->rex)
+        o->prefixes |= X86_PFX_REX;
+    o->rep = last_rep;
+    /* F2/F3 take precedence over 66; the last of F2/F3 wins. */
+    d->pclass = last_rep == 0xf3 ? X86_PC_F3
+                : last_rep == 0xf2 ? X86_PC_F2
+                : (o->prefixes & X86_PFX_OPSIZE) ? X86_PC_66 : X86_PC_NONE;
+    return true;
 }
 
 /* ---- ModRM, SIB, displacement ------------------------------------------ */
@@ -178,7 +178,8 @@ static bool decode_modrm(Dec *d, X86Mode mode, bool modreg, unsigned rexr,
 /* ---- operands and immediates ------------------------------------------ */
 
 /* How each operand kind constrains ModRM.mod or consumes immediate bytes. */
-enum { K_PLAIN, K_MEM, K_REG, K_IB, K_IW, K_IZ, K_IV, K_AP, K_MOFFS };
+enum { K_PLAIN, K_MEM, K_REG, K_IB, K_IW, K_IZ, K_IV, K_AP, K_MOFFS, K_SEG,
+       K_CR, K_H };
 
 static const uint8_t kind_class[X86_OPND__COUNT] = {
     [X86_OPND_M] = K_MEM, [X86_OPND_Mb] = K_MEM, [X86_OPND_Mw] = K_MEM,
@@ -190,7 +191,8 @@ static const uint8_t kind_class[X86_OPND__COUNT] = {
     [X86_OPND_Ib] = K_IB, [X86_OPND_Ibs] = K_IB, [X86_OPND_Jb] = K_IB,
     [X86_OPND_L] = K_IB, [X86_OPND_Iw] = K_IW, [X86_OPND_Iz] = K_IZ,
     [X86_OPND_Jz] = K_IZ, [X86_OPND_Iv] = K_IV, [X86_OPND_Ap] = K_AP,
-    [X86_OPND_Ob] = K_MOFFS, [X86_OPND_Ov] = K_MOFFS,
+    [X86_OPND_Ob] = K_MOFFS, [X86_OPND_Ov] = K_MOFFS, [X86_OPND_Sw] = K_SEG,
+    [X86_OPND_Cy] = K_CR, [X86_OPND_H] = K_H, [X86_OPND_By] = K_H,
 };
 
 /* Store an immediate: the first goes to imm, a second one to imm2. */
@@ -225,6 +227,18 @@ static bool decode_operands(Dec *d)
         case K_IV: ok = take_imm(d, o->opsize); break;
         case K_AP:      /* offset (16/32), then the 16-bit selector */
             ok = take_imm(d, z) && take_imm(d, 2);
+            break;
+        case K_SEG:     /* no segment 6/7; MOV to CS is #UD */
+            if (((o->modrm >> 3) & 7) > 5 ||
+                (i == 0 && ((o->modrm >> 3) & 7) == X86_SEG_CS))
+                set_invalid(o, X86_INV_OPCODE);
+            break;
+        case K_CR:      /* CR0, CR2-CR4, CR8 exist */
+            if (o->reg != 0 && o->reg != 8 && (o->reg < 2 || o->reg > 4))
+                set_invalid(o, X86_INV_OPCODE);
+            break;
+        case K_H:
+            d->has_h = true;
             break;
         case K_MOFFS:
             ok = need(d, o->addrsize);
@@ -477,47 +491,29 @@ static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
 
 /* VEX-specific #UD rules: VEX.L constraints and an unused VEX.vvvv that
    is not 1111b. */
-static void check_vex(X86Insn *o, uint32_t flags)
+static void check_vex(X86Insn *o, uint32_t flags, bool has_h)
 {
     if (!(flags & (XF_VEX | XF_VEXONLY)))
         set_invalid(o, X86_INV_OPCODE);
     if (((flags & XF_L0) && o->vex_l) || ((flags & XF_L1) && !o->vex_l))
         set_invalid(o, X86_INV_VEX);
-    bool has_h = false;
-    for (unsigned i = 0; i < 4; i++)
-        has_h |= o->opnd[i] == X86_OPND_H || o->opnd[i] == X86_OPND_By;
     if ((flags & XF_HREG) && o->mod != 3)
         has_h = false;
     if (!has_h && o->vex_vvvv)
         set_invalid(o, X86_INV_VEX);
 }
 
-/* Register operands that name no register: segment 6/7, MOV to CS, and
-   control registers other than CR0, CR2-CR4, CR8. */
-static void check_special_regs(X86Insn *o)
-{
-    for (unsigned i = 0; i < 4 && o->opnd[i]; i++) {
-        unsigned r = (o->modrm >> 3) & 7;
-        if (o->opnd[i] == X86_OPND_Sw &&
-            (r > 5 || (i == 0 && r == X86_SEG_CS)))
-            set_invalid(o, X86_INV_OPCODE);
-        if (o->opnd[i] == X86_OPND_Cy && o->reg != 0 && o->reg != 8 &&
-            (o->reg < 2 || o->reg > 4))
-            set_invalid(o, X86_INV_OPCODE);
-    }
-}
-
 /* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
-static void finish(X86Insn *o, X86Mode mode, uint32_t flags)
+static void finish(const Dec *d, X86Mode mode, uint32_t flags)
 {
+    X86Insn *o = d->out;
     if (o->prefixes & X86_PFX_VEX)
-        check_vex(o, flags);
+        check_vex(o, flags, d->has_h);
     if (flags & XF_NOTIMPL)
         set_invalid(o, X86_INV_UNSUPPORTED);
     if ((flags & XF_NOPFX) &&
         (o->prefixes & (X86_PFX_OPSIZE | X86_PFX_REP | X86_PFX_REPNE)))
         set_invalid(o, X86_INV_OPCODE);
-    check_special_regs(o);
     if (o->op == X86_OP_UD)
         set_invalid(o, X86_INV_OPCODE);
     if (mode == X86_MODE_64 ? (flags & XF_I64) : (flags & XF_O64))
@@ -562,7 +558,7 @@ int x86_decode(const uint8_t *buf, size_t len, X86Mode mode, X86Insn *out)
     set_opsize(out, mode, flags);
     if (!decode_operands(&d))
         return d.err;
-    finish(out, mode, flags);
+    finish(&d, mode, flags);
     out->len = (uint8_t)d.p;
     return (int)d.p;
 }

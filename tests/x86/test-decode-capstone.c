@@ -24,13 +24,13 @@
  * Work caps that keep the run well under a minute on the 2-core machine:
  * all files hold 1.7 GiB of code (about 150 s of capstone), so each file
  * contributes at most its first FILE_CAP bytes of executable sections
- * (every file is visited: ~225 MiB in all); 32-bit mode re-checks every
+ * (every file is visited: ~145 MiB in all); 32-bit mode re-checks every
  * STRIDE_32th file with a smaller cap. Deterministic: sorted file list.
  */
-#define FILE_CAP_64 (256u << 10)
+#define FILE_CAP_64 (128u << 10)
 #define FILE_CAP_32 (64u << 10)
 #define STRIDE_32 4
-#define RANDOM_BUFS 2000000      /* random 15-byte buffers per mode */
+#define RANDOM_BUFS 1000000      /* random 15-byte buffers per mode */
 #define MAX_REPORTS 40
 
 typedef struct Stats {
@@ -94,11 +94,16 @@ static const char *known_disagreement(const uint8_t *p, size_t n, int ours,
     if (o66 && a67 && a67 < o66 && cs == (size_t)ours + 2)
         return "capstone: 67 then 66 ignores 66 for Iz/Jz";
     /* F2 0F 78 (INSERTQ, AMD SSE4a) memory form: capstone decodes VMREAD
-       and ignores F2; the CPU reads INSERTQ's two immediates. */
+       and ignores F2; the CPU reads INSERTQ's two immediates. In 16-bit
+       mode capstone does the same to 66 0F 78 (EXTRQ) and to the register
+       forms. */
     if (p[i] == 0x0f && i + 2 < n && p[i + 1] == 0x78 &&
         memchr(p, 0xf2, i) && (p[i + 2] >> 6) != 3 &&
         cs + 2 == (size_t)ours)
         return "capstone: F2 0F 78 mem decoded as VMREAD without imm8,imm8";
+    if (p[i] == 0x0f && i + 1 < n && p[i + 1] == 0x78 && !m64 &&
+        (memchr(p, 0xf2, i) || o66) && cs + 2 == (size_t)ours)
+        return "capstone (16-bit): SSE4a EXTRQ/INSERTQ decoded as VMREAD";
     /* VIA PadLock (0F A6 / 0F A7 with a fixed ModRM): not on this CPU, which
        raises #UD after the two opcode bytes. */
     if (p[i] == 0x0f && i + 1 < n && (p[i + 1] == 0xa6 || p[i + 1] == 0xa7) &&
@@ -152,7 +157,8 @@ static void compare_at(const uint8_t *at, size_t at_left, const cs_insn *ci,
         hex(at, show < at_left ? show : at_left, h);
         x86_insn_print(&in, d, sizeof d);
         printf("MISMATCH %s mode%d: %s| capstone %u (%s %s) cpu %d ours %d:"
-               " %s%s%s\n", what, mode == X86_MODE_64 ? 64 : 32, h,
+               " %s%s%s\n", what,
+               mode == X86_MODE_64 ? 64 : mode == X86_MODE_32 ? 32 : 16, h,
                ci->size, ci->mnemonic, ci->op_str, native, n, d,
                why ? " known: " : "", why ? why : "");
     }
@@ -273,6 +279,12 @@ static Stats run_mode(X86Mode mode, size_t cap, unsigned stride,
     return c.st;
 }
 
+static cs_mode cs_mode_of(X86Mode mode)
+{
+    return mode == X86_MODE_64 ? CS_MODE_64
+           : mode == X86_MODE_32 ? CS_MODE_32 : CS_MODE_16;
+}
+
 /* Heads forced onto random buffers so that every map gets many samples. */
 static const struct { uint8_t n, b[3]; } heads[] = {
     { 0, { 0 } }, { 1, { 0x0f } }, { 2, { 0x0f, 0x38 } },
@@ -289,7 +301,7 @@ static Stats run_random(X86Mode mode)
 {
     Stats st = { 0 };
     csh cs;
-    cs_open(CS_ARCH_X86, mode == X86_MODE_64 ? CS_MODE_64 : CS_MODE_32, &cs);
+    cs_open(CS_ARCH_X86, cs_mode_of(mode), &cs);
     cs_insn *ci = cs_malloc(cs);
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (unsigned i = 0; i < RANDOM_BUFS; i++) {
@@ -389,6 +401,7 @@ int main(void)
     Stats s64 = run_mode(X86_MODE_64, FILE_CAP_64, 1, &files64);
     Stats s32 = run_mode(X86_MODE_32, FILE_CAP_32, STRIDE_32, &files32);
     Stats r64 = run_random(X86_MODE_64), r32 = run_random(X86_MODE_32);
+    Stats r16 = run_random(X86_MODE_16);
     csh cs;
     cs_open(CS_ARCH_X86, CS_MODE_16, &cs);
     cs_insn *ci = cs_malloc(cs);
@@ -406,11 +419,12 @@ int main(void)
            "file, first %u KiB), %lu insns, %lu mismatches\n", s32.bytes,
            STRIDE_32, FILE_CAP_32 >> 10, s32.checked, s32.mismatches);
     printf("random: %u buffers per mode; 64-bit %lu insns, %lu mismatches; "
-           "32-bit %lu insns, %lu mismatches\n", RANDOM_BUFS, r64.checked,
-           r64.mismatches, r32.checked, r32.mismatches);
-    s64.checked += r64.checked + r32.checked;
-    s64.mismatches += r64.mismatches + r32.mismatches;
-    s64.known += r64.known + r32.known;
+           "32-bit %lu insns, %lu mismatches; 16-bit %lu insns, %lu "
+           "mismatches\n", RANDOM_BUFS, r64.checked, r64.mismatches,
+           r32.checked, r32.mismatches, r16.checked, r16.mismatches);
+    s64.checked += r64.checked + r32.checked + r16.checked;
+    s64.mismatches += r64.mismatches + r32.mismatches + r16.mismatches;
+    s64.known += r64.known + r32.known + r16.known;
     printf("16-bit: %zu hand-written cases, %u bad\n",
            sizeof cases16 / sizeof cases16[0], bad16);
     for (unsigned i = 0; i < 8 && reasons[i].why; i++)
