@@ -20,6 +20,10 @@ typedef struct Dec {
     int err;           /* X86_DECODE_* once a read failed */
     bool undef;        /* opcode undefined: the row only gives the shape */
     bool has_h;        /* an operand comes from VEX.vvvv */
+    uint8_t vvvv_raw;  /* all four VEX.vvvv bits, un-inverted: the
+                          "unused must be 1111b" rule checks all of them
+                          even in 32-bit mode, which ignores bit 3 for
+                          register numbers (both seen on the host CPU) */
     uint8_t pclass;    /* X86_PC_* from the legacy prefixes */
 } Dec;
 
@@ -354,7 +358,7 @@ static const X86OpRow *decode_vex(Dec *d, X86Mode mode, Ext *e)
         o->vex_w = wvvvv >> 7;
     }
     e->r = (b1 & 0x80) ? 0 : 8;
-    o->vex_vvvv = (~wvvvv >> 3) & 15;
+    o->vex_vvvv = d->vvvv_raw = (~wvvvv >> 3) & 15;
     o->vex_l = (wvvvv >> 2) & 1;
     if (mode != X86_MODE_64) {
         e->r = e->x = e->b = 0;
@@ -491,7 +495,8 @@ static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
 
 /* VEX-specific #UD rules: VEX.L constraints and an unused VEX.vvvv that
    is not 1111b. */
-static void check_vex(X86Insn *o, uint32_t flags, bool has_h)
+static void check_vex(X86Insn *o, uint32_t flags, bool has_h,
+                      unsigned vvvv_raw)
 {
     if (!(flags & (XF_VEX | XF_VEXONLY)))
         set_invalid(o, X86_INV_OPCODE);
@@ -499,8 +504,12 @@ static void check_vex(X86Insn *o, uint32_t flags, bool has_h)
         set_invalid(o, X86_INV_VEX);
     if ((flags & XF_HREG) && o->mod != 3)
         has_h = false;
-    if (!has_h && o->vex_vvvv)
+    if (!has_h && vvvv_raw)
         set_invalid(o, X86_INV_VEX);
+    if (((flags & XF_W0) && o->vex_w) || ((flags & XF_W1) && !o->vex_w))
+        set_invalid(o, X86_INV_VEX);
+    if ((flags & XF_VSIB) && !o->has_sib)
+        set_invalid(o, X86_INV_MODRM);
 }
 
 /* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
@@ -508,7 +517,7 @@ static void finish(const Dec *d, X86Mode mode, uint32_t flags)
 {
     X86Insn *o = d->out;
     if (o->prefixes & X86_PFX_VEX)
-        check_vex(o, flags, d->has_h);
+        check_vex(o, flags, d->has_h, d->vvvv_raw);
     if (flags & XF_NOTIMPL)
         set_invalid(o, X86_INV_UNSUPPORTED);
     if ((flags & XF_NOPFX) &&

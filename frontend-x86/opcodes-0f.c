@@ -330,8 +330,8 @@ const X86Group x86_groups_0f[XG_17 - XG_6] = {
 
 const X86OpRow x86_rmtabs_0f[XR_D9_2][8] = {
 #define NP (MR | XF_NOPFX)
-    [XR_01_0] = { [1] = R0(VMCALL, NP), R0(VMLAUNCH, NP), R0(VMRESUME, NP),
-                  R0(VMXOFF, NP) },
+    [XR_01_0] = { [1] = R0(VMCALL, MR), R0(VMLAUNCH, MR), R0(VMRESUME, MR),
+                  R0(VMXOFF, MR) },
     [XR_01_1] = { R0(MONITOR, NP), R0(MWAIT, NP), R0(CLAC, NP), R0(STAC, NP),
                   [7] = R0(ENCLS, NP) },
     [XR_01_2] = { R0(XGETBV, NP), R0(XSETBV, NP), [4] = R0(VMFUNC, NP),

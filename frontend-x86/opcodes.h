@@ -45,6 +45,9 @@ enum {
                             host CPU for these rows) */
     XF_NOTIMPL = 1 << 17,/* defined, but ferry's CPU model lacks it
                             (FEMMS, like the rest of 3DNow!) */
+    XF_VSIB = 1 << 18,   /* memory operand must have a SIB (gathers) */
+    XF_W0 = 1 << 19,     /* VEX.W must be 0 (else #UD, host CPU) */
+    XF_W1 = 1 << 20,     /* VEX.W must be 1 */
 };
 
 /* A group: rows by ModRM.reg for memory forms and for register forms. */
@@ -133,6 +136,7 @@ static inline const X86OpRow *x86_rmtab(unsigned id)
 #define MR XF_MODRM
 #define L0 XF_L0
 #define L1 XF_L1
+#define W0 XF_W0
 #define LK (XF_MODRM | XF_LOCK)
 
 #endif

@@ -138,10 +138,8 @@ static void compare_at(const uint8_t *at, size_t at_left, const cs_insn *ci,
         return;
     const char *why = known_disagreement(at, at_left, n, ci->size,
                                          mode == X86_MODE_64);
-    /* The CPU is the judge where it can be asked (64-bit mode only). */
-    int native = mode == X86_MODE_64
-                     ? native_insn_length(at, at_left < 15 ? at_left : 15)
-                     : -1;
+    /* The CPU is the judge where it can be asked (64- and 32-bit mode). */
+    int native = native_insn_length(at, at_left < 15 ? at_left : 15, mode);
     if (why && (native < 0 || native == n)) {
         st->known++;
         count_reason(why);

@@ -2,7 +2,8 @@
  * test-decode-native.c — checks the decoder's validity verdicts (#UD or
  * not) against the host CPU: random 64-bit instructions, biased toward
  * every opcode map and prefix, are decoded and then executed in a forked
- * child. Skipped (exit 77) on hosts that are not x86-64 Linux.
+ * child, in 64-bit mode and in 32-bit compatibility mode. Skipped
+ * (exit 77) on hosts that are not x86-64 Linux.
  */
 #include "frontend-x86/decode.h"
 #include "tests/x86/native-probe.h"
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SAMPLES 15000
+#define SAMPLES 10000   /* per mode */
 #define MAX_REPORTS 30
 
 /* Instructions kept out of the child: they would make system calls. */
@@ -65,17 +66,9 @@ static const struct { uint8_t n, b[3]; } heads[] = {
     { 1, { 0xdf } }, { 2, { 0x0f, 0x01 } },
 };
 
-int main(void)
+/* Random instructions in one mode; returns the number that differ. */
+static unsigned long run_mode(X86Mode mode, uint64_t x)
 {
-    static const uint8_t probe[] = { 0x90 };
-    if (native_insn_ud(probe, 1) < 0) {
-        printf("no native x86-64 host: skipped\n");
-        return 77;
-    }
-    /* Fixed seed; DECODE_SEED=n explores other samples by hand. */
-    uint64_t x = 0x853c49e6748fea9bull;
-    if (getenv("DECODE_SEED"))
-        x ^= strtoull(getenv("DECODE_SEED"), NULL, 0) * 0x9e3779b97f4a7c15ull;
     unsigned long ran = 0, agree = 0, host = 0, bad = 0;
     for (unsigned i = 0; i < SAMPLES; i++) {
         uint8_t b[16];
@@ -86,10 +79,10 @@ int main(void)
         unsigned h = i % (sizeof heads / sizeof heads[0]);
         memcpy(b, heads[h].b, heads[h].n);
         X86Insn in;
-        int n = x86_decode(b, 15, X86_MODE_64, &in);
+        int n = x86_decode(b, 15, mode, &in);
         if (n <= 0 || unsafe(in.op) || in.invalid == X86_INV_UNSUPPORTED)
             continue;
-        int cpu_ud = native_insn_ud(b, n);
+        int cpu_ud = native_insn_ud(b, n, mode);
         if (cpu_ud < 0)
             continue;
         ran++;
@@ -101,14 +94,32 @@ int main(void)
         } else if (bad++ < MAX_REPORTS) {
             char d[256];
             x86_insn_print(&in, d, sizeof d);
-            printf("DIFFER cpu %s, ours %s:", cpu_ud ? "#UD" : "runs",
+            printf("DIFFER %d-bit: cpu %s, ours %s:",
+                   mode == X86_MODE_64 ? 64 : 32, cpu_ud ? "#UD" : "runs",
                    ours_ud ? "#UD" : "valid");
             for (int k = 0; k < n; k++)
                 printf(" %02x", b[k]);
             printf(" | %s\n", d);
         }
     }
-    printf("ran %lu instructions natively: %lu agree, %lu #UD for features "
-           "the host lacks, %lu differ\n", ran, agree, host, bad);
+    printf("%d-bit: ran %lu instructions natively: %lu agree, %lu #UD for "
+           "features the host lacks, %lu differ\n",
+           mode == X86_MODE_64 ? 64 : 32, ran, agree, host, bad);
+    return bad;
+}
+
+int main(void)
+{
+    static const uint8_t probe[] = { 0x90 };
+    if (native_insn_ud(probe, 1, X86_MODE_64) < 0) {
+        printf("no native x86-64 host: skipped\n");
+        return 77;
+    }
+    /* Fixed seed; DECODE_SEED=n explores other samples by hand. */
+    uint64_t x = 0x853c49e6748fea9bull;
+    if (getenv("DECODE_SEED"))
+        x ^= strtoull(getenv("DECODE_SEED"), NULL, 0) * 0x9e3779b97f4a7c15ull;
+    unsigned long bad = run_mode(X86_MODE_64, x);
+    bad += run_mode(X86_MODE_32, x * 3 + 1);
     return bad ? 1 : 0;
 }

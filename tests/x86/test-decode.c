@@ -141,6 +141,9 @@ static const Case cases[] = {
     { M64, "c4 e2 79 19 c1", 5, X86_OP_VBROADCASTSD, X86_INV_VEX }, /* L=1 */
     { M64, "c4 e2 74 f2 c0", 5, X86_OP_ANDN, X86_INV_VEX },
     { M64, "c5 d5 42 d0", 4, X86_OP_UD, X86_INV_UNSUPPORTED },  /* KANDNB */
+    { M32, "c4 e1 38 58 c2", 5, X86_OP_ADDPS, 0 },     /* vvvv bit 3 ignored */
+    { M32, "c4 e3 39 17 c0 01", 6, X86_OP_EXTRACTPS, X86_INV_VEX },  /* not */
+    { M64, "c4 e2 69 92 00", 5, X86_OP_VGATHERDP, X86_INV_MODRM },  /* no SIB */
     /* prefix-strict rows (host CPU) */
     { M64, "66 0f 01 d0", 4, X86_OP_XGETBV, X86_INV_OPCODE },
     { M64, "66 0f 01 f9", 4, X86_OP_RDTSCP, 0 },
