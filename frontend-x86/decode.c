@@ -182,7 +182,8 @@ static bool decode_modrm(Dec *d, X86Mode mode, bool modreg, unsigned rexr,
 /* ---- operands and immediates ------------------------------------------ */
 
 /* How each operand kind constrains ModRM.mod or consumes immediate bytes. */
-enum { K_PLAIN, K_MEM, K_REG, K_IB, K_IW, K_IZ, K_IV, K_AP, K_MOFFS, K_SEG,
+enum { K_PLAIN, K_MEM, K_REG, K_IB, K_IBS, K_IW, K_IZ, K_IV, K_AP, K_MOFFS,
+       K_SEG,
        K_CR, K_H };
 
 static const uint8_t kind_class[X86_OPND__COUNT] = {
@@ -192,25 +193,30 @@ static const uint8_t kind_class[X86_OPND__COUNT] = {
     [X86_OPND_Mdq] = K_MEM,
     [X86_OPND_Rv] = K_REG, [X86_OPND_Ry] = K_REG, [X86_OPND_Rw] = K_REG,
     [X86_OPND_U] = K_REG, [X86_OPND_N] = K_REG,
-    [X86_OPND_Ib] = K_IB, [X86_OPND_Ibs] = K_IB, [X86_OPND_Jb] = K_IB,
+    [X86_OPND_Ib] = K_IB, [X86_OPND_Ibs] = K_IBS, [X86_OPND_Jb] = K_IBS,
     [X86_OPND_L] = K_IB, [X86_OPND_Iw] = K_IW, [X86_OPND_Iz] = K_IZ,
     [X86_OPND_Jz] = K_IZ, [X86_OPND_Iv] = K_IV, [X86_OPND_Ap] = K_AP,
     [X86_OPND_Ob] = K_MOFFS, [X86_OPND_Ov] = K_MOFFS, [X86_OPND_Sw] = K_SEG,
     [X86_OPND_Cy] = K_CR, [X86_OPND_H] = K_H, [X86_OPND_By] = K_H,
 };
 
-/* Store an immediate: the first goes to imm, a second one to imm2. */
-static bool take_imm(Dec *d, unsigned n)
+/* Store an immediate: the first goes to imm, a second one to imm2.
+   Sign-extended kinds (Ibs, Jb, Iz, Jz) are sign-extended to 64 bits,
+   the others zero-extended, so imm is the value the instruction uses. */
+static bool take_imm(Dec *d, unsigned n, bool sext)
 {
     X86Insn *o = d->out;
     if (!need(d, n))
         return false;
+    int64_t v = read_le(d, n);
+    if (!sext && n < 8)
+        v &= (int64_t)((1ULL << (8 * n)) - 1);
     if (!o->imm_size) {
         o->imm_size = n;
-        o->imm = read_le(d, n);
+        o->imm = v;
     } else {
         o->imm2_size = n;
-        o->imm2 = (uint16_t)read_le(d, n);
+        o->imm2 = (uint16_t)v;
     }
     return true;
 }
@@ -225,12 +231,13 @@ static bool decode_operands(Dec *d)
         switch (c) {
         case K_MEM: if (o->mod == 3) set_invalid(o, X86_INV_MODRM); break;
         case K_REG: if (o->mod != 3) set_invalid(o, X86_INV_MODRM); break;
-        case K_IB: ok = take_imm(d, 1); break;
-        case K_IW: ok = take_imm(d, 2); break;
-        case K_IZ: ok = take_imm(d, z); break;
-        case K_IV: ok = take_imm(d, o->opsize); break;
+        case K_IB: ok = take_imm(d, 1, false); break;
+        case K_IBS: ok = take_imm(d, 1, true); break;
+        case K_IW: ok = take_imm(d, 2, false); break;
+        case K_IZ: ok = take_imm(d, z, true); break;
+        case K_IV: ok = take_imm(d, o->opsize, false); break;
         case K_AP:      /* offset (16/32), then the 16-bit selector */
-            ok = take_imm(d, z) && take_imm(d, 2);
+            ok = take_imm(d, z, false) && take_imm(d, 2, false);
             break;
         case K_SEG:     /* no segment 6/7; MOV to CS is #UD */
             if (((o->modrm >> 3) & 7) > 5 ||

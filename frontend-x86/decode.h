@@ -126,7 +126,8 @@ typedef struct X86Insn {
     uint8_t opnd[4];       /* X86OperandKind, NONE-terminated */
 
     uint16_t prefixes;     /* X86_PFX_* */
-    uint8_t seg;           /* X86Seg: the last segment prefix wins */
+    uint8_t seg;           /* X86Seg: the last segment prefix wins (in
+                              64-bit mode ES/CS/SS/DS have no effect) */
     uint8_t rep;           /* 0, 0xF2 or 0xF3: last of F2/F3 when it is a
                               repeat prefix rather than a mandatory one */
     uint8_t mandatory;     /* 0, 0x66, 0xF3, 0xF2: the prefix that selected
@@ -159,7 +160,9 @@ typedef struct X86Insn {
     uint8_t imm_size;      /* bytes of the first immediate */
     uint8_t imm2_size;     /* second immediate: ENTER's imm8, far ptr sel */
     int64_t disp;          /* sign-extended (moffs: zero-extended) */
-    int64_t imm;           /* sign-extended from imm_size */
+    int64_t imm;           /* as the instruction uses it: Ibs, Jb, Iz, Jz
+                              sign-extended to 64 bits; Ib, Iw, Iv, Ap
+                              zero-extended */
     uint16_t imm2;
 } X86Insn;
 

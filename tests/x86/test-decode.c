@@ -379,6 +379,16 @@ START_TEST(test_immediates)
     ck_assert_int_eq(dec(M64, "7c fe", &in), 2);
     ck_assert_int_eq(in.cond, 0xc);
     ck_assert_int_eq(in.imm, -2);
+    ck_assert_int_eq(dec(M64, "c2 00 80", &in), 3);     /* Iw: unsigned */
+    ck_assert_int_eq(in.imm, 0x8000);
+    ck_assert_int_eq(dec(M64, "e4 f0", &in), 2);        /* Ib: unsigned */
+    ck_assert_int_eq(in.imm, 0xf0);
+    ck_assert_int_eq(dec(M64, "48 83 c0 f0", &in), 4);  /* Ibs: signed */
+    ck_assert_int_eq(in.imm, -16);
+    ck_assert_int_eq(dec(M64, "48 05 00 00 00 80", &in), 6);  /* Iz sext */
+    ck_assert_int_eq(in.imm, (int64_t)0xffffffff80000000ULL);
+    ck_assert_int_eq(dec(M64, "b8 00 00 00 80", &in), 5);     /* Iv 32 */
+    ck_assert_int_eq(in.imm, 0x80000000LL);
     ck_assert_int_eq(dec(M64, "66 0f 78 c1 04 08", &in), 6);   /* EXTRQ */
     ck_assert_int_eq(in.imm, 4);
     ck_assert_int_eq(in.imm2, 8);
