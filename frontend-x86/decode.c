@@ -342,11 +342,15 @@ static const X86OpRow *row_0f(Dec *d, uint8_t op)
     return sel;
 }
 
-/* AVX-512 opmask instructions (KAND.., KMOV..) are VEX-encoded in map 1. */
+/* AVX-512 opmask instructions are VEX-encoded: KAND.., KMOV.., KORTEST..
+   in map 1, KSHIFTR/L in map 3. */
 static bool is_opmask(unsigned map, uint8_t op)
 {
-    return map == 1 && ((op >= 0x41 && op <= 0x4b) || (op >= 0x90 && op <= 0x93) ||
-                        op == 0x98 || op == 0x99);
+    if (map == 3)
+        return op >= 0x30 && op <= 0x33;
+    return map == 1 && ((op >= 0x41 && op <= 0x4b) ||
+                        (op >= 0x90 && op <= 0x93) || op == 0x98 ||
+                        op == 0x99);
 }
 
 /* VEX (C4/C5): fields, then the row from map mmmmm and prefix pp. */
@@ -519,6 +523,13 @@ static void check_vex(X86Insn *o, uint32_t flags, bool has_h,
         set_invalid(o, X86_INV_MODRM);
 }
 
+/* AMD's alternate CR8 encoding: LOCK MOV CR0 is MOV CR8 (host CPU). */
+static bool is_lock_cr8(const X86Insn *o)
+{
+    return o->map == X86_MAP_0F && (o->opcode == 0x20 || o->opcode == 0x22) &&
+           o->reg == 0;
+}
+
 /* Mode, LOCK, VEX-only and special-case fix-ups after decoding. */
 static void finish(const Dec *d, X86Mode mode, uint32_t flags)
 {
@@ -536,8 +547,10 @@ static void finish(const Dec *d, X86Mode mode, uint32_t flags)
         set_invalid(o, X86_INV_MODE);
     if ((flags & XF_VEXONLY) && !(o->prefixes & X86_PFX_VEX))
         set_invalid(o, X86_INV_OPCODE);
-    if ((o->prefixes & X86_PFX_LOCK) &&
-        (!(flags & XF_LOCK) || o->mod == 3 || !o->has_modrm))
+    if ((o->prefixes & X86_PFX_LOCK) && is_lock_cr8(o))
+        o->reg = 8;
+    else if ((o->prefixes & X86_PFX_LOCK) &&
+             (!(flags & XF_LOCK) || o->mod == 3 || !o->has_modrm))
         set_invalid(o, X86_INV_LOCK);
     if (o->op == X86_OP_CMPXCHG8B && (o->rex & 8))
         o->op = X86_OP_CMPXCHG16B;

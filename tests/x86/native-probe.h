@@ -1,8 +1,8 @@
 /*
  * native-probe.h — ask the host CPU about an instruction: how long it is,
- * and whether it raises #UD, in 64-bit mode or 32-bit compatibility mode.
- * The oracle for the decoder tests where capstone is wrong or silent.
- * x86-64 Linux hosts only; elsewhere (and for 16-bit mode) every answer is
+ * and whether it raises #UD, in 64-bit mode, 32-bit compatibility mode or
+ * 16-bit protected mode. The oracle for the decoder tests where capstone is
+ * wrong or silent. x86-64 Linux hosts only; elsewhere every answer is
  * "cannot tell".
  */
 #ifndef FERRY_TESTS_X86_NATIVE_PROBE_H
@@ -15,7 +15,7 @@
 
 /*
  * Length in bytes the host CPU fetches for the instruction at
- * bytes[0..n), or -1 when it cannot tell (no x86-64 host, 16-bit mode, or
+ * bytes[0..n), or -1 when it cannot tell (no x86-64 host, or
  * the instruction's own data access hides the answer). Runs the
  * instruction in a forked child, so it may be anything but a system call.
  */

@@ -2,7 +2,8 @@
  * test-decode-native.c — checks the decoder's validity verdicts (#UD or
  * not) against the host CPU: random 64-bit instructions, biased toward
  * every opcode map and prefix, are decoded and then executed in a forked
- * child, in 64-bit mode and in 32-bit compatibility mode. Skipped
+ * child, in 64-bit mode, 32-bit compatibility mode and 16-bit protected
+ * mode. Skipped
  * (exit 77) on hosts that are not x86-64 Linux.
  */
 #include "frontend-x86/decode.h"
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SAMPLES 10000   /* per mode */
+#define SAMPLES 6000    /* per mode */
 #define MAX_REPORTS 30
 
 /* Instructions kept out of the child: they would make system calls. */
@@ -66,6 +67,11 @@ static const struct { uint8_t n, b[3]; } heads[] = {
     { 1, { 0xdf } }, { 2, { 0x0f, 0x01 } },
 };
 
+static int bits(X86Mode mode)
+{
+    return mode == X86_MODE_64 ? 64 : mode == X86_MODE_32 ? 32 : 16;
+}
+
 /* Random instructions in one mode; returns the number that differ. */
 static unsigned long run_mode(X86Mode mode, uint64_t x)
 {
@@ -94,8 +100,8 @@ static unsigned long run_mode(X86Mode mode, uint64_t x)
         } else if (bad++ < MAX_REPORTS) {
             char d[256];
             x86_insn_print(&in, d, sizeof d);
-            printf("DIFFER %d-bit: cpu %s, ours %s:",
-                   mode == X86_MODE_64 ? 64 : 32, cpu_ud ? "#UD" : "runs",
+            printf("DIFFER %d-bit: cpu %s, ours %s:", bits(mode),
+                   cpu_ud ? "#UD" : "runs",
                    ours_ud ? "#UD" : "valid");
             for (int k = 0; k < n; k++)
                 printf(" %02x", b[k]);
@@ -104,7 +110,7 @@ static unsigned long run_mode(X86Mode mode, uint64_t x)
     }
     printf("%d-bit: ran %lu instructions natively: %lu agree, %lu #UD for "
            "features the host lacks, %lu differ\n",
-           mode == X86_MODE_64 ? 64 : 32, ran, agree, host, bad);
+           bits(mode), ran, agree, host, bad);
     return bad;
 }
 
@@ -121,5 +127,6 @@ int main(void)
         x ^= strtoull(getenv("DECODE_SEED"), NULL, 0) * 0x9e3779b97f4a7c15ull;
     unsigned long bad = run_mode(X86_MODE_64, x);
     bad += run_mode(X86_MODE_32, x * 3 + 1);
+    bad += run_mode(X86_MODE_16, x * 5 + 3);
     return bad ? 1 : 0;
 }

@@ -155,6 +155,8 @@ static const Case cases[] = {
     { M64, "8e c8", 2, X86_OP_MOV, X86_INV_OPCODE },          /* to CS */
     { M64, "0f 20 c8", 3, X86_OP_MOV, X86_INV_OPCODE },       /* CR1 */
     { M64, "44 0f 20 c0", 4, X86_OP_MOV, 0 },                 /* CR8 */
+    { M32, "f0 0f 22 c1", 4, X86_OP_MOV, 0 },         /* AMD: LOCK CR0=CR8 */
+    { M32, "f0 0f 22 c9", 4, X86_OP_MOV, X86_INV_OPCODE },    /* CR1 */
     { M64, "0f 0e", 2, X86_OP_FEMMS, X86_INV_UNSUPPORTED },
     { M32, "c4 00", 2, X86_OP_LES, 0 },
     { M32, "c5 f8 77", 3, X86_OP_VZEROUPPER, 0 },
