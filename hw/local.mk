@@ -1,1 +1,4 @@
-# hw/local.mk — (nothing built here yet)
+# hw/local.mk — devices, one per file, and the board that wires them.
+noinst_LIBRARIES += hw/libhw.a
+
+hw_libhw_a_SOURCES =

@@ -1,1 +1,16 @@
-# tests/system/local.mk — (nothing built here yet)
+# tests/system/local.mk — Check tests for the system emulator core and the
+# devices, driven through the memory map as a vCPU would drive them.
+SYSTEST_LIBS = hw/libhw.a system/libsystem.a jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(CHECK_LIBS)
+
+check_PROGRAMS += tests/system/test-memory
+TESTS += tests/system/test-memory
+tests_system_test_memory_SOURCES = tests/system/test-memory.c \
+	tests/system/systest.h
+tests_system_test_memory_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-memory-threads
+TESTS += tests/system/test-memory-threads
+tests_system_test_memory_threads_SOURCES = tests/system/test-memory-threads.c \
+	tests/system/systest.h
+tests_system_test_memory_threads_LDADD = $(SYSTEST_LIBS)
