@@ -1,4 +1,5 @@
 # hw/local.mk — devices, one per file, and the board that wires them.
 noinst_LIBRARIES += hw/libhw.a
 
-hw_libhw_a_SOURCES =
+hw_libhw_a_SOURCES = \
+	hw/i8259.c hw/i8259.h

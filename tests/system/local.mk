@@ -14,3 +14,12 @@ TESTS += tests/system/test-memory-threads
 tests_system_test_memory_threads_SOURCES = tests/system/test-memory-threads.c \
 	tests/system/systest.h
 tests_system_test_memory_threads_LDADD = $(SYSTEST_LIBS)
+
+# Device tests: one per device, sharing the I/O space helpers.
+DEVTEST_SOURCES = tests/system/devtest.c tests/system/devtest.h \
+	tests/system/systest.h
+
+check_PROGRAMS += tests/system/test-i8259
+TESTS += tests/system/test-i8259
+tests_system_test_i8259_SOURCES = tests/system/test-i8259.c $(DEVTEST_SOURCES)
+tests_system_test_i8259_LDADD = $(SYSTEST_LIBS)
