@@ -23,3 +23,8 @@ check_PROGRAMS += tests/system/test-i8259
 TESTS += tests/system/test-i8259
 tests_system_test_i8259_SOURCES = tests/system/test-i8259.c $(DEVTEST_SOURCES)
 tests_system_test_i8259_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-i8254
+TESTS += tests/system/test-i8254
+tests_system_test_i8254_SOURCES = tests/system/test-i8254.c $(DEVTEST_SOURCES)
+tests_system_test_i8254_LDADD = $(SYSTEST_LIBS)
