@@ -28,3 +28,9 @@ check_PROGRAMS += tests/system/test-i8254
 TESTS += tests/system/test-i8254
 tests_system_test_i8254_SOURCES = tests/system/test-i8254.c $(DEVTEST_SOURCES)
 tests_system_test_i8254_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-uart16550
+TESTS += tests/system/test-uart16550
+tests_system_test_uart16550_SOURCES = tests/system/test-uart16550.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_uart16550_LDADD = $(SYSTEST_LIBS)
