@@ -4,4 +4,7 @@ noinst_LIBRARIES += hw/libhw.a
 hw_libhw_a_SOURCES = \
 	hw/i8259.c hw/i8259.h \
 	hw/i8254.c hw/i8254.h \
-	hw/uart16550.c hw/uart16550.h
+	hw/uart16550.c hw/uart16550.h \
+	hw/debug-exit.c hw/debug-exit.h \
+	hw/debugcon.c hw/debugcon.h \
+	hw/port80.c hw/port80.h

@@ -34,3 +34,9 @@ TESTS += tests/system/test-uart16550
 tests_system_test_uart16550_SOURCES = tests/system/test-uart16550.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_uart16550_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-debug-ports
+TESTS += tests/system/test-debug-ports
+tests_system_test_debug_ports_SOURCES = tests/system/test-debug-ports.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_debug_ports_LDADD = $(SYSTEST_LIBS)
