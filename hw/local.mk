@@ -7,4 +7,5 @@ hw_libhw_a_SOURCES = \
 	hw/uart16550.c hw/uart16550.h \
 	hw/debug-exit.c hw/debug-exit.h \
 	hw/debugcon.c hw/debugcon.h \
-	hw/port80.c hw/port80.h
+	hw/port80.c hw/port80.h \
+	hw/mc146818.c hw/mc146818.h

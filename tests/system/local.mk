@@ -40,3 +40,9 @@ TESTS += tests/system/test-debug-ports
 tests_system_test_debug_ports_SOURCES = tests/system/test-debug-ports.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_debug_ports_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-mc146818
+TESTS += tests/system/test-mc146818
+tests_system_test_mc146818_SOURCES = tests/system/test-mc146818.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_mc146818_LDADD = $(SYSTEST_LIBS)
