@@ -46,3 +46,9 @@ TESTS += tests/system/test-mc146818
 tests_system_test_mc146818_SOURCES = tests/system/test-mc146818.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_mc146818_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-pci-host
+TESTS += tests/system/test-pci-host
+tests_system_test_pci_host_SOURCES = tests/system/test-pci-host.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_pci_host_LDADD = $(SYSTEST_LIBS)
