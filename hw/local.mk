@@ -9,4 +9,5 @@ hw_libhw_a_SOURCES = \
 	hw/debugcon.c hw/debugcon.h \
 	hw/port80.c hw/port80.h \
 	hw/mc146818.c hw/mc146818.h \
-	hw/pci-host.c hw/pci-host.h
+	hw/pci-host.c hw/pci-host.h \
+	hw/fw-cfg.c hw/fw-cfg.h

@@ -52,3 +52,9 @@ TESTS += tests/system/test-pci-host
 tests_system_test_pci_host_SOURCES = tests/system/test-pci-host.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_pci_host_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-fw-cfg
+TESTS += tests/system/test-fw-cfg
+tests_system_test_fw_cfg_SOURCES = tests/system/test-fw-cfg.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_fw_cfg_LDADD = $(SYSTEST_LIBS)
