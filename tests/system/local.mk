@@ -58,3 +58,8 @@ TESTS += tests/system/test-fw-cfg
 tests_system_test_fw_cfg_SOURCES = tests/system/test-fw-cfg.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_fw_cfg_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-i8042
+TESTS += tests/system/test-i8042
+tests_system_test_i8042_SOURCES = tests/system/test-i8042.c $(DEVTEST_SOURCES)
+tests_system_test_i8042_LDADD = $(SYSTEST_LIBS)
