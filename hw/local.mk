@@ -11,4 +11,5 @@ hw_libhw_a_SOURCES = \
 	hw/mc146818.c hw/mc146818.h \
 	hw/pci-host.c hw/pci-host.h \
 	hw/fw-cfg.c hw/fw-cfg.h \
-	hw/i8042.c hw/i8042.h
+	hw/i8042.c hw/i8042.h \
+	hw/pc.c hw/pc.h

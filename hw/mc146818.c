@@ -369,6 +369,17 @@ static const MemoryRegionOps rtc_ops = {
     .read = rtc_io_read, .write = rtc_io_write, .max_access = 1,
 };
 
+void rtc_reset(RtcState *s)
+{
+    int64_t now = sys_clock_ns(s->clock);
+
+    account(s, now);
+    s->cmos[REG_B] &= ~(B_PIE | B_AIE | B_UIE | 0x08);
+    s->cmos[REG_C] = 0;
+    update_irq(s);
+    rearm(s, now);
+}
+
 int64_t rtc_get_time(RtcState *s)
 {
     return secs_at(s, sys_clock_ns(s->clock));

@@ -41,6 +41,10 @@ typedef struct RtcState {
  * register A 0x26 (32.768 kHz, 1024 Hz periodic), B 0x02 (24h, BCD). */
 void rtc_init(RtcState *s, SysClock *clock, SysIrqLine irq, int64_t unix_secs);
 
+/* The RESET pin: clears PIE, AIE, UIE, SQWE and the register C flags
+ * (the time keeps running); disarms the timers. */
+void rtc_reset(RtcState *s) REQUIRES(sys_bql);
+
 /* The RTC's current time in Unix seconds. */
 int64_t rtc_get_time(RtcState *s) REQUIRES(sys_bql);
 

@@ -63,3 +63,8 @@ check_PROGRAMS += tests/system/test-i8042
 TESTS += tests/system/test-i8042
 tests_system_test_i8042_SOURCES = tests/system/test-i8042.c $(DEVTEST_SOURCES)
 tests_system_test_i8042_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-pc
+TESTS += tests/system/test-pc
+tests_system_test_pc_SOURCES = tests/system/test-pc.c tests/system/systest.h
+tests_system_test_pc_LDADD = $(SYSTEST_LIBS)
