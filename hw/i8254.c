@@ -4,8 +4,9 @@
  * started; the current count and OUT are computed from the elapsed input
  * clocks, and channel 0 arms a timer for its next OUT transition so IRQ0
  * follows OUT. Simplifications, as in most emulators: the count is loaded
- * at the write rather than on the next CLK, and a low gate does not suspend
- * counting in modes 0 and 4. Everything runs under the BQL.
+ * at the write rather than on the next CLK. A low gate suspends counting in
+ * modes 0 and 4 by freezing the elapsed clocks. Everything runs under the
+ * BQL.
  */
 #include "hw/i8254.h"
 
@@ -18,17 +19,26 @@ enum { RW_LATCHED_NONE = 0, RW_LSB = 1, RW_MSB = 2, RW_WORD0 = 3, RW_WORD1 = 4 }
 /* Input clocks elapsed since @c started counting. */
 static uint64_t elapsed(const PitChannel *c, int64_t now)
 {
+    if (c->frozen) {
+        return c->frozen_ticks;
+    }
     if (now <= c->load_time) {
         return 0;
     }
     return (unsigned __int128)(now - c->load_time) * PIT_FREQ / SYS_NS_PER_SEC;
 }
 
-/* The clock time at which @ticks input clocks have elapsed (rounded up). */
+/* Nanoseconds for @ticks input clocks, rounded up. */
+static int64_t ticks_span(uint64_t ticks)
+{
+    return ((unsigned __int128)ticks * SYS_NS_PER_SEC + PIT_FREQ - 1) /
+           PIT_FREQ;
+}
+
+/* The clock time at which @ticks input clocks have elapsed. */
 static int64_t ticks_to_time(const PitChannel *c, uint64_t ticks)
 {
-    return c->load_time + (int64_t)(((unsigned __int128)ticks * SYS_NS_PER_SEC +
-                                     PIT_FREQ - 1) / PIT_FREQ);
+    return c->load_time + ticks_span(ticks);
 }
 
 /* Whether the channel is counting (count written; gate for modes 1-3, 5). */
@@ -99,7 +109,7 @@ static uint64_t next_transition(const PitChannel *c, int64_t now)
 {
     uint64_t d = elapsed(c, now), n = c->count, p = period(c), r;
 
-    if (!counting(c)) {
+    if (!counting(c) || c->frozen) {
         return UINT64_MAX;
     }
     switch (c->mode) {
@@ -171,6 +181,11 @@ static void load_count(PitState *s, PitChannel *c, uint16_t val)
     c->armed = true;
     c->null_count = false;
     c->load_time = sys_clock_ns(s->clock);
+    c->frozen = false;
+    if ((c->mode == 0 || c->mode == 4) && !c->gate) {
+        c->frozen_ticks = 0;            /* loaded, waiting for the gate */
+        c->frozen = true;
+    }
     irq_update(s, c);
 }
 
@@ -228,6 +243,7 @@ static void write_control(PitState *s, uint8_t val) REQUIRES(sys_bql)
     }
     c->bcd = val & 1;
     c->armed = false;           /* counting waits for a new count */
+    c->frozen = false;
     c->null_count = true;
     c->count_latched = 0;
     c->status_latched = false;
@@ -350,24 +366,31 @@ static const MemoryRegionOps speaker_ops = {
     .read = speaker_read, .write = speaker_write, .max_access = 1,
 };
 
+/* Modes 0 and 4 hold their count while the gate is low. */
+static void gate_suspend(PitState *s, PitChannel *c, bool level)
+{
+    int64_t now = sys_clock_ns(s->clock);
+
+    if (!level && !c->frozen) {
+        c->frozen_ticks = elapsed(c, now);
+        c->frozen = true;
+    } else if (level && c->frozen) {
+        c->frozen = false;
+        c->load_time = now - ticks_span(c->frozen_ticks);
+    }
+}
+
 void pit_set_gate(PitState *s, int n, bool level)
 {
     PitChannel *c = &s->ch[n];
     bool rising = level && !c->gate;
 
-    if (rising) {
-        switch (c->mode) {
-        case 1:
-        case 2:
-        case 3:
-        case 5:
-            /* A rising gate (re)starts the count. */
-            c->load_time = sys_clock_ns(s->clock);
-            c->triggered = true;
-            break;
-        default:
-            break;
-        }
+    if (c->mode == 0 || c->mode == 4) {
+        gate_suspend(s, c, level);
+    } else if (rising) {
+        /* Modes 1, 2, 3 and 5: a rising gate (re)starts the count. */
+        c->load_time = sys_clock_ns(s->clock);
+        c->triggered = true;
     }
     c->gate = level;
     irq_update(s, c);
@@ -385,6 +408,7 @@ static void channel_reset(PitChannel *c, int i)
     c->gate = i != 2;
     c->armed = false;
     c->triggered = false;
+    c->frozen = false;
     c->count = 0x10000;
     c->rw_mode = c->read_state = c->write_state = RW_WORD0;
     c->count_latched = 0;

@@ -33,6 +33,8 @@ typedef struct PitChannel {
     bool null_count;         /* count written but not yet loaded */
     bool armed;              /* a count was written since the mode was set */
     bool triggered;          /* modes 1, 5: a gate edge started counting */
+    bool frozen;             /* modes 0, 4: gate low, count held */
+    uint64_t frozen_ticks;   /* elapsed clocks while frozen */
     int64_t load_time;       /* ns on the clock when counting (re)started */
     SysIrqLine irq;          /* channel 0 only; immutable after init */
     bool irq_level;

@@ -171,6 +171,27 @@ START_TEST(latch_and_read_back)
 }
 END_TEST
 
+START_TEST(mode0_gate_suspends)
+{
+    /* Mode 0: GATE low disables counting, high resumes it. */
+    outb(0x61, 0x01);
+    outb(0x43, 0xb0);                   /* ch2, LSB then MSB, mode 0 */
+    outb(0x42, 1000 & 0xff);
+    outb(0x42, 1000 >> 8);
+    at_ticks(300.5);
+    outb(0x61, 0x00);                   /* gate low at 300 */
+    at_ticks(800.5);
+    outb(0x43, 0x80);
+    ck_assert_uint_eq(read_word(0x42), 700);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x00);
+    outb(0x61, 0x01);                   /* resume at 800: 700 to go */
+    at_ticks(1499.0);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x00);
+    at_ticks(1501.0);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x20);
+}
+END_TEST
+
 START_TEST(bcd_and_lsb_only)
 {
     outb(0x43, 0x31);                   /* mode 0, BCD */
@@ -214,6 +235,7 @@ int main(void)
     tcase_add_test(tc, mode3_square_wave_on_ch2);
     tcase_add_test(tc, mode3_odd_count_irq);
     tcase_add_test(tc, latch_and_read_back);
+    tcase_add_test(tc, mode0_gate_suspends);
     tcase_add_test(tc, bcd_and_lsb_only);
     tcase_add_test(tc, port61_bits);
     suite_add_tcase(s, tc);
