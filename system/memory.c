@@ -613,3 +613,77 @@ SysMemResult sys_as_write(AddressSpace *as, uint64_t addr, unsigned size,
     }
     return res;
 }
+
+/* One step of a buffer copy: up to the end of the range holding @addr.
+ * Returns the bytes done. Runs inside the caller's read-side section. */
+static uint64_t buf_step(AddressSpace *as, const FlatView *v, uint64_t addr,
+                         uint8_t *buf, uint64_t len, bool write,
+                         SysMemResult *res)
+{
+    const FlatRange *r = view_lookup(v, addr);
+    uint64_t n, val;
+
+    if (r && r->mr->kind == MR_RAM) {
+        uint8_t *host = r->mr->ram + r->offset + (addr - r->start);
+
+        n = MIN(len, r->last - addr + 1);
+        if (n == 0) {
+            n = len;                    /* the range runs to 2^64 */
+        }
+        if (write) {
+            memcpy(host, buf, n);
+        } else {
+            memcpy(buf, host, n);
+        }
+        return n;
+    }
+    if (!r) {
+        *res = SYS_MEM_UNASSIGNED;
+        if (!write) {
+            *buf = 0xff;
+        }
+        return 1;
+    }
+    if (write) {
+        mr_write(r->mr, r->offset + (addr - r->start), 1, *buf);
+    } else {
+        mr_read(r->mr, r->offset + (addr - r->start), 1, &val);
+        *buf = val;
+    }
+    return 1;
+}
+
+static SysMemResult as_copy(AddressSpace *as, uint64_t addr, uint8_t *buf,
+                            uint64_t len, bool write)
+{
+    SysMemResult res = SYS_MEM_OK;
+    const FlatView *v;
+
+    sys_rcu_read_lock();
+    v = sys_rcu_deref(as->view);
+    while (len) {
+        uint64_t n = buf_step(as, v, addr, buf, len, write, &res);
+
+        addr += n;
+        buf += n;
+        len -= n;
+    }
+    sys_rcu_read_unlock();
+    if (res == SYS_MEM_UNASSIGNED) {
+        sys_log_guest_error("%s: unassigned bytes in a buffer %s", as->name,
+                            write ? "write" : "read");
+    }
+    return res;
+}
+
+SysMemResult sys_as_write_buf(AddressSpace *as, uint64_t addr,
+                              const void *buf, uint64_t len)
+{
+    return as_copy(as, addr, (uint8_t *)buf, len, true);
+}
+
+SysMemResult sys_as_read_buf(AddressSpace *as, uint64_t addr, void *buf,
+                             uint64_t len)
+{
+    return as_copy(as, addr, buf, len, false);
+}

@@ -132,6 +132,14 @@ SysMemResult sys_as_read(AddressSpace *as, uint64_t addr, unsigned size,
 SysMemResult sys_as_write(AddressSpace *as, uint64_t addr, unsigned size,
                           uint64_t val);
 
+/* Copy @len bytes between @buf and the space at @addr: RAM by memcpy,
+ * devices byte by byte through dispatch (for loaders and DMA). Returns
+ * SYS_MEM_UNASSIGNED if any byte was unassigned (those read as ones). */
+SysMemResult sys_as_write_buf(AddressSpace *as, uint64_t addr,
+                              const void *buf, uint64_t len);
+SysMemResult sys_as_read_buf(AddressSpace *as, uint64_t addr, void *buf,
+                             uint64_t len);
+
 /* How many views @as has published (for tests and statistics). */
 unsigned long sys_as_generation(AddressSpace *as);
 

@@ -341,6 +341,34 @@ START_TEST(views_published_and_freed)
 }
 END_TEST
 
+START_TEST(buffer_copies)
+{
+    uint8_t in[300], back[300];
+
+    for (int i = 0; i < 300; i++) {
+        in[i] = i * 7;
+    }
+    /* 200 bytes of RAM then 100 unassigned... */
+    ck_assert_int_eq(sys_as_write_buf(as, 0xff38, in, 300),
+                     SYS_MEM_UNASSIGNED);
+    ck_assert_mem_eq(ram.ram + 0xff38, in, 200);
+    ck_assert_int_eq(sys_as_read_buf(as, 0xff38, back, 300),
+                     SYS_MEM_UNASSIGNED);
+    ck_assert_mem_eq(back, in, 200);
+    for (int i = 200; i < 300; i++) {
+        ck_assert_uint_eq(back[i], 0xff);
+    }
+    /* ...and a device reached byte by byte. */
+    dev.writes = 0;
+    ck_assert_int_eq(sys_as_write_buf(as, 0x100010, in, 4), SYS_MEM_OK);
+    ck_assert_int_eq(dev.writes, 4);
+    ck_assert_uint_eq(dev.last_addr, 0x13);
+    ck_assert_int_eq(sys_as_read_buf(as, 0x100020, back, 3), SYS_MEM_OK);
+    ck_assert_uint_eq(back[0], 0x30);
+    ck_assert_uint_eq(back[2], 0x32);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
@@ -357,6 +385,7 @@ static Suite *memory_suite(void)
     tcase_add_test(tc, nested_container);
     tcase_add_test(tc, lockless_dispatch);
     tcase_add_test(tc, views_published_and_freed);
+    tcase_add_test(tc, buffer_copies);
     suite_add_tcase(s, tc);
     return s;
 }
