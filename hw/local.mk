@@ -12,4 +12,5 @@ hw_libhw_a_SOURCES = \
 	hw/pci-host.c hw/pci-host.h \
 	hw/fw-cfg.c hw/fw-cfg.h \
 	hw/i8042.c hw/i8042.h \
-	hw/pc.c hw/pc.h
+	hw/pc.c hw/pc.h \
+	hw/multiboot.c hw/multiboot.h

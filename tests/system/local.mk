@@ -68,3 +68,9 @@ check_PROGRAMS += tests/system/test-pc
 TESTS += tests/system/test-pc
 tests_system_test_pc_SOURCES = tests/system/test-pc.c tests/system/systest.h
 tests_system_test_pc_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-multiboot
+TESTS += tests/system/test-multiboot
+tests_system_test_multiboot_SOURCES = tests/system/test-multiboot.c \
+	tests/system/systest.h
+tests_system_test_multiboot_LDADD = $(SYSTEST_LIBS)
