@@ -14,6 +14,8 @@ struct SysClock {
     _Atomic int64_t now;              /* manual: current time */
     int64_t host_origin;              /* host: CLOCK_MONOTONIC at creation */
     SysTimer *timers GUARDED_BY(sys_bql);
+    void (*notify)(void *opaque);     /* immutable once shared */
+    void *notify_opaque;
 };
 
 static int64_t host_ns(void)
@@ -39,6 +41,13 @@ SysClock *sys_clock_new_host(void)
 
     c->host_origin = host_ns();
     return c;
+}
+
+void sys_clock_set_notify(SysClock *c, void (*fn)(void *opaque),
+                          void *opaque)
+{
+    c->notify = fn;
+    c->notify_opaque = opaque;
 }
 
 NO_THREAD_SAFETY_ANALYSIS
@@ -122,6 +131,9 @@ void sys_timer_mod(SysTimer *t, int64_t expire_ns)
     t->next = *link;
     *link = t;
     t->pending = true;
+    if (link == &t->clock->timers && t->clock->notify) {
+        t->clock->notify(t->clock->notify_opaque);
+    }
 }
 
 void sys_timer_del(SysTimer *t)

@@ -35,6 +35,12 @@ SysClock *sys_clock_new_manual(int64_t start_ns);
 /* A clock following CLOCK_MONOTONIC, reading 0 at creation. */
 SysClock *sys_clock_new_host(void);
 
+/* Call @fn(@opaque) whenever a timer is armed earlier than every other
+ * pending one, so whoever sleeps until the next deadline (the main loop)
+ * can wake up. Set once, before the clock is shared. */
+void sys_clock_set_notify(SysClock *c, void (*fn)(void *opaque),
+                          void *opaque);
+
 /* Free a clock with no pending timers. */
 void sys_clock_free(SysClock *c);
 

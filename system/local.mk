@@ -1,5 +1,6 @@
 # system/local.mk — the system emulator's core: big lock, memory map (RCU),
-# interrupt lines, virtual clocks and timers, log classes.
+# interrupt lines, virtual clocks and timers, log classes, the main loop
+# and character backends.
 noinst_LIBRARIES += system/libsystem.a
 
 system_libsystem_a_SOURCES = \
@@ -9,4 +10,6 @@ system_libsystem_a_SOURCES = \
 	system/rcu.h \
 	system/memory.c system/memory.h \
 	system/irq.c system/irq.h \
-	system/clock.c system/clock.h
+	system/clock.c system/clock.h \
+	system/main-loop.c system/main-loop.h \
+	system/chardev.c system/chardev.h

@@ -74,3 +74,9 @@ TESTS += tests/system/test-multiboot
 tests_system_test_multiboot_SOURCES = tests/system/test-multiboot.c \
 	tests/system/systest.h
 tests_system_test_multiboot_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-main-loop
+TESTS += tests/system/test-main-loop
+tests_system_test_main_loop_SOURCES = tests/system/test-main-loop.c \
+	$(DEVTEST_SOURCES)
+tests_system_test_main_loop_LDADD = $(SYSTEST_LIBS)
