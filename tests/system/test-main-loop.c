@@ -133,12 +133,13 @@ START_TEST(input_flow_control)
 }
 END_TEST
 
-static int uart_can(void *opaque)
+static int uart_can(void *opaque) REQUIRES(sys_bql)
 {
     return uart_can_receive(opaque);
 }
 
 static void uart_rx(void *opaque, const uint8_t *buf, int len)
+    REQUIRES(sys_bql)
 {
     uart_receive(opaque, buf, len);
 }
