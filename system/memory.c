@@ -230,19 +230,23 @@ static void fill_gaps(GArray *a, uint64_t lo, uint64_t hi, MemoryRegion *mr,
 static void render(GArray *a, MemoryRegion *mr, uint64_t base, uint64_t lo,
                    uint64_t hi)
 {
-    uint64_t end = base + (mr->size - 1);
+    /* Work in offsets inside @mr, modulo 2^64: an alias may put offset 0
+     * of its target below address 0. */
+    uint64_t olo = lo - base, ohi = hi - base;
 
     if (!mr->enabled || mr->size == 0) {
         return;
     }
-    if (end < base) {
-        end = UINT64_MAX;       /* the window runs past 2^64: clip */
+    if (olo <= ohi) {
+        if (olo > mr->size - 1) {
+            return;
+        }
+    } else {
+        olo = 0;                /* offset 0 lies inside (lo, hi] */
     }
-    lo = MAX(lo, base);
-    hi = MIN(hi, end);
-    if (lo > hi) {
-        return;
-    }
+    ohi = MIN(ohi, mr->size - 1);
+    lo = base + olo;
+    hi = base + ohi;
     switch (mr->kind) {
     case MR_CONTAINER:
         for (MemoryRegion *c = mr->subregions; c; c = c->next_sibling) {

@@ -80,3 +80,9 @@ TESTS += tests/system/test-main-loop
 tests_system_test_main_loop_SOURCES = tests/system/test-main-loop.c \
 	$(DEVTEST_SOURCES)
 tests_system_test_main_loop_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-memory-flatten
+TESTS += tests/system/test-memory-flatten
+tests_system_test_memory_flatten_SOURCES = tests/system/test-memory-flatten.c \
+	tests/system/systest.h
+tests_system_test_memory_flatten_LDADD = $(SYSTEST_LIBS)
