@@ -192,6 +192,48 @@ START_TEST(mode0_gate_suspends)
 }
 END_TEST
 
+START_TEST(mode4_strobe)
+{
+    /* Mode 4: OUT high, low for one clock when the count reaches 0. */
+    outb(0x43, 0x38);                   /* ch0, LSB then MSB, mode 4 */
+    outb(0x40, 50);
+    outb(0x40, 0);
+    ck_assert_int_eq(irq0.level, 1);
+    at_ticks(49.5);
+    ck_assert_int_eq(irq0.level, 1);
+    at_ticks(50.5);
+    ck_assert_int_eq(irq0.level, 0);
+    at_ticks(51.5);
+    ck_assert_int_eq(irq0.level, 1);
+    at_ticks(500.5);
+    ck_assert_int_eq(irq0.rises, 1);    /* one strobe, no reload */
+}
+END_TEST
+
+START_TEST(mode1_gate_one_shot)
+{
+    /* Mode 1 on ch2: OUT goes low at the gate trigger, high N clocks
+     * later; a new trigger restarts it. */
+    outb(0x61, 0x00);
+    outb(0x43, 0xb2);                   /* ch2, LSB then MSB, mode 1 */
+    outb(0x42, 100);
+    outb(0x42, 0);
+    at_ticks(10.5);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x20);  /* waits for a trigger */
+    outb(0x61, 0x01);                   /* trigger at ~10 */
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x00);
+    at_ticks(109.0);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x00);
+    at_ticks(111.0);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x20);
+    outb(0x61, 0x00);
+    outb(0x61, 0x01);                   /* retrigger at ~111 */
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x00);
+    at_ticks(212.0);
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x20);
+}
+END_TEST
+
 START_TEST(bcd_and_lsb_only)
 {
     outb(0x43, 0x31);                   /* mode 0, BCD */
@@ -237,6 +279,8 @@ int main(void)
     tcase_add_test(tc, latch_and_read_back);
     tcase_add_test(tc, mode0_gate_suspends);
     tcase_add_test(tc, bcd_and_lsb_only);
+    tcase_add_test(tc, mode4_strobe);
+    tcase_add_test(tc, mode1_gate_one_shot);
     tcase_add_test(tc, port61_bits);
     suite_add_tcase(s, tc);
     return systest_run(s);

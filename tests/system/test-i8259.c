@@ -249,6 +249,40 @@ START_TEST(edge_and_level)
 }
 END_TEST
 
+START_TEST(special_mask_mode)
+{
+    /* SMM: with IR1 in service and masked, lower IR5 may interrupt. */
+    pulse(1);
+    ck_assert_int_eq(intack(), 0x09);
+    pulse(5);
+    ck_assert_int_eq(cpu.level, 0);            /* fully nested: blocked */
+    outb(0x21, 0x02);                          /* mask IR1 */
+    outb(0x20, 0x68);                          /* OCW3: set SMM */
+    ck_assert_int_eq(cpu.level, 1);
+    ck_assert_int_eq(intack(), 0x0d);
+    ck_assert_uint_eq(read_isr(0x20), 0x22);
+    outb(0x20, 0x65);                          /* specific EOI IR5 */
+    outb(0x20, 0x48);                          /* OCW3: reset SMM */
+    outb(0x21, 0x00);
+    outb(0x20, 0x61);
+    ck_assert_uint_eq(read_isr(0x20), 0x00);
+}
+END_TEST
+
+START_TEST(special_fully_nested)
+{
+    /* SFNM (ICW4 bit 4) on the master: a higher slave request interrupts
+     * while another slave interrupt is in service on master IR2. */
+    bios_init(0x11);
+    pulse(12);
+    ck_assert_int_eq(intack(), 0x74);
+    pulse(9);
+    ck_assert_int_eq(cpu.level, 1);
+    ck_assert_int_eq(intack(), 0x71);
+    ck_assert_uint_eq(read_isr(0xa0), 0x12);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("i8259");
@@ -264,6 +298,8 @@ int main(void)
     tcase_add_test(tc, auto_eoi);
     tcase_add_test(tc, poll_command);
     tcase_add_test(tc, edge_and_level);
+    tcase_add_test(tc, special_mask_mode);
+    tcase_add_test(tc, special_fully_nested);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
