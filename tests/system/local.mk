@@ -86,3 +86,8 @@ TESTS += tests/system/test-memory-flatten
 tests_system_test_memory_flatten_SOURCES = tests/system/test-memory-flatten.c \
 	tests/system/systest.h
 tests_system_test_memory_flatten_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-cpus
+TESTS += tests/system/test-cpus
+tests_system_test_cpus_SOURCES = tests/system/test-cpus.c tests/system/systest.h
+tests_system_test_cpus_LDADD = $(SYSTEST_LIBS)

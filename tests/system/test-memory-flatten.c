@@ -58,7 +58,7 @@ static void check_order(MemoryRegion *mr)
     }
 }
 
-static void build_random_tree(GRand *rng)
+static void build_random_tree(GRand *rng) REQUIRES(sys_bql)
 {
     MemoryRegion *containers[NREG + 1];
     int ncont = 1;
@@ -96,7 +96,7 @@ static void build_random_tree(GRand *rng)
     }
 }
 
-static void free_tree(void)
+static void free_tree(void) REQUIRES(sys_bql)
 {
     for (int i = NREG - 1; i >= 0; i--) {
         if (regs[i].parent) {

@@ -1,11 +1,13 @@
 #!/bin/sh
 # tsan.sh — check the system core with clang-16 -Wthread-safety, then build
-# the memory-map threading test with -fsanitize=thread and run it.
+# the threading tests (memory map under load, vCPU threads) with
+# -fsanitize=thread and run them.
 # Usage: tests/system/tsan.sh [outdir] (default /tmp/ferry-tsan). The TSan
 # build uses $TSAN_CC: clang-16 when its runtime (libclang-rt-16-dev) is
 # installed, else gcc (libtsan). Exits non-zero on an analysis warning, a
-# build failure, a failed check, or any TSan report. liburcu is not instrumented; system/rcu.h tells
-# TSan the ordering RCU provides (publication and grace periods).
+# build failure, a failed check, or any TSan report. liburcu is not
+# instrumented; system/rcu.h tells TSan the ordering RCU provides
+# (publication and grace periods).
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-/tmp/ferry-tsan}
@@ -20,7 +22,7 @@ cflags="-std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter
  $(pkg-config --cflags glib-2.0 liburcu check)"
 libs="$(pkg-config --libs glib-2.0 liburcu check) -lm"
 srcs="$src/system/bql.c $src/system/log.c $src/system/memory.c
- $src/system/irq.c $src/system/clock.c $src/jit/fatal.c"
+ $src/system/irq.c $src/system/clock.c $src/system/cpus.c $src/jit/fatal.c"
 test="$src/tests/system/test-memory-threads.c"
 # The analysis covers every system/hw source and test, not only this one.
 # shellcheck disable=SC2086
@@ -31,6 +33,10 @@ echo "tsan.sh: clang-16 -Wthread-safety clean; building with $TSAN_CC"
 # shellcheck disable=SC2086
 $TSAN_CC $cflags -fsanitize=thread -o "$out/test-memory-threads" $test $srcs \
     $libs
-TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$src/tests/system/tsan.supp ${TSAN_OPTIONS:-}" \
-    "$out/test-memory-threads"
+# shellcheck disable=SC2086
+$TSAN_CC $cflags -fsanitize=thread -o "$out/test-cpus" \
+    "$src/tests/system/test-cpus.c" $srcs $libs
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$src/tests/system/tsan.supp ${TSAN_OPTIONS:-}"
+"$out/test-memory-threads"
+"$out/test-cpus"
 echo "tsan.sh: no data races reported"
