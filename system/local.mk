@@ -1,6 +1,6 @@
 # system/local.mk — the system emulator's core: big lock, memory map (RCU),
 # interrupt lines, virtual clocks and timers, log classes, the main loop
-# and character backends, vCPU threads.
+# and character backends, vCPU threads, the human monitor.
 noinst_LIBRARIES += system/libsystem.a
 
 system_libsystem_a_SOURCES = \
@@ -13,4 +13,5 @@ system_libsystem_a_SOURCES = \
 	system/clock.c system/clock.h \
 	system/main-loop.c system/main-loop.h \
 	system/chardev.c system/chardev.h \
-	system/cpus.c system/cpus.h
+	system/cpus.c system/cpus.h \
+	system/monitor.c system/monitor.h

@@ -691,3 +691,60 @@ SysMemResult sys_as_read_buf(AddressSpace *as, uint64_t addr, void *buf,
 {
     return as_copy(as, addr, buf, len, false);
 }
+
+/* ---- printing ----------------------------------------------------------- */
+
+static const char *kind_name(const MemoryRegion *mr)
+{
+    switch (mr->kind) {
+    case MR_RAM:
+        return "ram";
+    case MR_IO:
+        return mr->ops->lockless ? "i/o, lockless" : "i/o";
+    case MR_ALIAS:
+        return "alias";
+    default:
+        return "container";
+    }
+}
+
+static void print_tree(GString *out, MemoryRegion *mr, uint64_t base,
+                       int depth)
+{
+    g_string_append_printf(out, "%*s%016" PRIx64 "-%016" PRIx64
+                           " (prio %d, %s): %s", depth * 2, "", base,
+                           base + (mr->size - 1), mr->priority,
+                           kind_name(mr), mr->name);
+    if (mr->kind == MR_ALIAS) {
+        g_string_append_printf(out, " @%s %016" PRIx64 "-%016" PRIx64,
+                               mr->alias->name, mr->alias_offset,
+                               mr->alias_offset + (mr->size - 1));
+    }
+    g_string_append(out, mr->enabled ? "\n" : " [disabled]\n");
+    for (MemoryRegion *c = mr->subregions; c; c = c->next_sibling) {
+        print_tree(out, c, base + c->addr, depth + 1);
+    }
+}
+
+void sys_mr_print_tree(GString *out, MemoryRegion *root)
+{
+    print_tree(out, root, 0, 0);
+}
+
+void sys_as_print_view(GString *out, AddressSpace *as)
+{
+    const FlatView *v;
+
+    sys_rcu_read_lock();
+    v = sys_rcu_deref(as->view);
+    g_string_append_printf(out, "%s:\n", as->name);
+    for (unsigned i = 0; v && i < v->n; i++) {
+        const FlatRange *r = &v->ranges[i];
+
+        g_string_append_printf(out, "  %016" PRIx64 "-%016" PRIx64
+                               " (%s): %s @%016" PRIx64 "\n", r->start,
+                               r->last, kind_name(r->mr), r->mr->name,
+                               r->offset);
+    }
+    sys_rcu_read_unlock();
+}

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "system/bql.h"
 
 /* How a device is accessed. read/write take an offset into the region and a
@@ -139,6 +141,14 @@ SysMemResult sys_as_write_buf(AddressSpace *as, uint64_t addr,
                               const void *buf, uint64_t len);
 SysMemResult sys_as_read_buf(AddressSpace *as, uint64_t addr, void *buf,
                              uint64_t len);
+
+/* Append the region tree under @root to @out, one region per line with
+ * its absolute range, priority and kind (the monitor's "info mtree"). */
+void sys_mr_print_tree(GString *out, MemoryRegion *root)
+    REQUIRES(sys_bql);
+
+/* Append the current flat view of @as: range, region, offset. */
+void sys_as_print_view(GString *out, AddressSpace *as);
 
 /* How many views @as has published (for tests and statistics). */
 unsigned long sys_as_generation(AddressSpace *as);

@@ -91,3 +91,9 @@ check_PROGRAMS += tests/system/test-cpus
 TESTS += tests/system/test-cpus
 tests_system_test_cpus_SOURCES = tests/system/test-cpus.c tests/system/systest.h
 tests_system_test_cpus_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-monitor
+TESTS += tests/system/test-monitor
+tests_system_test_monitor_SOURCES = tests/system/test-monitor.c \
+	tests/system/systest.h
+tests_system_test_monitor_LDADD = $(SYSTEST_LIBS)

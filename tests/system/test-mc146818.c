@@ -202,7 +202,7 @@ START_TEST(update_ended)
 }
 END_TEST
 
-START_TEST(alarm)
+START_TEST(alarm_interrupt)
 {
     wr(0x01, 0x05);                             /* :05 */
     wr(0x03, 0xc0);                             /* any minute */
@@ -253,7 +253,7 @@ int main(void)
     tcase_add_test(tc, periodic_1024hz);
     tcase_add_test(tc, periodic_flag_without_pie);
     tcase_add_test(tc, update_ended);
-    tcase_add_test(tc, alarm);
+    tcase_add_test(tc, alarm_interrupt);
     tcase_add_test(tc, index_nmi_and_cmos);
     suite_add_tcase(s, tc);
     return systest_run(s);
