@@ -12,10 +12,13 @@
 struct SysClock {
     bool manual;                      /* immutable */
     _Atomic int64_t now;              /* manual: current time */
-    int64_t host_origin;              /* host: CLOCK_MONOTONIC at creation */
+    /* Host clocks read CLOCK_MONOTONIC - origin, or frozen when >= 0.
+     * Written under the BQL, read by any thread: atomics. */
+    _Atomic int64_t host_origin;
+    _Atomic int64_t frozen;
     SysTimer *timers GUARDED_BY(sys_bql);
-    void (*notify)(void *opaque);     /* immutable once shared */
-    void *notify_opaque;
+    void (*notify)(void *opaque) GUARDED_BY(sys_bql);
+    void *notify_opaque GUARDED_BY(sys_bql);
 };
 
 static int64_t host_ns(void)
@@ -40,6 +43,7 @@ SysClock *sys_clock_new_host(void)
     SysClock *c = g_new0(SysClock, 1);
 
     c->host_origin = host_ns();
+    c->frozen = -1;
     return c;
 }
 
@@ -59,7 +63,27 @@ void sys_clock_free(SysClock *c)
 
 int64_t sys_clock_ns(SysClock *c)
 {
-    return c->manual ? c->now : host_ns() - c->host_origin;
+    int64_t f;
+
+    if (c->manual) {
+        return c->now;
+    }
+    f = c->frozen;
+    return f >= 0 ? f : host_ns() - c->host_origin;
+}
+
+void sys_clock_set_enabled(SysClock *c, bool enabled)
+{
+    if (c->manual) {
+        return;
+    }
+    if (!enabled && c->frozen < 0) {
+        c->frozen = host_ns() - c->host_origin;
+    } else if (enabled && c->frozen >= 0) {
+        /* Origin first: a reader seeing frozen == -1 sees the new origin. */
+        c->host_origin = host_ns() - c->frozen;
+        c->frozen = -1;
+    }
 }
 
 static void timer_unlink(SysTimer *t) REQUIRES(sys_bql)

@@ -35,11 +35,17 @@ SysClock *sys_clock_new_manual(int64_t start_ns);
 /* A clock following CLOCK_MONOTONIC, reading 0 at creation. */
 SysClock *sys_clock_new_host(void);
 
-/* Call @fn(@opaque) whenever a timer is armed earlier than every other
- * pending one, so whoever sleeps until the next deadline (the main loop)
- * can wake up. Set once, before the clock is shared. */
+/* Call @fn(@opaque) (under the BQL, from whoever arms the timer) when a
+ * timer becomes the clock's earliest deadline, so that the thread sleeping
+ * until the old deadline (the main loop) can be woken. */
 void sys_clock_set_notify(SysClock *c, void (*fn)(void *opaque),
-                          void *opaque);
+                          void *opaque) REQUIRES(sys_bql);
+
+/* Stop or restart a host clock. A stopped clock keeps reading the time at
+ * which it stopped; restarted, it continues from there (the virtual clock
+ * while the machine is paused). No effect on manual clocks, which only
+ * move when advanced. */
+void sys_clock_set_enabled(SysClock *c, bool enabled) REQUIRES(sys_bql);
 
 /* Free a clock with no pending timers. */
 void sys_clock_free(SysClock *c);

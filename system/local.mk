@@ -1,6 +1,5 @@
 # system/local.mk — the system emulator's core: big lock, memory map (RCU),
-# interrupt lines, virtual clocks and timers, log classes, the main loop
-# and character backends, vCPU threads, the human monitor.
+# interrupt lines, virtual clocks and timers, log classes.
 noinst_LIBRARIES += system/libsystem.a
 
 system_libsystem_a_SOURCES = \
@@ -10,8 +9,4 @@ system_libsystem_a_SOURCES = \
 	system/rcu.h \
 	system/memory.c system/memory.h \
 	system/irq.c system/irq.h \
-	system/clock.c system/clock.h \
-	system/main-loop.c system/main-loop.h \
-	system/chardev.c system/chardev.h \
-	system/cpus.c system/cpus.h \
-	system/monitor.c system/monitor.h
+	system/clock.c system/clock.h

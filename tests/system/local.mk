@@ -75,11 +75,6 @@ tests_system_test_multiboot_SOURCES = tests/system/test-multiboot.c \
 	tests/system/systest.h
 tests_system_test_multiboot_LDADD = $(SYSTEST_LIBS)
 
-check_PROGRAMS += tests/system/test-main-loop
-TESTS += tests/system/test-main-loop
-tests_system_test_main_loop_SOURCES = tests/system/test-main-loop.c \
-	$(DEVTEST_SOURCES)
-tests_system_test_main_loop_LDADD = $(SYSTEST_LIBS)
 
 check_PROGRAMS += tests/system/test-memory-flatten
 TESTS += tests/system/test-memory-flatten
@@ -87,13 +82,10 @@ tests_system_test_memory_flatten_SOURCES = tests/system/test-memory-flatten.c \
 	tests/system/systest.h
 tests_system_test_memory_flatten_LDADD = $(SYSTEST_LIBS)
 
-check_PROGRAMS += tests/system/test-cpus
-TESTS += tests/system/test-cpus
-tests_system_test_cpus_SOURCES = tests/system/test-cpus.c tests/system/systest.h
-tests_system_test_cpus_LDADD = $(SYSTEST_LIBS)
 
-check_PROGRAMS += tests/system/test-monitor
-TESTS += tests/system/test-monitor
-tests_system_test_monitor_SOURCES = tests/system/test-monitor.c \
+
+check_PROGRAMS += tests/system/test-clock
+TESTS += tests/system/test-clock
+tests_system_test_clock_SOURCES = tests/system/test-clock.c \
 	tests/system/systest.h
-tests_system_test_monitor_LDADD = $(SYSTEST_LIBS)
+tests_system_test_clock_LDADD = $(SYSTEST_LIBS)

@@ -1,7 +1,6 @@
 #!/bin/sh
 # tsan.sh — check the system core with clang-16 -Wthread-safety, then build
-# the threading tests (memory map under load, vCPU threads) with
-# -fsanitize=thread and run them.
+# the memory-map threading test with -fsanitize=thread and run it.
 # Usage: tests/system/tsan.sh [outdir] (default /tmp/ferry-tsan). The TSan
 # build uses $TSAN_CC: clang-16 when its runtime (libclang-rt-16-dev) is
 # installed, else gcc (libtsan). Exits non-zero on an analysis warning, a
@@ -22,7 +21,7 @@ cflags="-std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter
  $(pkg-config --cflags glib-2.0 liburcu check)"
 libs="$(pkg-config --libs glib-2.0 liburcu check) -lm"
 srcs="$src/system/bql.c $src/system/log.c $src/system/memory.c
- $src/system/irq.c $src/system/clock.c $src/system/cpus.c $src/jit/fatal.c"
+ $src/system/irq.c $src/system/clock.c $src/jit/fatal.c"
 test="$src/tests/system/test-memory-threads.c"
 # The analysis covers every system/hw source and test, not only this one.
 # shellcheck disable=SC2086
@@ -33,10 +32,6 @@ echo "tsan.sh: clang-16 -Wthread-safety clean; building with $TSAN_CC"
 # shellcheck disable=SC2086
 $TSAN_CC $cflags -fsanitize=thread -o "$out/test-memory-threads" $test $srcs \
     $libs
-# shellcheck disable=SC2086
-$TSAN_CC $cflags -fsanitize=thread -o "$out/test-cpus" \
-    "$src/tests/system/test-cpus.c" $srcs $libs
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$src/tests/system/tsan.supp ${TSAN_OPTIONS:-}"
 "$out/test-memory-threads"
-"$out/test-cpus"
 echo "tsan.sh: no data races reported"
