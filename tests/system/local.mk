@@ -89,3 +89,9 @@ TESTS += tests/system/test-clock
 tests_system_test_clock_SOURCES = tests/system/test-clock.c \
 	tests/system/systest.h
 tests_system_test_clock_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-pc-fuzz
+TESTS += tests/system/test-pc-fuzz
+tests_system_test_pc_fuzz_SOURCES = tests/system/test-pc-fuzz.c \
+	tests/system/systest.h
+tests_system_test_pc_fuzz_LDADD = $(SYSTEST_LIBS)
