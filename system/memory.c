@@ -47,6 +47,7 @@ static AddressSpace *all_spaces GUARDED_BY(sys_bql);
 static unsigned txn_depth GUARDED_BY(sys_bql);
 static bool txn_pending GUARDED_BY(sys_bql);
 static _Atomic unsigned long views_freed;
+static SysMemListener *listeners GUARDED_BY(sys_bql);
 
 /* ---- regions ------------------------------------------------------------ */
 
@@ -295,6 +296,26 @@ static void as_update(AddressSpace *as) REQUIRES(sys_bql)
     if (old) {
         sys_rcu_call(&old->rcu, free_view_rcu);
     }
+    for (SysMemListener *l = listeners; l; l = l->next) {
+        l->commit(l->opaque, as);
+    }
+}
+
+void sys_memory_listener_add(SysMemListener *l)
+{
+    l->next = listeners;
+    listeners = l;
+}
+
+void sys_memory_listener_del(SysMemListener *l)
+{
+    SysMemListener **link = &listeners;
+
+    while (*link != l) {
+        assert(*link);
+        link = &(*link)->next;
+    }
+    *link = l->next;
 }
 
 static void memory_changed(void)

@@ -118,6 +118,18 @@ void sys_mr_set_address(MemoryRegion *mr, uint64_t offset) REQUIRES(sys_bql);
 void sys_memory_begin(void) REQUIRES(sys_bql);
 void sys_memory_commit(void) REQUIRES(sys_bql);
 
+/* Told after an address space published a new view (vCPUs flush their
+ * TLBs). Called under the BQL; must not change the map. */
+typedef struct SysMemListener {
+    void (*commit)(void *opaque, AddressSpace *as);
+    void *opaque;
+    struct SysMemListener *next;     /* list link, BQL */
+} SysMemListener;
+
+/* Register / unregister @l (owned by the caller). */
+void sys_memory_listener_add(SysMemListener *l) REQUIRES(sys_bql);
+void sys_memory_listener_del(SysMemListener *l) REQUIRES(sys_bql);
+
 /* An address space over @root (kept; not owned). Publishes its first view. */
 AddressSpace *sys_as_new(const char *name, MemoryRegion *root)
     REQUIRES(sys_bql);

@@ -307,13 +307,25 @@ START_TEST(lockless_dispatch)
 }
 END_TEST
 
+static int commits;
+static AddressSpace *committed;
+
+static void on_commit(void *opaque, AddressSpace *space)
+{
+    commits++;
+    committed = space;
+}
+
 START_TEST(views_published_and_freed)
 {
     static MemoryRegion a, b, c;
+    static SysMemListener l = { on_commit, NULL, NULL };
     unsigned long gen = sys_as_generation(as);
     unsigned long freed = sys_memory_views_freed();
 
+    commits = 0;
     sys_bql_lock();
+    sys_memory_listener_add(&l);
     sys_mr_init_ram(&a, "a", 0x10);
     sys_mr_init_ram(&b, "b", 0x10);
     sys_mr_init_ram(&c, "c", 0x10);
@@ -324,6 +336,8 @@ START_TEST(views_published_and_freed)
     sys_memory_commit();
     sys_bql_unlock();
     ck_assert_uint_eq(sys_as_generation(as), gen + 1);   /* one view */
+    ck_assert_int_eq(commits, 1);                        /* one TLB flush */
+    ck_assert_ptr_eq(committed, as);
     sys_bql_lock();
     sys_mr_del_subregion(&root, &b);
     sys_bql_unlock();
@@ -331,9 +345,11 @@ START_TEST(views_published_and_freed)
     sys_rcu_barrier();
     ck_assert_uint_ge(sys_memory_views_freed(), freed + 2);
     sys_bql_lock();
+    sys_memory_listener_del(&l);
     sys_mr_del_subregion(&root, &a);
     sys_mr_del_subregion(&root, &c);
     sys_bql_unlock();
+    ck_assert_int_eq(commits, 2);
     sys_rcu_synchronize();
     sys_mr_fini(&a);
     sys_mr_fini(&b);
