@@ -10,6 +10,7 @@ hw_libhw_a_SOURCES = \
 	hw/port80.c hw/port80.h \
 	hw/mc146818.c hw/mc146818.h \
 	hw/pci-host.c hw/pci-host.h \
+	hw/piix3.c hw/piix3.h \
 	hw/fw-cfg.c hw/fw-cfg.h \
 	hw/i8042.c hw/i8042.h \
 	hw/pc.c hw/pc.h \

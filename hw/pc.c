@@ -58,6 +58,7 @@ static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
     i8042_init(&pc->kbc, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12),
                cfg->reset_cb, cfg->a20_cb, cfg->cb_opaque);
     pci_host_init(&pc->pci);
+    piix3_init(&pc->piix3, &pc->pci.bus, &pc->pic);
     fw_cfg_init(&pc->fw_cfg);
     debug_exit_init(&pc->debug_exit, 1, cfg->exit_cb, cfg->cb_opaque);
     debugcon_init(&pc->debugcon, cfg->debugcon_sink, cfg->sink_opaque);

@@ -1,8 +1,9 @@
 /*
  * pc.h — the PC board: RAM, the memory and I/O address spaces, and the
- * legacy devices (PIC, PIT, RTC, COM1, i8042, PCI host, fw_cfg, debug
- * ports) at their standard ports, wired to each other and to the CPU's
- * interrupt line. The machine code later adds CPUs, loaders and chardevs.
+ * legacy devices (PIC, PIT, RTC, COM1, i8042, PCI host and PIIX3,
+ * fw_cfg, debug ports) at their standard ports, wired to each other and to
+ * the CPU's interrupt line. The machine code later adds CPUs, loaders and
+ * chardevs.
  */
 #ifndef FERRY_HW_PC_H
 #define FERRY_HW_PC_H
@@ -17,6 +18,7 @@
 #include "hw/i8259.h"
 #include "hw/mc146818.h"
 #include "hw/pci-host.h"
+#include "hw/piix3.h"
 #include "hw/port80.h"
 #include "hw/uart16550.h"
 #include "system/clock.h"
@@ -55,6 +57,7 @@ typedef struct PcBoard {
     Uart16550 com1;
     I8042 kbc;
     PciHost pci;
+    Piix3 piix3;               /* 00:01.0, routes PCI INTx to the PIC */
     FwCfg fw_cfg;
     DebugExit debug_exit;
     Debugcon debugcon;

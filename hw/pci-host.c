@@ -59,6 +59,41 @@ uint32_t pci_default_config_read(PciDevice *d, unsigned addr, unsigned len)
     return v;
 }
 
+/* Drive the bus line from what the device wants and the disable bit. */
+static void intx_update(PciDevice *d)
+{
+    bool level = d->intx_wanted &&
+                 !(pci_get_word(&d->config[PCI_COMMAND]) &
+                   PCI_COMMAND_INTX_DISABLE);
+    PciBus *bus = d->bus;
+    int pirq;
+
+    if (level == d->intx_level || !bus || !bus->set_irq ||
+        !d->config[PCI_INTERRUPT_PIN]) {
+        return;
+    }
+    d->intx_level = level;
+    pirq = bus->map_irq(d, d->config[PCI_INTERRUPT_PIN] - 1) & 3;
+    bus->irq_count[pirq] += level ? 1 : -1;
+    bus->set_irq(bus->irq_opaque, pirq, bus->irq_count[pirq] != 0);
+}
+
+void pci_set_irq(PciDevice *d, bool level)
+{
+    uint16_t status = pci_get_word(&d->config[PCI_STATUS]);
+
+    d->intx_wanted = level;
+    pci_set_word(&d->config[PCI_STATUS],
+                 level ? status | PCI_STATUS_INTERRUPT
+                       : status & ~PCI_STATUS_INTERRUPT);
+    intx_update(d);
+}
+
+int pci_pc_map_irq(PciDevice *d, int pin)
+{
+    return (pin + (d->devfn >> 3) - 1) & 3;
+}
+
 void pci_default_config_write(PciDevice *d, unsigned addr, uint32_t val,
                               unsigned len)
 {
@@ -68,6 +103,9 @@ void pci_default_config_write(PciDevice *d, unsigned addr, uint32_t val,
 
         d->config[addr + i] = (d->config[addr + i] & ~wm) | (b & wm);
         d->config[addr + i] &= ~(b & w1c);
+    }
+    if (addr <= PCI_COMMAND + 1 && addr + len > PCI_COMMAND) {
+        intx_update(d);         /* the interrupt disable bit may change */
     }
 }
 

@@ -21,6 +21,7 @@ enum {
     PCI_VENDOR_ID = 0x00, PCI_DEVICE_ID = 0x02, PCI_COMMAND = 0x04,
     PCI_STATUS = 0x06, PCI_REVISION_ID = 0x08, PCI_CLASS_PROG = 0x09,
     PCI_CACHE_LINE_SIZE = 0x0c, PCI_LATENCY_TIMER = 0x0d,
+    PCI_COMMAND_INTX_DISABLE = 0x0400, PCI_STATUS_INTERRUPT = 0x0008,
     PCI_HEADER_TYPE = 0x0e, PCI_SUBSYSTEM_VENDOR_ID = 0x2c,
     PCI_INTERRUPT_LINE = 0x3c, PCI_INTERRUPT_PIN = 0x3d,
 };
@@ -38,14 +39,22 @@ struct PciDevice {
     uint8_t config[PCI_CONFIG_SIZE];
     uint8_t wmask[PCI_CONFIG_SIZE];          /* bits the guest may write */
     uint8_t w1cmask[PCI_CONFIG_SIZE];        /* bits cleared by writing 1 */
+    bool intx_wanted;                        /* device asserts INTx */
+    bool intx_level;                         /* as seen by the bus */
     uint32_t (*config_read)(PciDevice *d, unsigned addr, unsigned len);
     void (*config_write)(PciDevice *d, unsigned addr, uint32_t val,
                          unsigned len);
 };
 
-/* Bus 0 of the host; devices by devfn. Protected by the BQL. */
+/* Bus 0 of the host; devices by devfn. Protected by the BQL. INTx lines
+ * are wire-ORed per PIRQ: map_irq picks the PIRQ (0-3) for a device's pin
+ * (0 = INTA), set_irq drives it (the PCI-ISA bridge's router). */
 struct PciBus {
     PciDevice *devices[256];
+    int (*map_irq)(PciDevice *d, int pin);
+    void (*set_irq)(void *opaque, int pirq, int level);
+    void *irq_opaque;
+    int irq_count[4];                        /* devices asserting a PIRQ */
 };
 
 /* Initialise a type-0 header: IDs, revision, 24-bit class code
@@ -69,6 +78,13 @@ uint32_t pci_bus_config_read(PciBus *bus, unsigned devfn, unsigned addr,
                              unsigned len) REQUIRES(sys_bql);
 void pci_bus_config_write(PciBus *bus, unsigned devfn, unsigned addr,
                           uint32_t val, unsigned len) REQUIRES(sys_bql);
+
+/* Assert or deassert @d's INTx (the pin in its config header). Masked by
+ * the command register's interrupt disable bit; status bit 3 shows it. */
+void pci_set_irq(PciDevice *d, bool level) REQUIRES(sys_bql);
+
+/* The PC wiring of slots to PIRQs (i440FX/PIIX: rotate by slot - 1). */
+int pci_pc_map_irq(PciDevice *d, int pin);
 
 /* Little-endian helpers on a config array. */
 static inline void pci_set_word(uint8_t *p, uint16_t v)

@@ -95,3 +95,9 @@ TESTS += tests/system/test-pc-fuzz
 tests_system_test_pc_fuzz_SOURCES = tests/system/test-pc-fuzz.c \
 	tests/system/systest.h
 tests_system_test_pc_fuzz_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-piix3
+TESTS += tests/system/test-piix3
+tests_system_test_piix3_SOURCES = tests/system/test-piix3.c \
+	tests/system/systest.h
+tests_system_test_piix3_LDADD = $(SYSTEST_LIBS)
