@@ -8,6 +8,7 @@ hw_libhw_a_SOURCES = \
 	hw/debug-exit.c hw/debug-exit.h \
 	hw/debugcon.c hw/debugcon.h \
 	hw/port80.c hw/port80.h \
+	hw/port92.c hw/port92.h \
 	hw/mc146818.c hw/mc146818.h \
 	hw/pci-host.c hw/pci-host.h \
 	hw/piix3.c hw/piix3.h \

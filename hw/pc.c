@@ -63,6 +63,7 @@ static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
     debug_exit_init(&pc->debug_exit, 1, cfg->exit_cb, cfg->cb_opaque);
     debugcon_init(&pc->debugcon, cfg->debugcon_sink, cfg->sink_opaque);
     port80_init(&pc->port80);
+    port92_init(&pc->port92, cfg->reset_cb, cfg->a20_cb, cfg->cb_opaque);
 }
 
 static void pc_map_io(PcBoard *pc) REQUIRES(sys_bql)
@@ -84,6 +85,7 @@ static void pc_map_io(PcBoard *pc) REQUIRES(sys_bql)
     sys_mr_add_subregion(io, DEBUG_EXIT_DEFAULT_IOBASE, &pc->debug_exit.io);
     sys_mr_add_subregion(io, DEBUGCON_PORT, &pc->debugcon.io);
     sys_mr_add_subregion(io, 0x80, &pc->port80.io);
+    sys_mr_add_subregion(io, 0x92, &pc->port92.io);
 }
 
 PcBoard *pc_new(const PcConfig *cfg)

@@ -1,9 +1,9 @@
 /*
  * pc.h — the PC board: RAM, the memory and I/O address spaces, and the
- * legacy devices (PIC, PIT, RTC, COM1, i8042, PCI host and PIIX3,
- * fw_cfg, debug ports) at their standard ports, wired to each other and to
- * the CPU's interrupt line. The machine code later adds CPUs, loaders and
- * chardevs.
+ * legacy devices (PIC, PIT, RTC, COM1, i8042, PCI host and PIIX3, fw_cfg,
+ * debug ports, port 0x92) at their standard ports, wired to each other
+ * and to the CPU's interrupt line. The machine code later adds CPUs,
+ * loaders and chardevs.
  */
 #ifndef FERRY_HW_PC_H
 #define FERRY_HW_PC_H
@@ -20,6 +20,7 @@
 #include "hw/pci-host.h"
 #include "hw/piix3.h"
 #include "hw/port80.h"
+#include "hw/port92.h"
 #include "hw/uart16550.h"
 #include "system/clock.h"
 #include "system/memory.h"
@@ -62,6 +63,7 @@ typedef struct PcBoard {
     DebugExit debug_exit;
     Debugcon debugcon;
     Port80 port80;
+    Port92 port92;
 } PcBoard;
 
 /* RAM up to 3.5 GiB sits below 4 GiB; the rest starts at 4 GiB. */

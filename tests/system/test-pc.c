@@ -179,6 +179,15 @@ START_TEST(reset_and_exit)
     ck_assert_uint_eq(in(0xe9, 1), 0xe9);
     out(0x80, 1, 0x12);
     ck_assert_uint_eq(pc->port80.last_code, 0x12);
+    /* Port 0x92: bit 1 fast A20, bit 0 reset on a 0->1 write. */
+    ck_assert_uint_eq(in(0x92, 1), 0x00);
+    out(0x92, 1, 0x02);
+    ck_assert_uint_eq(in(0x92, 1), 0x02);
+    ck_assert_int_eq(resets, 1);
+    out(0x92, 1, 0x03);
+    ck_assert_int_eq(resets, 2);
+    out(0x92, 1, 0x03);                 /* no new edge */
+    ck_assert_int_eq(resets, 2);
 }
 END_TEST
 
