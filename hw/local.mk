@@ -14,5 +14,6 @@ hw_libhw_a_SOURCES = \
 	hw/piix3.c hw/piix3.h \
 	hw/fw-cfg.c hw/fw-cfg.h \
 	hw/i8042.c hw/i8042.h \
+	hw/ioapic.c hw/ioapic.h \
 	hw/pc.c hw/pc.h \
 	hw/multiboot.c hw/multiboot.h

@@ -47,18 +47,35 @@ static void pc_map_ram(PcBoard *pc, uint64_t ram) REQUIRES(sys_bql)
     }
 }
 
+/* ISA IRQ n reaches PIC input n and I/O APIC pin n, except that the
+ * timer (IRQ0) is on pin 2 (the override MP tables and ACPI declare). */
+static SysIrqLine isa_irq(PcBoard *pc, int n)
+{
+    SysIrqFanout *f = &pc->isa_irq[n];
+
+    if (f->n == 0) {
+        f->out[f->n++] = pic_input(&pc->pic, n);
+        f->out[f->n++] = ioapic_input(&pc->ioapic, n == 0 ? 2 : n);
+    }
+    return sys_irq_fanout_line(f);
+}
+
 static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
     REQUIRES(sys_bql)
 {
     pic_init(&pc->pic, cfg->cpu_int);
-    pit_init(&pc->pit, cfg->clock, pic_input(&pc->pic, 0));
-    rtc_init(&pc->rtc, cfg->clock, pic_input(&pc->pic, 8), cfg->rtc_start);
-    uart_init(&pc->com1, cfg->clock, pic_input(&pc->pic, 4),
-              cfg->serial_sink, cfg->sink_opaque);
-    i8042_init(&pc->kbc, pic_input(&pc->pic, 1), pic_input(&pc->pic, 12),
-               cfg->reset_cb, cfg->a20_cb, cfg->cb_opaque);
+    ioapic_init(&pc->ioapic, cfg->apic_deliver, cfg->cb_opaque);
+    pit_init(&pc->pit, cfg->clock, isa_irq(pc, 0));
+    rtc_init(&pc->rtc, cfg->clock, isa_irq(pc, 8), cfg->rtc_start);
+    uart_init(&pc->com1, cfg->clock, isa_irq(pc, 4), cfg->serial_sink,
+              cfg->sink_opaque);
+    i8042_init(&pc->kbc, isa_irq(pc, 1), isa_irq(pc, 12), cfg->reset_cb,
+               cfg->a20_cb, cfg->cb_opaque);
     pci_host_init(&pc->pci);
     piix3_init(&pc->piix3, &pc->pci.bus, &pc->pic);
+    for (int i = 0; i < 4; i++) {
+        pc->piix3.apic_pirq[i] = ioapic_input(&pc->ioapic, 16 + i);
+    }
     fw_cfg_init(&pc->fw_cfg);
     debug_exit_init(&pc->debug_exit, 1, cfg->exit_cb, cfg->cb_opaque);
     debugcon_init(&pc->debugcon, cfg->debugcon_sink, cfg->sink_opaque);
@@ -100,6 +117,7 @@ PcBoard *pc_new(const PcConfig *cfg)
     pc_map_ram(pc, cfg->ram_size);
     pc_init_devices(pc, cfg);
     pc_map_io(pc);
+    sys_mr_add_subregion(&pc->sysmem, IOAPIC_BASE, &pc->ioapic.mmio);
     sys_memory_commit();
 
     pc_cmos_memory(pc, cfg->ram_size);

@@ -1,9 +1,9 @@
 /*
  * pc.h — the PC board: RAM, the memory and I/O address spaces, and the
- * legacy devices (PIC, PIT, RTC, COM1, i8042, PCI host and PIIX3, fw_cfg,
- * debug ports, port 0x92) at their standard ports, wired to each other
- * and to the CPU's interrupt line. The machine code later adds CPUs,
- * loaders and chardevs.
+ * legacy devices (PIC, I/O APIC, PIT, RTC, COM1, i8042, PCI host and
+ * PIIX3, fw_cfg, debug ports, port 0x92) at their standard addresses,
+ * wired to each other, to the CPU's interrupt line and to the APIC bus.
+ * The machine code later adds CPUs, loaders and chardevs.
  */
 #ifndef FERRY_HW_PC_H
 #define FERRY_HW_PC_H
@@ -16,6 +16,7 @@
 #include "hw/i8042.h"
 #include "hw/i8254.h"
 #include "hw/i8259.h"
+#include "hw/ioapic.h"
 #include "hw/mc146818.h"
 #include "hw/pci-host.h"
 #include "hw/piix3.h"
@@ -32,6 +33,7 @@ typedef struct PcConfig {
     int64_t rtc_start;            /* Unix seconds the RTC starts at */
     SysClock *clock;              /* virtual clock for PIT, RTC, UART */
     SysIrqLine cpu_int;           /* the PIC's INT output goes here */
+    IoapicDeliver apic_deliver;   /* I/O APIC messages (NULL: dropped) */
     UartSink serial_sink;         /* COM1 output */
     DebugconSink debugcon_sink;   /* port 0xE9 output */
     void *sink_opaque;
@@ -53,6 +55,9 @@ typedef struct PcBoard {
     AddressSpace *as_mem;
     AddressSpace *as_io;
     PicPair pic;
+    Ioapic ioapic;                /* ISA IRQs 1-15 on pins 1-15, IRQ0 on
+                                     pin 2, PIRQA-D on pins 16-19 */
+    SysIrqFanout isa_irq[16];     /* each ISA IRQ to the PIC and I/O APIC */
     PitState pit;
     RtcState rtc;
     Uart16550 com1;

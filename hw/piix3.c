@@ -2,7 +2,9 @@
  * piix3.c — PIIX3 interrupt routing (Intel 82371SB datasheet, PIRQRC[A:D]):
  * bit 7 set disables a route, bits 3:0 name the ISA IRQ (0-2, 8 and 13 are
  * reserved). An ISA IRQ is driven high while any PIRQ routed to it is; the
- * guest sets it level-triggered in the ELCR. Everything runs under the BQL.
+ * guest sets it level-triggered in the ELCR. The PIRQs also go straight to
+ * I/O APIC pins when the board connects them. Everything runs under the
+ * BQL.
  */
 #include "hw/piix3.h"
 
@@ -40,6 +42,7 @@ static void piix3_set_irq(void *opaque, int pirq, int level) REQUIRES(sys_bql)
     Piix3 *p = opaque;
 
     p->pirq_level[pirq] = level;
+    sys_irq_set(p->apic_pirq[pirq], level);
     piix3_update(p);
 }
 

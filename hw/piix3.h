@@ -17,6 +17,8 @@
 typedef struct Piix3 {
     PciDevice dev;
     PicPair *pic;              /* immutable after init */
+    SysIrqLine apic_pirq[4];   /* PIRQA-D to I/O APIC pins (16-19 on a PC);
+                                  set by the board, may stay unconnected */
     bool pirq_level[4];
     bool isa_level[16];        /* what this bridge drives on each IRQ */
 } Piix3;

@@ -50,6 +50,17 @@ static inline void sys_irq_pulse(SysIrqLine line) REQUIRES(sys_bql)
     sys_irq_set(line, 0);
 }
 
+/* One input driving several lines (an ISA IRQ going to both the PIC and
+ * the I/O APIC). Embedded by whoever wires it; outputs set at wiring. */
+#define SYS_IRQ_FANOUT_MAX 4
+typedef struct SysIrqFanout {
+    SysIrqLine out[SYS_IRQ_FANOUT_MAX];
+    int n;
+} SysIrqFanout;
+
+/* The line that sets every output of @f to its level. */
+SysIrqLine sys_irq_fanout_line(SysIrqFanout *f);
+
 /* Whether @line is connected. */
 static inline bool sys_irq_connected(SysIrqLine line)
 {

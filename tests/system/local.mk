@@ -101,3 +101,9 @@ TESTS += tests/system/test-piix3
 tests_system_test_piix3_SOURCES = tests/system/test-piix3.c \
 	tests/system/systest.h
 tests_system_test_piix3_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-ioapic
+TESTS += tests/system/test-ioapic
+tests_system_test_ioapic_SOURCES = tests/system/test-ioapic.c \
+	tests/system/systest.h
+tests_system_test_ioapic_LDADD = $(SYSTEST_LIBS)

@@ -31,6 +31,15 @@ static void on_exit_req(void *opaque, uint64_t status)
     exit_status = status;
 }
 
+static int apic_msgs;
+static uint8_t apic_vector;
+
+static void apic_deliver(void *opaque, const IoapicMsg *m)
+{
+    apic_msgs++;
+    apic_vector = m->vector;
+}
+
 static void out(uint16_t port, unsigned size, uint32_t v)
 {
     ck_assert_int_eq(sys_as_write(pc->as_io, port, size, v), SYS_MEM_OK);
@@ -67,9 +76,10 @@ static void setup(void)
         .ram_size = 64 << 20, .ncpus = 2, .rtc_start = 1700000000,
         .cpu_int = sys_irq_line(cpu_int, NULL, 0),
         .exit_cb = on_exit_req, .reset_cb = on_reset,
+        .apic_deliver = apic_deliver,
     };
 
-    cpu_level = resets = 0;
+    cpu_level = resets = apic_msgs = 0;
     exit_status = 0;
     clk = sys_clock_new_manual(0);
     cfg.clock = clk;
@@ -115,6 +125,28 @@ START_TEST(pit_irq0_vector_08)
     ck_assert_int_eq(intack(), 0x08);
     out(0x20, 1, 0x20);
     out(0x43, 1, 0x30);                 /* stop: mode 0, no count */
+}
+END_TEST
+
+START_TEST(pit_on_ioapic_pin2)
+{
+    uint64_t v;
+
+    /* Redirection entry 2 (registers 0x14/0x15): vector 0x30, edge. */
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x14);
+    sys_as_write(pc->as_mem, 0xfec00010, 4, 0x30);
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x01);
+    sys_as_read(pc->as_mem, 0xfec00010, 4, &v);
+    ck_assert_uint_eq(v, 0x00170020);
+    out(0x21, 1, 0xff);                 /* PIC fully masked */
+    out(0x43, 1, 0x34);
+    out(0x40, 1, 1193 & 0xff);
+    out(0x40, 1, 1193 >> 8);
+    advance_ns(3000000);                /* three periods of ~1 ms */
+    ck_assert_int_eq(apic_msgs, 3);
+    ck_assert_uint_eq(apic_vector, 0x30);
+    ck_assert_int_eq(cpu_level, 0);
+    out(0x43, 1, 0x30);
 }
 END_TEST
 
@@ -199,6 +231,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, ram);
     tcase_add_test(tc, pit_irq0_vector_08);
+    tcase_add_test(tc, pit_on_ioapic_pin2);
     tcase_add_test(tc, com1_irq4_vector_0c);
     tcase_add_test(tc, rtc_irq8_vector_70);
     tcase_add_test(tc, firmware_view);

@@ -134,6 +134,21 @@ START_TEST(shared_pirq_wire_or)
 }
 END_TEST
 
+START_TEST(pirq_on_ioapic_pins)
+{
+    uint64_t v;
+
+    /* Pin 18 = PIRQC (registers 0x34/0x35): level, vector 0x48. */
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x34);
+    sys_as_write(pc->as_mem, 0xfec00010, 4, 0x8048);
+    set_intx(&dev3, true);
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x34);
+    sys_as_read(pc->as_mem, 0xfec00010, 4, &v);
+    ck_assert_uint_eq(v & 0x4000, 0x4000);     /* delivered: Remote IRR */
+    set_intx(&dev3, false);
+}
+END_TEST
+
 START_TEST(reserved_and_rerouting)
 {
     set_intx(&dev3, true);
@@ -159,6 +174,7 @@ int main(void)
     tcase_add_test(tc, route_to_irq11);
     tcase_add_test(tc, shared_pirq_wire_or);
     tcase_add_test(tc, reserved_and_rerouting);
+    tcase_add_test(tc, pirq_on_ioapic_pins);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
