@@ -31,6 +31,27 @@ static void pc_cmos_memory(PcBoard *pc, uint64_t ram) REQUIRES(sys_bql)
     rtc_set_cmos(&pc->rtc, 0x5d, high >> 16);
 }
 
+/* fw_cfg "etc/e820": packed little-endian {u64 address, u64 length,
+ * u32 type} entries for RAM, as QEMU gives SeaBIOS (which adds its own
+ * reserved areas). */
+static void pc_fw_cfg_e820(PcBoard *pc)
+{
+    uint8_t table[2 * 20] = { 0 };
+    uint64_t fields[2][2] = {
+        { 0, pc->below_4g }, { UINT64_C(0x100000000), pc->above_4g },
+    };
+    int n = pc->above_4g ? 2 : 1;
+
+    for (int i = 0; i < n; i++) {
+        for (int b = 0; b < 8; b++) {
+            table[i * 20 + b] = fields[i][0] >> (b * 8);
+            table[i * 20 + 8 + b] = fields[i][1] >> (b * 8);
+        }
+        table[i * 20 + 16] = 1;                 /* E820_RAM */
+    }
+    fw_cfg_add_file(&pc->fw_cfg, "etc/e820", table, n * 20);
+}
+
 static void pc_map_ram(PcBoard *pc, uint64_t ram) REQUIRES(sys_bql)
 {
     pc->below_4g = MIN(ram, PC_MAX_RAM_BELOW_4G);
@@ -124,6 +145,7 @@ PcBoard *pc_new(const PcConfig *cfg)
     fw_cfg_add_i64(&pc->fw_cfg, FW_CFG_RAM_SIZE, cfg->ram_size);
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_NB_CPUS, cfg->ncpus);
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_MAX_CPUS, cfg->ncpus);
+    pc_fw_cfg_e820(pc);
     pic_reset(&pc->pic);
     pit_reset(&pc->pit);
     uart_reset(&pc->com1);

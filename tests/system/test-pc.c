@@ -199,6 +199,24 @@ START_TEST(firmware_view)
     ck_assert_uint_eq(in(0x511, 1), 2);
     out(0xcf8, 4, 0x80000000);
     ck_assert_uint_eq(in(0xcfc, 4), 0x12378086);
+    /* etc/e820 is the only file: selector 0x20, one 20-byte RAM entry. */
+    out(0x510, 2, FW_CFG_FILE_DIR);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(in(0x511, 1), i == 3 ? 1 : 0);     /* count */
+    }
+    uint8_t sz[4];
+    for (int i = 0; i < 4; i++) {
+        sz[i] = in(0x511, 1);
+    }
+    ck_assert_uint_eq(sz[0] << 24 | sz[1] << 16 | sz[2] << 8 | sz[3], 20);
+    out(0x510, 2, 0x20);
+    uint64_t e[3] = { 0, 0, 0 };
+    for (int i = 0; i < 20; i++) {
+        e[i / 8] |= (uint64_t)in(0x511, 1) << ((i % 8) * 8);
+    }
+    ck_assert_uint_eq(e[0], 0);
+    ck_assert_uint_eq(e[1], 64 << 20);
+    ck_assert_uint_eq(e[2], 1);
 }
 END_TEST
 
