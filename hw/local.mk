@@ -16,4 +16,6 @@ hw_libhw_a_SOURCES = \
 	hw/i8042.c hw/i8042.h \
 	hw/ioapic.c hw/ioapic.h \
 	hw/pc.c hw/pc.h \
-	hw/multiboot.c hw/multiboot.h
+	hw/e820.c hw/e820.h \
+	hw/multiboot.c hw/multiboot.h \
+	hw/linux-boot.c hw/linux-boot.h

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "hw/e820.h"
 #include "system/log.h"
 
 #define SEARCH_LIMIT 8192
@@ -211,21 +212,15 @@ static bool load_elf(AddressSpace *as, const MbMemory *mem,
     return true;
 }
 
-/* The PC memory map reported to the kernel (type 1 RAM, 2 reserved). */
+/* The PC memory map as Multiboot mmap entries (size field excluded). */
 static int build_mmap(const MbMemory *mem, uint8_t *p)
 {
-    const struct { uint64_t base, len; uint32_t type; } map[] = {
-        { 0, 0x9fc00, 1 },
-        { 0x9fc00, 0x400, 2 },          /* extended BIOS data area */
-        { 0xf0000, 0x10000, 2 },        /* BIOS */
-        { 0x100000, mem->below_4g - 0x100000, 1 },
-        { UINT64_C(0x100000000), mem->above_4g, 1 },
-    };
-    int n = mem->above_4g ? 5 : 4;
+    E820Entry map[E820_PC_MAX];
+    int n = e820_pc_layout(mem->below_4g, mem->above_4g, map);
 
     for (int i = 0; i < n; i++) {
         wr32(p + i * 24, 20);           /* size, not counting itself */
-        wr64(p + i * 24 + 4, map[i].base);
+        wr64(p + i * 24 + 4, map[i].addr);
         wr64(p + i * 24 + 12, map[i].len);
         wr32(p + i * 24 + 20, map[i].type);
     }
@@ -264,7 +259,7 @@ static bool write_info(AddressSpace *as, const MbMemory *mem,
                        const char *cmdline, const MbModule *mods, int nmods,
                        uint8_t *list, uint64_t at, MbBoot *out, GError **err)
 {
-    uint8_t info[MBI_SIZE] = { 0 }, mmap[5 * 24];
+    uint8_t info[MBI_SIZE] = { 0 }, mmap[E820_PC_MAX * 24];
     uint64_t mods_at = at + MBI_SIZE, mmap_at = mods_at + 16 * nmods;
     int mmap_len = build_mmap(mem, mmap);
     uint64_t str_at = mmap_at + mmap_len;

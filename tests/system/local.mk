@@ -107,3 +107,9 @@ TESTS += tests/system/test-ioapic
 tests_system_test_ioapic_SOURCES = tests/system/test-ioapic.c \
 	tests/system/systest.h
 tests_system_test_ioapic_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-linux-boot
+TESTS += tests/system/test-linux-boot
+tests_system_test_linux_boot_SOURCES = tests/system/test-linux-boot.c \
+	tests/system/systest.h
+tests_system_test_linux_boot_LDADD = $(SYSTEST_LIBS)
