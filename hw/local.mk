@@ -15,6 +15,7 @@ hw_libhw_a_SOURCES = \
 	hw/fw-cfg.c hw/fw-cfg.h \
 	hw/i8042.c hw/i8042.h \
 	hw/ioapic.c hw/ioapic.h \
+	hw/apic.c hw/apic.h \
 	hw/pc.c hw/pc.h \
 	hw/e820.c hw/e820.h \
 	hw/multiboot.c hw/multiboot.h \

@@ -85,7 +85,12 @@ static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
     REQUIRES(sys_bql)
 {
     pic_init(&pc->pic, cfg->cpu_int);
-    ioapic_init(&pc->ioapic, cfg->apic_deliver, cfg->cb_opaque);
+    apic_bus_init(&pc->apic_bus, &pc->ioapic);
+    if (cfg->apic_deliver) {
+        ioapic_init(&pc->ioapic, cfg->apic_deliver, cfg->cb_opaque);
+    } else {
+        ioapic_init(&pc->ioapic, apic_bus_ioapic_deliver, &pc->apic_bus);
+    }
     pit_init(&pc->pit, cfg->clock, isa_irq(pc, 0));
     rtc_init(&pc->rtc, cfg->clock, isa_irq(pc, 8), cfg->rtc_start);
     uart_init(&pc->com1, cfg->clock, isa_irq(pc, 4), cfg->serial_sink,
@@ -139,6 +144,7 @@ PcBoard *pc_new(const PcConfig *cfg)
     pc_init_devices(pc, cfg);
     pc_map_io(pc);
     sys_mr_add_subregion(&pc->sysmem, IOAPIC_BASE, &pc->ioapic.mmio);
+    sys_mr_add_subregion(&pc->sysmem, APIC_DEFAULT_BASE, &pc->apic_bus.mmio);
     sys_memory_commit();
 
     pc_cmos_memory(pc, cfg->ram_size);

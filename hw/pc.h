@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "hw/apic.h"
 #include "hw/debug-exit.h"
 #include "hw/debugcon.h"
 #include "hw/fw-cfg.h"
@@ -32,8 +33,11 @@ typedef struct PcConfig {
     unsigned ncpus;
     int64_t rtc_start;            /* Unix seconds the RTC starts at */
     SysClock *clock;              /* virtual clock for PIT, RTC, UART */
-    SysIrqLine cpu_int;           /* the PIC's INT output goes here */
-    IoapicDeliver apic_deliver;   /* I/O APIC messages (NULL: dropped) */
+    SysIrqLine cpu_int;           /* the PIC's INT output goes here; with
+                                     local APICs, forward it to the BSP's
+                                     LINT0 (apic_lint) */
+    IoapicDeliver apic_deliver;   /* I/O APIC messages (NULL: the board's
+                                     APIC bus) */
     UartSink serial_sink;         /* COM1 output */
     DebugconSink debugcon_sink;   /* port 0xE9 output */
     void *sink_opaque;
@@ -58,6 +62,8 @@ typedef struct PcBoard {
     Ioapic ioapic;                /* ISA IRQs 1-15 on pins 1-15, IRQ0 on
                                      pin 2, PIRQA-D on pins 16-19 */
     SysIrqFanout isa_irq[16];     /* each ISA IRQ to the PIC and I/O APIC */
+    ApicBus apic_bus;             /* the machine adds one LApic per CPU
+                                     (apic_init) and sets bus.current */
     PitState pit;
     RtcState rtc;
     Uart16550 com1;

@@ -113,3 +113,8 @@ TESTS += tests/system/test-linux-boot
 tests_system_test_linux_boot_SOURCES = tests/system/test-linux-boot.c \
 	tests/system/systest.h
 tests_system_test_linux_boot_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-apic
+TESTS += tests/system/test-apic
+tests_system_test_apic_SOURCES = tests/system/test-apic.c $(DEVTEST_SOURCES)
+tests_system_test_apic_LDADD = $(SYSTEST_LIBS)

@@ -150,6 +150,51 @@ START_TEST(pit_on_ioapic_pin2)
 }
 END_TEST
 
+static LApic bsp;
+static int bsp_int;
+
+static void bsp_cpu_int(void *opaque, int n, int level)
+{
+    bsp_int = level;
+}
+
+static void no_op(void *cpu) { }
+static void no_sipi(void *cpu, uint8_t v) { }
+static const ApicCpuOps bsp_ops = { no_op, no_op, no_sipi };
+
+START_TEST(lapic_on_the_board)
+{
+    PcConfig cfg = {
+        .ram_size = 16 << 20, .ncpus = 1, .rtc_start = 1700000000,
+        .cpu_int = sys_irq_line(cpu_int, NULL, 0),
+    };
+    PcBoard *b;
+    uint64_t v;
+
+    cfg.clock = clk;
+    sys_bql_lock();
+    b = pc_new(&cfg);
+    apic_init(&bsp, &b->apic_bus, 0, clk, sys_irq_line(bsp_cpu_int, NULL, 0),
+              &bsp_ops, NULL);
+    sys_bql_unlock();
+    /* The APIC page shows the BSP; enable it and route IRQ4 through the
+     * I/O APIC (pin 4, vector 0x44, physical destination 0). */
+    sys_as_read(b->as_mem, 0xfee00030, 4, &v);
+    ck_assert_uint_eq(v, 0x00050014);
+    sys_as_write(b->as_mem, 0xfee000f0, 4, 0x1ff);
+    sys_as_write(b->as_mem, 0xfec00000, 4, 0x18);
+    sys_as_write(b->as_mem, 0xfec00010, 4, 0x44);
+    sys_as_write(b->as_io, 0x3fc, 1, 0x08);     /* COM1 OUT2 */
+    sys_as_write(b->as_io, 0x3f9, 1, 0x02);     /* THRE interrupt */
+    ck_assert_int_eq(bsp_int, 1);
+    sys_bql_lock();
+    ck_assert_int_eq(apic_get_interrupt(&bsp), 0x44);
+    apic_reset(&bsp);
+    sys_bql_unlock();
+    pc_free(b);
+}
+END_TEST
+
 START_TEST(com1_irq4_vector_0c)
 {
     out(0x3f8 + 4, 1, 0x08);            /* OUT2 */
@@ -251,6 +296,7 @@ int main(void)
     tcase_add_test(tc, pit_irq0_vector_08);
     tcase_add_test(tc, pit_on_ioapic_pin2);
     tcase_add_test(tc, com1_irq4_vector_0c);
+    tcase_add_test(tc, lapic_on_the_board);
     tcase_add_test(tc, rtc_irq8_vector_70);
     tcase_add_test(tc, firmware_view);
     tcase_add_test(tc, reset_and_exit);
