@@ -19,4 +19,5 @@ hw_libhw_a_SOURCES = \
 	hw/pc.c hw/pc.h \
 	hw/e820.c hw/e820.h \
 	hw/multiboot.c hw/multiboot.h \
-	hw/linux-boot.c hw/linux-boot.h
+	hw/linux-boot.c hw/linux-boot.h \
+	hw/mptable.c hw/mptable.h

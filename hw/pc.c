@@ -91,6 +91,8 @@ static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
     } else {
         ioapic_init(&pc->ioapic, apic_bus_ioapic_deliver, &pc->apic_bus);
     }
+    pc->ioapic.id = cfg->ncpus & 0x0f;  /* after the CPUs' APIC IDs, as MP
+                                           tables (hw/mptable.c) give it */
     pit_init(&pc->pit, cfg->clock, isa_irq(pc, 0));
     rtc_init(&pc->rtc, cfg->clock, isa_irq(pc, 8), cfg->rtc_start);
     uart_init(&pc->com1, cfg->clock, isa_irq(pc, 4), cfg->serial_sink,

@@ -118,3 +118,9 @@ check_PROGRAMS += tests/system/test-apic
 TESTS += tests/system/test-apic
 tests_system_test_apic_SOURCES = tests/system/test-apic.c $(DEVTEST_SOURCES)
 tests_system_test_apic_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-mptable
+TESTS += tests/system/test-mptable
+tests_system_test_mptable_SOURCES = tests/system/test-mptable.c \
+	tests/system/systest.h
+tests_system_test_mptable_LDADD = $(SYSTEST_LIBS)
