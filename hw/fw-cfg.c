@@ -180,6 +180,12 @@ void fw_cfg_init(FwCfg *f)
     sys_mr_init_io(&f->io, "fw_cfg", 2, &fw_cfg_ops, f);
 }
 
+void fw_cfg_reset(FwCfg *f)
+{
+    f->cur_key = 0;
+    f->cur_offset = 0;
+}
+
 void fw_cfg_fini(FwCfg *f)
 {
     g_hash_table_destroy(f->items);

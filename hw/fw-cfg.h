@@ -51,6 +51,9 @@ typedef struct FwCfg {
  * only: 1) and an empty file directory. */
 void fw_cfg_init(FwCfg *f);
 
+/* Reset the selection (items stay). */
+void fw_cfg_reset(FwCfg *f) REQUIRES(sys_bql);
+
 /* Free the items. */
 void fw_cfg_fini(FwCfg *f);
 

@@ -234,6 +234,16 @@ static const MemoryRegionOps cmd_ops = {
     .read = status_read, .write = cmd_write, .max_access = 1,
 };
 
+void i8042_reset(I8042 *k)
+{
+    k->status = STAT_CMD | STAT_UNLOCKED;
+    k->cmd_byte = MODE_KBD_INT | MODE_AUX_INT;
+    k->pending_cmd = k->kbd_pending = 0;
+    k->q_head = k->q_count = 0;
+    set_outport(k, OUT_RESET | OUT_A20 | OUT_ONES);
+    update_irq(k);
+}
+
 bool i8042_a20_enabled(I8042 *k)
 {
     return k->outport & OUT_A20;

@@ -42,6 +42,10 @@ typedef struct I8042 {
 void i8042_init(I8042 *k, SysIrqLine irq_kbd, SysIrqLine irq_aux,
                 I8042ResetCb reset_cb, I8042A20Cb a20_cb, void *opaque);
 
+/* Hardware reset: self-test state, command byte, output port with A20
+ * enabled (the A20 callback is told if it changes), empty queue. */
+void i8042_reset(I8042 *k) REQUIRES(sys_bql);
+
 /* Whether the output port currently enables A20. */
 bool i8042_a20_enabled(I8042 *k) REQUIRES(sys_bql);
 

@@ -67,6 +67,14 @@ static void ioapic_set_irq(void *opaque, int pin, int level) REQUIRES(sys_bql)
     }
 }
 
+void ioapic_reset(Ioapic *s)
+{
+    s->ioregsel = 0;
+    for (int i = 0; i < IOAPIC_PINS; i++) {
+        s->redtbl[i] = RTE_MASKED;
+    }
+}
+
 SysIrqLine ioapic_input(Ioapic *s, int pin)
 {
     return sys_irq_line(ioapic_set_irq, s, pin);

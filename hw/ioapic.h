@@ -44,6 +44,10 @@ typedef struct Ioapic {
 /* Initialise at reset state: every entry masked, ID 0. */
 void ioapic_init(Ioapic *s, IoapicDeliver deliver, void *opaque);
 
+/* Reset: every entry masked, IOREGSEL 0. The ID is kept (the board sets
+ * it to what its MP table says). */
+void ioapic_reset(Ioapic *s) REQUIRES(sys_bql);
+
 /* The line driving pin @pin. */
 SysIrqLine ioapic_input(Ioapic *s, int pin);
 

@@ -154,11 +154,21 @@ PcBoard *pc_new(const PcConfig *cfg)
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_NB_CPUS, cfg->ncpus);
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_MAX_CPUS, cfg->ncpus);
     pc_fw_cfg_e820(pc);
-    pic_reset(&pc->pic);
-    pit_reset(&pc->pit);
-    uart_reset(&pc->com1);
-    rtc_reset(&pc->rtc);
+    pc_reset(pc);
     return pc;
+}
+
+void pc_reset(PcBoard *pc)
+{
+    pic_reset(&pc->pic);
+    ioapic_reset(&pc->ioapic);
+    pit_reset(&pc->pit);
+    rtc_reset(&pc->rtc);
+    uart_reset(&pc->com1);
+    i8042_reset(&pc->kbc);
+    piix3_reset(&pc->piix3);
+    port92_reset(&pc->port92);
+    fw_cfg_reset(&pc->fw_cfg);
 }
 
 void pc_free(PcBoard *pc)

@@ -83,6 +83,11 @@ typedef struct PcBoard {
 /* Build the board and reset its devices. */
 PcBoard *pc_new(const PcConfig *cfg) REQUIRES(sys_bql);
 
+/* System reset of the board's devices (system_reset, a reset request from
+ * the i8042 or port 0x92): RAM and fw_cfg items stay; CPUs and their local
+ * APICs are the machine's to reset. */
+void pc_reset(PcBoard *pc) REQUIRES(sys_bql);
+
 /* Free the board; waits for a grace period, so not under the BQL. */
 void pc_free(PcBoard *pc) EXCLUDES(sys_bql);
 

@@ -58,6 +58,12 @@ static void piix3_config_write(PciDevice *d, unsigned addr, uint32_t val,
     }
 }
 
+void piix3_reset(Piix3 *p)
+{
+    memset(&p->dev.config[PIIX3_PIRQRC], 0x80, 4);
+    piix3_update(p);
+}
+
 void piix3_init(Piix3 *p, PciBus *bus, PicPair *pic)
 {
     memset(p, 0, sizeof(*p));

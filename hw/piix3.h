@@ -27,4 +27,7 @@ typedef struct Piix3 {
  * (the bus maps slots to PIRQs the PC way). */
 void piix3_init(Piix3 *p, PciBus *bus, PicPair *pic);
 
+/* Reset: all PIRQ routes disabled (0x80). */
+void piix3_reset(Piix3 *p) REQUIRES(sys_bql);
+
 #endif

@@ -33,6 +33,11 @@ static const MemoryRegionOps port92_ops = {
     .read = port92_read, .write = port92_write, .max_access = 1,
 };
 
+void port92_reset(Port92 *p)
+{
+    port92_write(p, 0, 0, 1);
+}
+
 void port92_init(Port92 *p, I8042ResetCb reset_cb, I8042A20Cb a20_cb,
                  void *opaque)
 {

@@ -24,4 +24,7 @@ typedef struct Port92 {
 void port92_init(Port92 *p, I8042ResetCb reset_cb, I8042A20Cb a20_cb,
                  void *opaque);
 
+/* Reset: A20 gate bit and reset bit clear (the callback is told). */
+void port92_reset(Port92 *p) REQUIRES(sys_bql);
+
 #endif

@@ -265,6 +265,37 @@ START_TEST(firmware_view)
 }
 END_TEST
 
+START_TEST(system_reset)
+{
+    uint64_t v;
+
+    out(0x21, 1, 0x5a);                         /* PIC mask */
+    out(0x3f9, 1, 0x0f);                        /* UART IER */
+    out(0x70, 1, 0x0b);
+    out(0x71, 1, 0x72);                         /* RTC PIE, AIE, UIE */
+    out(0xcf8, 4, 0x80000860);                  /* PIIX3 PIRQRC */
+    out(0xcfc, 4, 0x0b0a0b0a);
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x10);
+    sys_as_write(pc->as_mem, 0xfec00010, 4, 0x30);   /* pin 0 unmasked */
+    out(0x92, 1, 0x02);
+    sys_bql_lock();
+    pc_reset(pc);
+    sys_bql_unlock();
+    ck_assert_uint_eq(in(0x21, 1), 0x00);       /* ICW1 state: IMR 0 */
+    ck_assert_uint_eq(in(0x3f9, 1), 0x00);
+    out(0x70, 1, 0x0b);
+    ck_assert_uint_eq(in(0x71, 1), 0x02);
+    out(0xcf8, 4, 0x80000860);
+    ck_assert_uint_eq(in(0xcfc, 4), 0x80808080);
+    sys_as_write(pc->as_mem, 0xfec00000, 4, 0x10);
+    sys_as_read(pc->as_mem, 0xfec00010, 4, &v);
+    ck_assert_uint_eq(v, 0x00010000);
+    ck_assert_uint_eq(in(0x92, 1), 0x00);
+    out(0x510, 2, 0);                           /* fw_cfg still there */
+    ck_assert_uint_eq(in(0x511, 1), 'Q');
+}
+END_TEST
+
 START_TEST(reset_and_exit)
 {
     out(0x64, 1, 0xfe);
@@ -300,6 +331,7 @@ int main(void)
     tcase_add_test(tc, rtc_irq8_vector_70);
     tcase_add_test(tc, firmware_view);
     tcase_add_test(tc, reset_and_exit);
+    tcase_add_test(tc, system_reset);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
