@@ -29,6 +29,9 @@ enum {
 #define LVT_MASKED (1u << 16)
 #define LVT_LEVEL (1u << 15)
 #define SVR_ENABLE (1u << 8)
+#define BASE_BSP (1u << 8)
+#define BASE_X2APIC (1u << 10)
+#define BASE_ENABLE (1u << 11)
 #define ESR_RECV_ILLEGAL 0x40u
 
 /* ---- bit arrays and priorities ------------------------------------------ */
@@ -70,18 +73,33 @@ static int pending_vector(const LApic *s)
     return v;
 }
 
+static bool hw_enabled(const LApic *s)
+{
+    return s->apicbase & BASE_ENABLE;
+}
+
+/* The PIC's INTR reaches the CPU through LINT0 in ExtINT mode, or
+ * directly while the APIC is hardware-disabled. */
 static bool extint_accepted(const LApic *s)
 {
     uint32_t l = s->lvt[LVT_LINT0];
 
+    if (!hw_enabled(s)) {
+        return s->extint_pending;
+    }
     return s->extint_pending && !(l & LVT_MASKED) &&
            ((l >> 8) & 7) == DM_EXTINT;
 }
 
+/* Whether the APIC itself delivers vectors (enabled in MSR and SVR). */
+static bool delivering(const LApic *s)
+{
+    return hw_enabled(s) && (s->svr & SVR_ENABLE);
+}
+
 bool apic_has_interrupt(LApic *s)
 {
-    return ((s->svr & SVR_ENABLE) && pending_vector(s) >= 0) ||
-           extint_accepted(s);
+    return (delivering(s) && pending_vector(s) >= 0) || extint_accepted(s);
 }
 
 static void update(LApic *s) REQUIRES(sys_bql)
@@ -99,6 +117,9 @@ static void update(LApic *s) REQUIRES(sys_bql)
 static void accept(LApic *s, int mode, uint8_t vector, bool level)
     REQUIRES(sys_bql)
 {
+    if (!hw_enabled(s)) {
+        return;                 /* a disabled APIC is off the bus */
+    }
     switch (mode) {
     case DM_FIXED:
     case DM_LOWEST:
@@ -133,7 +154,7 @@ int apic_get_interrupt(LApic *s)
 {
     int v;
 
-    if (s->svr & SVR_ENABLE) {
+    if (delivering(s)) {
         v = pending_vector(s);
         if (v >= 0) {
             clear_bit(s->irr, v);
@@ -145,7 +166,7 @@ int apic_get_interrupt(LApic *s)
     if (extint_accepted(s)) {
         return APIC_EXTINT;
     }
-    return (s->svr & SVR_ENABLE) ? (int)(s->svr & 0xff) : -1;
+    return delivering(s) ? (int)(s->svr & 0xff) : -1;
 }
 
 static void eoi(LApic *s) REQUIRES(sys_bql)
@@ -302,7 +323,7 @@ static void lint_set(void *opaque, int n, int level) REQUIRES(sys_bql)
     int mode = (l >> 8) & 7;
 
     s->lint_level[n] = level;
-    if (mode == DM_EXTINT) {
+    if (n == 0 && (mode == DM_EXTINT || !hw_enabled(s))) {
         s->extint_pending = level;          /* the PIC holds its INT */
         update(s);
     } else if (!(l & LVT_MASKED) && (rising || ((l & LVT_LEVEL) && level))) {
@@ -313,6 +334,38 @@ static void lint_set(void *opaque, int n, int level) REQUIRES(sys_bql)
 SysIrqLine apic_lint(LApic *s, int n)
 {
     return sys_irq_line(lint_set, s, n);
+}
+
+/* ---- IA32_APIC_BASE ------------------------------------------------------------ */
+
+uint64_t apic_get_base(LApic *s)
+{
+    return s->apicbase;
+}
+
+bool apic_set_base(LApic *s, uint64_t val)
+{
+    bool was_enabled = hw_enabled(s);
+
+    if ((val & ~(UINT64_C(0xffffff000) | BASE_BSP | BASE_X2APIC |
+                 BASE_ENABLE)) || (val & BASE_X2APIC)) {
+        return false;
+    }
+    if ((val & 0xffffff000) != APIC_DEFAULT_BASE) {
+        sys_log_unimp("apic: relocation to 0x%llx", (unsigned long long)
+                      (val & 0xffffff000));
+    }
+    s->apicbase = (s->apicbase & ~(uint64_t)BASE_ENABLE) |
+                  (val & BASE_ENABLE);
+    if (was_enabled && !hw_enabled(s)) {
+        uint64_t base = s->apicbase;
+
+        apic_reset(s);                  /* initialisation is lost */
+        s->apicbase = base;
+        s->extint_pending = s->lint_level[0];
+    }
+    update(s);
+    return true;
 }
 
 /* ---- registers -------------------------------------------------------------- */
@@ -428,7 +481,7 @@ static uint64_t apic_mmio_read(void *opaque, uint64_t addr, unsigned size)
 {
     LApic *s = current(opaque);
 
-    return s && !(addr & 0xf) ? apic_read(s, addr) : 0;
+    return s && hw_enabled(s) && !(addr & 0xf) ? apic_read(s, addr) : 0;
 }
 
 static void apic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
@@ -436,7 +489,7 @@ static void apic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
 {
     LApic *s = current(opaque);
 
-    if (s && !(addr & 0xf)) {
+    if (s && hw_enabled(s) && !(addr & 0xf)) {
         apic_write(s, addr, val);
     }
 }
@@ -469,6 +522,7 @@ void apic_reset(LApic *s)
     }
     s->icr_lo = s->icr_hi = 0;
     s->initial_count = s->divide_conf = 0;
+    s->apicbase = APIC_DEFAULT_BASE | BASE_ENABLE | (s->id == 0 ? BASE_BSP : 0);
     sys_timer_del(&s->timer);
     update(s);
 }
@@ -496,4 +550,5 @@ void apic_init(LApic *s, ApicBus *bus, uint8_t id, SysClock *clock,
     if (id == 0) {
         s->lvt[LVT_LINT0] = DM_EXTINT << 8;
     }
+    s->apicbase = APIC_DEFAULT_BASE | BASE_ENABLE | (id == 0 ? BASE_BSP : 0);
 }

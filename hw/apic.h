@@ -34,6 +34,7 @@ typedef struct ApicCpuOps {
 /* One local APIC. All fields are protected by the BQL. */
 struct LApic {
     uint8_t id;
+    uint64_t apicbase;                       /* IA32_APIC_BASE MSR */
     uint32_t tpr, ldr, dfr, svr, esr;
     uint32_t irr[8], isr[8], tmr[8];
     uint32_t lvt[APIC_LVT_COUNT];
@@ -89,6 +90,16 @@ bool apic_has_interrupt(LApic *s) REQUIRES(sys_bql);
  * spurious vector if none beats the PPR any more, APIC_EXTINT if the PIC
  * supplies it, or -1 if the APIC is software-disabled and nothing else. */
 int apic_get_interrupt(LApic *s) REQUIRES(sys_bql);
+
+/* The IA32_APIC_BASE MSR (0x1B): base 0xFEE00000, bit 8 BSP (APIC ID 0),
+ * bit 11 global enable. */
+uint64_t apic_get_base(LApic *s) REQUIRES(sys_bql);
+
+/* Write IA32_APIC_BASE. Returns false (the CPU raises #GP) for reserved
+ * bits or x2APIC mode, which is not emulated. Clearing the enable bit
+ * resets the APIC and lets the PIC's INTR through directly; another base
+ * address is logged as unimplemented and ignored. */
+bool apic_set_base(LApic *s, uint64_t val) REQUIRES(sys_bql);
 
 /* Register access at @offset in the xAPIC page (32-bit registers). */
 uint32_t apic_read(LApic *s, uint32_t offset) REQUIRES(sys_bql);

@@ -262,6 +262,28 @@ static void free_space_unlocked(AddressSpace *as)
     sys_bql_lock();
 }
 
+START_TEST(apic_base_msr)
+{
+    sys_bql_assert_held();         /* taken by the fixture */
+    ck_assert_uint_eq(apic_get_base(&apic[0]), 0xfee00900);
+    ck_assert_uint_eq(apic_get_base(&apic[1]), 0xfee00800);
+    ck_assert(!apic_set_base(&apic[1], 0xfee00c00));    /* x2APIC */
+    ck_assert(!apic_set_base(&apic[1], 0xfee00801));    /* reserved bit */
+    apic_write(&apic[1], 0xf0, 0x1ff);
+    ck_assert(apic_set_base(&apic[1], 0xfee00000));     /* disable */
+    send(1, false, 0, 0x41, false);
+    ck_assert(!irr_has(&apic[1], 0x41));                /* off the bus */
+    /* Disabled: the PIC's INTR reaches the CPU although LINT0 is masked. */
+    sys_irq_set(apic_lint(&apic[1], 0), 1);
+    ck_assert_int_eq(cpu[1].level, 1);
+    ck_assert_int_eq(apic_get_interrupt(&apic[1]), APIC_EXTINT);
+    sys_irq_set(apic_lint(&apic[1], 0), 0);
+    ck_assert(apic_set_base(&apic[1], 0xfee00800));     /* enable again */
+    ck_assert_uint_eq(apic_read(&apic[1], 0xf0), 0xff); /* state was reset */
+    ck_assert_int_eq(cpu[1].level, 0);
+}
+END_TEST
+
 START_TEST(mmio_window)
 {
     MemoryRegion root;
@@ -297,6 +319,7 @@ int main(void)
     tcase_add_test(tc, logical_and_lowest_priority);
     tcase_add_test(tc, lint0_extint);
     tcase_add_test(tc, mmio_window);
+    tcase_add_test(tc, apic_base_msr);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
