@@ -2,7 +2,8 @@
  * fw-cfg.c — fw_cfg over I/O ports: selector (16-bit write at +0) and data
  * (8-bit read at +1), the only accesses the x86 interface defines. Reading
  * past an item's end or reading an absent item gives zeros. The file
- * directory is rebuilt whenever a file is added.
+ * directory is rebuilt whenever a file is added. The DMA interface reads
+ * its descriptor from guest memory and copies under the BQL.
  */
 #include "hw/fw-cfg.h"
 
@@ -164,6 +165,113 @@ static void fw_cfg_io_write(void *opaque, uint64_t addr, uint64_t val,
     sys_log_guest_error("fw_cfg: %u-byte write at +%u", size, (unsigned)addr);
 }
 
+/* ---- DMA interface ------------------------------------------------------ */
+
+enum {
+    DMA_ERROR = 0x01, DMA_READ = 0x02, DMA_SKIP = 0x04, DMA_SELECT = 0x08,
+    DMA_WRITE = 0x10,
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Copy @len bytes of the selected item (zeros past its end) to @addr, or
+ * just advance over them. */
+static void dma_transfer(FwCfg *f, uint64_t addr, uint32_t len, bool copy)
+    REQUIRES(sys_bql)
+{
+    GBytes *item = g_hash_table_lookup(f->items,
+                                       GUINT_TO_POINTER(f->cur_key));
+    gsize size = 0;
+    const uint8_t *p = item ? g_bytes_get_data(item, &size) : NULL;
+
+    while (len) {
+        uint8_t buf[256] = { 0 };
+        uint32_t n = MIN(len, sizeof(buf));
+
+        for (uint32_t i = 0; i < n; i++) {
+            if (f->cur_offset + i < size) {
+                buf[i] = p[f->cur_offset + i];
+            }
+        }
+        if (copy) {
+            sys_as_write_buf(f->dma_as, addr, buf, n);
+        }
+        f->cur_offset = MIN((uint64_t)f->cur_offset + n, UINT32_MAX);
+        addr += n;
+        len -= n;
+    }
+}
+
+/* Run the FWCfgDmaAccess at @desc: be32 control, be32 length, be64
+ * address; control is written back 0, or with the error bit. */
+static void dma_run(FwCfg *f, uint64_t desc) REQUIRES(sys_bql)
+{
+    uint8_t d[16], out[4] = { 0 };
+    uint32_t control, len;
+    uint64_t addr;
+
+    sys_as_read_buf(f->dma_as, desc, d, sizeof(d));
+    control = be32(d);
+    len = be32(d + 4);
+    addr = (uint64_t)be32(d + 8) << 32 | be32(d + 12);
+    if (control & DMA_SELECT) {
+        f->cur_key = (control >> 16) & ~FW_CFG_WRITE_CHANNEL;
+        f->cur_offset = 0;
+    }
+    if (control & DMA_WRITE) {
+        out[3] = DMA_ERROR;             /* the write channel is gone */
+    } else if (control & (DMA_READ | DMA_SKIP)) {
+        dma_transfer(f, addr, len, control & DMA_READ);
+    }
+    sys_as_write_buf(f->dma_as, desc, out, sizeof(out));
+}
+
+/* Reads give the DMA signature "QEMU CFG" byte by byte. */
+static uint64_t dma_io_read(void *opaque, uint64_t addr, unsigned size)
+{
+    static const char sig[8] = "QEMU CFG";
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size && addr + i < 8; i++) {
+        v |= (uint64_t)(uint8_t)sig[addr + i] << (i * 8);
+    }
+    return v;
+}
+
+/* The address register is big-endian: the guest writes the high half at
+ * +0 and the low half at +4, which starts the transfer. */
+static void dma_io_write(void *opaque, uint64_t addr, uint64_t val,
+                         unsigned size) REQUIRES(sys_bql)
+{
+    FwCfg *f = opaque;
+    uint32_t half = __builtin_bswap32(val);
+
+    if (size != 4) {
+        sys_log_guest_error("fw_cfg: %u-byte DMA register write", size);
+        return;
+    }
+    if (addr == 0) {
+        f->dma_addr = (uint64_t)half << 32;
+    } else {
+        f->dma_addr |= half;
+        dma_run(f, f->dma_addr);
+        f->dma_addr = 0;
+    }
+}
+
+static const MemoryRegionOps fw_cfg_dma_ops = {
+    .read = dma_io_read, .write = dma_io_write, .max_access = 4,
+};
+
+void fw_cfg_enable_dma(FwCfg *f, AddressSpace *as)
+{
+    f->dma_as = as;
+    fw_cfg_add_i32(f, FW_CFG_ID, 3);    /* traditional and DMA */
+}
+
 static const MemoryRegionOps fw_cfg_ops = {
     .read = fw_cfg_io_read, .write = fw_cfg_io_write, .max_access = 2,
 };
@@ -178,6 +286,7 @@ void fw_cfg_init(FwCfg *f)
     fw_cfg_add_i32(f, FW_CFG_ID, 1);
     rebuild_directory(f);
     sys_mr_init_io(&f->io, "fw_cfg", 2, &fw_cfg_ops, f);
+    sys_mr_init_io(&f->io_dma, "fw_cfg-dma", 8, &fw_cfg_dma_ops, f);
 }
 
 void fw_cfg_reset(FwCfg *f)

@@ -3,7 +3,8 @@
  * OVMF) and Linux expect it on a PC: a 16-bit selector written at 0x510
  * and a byte-wide data port at 0x511 reading the selected item from its
  * start. Items are numbered (RAM size, CPU count, kernel, initrd, command
- * line) or named files listed in a big-endian directory.
+ * line) or named files listed in a big-endian directory. Optionally the DMA
+ * interface at 0x514 copies items straight into guest memory.
  */
 #ifndef FERRY_HW_FW_CFG_H
 #define FERRY_HW_FW_CFG_H
@@ -16,6 +17,7 @@
 #include "system/memory.h"
 
 #define FW_CFG_IOBASE 0x510
+#define FW_CFG_DMA_IOBASE 0x514
 
 /* Item keys (QEMU docs/specs/fw_cfg.rst). */
 enum {
@@ -44,12 +46,18 @@ typedef struct FwCfg {
     GPtrArray *files;          /* FwCfgFile, sorted by name */
     uint16_t cur_key;          /* BQL */
     uint32_t cur_offset;       /* BQL */
+    uint64_t dma_addr;         /* BQL: high half written first */
+    AddressSpace *dma_as;      /* set by fw_cfg_enable_dma; immutable */
     MemoryRegion io;           /* 2 bytes, map at 0x510 */
+    MemoryRegion io_dma;       /* 8 bytes, map at 0x514 (with DMA) */
 } FwCfg;
 
 /* Initialise with the signature "QEMU", the ID (traditional interface
  * only: 1) and an empty file directory. */
 void fw_cfg_init(FwCfg *f);
+
+/* Offer the DMA interface (ID bit 1) working on @as; map io_dma. */
+void fw_cfg_enable_dma(FwCfg *f, AddressSpace *as);
 
 /* Reset the selection (items stay). */
 void fw_cfg_reset(FwCfg *f) REQUIRES(sys_bql);

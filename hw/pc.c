@@ -127,6 +127,7 @@ static void pc_map_io(PcBoard *pc) REQUIRES(sys_bql)
     sys_mr_add_subregion(io, 0xcf8, &pc->pci.io_addr);
     sys_mr_add_subregion(io, 0xcfc, &pc->pci.io_data);
     sys_mr_add_subregion(io, FW_CFG_IOBASE, &pc->fw_cfg.io);
+    sys_mr_add_subregion(io, FW_CFG_DMA_IOBASE, &pc->fw_cfg.io_dma);
     sys_mr_add_subregion(io, DEBUG_EXIT_DEFAULT_IOBASE, &pc->debug_exit.io);
     sys_mr_add_subregion(io, DEBUGCON_PORT, &pc->debugcon.io);
     sys_mr_add_subregion(io, 0x80, &pc->port80.io);
@@ -154,6 +155,7 @@ PcBoard *pc_new(const PcConfig *cfg)
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_NB_CPUS, cfg->ncpus);
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_MAX_CPUS, cfg->ncpus);
     pc_fw_cfg_e820(pc);
+    fw_cfg_enable_dma(&pc->fw_cfg, pc->as_mem);
     pc_reset(pc);
     return pc;
 }

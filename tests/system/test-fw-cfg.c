@@ -2,7 +2,8 @@
  * test-fw-cfg.c — fw_cfg at 0x510/0x511 as firmware reads it, with the
  * layout of QEMU's docs/specs/fw_cfg.rst: signature "QEMU", ID 1, little-
  * endian numbered items, the big-endian file directory (count, then 64-byte
- * entries of size, select, reserved, name), zeros past an item's end.
+ * entries of size, select, reserved, name), zeros past an item's end, and
+ * the DMA interface (signature "QEMU CFG", big-endian FWCfgDmaAccess).
  */
 #include <check.h>
 #include <string.h>
@@ -135,6 +136,63 @@ START_TEST(file_directory)
 }
 END_TEST
 
+static MemoryRegion mem_root, ram;
+static AddressSpace *mem;
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+/* Run one DMA descriptor placed at 0x1000; returns its control word. */
+static uint32_t dma(uint32_t control, uint32_t len, uint32_t addr)
+{
+    uint8_t *d = ram.ram + 0x1000;
+
+    put_be32(d, control);
+    put_be32(d + 4, len);
+    put_be32(d + 8, 0);
+    put_be32(d + 12, addr);
+    devtest_out(0x514, 4, __builtin_bswap32(0));        /* high half */
+    devtest_out(0x518, 4, __builtin_bswap32(0x1000));   /* low: go */
+    return (uint32_t)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3];
+}
+
+START_TEST(dma_interface)
+{
+    sys_bql_lock();
+    sys_mr_init_container(&mem_root, "mem", UINT64_MAX);
+    sys_mr_init_ram(&ram, "ram", 0x10000);
+    sys_mr_add_subregion(&mem_root, 0, &ram);
+    mem = sys_as_new("mem", &mem_root);
+    sys_bql_unlock();
+    fw_cfg_enable_dma(&fw, mem);
+    devtest_map(&fw.io_dma, FW_CFG_DMA_IOBASE);
+    ck_assert_uint_eq(devtest_in(0x514, 4), 0x554d4551);    /* "QEMU" */
+    ck_assert_uint_eq(devtest_in(0x518, 4), 0x47464320);    /* " CFG" */
+    sel(0x0001);
+    ck_assert_uint_eq(read_le(4), 3);                       /* DMA too */
+    fw_cfg_add_file(&fw, "etc/x", "0123456789", 10);
+    memset(ram.ram + 0x2000, 0xee, 16);
+    /* Select 0x20 and read 12: the 10 bytes, then zeros. */
+    ck_assert_uint_eq(dma(0x0020 << 16 | 0x08 | 0x02, 12, 0x2000), 0);
+    ck_assert_mem_eq(ram.ram + 0x2000, "0123456789\0\0", 12);
+    ck_assert_uint_eq(ram.ram[0x200c], 0xee);
+    /* Select, skip 3, read 2. */
+    ck_assert_uint_eq(dma(0x0020 << 16 | 0x08 | 0x04, 3, 0), 0);
+    ck_assert_uint_eq(dma(0x02, 2, 0x3000), 0);
+    ck_assert_mem_eq(ram.ram + 0x3000, "34", 2);
+    /* Writes are refused with the error bit. */
+    ck_assert_uint_eq(dma(0x0020 << 16 | 0x08 | 0x10, 1, 0x3000), 0x01);
+    sys_as_free(mem);
+    sys_bql_lock();
+    sys_mr_del_subregion(&mem_root, &ram);
+    sys_bql_unlock();
+    sys_rcu_synchronize();
+    sys_mr_fini(&ram);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fw-cfg");
@@ -144,6 +202,7 @@ int main(void)
     tcase_add_test(tc, signature_and_id);
     tcase_add_test(tc, numbered_items);
     tcase_add_test(tc, file_directory);
+    tcase_add_test(tc, dma_interface);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
