@@ -16,7 +16,10 @@ static MemoryRegion root, ram;
 static AddressSpace *as;
 
 static uint16_t get16(const uint8_t *p) { return p[0] | p[1] << 8; }
-static uint32_t get32(const uint8_t *p) { return get16(p) | get16(p + 2) << 16; }
+static uint32_t get32(const uint8_t *p)
+{
+    return get16(p) | (uint32_t)get16(p + 2) << 16;
+}
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {

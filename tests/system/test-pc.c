@@ -253,7 +253,8 @@ START_TEST(firmware_view)
     for (int i = 0; i < 4; i++) {
         sz[i] = in(0x511, 1);
     }
-    ck_assert_uint_eq(sz[0] << 24 | sz[1] << 16 | sz[2] << 8 | sz[3], 20);
+    ck_assert_uint_eq((uint32_t)sz[0] << 24 | sz[1] << 16 | sz[2] << 8 | sz[3],
+                      20);
     out(0x510, 2, 0x20);
     uint64_t e[3] = { 0, 0, 0 };
     for (int i = 0; i < 20; i++) {
