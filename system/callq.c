@@ -5,7 +5,7 @@
  */
 #include "system/callq.h"
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 typedef struct Call {
     uint64_t id;

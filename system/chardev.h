@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 typedef struct SysChardev SysChardev;
 

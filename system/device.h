@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 /* Create one instance with @props (prop name -> value strings; a bare
  * "flag" maps to "on"). Reject unknown or bad props with a message in @err

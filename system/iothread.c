@@ -9,7 +9,7 @@
 #include <stdatomic.h>
 
 #include "system/callq.h"
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 struct SysIOThread {
     GMainContext *ctx;      /* immutable; glib locks it internally */

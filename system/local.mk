@@ -1,10 +1,20 @@
-# system/local.mk — the system emulator.
+# system/local.mk — the system emulator's core: big lock, memory map (RCU),
+# interrupt lines, virtual clocks and timers, log classes.
+noinst_LIBRARIES += system/libsystem.a
+
+system_libsystem_a_SOURCES = \
+	system/thread-annot.h \
+	system/bql.c system/bql.h \
+	system/log.c system/log.h \
+	system/rcu.h \
+	system/memory.c system/memory.h \
+	system/irq.c system/irq.h \
+	system/clock.c system/clock.h
 
 # ---- sysmon: main loop, iothreads, chardevs, vCPU lifecycle, monitors,
-# ---- command line (ferry-system-x86_64). hw-standin.* goes when hw lands.
+# ---- command line (ferry-system-x86_64).
 noinst_LIBRARIES += system/libsysmain.a
 system_libsysmain_a_SOURCES = \
-	system/hw-standin.c system/hw-standin.h \
 	system/main-loop.c system/main-loop.h \
 	system/callq.c system/callq.h \
 	system/iothread.c system/iothread.h \
@@ -23,11 +33,13 @@ system_libsysmain_a_SOURCES += \
 
 bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
-system_ferry_system_x86_64_LDADD = system/libsysmain.a jit/libjit.a \
+system_ferry_system_x86_64_LDADD = system/libsysmain.a system/libsystem.a \
+	jit/libjit.a \
 	$(FERRY_BASE_LIBS)
 
 # Tests (sources under tests/system/, which the hw helper's local.mk owns).
-SYSMON_TEST_LIBS = system/libsysmain.a jit/libjit.a $(FERRY_BASE_LIBS) \
+SYSMON_TEST_LIBS = system/libsysmain.a system/libsystem.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) \
 	$(CHECK_LIBS)
 
 check_PROGRAMS += tests/system/test-json

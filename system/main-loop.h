@@ -11,7 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
+#include "system/clock.h"
 
 typedef enum SysClockType {
     SYS_CLOCK_VIRTUAL,      /* stops while the machine is stopped */

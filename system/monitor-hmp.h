@@ -9,7 +9,7 @@
 #include <glib.h>
 
 #include "system/chardev.h"
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 typedef struct SysHmp SysHmp;
 

@@ -7,7 +7,7 @@
 #define FERRY_SYSTEM_MONITOR_QMP_H
 
 #include "system/chardev.h"
-#include "system/hw-standin.h"
+#include "system/bql.h"
 #include "system/json.h"
 
 typedef struct SysQmp SysQmp;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 typedef enum SysRunState {
     SYS_RUN_STATE_PRELAUNCH,    /* -S: created, never started */

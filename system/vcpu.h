@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "system/hw-standin.h"
+#include "system/bql.h"
 
 typedef struct SysCPU SysCPU;
 
