@@ -22,6 +22,7 @@
 
 typedef struct Machine {
     GPtrArray *serial;          /* SysChardev *, for the board's UARTs */
+    SysChardev *debugcon;       /* for the board's port 0xE9 */
     SysHmp *hmp;
     GPtrArray *qmp;             /* SysQmp * */
 } Machine;
@@ -73,6 +74,9 @@ static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
 
         g_ptr_array_add(m->serial, open_chardev(label, spec));
     }
+    if (o->debugcon) {
+        m->debugcon = open_chardev("debugcon", o->debugcon);
+    }
     if (o->monitor && strcmp(o->monitor, "none")) {
         m->hmp = sys_hmp_new(open_chardev("monitor", o->monitor));
     }
@@ -106,6 +110,7 @@ static void destroy_machine(Machine *m) REQUIRES(sys_bql)
     for (guint i = 0; i < m->serial->len; i++) {
         sys_chardev_free(g_ptr_array_index(m->serial, i));
     }
+    sys_chardev_free(m->debugcon);
     g_ptr_array_free(m->qmp, TRUE);
     g_ptr_array_free(m->serial, TRUE);
 }
@@ -160,5 +165,5 @@ int main(int argc, char **argv)
     destroy_machine(&m);
     sys_bql_unlock();
     sys_options_free(&o);
-    return 0;
+    return sys_runstate_exit_status();
 }

@@ -126,6 +126,11 @@ static bool opt_monitor(SysOptions *o, const char *a, GError **e)
     return set_str(&o->monitor, a);
 }
 
+static bool opt_debugcon(SysOptions *o, const char *a, GError **e)
+{
+    return set_str(&o->debugcon, a);
+}
+
 static bool opt_nographic(SysOptions *o, const char *a, GError **e)
 {
     o->nographic = true;
@@ -237,6 +242,8 @@ static const OptDesc options[] = {
     { "serial", true, opt_serial,
       "-serial DEV       stdio, file:PATH, unix:PATH[,server][,nowait], none" },
     { "monitor", true, opt_monitor, "-monitor DEV      human monitor on DEV" },
+    { "debugcon", true, opt_debugcon,
+      "-debugcon DEV     port 0xE9 output to DEV" },
     { "qmp", true, opt_qmp, "-qmp DEV          QMP on DEV (unix:PATH,server,nowait)" },
     { "accel", true, opt_accel, "-accel NAME       accelerator (null; tcg and kvm: not yet)" },
     { "enable-kvm", false, opt_enable_kvm, "-enable-kvm       same as -accel kvm" },
@@ -281,7 +288,7 @@ static uint64_t host_backing_bytes(void)
 
 static bool check_combinations(SysOptions *o, GError **err)
 {
-    int stdio_users = uses_stdio(o->monitor);
+    int stdio_users = uses_stdio(o->monitor) + uses_stdio(o->debugcon);
 
     if (o->ram_bytes == 0) {
         opt_error(err, "-m: the guest needs some RAM (got 0)");
@@ -317,7 +324,8 @@ static bool check_combinations(SysOptions *o, GError **err)
     }
     if (stdio_users > 1) {
         opt_error(err, "stdio is given to more than one of -serial, "
-                  "-monitor and -qmp (ferry has no multiplexer yet)");
+                  "-monitor, -debugcon and -qmp (ferry has no multiplexer "
+                  "yet)");
         return false;
     }
     return true;
@@ -360,6 +368,7 @@ void sys_options_free(SysOptions *o)
     g_free(o->append);
     g_free(o->display);
     g_free(o->monitor);
+    g_free(o->debugcon);
     g_free(o->accel);
     if (o->serial) {
         g_ptr_array_free(o->serial, TRUE);

@@ -23,6 +23,7 @@ typedef struct SysOptions {
     char *display;              /* -display: only "none" */
     GPtrArray *serial;          /* -serial specs (char *) */
     char *monitor;              /* -monitor spec or NULL */
+    char *debugcon;             /* -debugcon spec (port 0xE9) or NULL */
     GPtrArray *qmp;             /* -qmp specs */
     char *accel;                /* -accel: "null" (tcg, kvm: not yet) */
     GPtrArray *devices;         /* -device specs */

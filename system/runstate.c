@@ -21,6 +21,7 @@ typedef struct Handler {
 static SysRunState runstate GUARDED_BY(sys_bql) = SYS_RUN_STATE_PRELAUNCH;
 static bool shutdown_done GUARDED_BY(sys_bql);
 static atomic_bool no_reboot;
+static atomic_int exit_status;
 
 /* 1 + cause, or 0 for no request; the first request of each kind wins. */
 static atomic_int shutdown_req, reset_req;
@@ -188,6 +189,17 @@ void sys_request_reset(SysShutdownCause cause)
     }
     atomic_compare_exchange_strong(&reset_req, &none, (int)cause + 1);
     sys_main_loop_call(handle_requests, NULL);
+}
+
+void sys_request_exit(int status)
+{
+    atomic_store(&exit_status, status);
+    sys_request_shutdown(SYS_SHUTDOWN_GUEST_SHUTDOWN);
+}
+
+int sys_runstate_exit_status(void)
+{
+    return atomic_load(&exit_status);
 }
 
 void sys_request_powerdown(void)

@@ -52,6 +52,14 @@ void sys_request_shutdown(SysShutdownCause cause);
 void sys_request_reset(SysShutdownCause cause);
 void sys_request_powerdown(void);
 
+/* A guest-requested exit with a process status (isa-debug-exit): a
+ * shutdown with cause guest-shutdown, after which the emulator exits with
+ * @status. Any thread. */
+void sys_request_exit(int status);
+
+/* The status the process should exit with: 0 unless sys_request_exit. */
+int sys_runstate_exit_status(void);
+
 /* Whether a shutdown was carried out (the main loop has been told to quit). */
 bool sys_shutdown_done(void) REQUIRES(sys_bql);
 
