@@ -21,7 +21,8 @@ make -j2 system/ferry-system-x86_64 $tests >/dev/null
 # halt_on_error: the first report ends the process with exitcode 66, which
 # the tests (and the QMP test, for its child) see as a failure. CK_FORK=no
 # keeps each test program a single TSan-visible process.
-export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+# tsan.supp (hw's) covers liburcu, which is not instrumented.
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$src/tests/system/tsan.supp"
 export CK_FORK=no
 export FERRY_SYSTEM="$build/system/ferry-system-x86_64"
 status=0
