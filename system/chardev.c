@@ -28,7 +28,7 @@ typedef enum ChrKind { CHR_NONE, CHR_STDIO, CHR_FILE, CHR_UNIX } ChrKind;
 struct SysChardev {
     char *label;                /* immutable */
     ChrKind kind;               /* immutable */
-    char *path;                 /* unix socket path (server: unlinked at free) */
+    char *path;                 /* unix socket (a server unlinks it at free) */
     bool server;                /* immutable */
     int in_fd GUARDED_BY(sys_bql);
     int out_fd GUARDED_BY(sys_bql);

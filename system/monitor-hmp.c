@@ -80,13 +80,14 @@ static void info_cpus(SysHmp *mon, char **argv, GString *out)
 NO_THREAD_SAFETY_ANALYSIS   /* monitor commands: BQL held */
 static void info_status(SysHmp *mon, char **argv, GString *out)
 {
-    SysRunState st = sys_runstate_get();
+    static const char *const text[] = {
+        [SYS_RUN_STATE_PRELAUNCH] = "paused (prelaunch)",
+        [SYS_RUN_STATE_RUNNING] = "running",
+        [SYS_RUN_STATE_PAUSED] = "paused",
+        [SYS_RUN_STATE_SHUTDOWN] = "paused (shutdown)",
+    };
 
-    g_string_append_printf(out, "VM status: %s\n",
-                           st == SYS_RUN_STATE_RUNNING ? "running"
-                           : st == SYS_RUN_STATE_PRELAUNCH ? "paused (prelaunch)"
-                           : st == SYS_RUN_STATE_SHUTDOWN ? "paused (shutdown)"
-                           : "paused");
+    g_string_append_printf(out, "VM status: %s\n", text[sys_runstate_get()]);
 }
 
 static void info_version(SysHmp *mon, char **argv, GString *out)

@@ -27,7 +27,10 @@ struct SysQmp {
 static GPtrArray *qmp_monitors GUARDED_BY(sys_bql);
 
 /* QMP error classes (ErrorClass in QEMU's schema). */
-typedef enum QmpErrClass { QMP_ERR_GENERIC, QMP_ERR_COMMAND_NOT_FOUND } QmpErrClass;
+typedef enum QmpErrClass {
+    QMP_ERR_GENERIC,
+    QMP_ERR_COMMAND_NOT_FOUND,
+} QmpErrClass;
 
 #define qmp_error(err, cls, ...) \
     g_set_error(err, g_quark_from_static_string("sys-qmp"), cls, __VA_ARGS__)

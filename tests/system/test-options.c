@@ -117,7 +117,8 @@ START_TEST(test_errors)
         { { "-serial", "1", "-serial", "2", "-serial" }, "-serial needs an "
                                                          "argument" },
         { { "kernel.bin" }, "kernel.bin: unknown option (try -h)" },
-        { { "-debugcon", "stdio", "-monitor", "stdio" }, "stdio is given to more "
+        { { "-debugcon", "stdio", "-monitor", "stdio" },
+          "stdio is given to more "
           "than one of -serial, -monitor, -debugcon and -qmp (ferry has no "
           "multiplexer "
           "yet)" },

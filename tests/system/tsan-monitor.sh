@@ -3,7 +3,7 @@
 # and ferry-system-x86_64 with clang-16 -fsanitize=thread (and
 # -Wthread-safety, warnings as errors) in a build directory of their own,
 # then run them; any data race or lock-order report fails the run.
-# Usage: tests/system/tsan-monitor.sh [BUILD_DIR]   (default /tmp/b-tsan-monitor)
+# Usage: tests/system/tsan-monitor.sh [BUILD_DIR] (default /tmp/b-tsan-monitor)
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-/tmp/b-tsan-monitor}
