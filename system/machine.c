@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "hw/pc.h"
+#include "system/device.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
 #include "system/vcpu.h"
@@ -21,7 +22,11 @@ typedef struct Machine {
     SysTimer *rx_poll;          /* COM1 input paused: look for room */
     MbBoot boot;
     bool booted;
+    GPtrArray *extra;           /* -device instances (DebugExit *) */
 } Machine;
+
+#define machine_error(err, ...) \
+    g_set_error(err, g_quark_from_static_string("sys-machine"), 0, __VA_ARGS__)
 
 /* Set once by sys_machine_init; the board's state is under the BQL. */
 static Machine *machine;
@@ -176,7 +181,7 @@ static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
         return false;
     }
     if (!mb_probe((const uint8_t *)image, len)) {
-        g_set_error(err, mb_error_quark(), 0, "-kernel %s: not a Multiboot "
+        machine_error(err, "-kernel %s: not a Multiboot "
                     "kernel (only Multiboot 1 is supported yet)", cfg->kernel);
         return false;
     }
@@ -193,6 +198,78 @@ static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
     }
     m->booted = true;
     return true;
+}
+
+/* ---- -device types ------------------------------------------------------ */
+
+static bool prop_u32(GHashTable *props, const char *dev, const char *name,
+                     uint32_t *val, GError **err)
+{
+    const char *s = g_hash_table_lookup(props, name);
+    char *end;
+    guint64 v;
+
+    if (!s) {
+        return true;            /* keep the default */
+    }
+    v = g_ascii_strtoull(s, &end, 0);
+    if (!*s || *end || v > UINT32_MAX) {
+        machine_error(err, "%s.%s: '%s' is not a number",
+                    dev, name, s);
+        return false;
+    }
+    *val = v;
+    return true;
+}
+
+static bool only_props(GHashTable *props, const char *dev,
+                       const char *const *known, GError **err)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!g_strv_contains(known, key)) {
+            machine_error(err, "Property '%s.%s' not found", dev, (char *)key);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -device isa-debug-exit[,iobase=N][,iosize=1|2|4] (QEMU's defaults 0x501
+ * and 2), mapped above the board's own one in case they overlap. */
+NO_THREAD_SAFETY_ANALYSIS   /* device creation: BQL held */
+static bool create_debug_exit(GHashTable *props, GError **err)
+{
+    static const char *const known[] = { "iobase", "iosize", NULL };
+    uint32_t iobase = DEBUG_EXIT_DEFAULT_IOBASE, iosize = 2;
+    DebugExit *d;
+
+    if (!only_props(props, "isa-debug-exit", known, err) ||
+        !prop_u32(props, "isa-debug-exit", "iobase", &iobase, err) ||
+        !prop_u32(props, "isa-debug-exit", "iosize", &iosize, err)) {
+        return false;
+    }
+    if ((iosize != 1 && iosize != 2 && iosize != 4) ||
+        iobase + iosize > 0x10000) {
+        machine_error(err, "isa-debug-exit: iobase 0x%x "
+                    "and iosize %u do not fit the I/O space (1, 2 or 4 "
+                    "bytes)", iobase, iosize);
+        return false;
+    }
+    d = g_new0(DebugExit, 1);
+    debug_exit_init(d, iosize, debug_exit, machine);
+    sys_mr_add_subregion_prio(&machine->pc->iomem, iobase, &d->io, 1);
+    g_ptr_array_add(machine->extra, d);
+    return true;
+}
+
+void sys_machine_register_devices(void)
+{
+    sys_device_register("isa-debug-exit", "ISA debug exit: a write of v "
+                        "exits with status (v << 1) | 1", create_debug_exit);
 }
 
 /* ---- public -------------------------------------------------------------- */
@@ -215,6 +292,7 @@ bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
         .cb_opaque = m,
     };
 
+    m->extra = g_ptr_array_new_with_free_func(g_free);
     m->serial0 = cfg->serial0;
     m->debugcon = cfg->debugcon;
     m->pc = pc_new(&pcfg);
@@ -241,6 +319,7 @@ void sys_machine_fini(void)
     sys_timer_free(m->rx_poll);
     sys_bql_unlock();
     pc_free(m->pc);
+    g_ptr_array_free(m->extra, TRUE);     /* their regions went with it */
     machine = NULL;
     g_free(m);
 }

@@ -32,6 +32,10 @@ typedef struct SysMachineConfig {
 bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
     REQUIRES(sys_bql);
 
+/* Register the -device types the machine offers (before options are
+ * acted on; instances are created after sys_machine_init). */
+void sys_machine_register_devices(void);
+
 /* Free the board (waits for an RCU grace period: not under the BQL). */
 void sys_machine_fini(void) EXCLUDES(sys_bql);
 

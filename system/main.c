@@ -172,6 +172,7 @@ int main(int argc, char **argv)
     SysOptions o;
     Machine m = { 0 };
 
+    sys_machine_register_devices();
     if (!sys_options_parse(&o, argc, argv, &err)) {
         die_usage(err->message);
     }

@@ -529,7 +529,7 @@ typedef struct Board {
     Client *q, *h;
 } Board;
 
-static void board_start(Board *b, const char *extra)
+static void board_start(Board *b, const char *const *extra)
 {
     g_autofree char *qspec = NULL, *hspec = NULL, *sspec = NULL;
     const char *args[20];
@@ -556,8 +556,8 @@ static void board_start(Board *b, const char *extra)
     args[n++] = b->kernel;
     args[n++] = "-append";
     args[n++] = "console=ttyS0";
-    if (extra) {
-        args[n++] = extra;
+    for (; extra && *extra; extra++) {
+        args[n++] = *extra;
     }
     args[n] = NULL;
     b->pid = spawn(args, NULL, NULL);
@@ -634,13 +634,35 @@ START_TEST(test_board_no_reboot)
     Board b;
     JsonValue *ev;
 
-    board_start(&b, "-no-reboot");
+    static const char *const extra[] = { "-no-reboot", NULL };
+
+    board_start(&b, extra);
     send_text(b.h, "o /b 0x64 0xfe\n");
     ev = expect_event(b.q, "SHUTDOWN");
     ck_assert_str_eq(json_get_string(json_object_get(
         json_object_get(ev, "data"), "reason")), "guest-reset");
     json_free(ev);
     board_end(&b, 0);
+}
+END_TEST
+
+/* -device isa-debug-exit at the port test kernels use. */
+START_TEST(test_board_device)
+{
+    static const char *const extra[] = {
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL,
+    };
+    Board b;
+    char *out;
+
+    board_start(&b, extra);
+    out = hmp(b.h, "info mtree");
+    ck_assert(strstr(out, "00000000000000f4-00000000000000f7 (prio 1, i/o): "
+                          "isa-debug-exit\n"));
+    g_free(out);
+    send_text(b.h, "o /l 0xf4 0x10\n");
+    json_free(expect_event(b.q, "SHUTDOWN"));
+    board_end(&b, 0x21);
 }
 END_TEST
 
@@ -700,6 +722,11 @@ START_TEST(test_cli_errors)
                                                         "more than one" },
         { { "-serial", "tcp:1" }, "unknown chardev 'tcp:1'" },
         { { "-device", "no-such-dev" }, "no-such-dev: no such device" },
+        { { "-device", "isa-debug-exit,foo=1" }, "Property "
+                                                 "'isa-debug-exit.foo' not "
+                                                 "found" },
+        { { "-device", "isa-debug-exit,iosize=3" }, "isa-debug-exit: iobase "
+                                                    "0x501 and iosize 3" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -724,8 +751,8 @@ START_TEST(test_cli_info)
     ck_assert(g_str_has_prefix(o1, "ferry-system-x86_64 version "));
     ck_assert(strstr(o2, "\n  -qmp DEV "));
     ck_assert(strstr(o2, "\n  -no-reboot "));
-    /* No device registers itself until hw/ lands. */
-    ck_assert_str_eq(o3, "(no user-creatable devices registered)\n");
+    ck_assert_str_eq(o3, "name \"isa-debug-exit\", desc \"ISA debug exit: "
+                     "a write of v exits with status (v << 1) | 1\"\n");
 }
 END_TEST
 
@@ -743,6 +770,7 @@ int main(void)
     tcase_add_test(tc, test_hmp);
     tcase_add_test(tc, test_board);
     tcase_add_test(tc, test_board_no_reboot);
+    tcase_add_test(tc, test_board_device);
     tcase_add_test(tc, test_cli_errors);
     tcase_add_test(tc, test_cli_info);
     tcase_set_timeout(tc, 60);
