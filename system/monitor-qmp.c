@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "system/monitor-hmp.h"
 #include "system/runstate.h"
 #include "system/vcpu.h"
 
@@ -214,11 +215,46 @@ static JsonValue *cmd_query_version(SysQmp *mon, JsonValue *args,
     return r;
 }
 
+/* human-monitor-command: run an HMP command line, return its text. */
+NO_THREAD_SAFETY_ANALYSIS   /* commands run from the main loop: BQL held */
+static JsonValue *cmd_hmc(SysQmp *mon, JsonValue *args, GError **err)
+{
+    JsonValue *line = args ? json_object_get(args, "command-line") : NULL;
+    JsonValue *cpu = args ? json_object_get(args, "cpu-index") : NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    SysHmp *hmp;
+
+    if (!line || json_type(line) != JSON_STRING) {
+        qmp_error(err, QMP_ERR_GENERIC, line ? "Invalid parameter type for "
+                  "'command-line', expected: string"
+                  : "Parameter 'command-line' is missing");
+        return NULL;
+    }
+    if (cpu && json_type(cpu) != JSON_INT) {
+        qmp_error(err, QMP_ERR_GENERIC, "Invalid parameter type for "
+                  "'cpu-index', expected: integer");
+        return NULL;
+    }
+    hmp = sys_hmp_new(NULL);
+    if (cpu) {
+        g_autofree char *sel = g_strdup_printf("cpu %" G_GINT64_FORMAT,
+                                               json_get_int(cpu));
+
+        sys_hmp_execute(hmp, sel, out);
+    }
+    if (!out->len) {
+        sys_hmp_execute(hmp, json_get_string(line), out);
+    }
+    sys_hmp_free(hmp);
+    return json_string(out->str);
+}
+
 static JsonValue *cmd_query_commands(SysQmp *mon, JsonValue *args,
                                      GError **err);
 
 static const char *const no_args[] = { NULL };
 static const char *const capabilities_args[] = { "enable", NULL };
+static const char *const hmc_args[] = { "command-line", "cpu-index", NULL };
 
 static const QmpCommand qmp_commands[] = {
     { "qmp_capabilities", cmd_capabilities, capabilities_args },
@@ -231,6 +267,7 @@ static const QmpCommand qmp_commands[] = {
     { "system_reset", cmd_system_reset, no_args },
     { "system_powerdown", cmd_system_powerdown, no_args },
     { "quit", cmd_quit, no_args },
+    { "human-monitor-command", cmd_hmc, hmc_args },
 };
 
 static JsonValue *cmd_query_commands(SysQmp *mon, JsonValue *args,

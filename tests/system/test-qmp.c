@@ -363,6 +363,17 @@ START_TEST(test_qmp_session)
     json_free(r);
     ck_assert(!query_running(c, &status));
 
+    /* HMP through QMP, on a chosen vCPU. */
+    r = qmp(c, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+               "{\"command-line\": \"info registers\", \"cpu-index\": 1}}");
+    ck_assert(g_str_has_prefix(json_get_string(json_object_get(r, "return")),
+                               "CPU#1 (null accelerator"));
+    json_free(r);
+    desc = expect_error(qmp(c, "{\"execute\": \"human-monitor-command\"}"),
+                        "GenericError");
+    ck_assert_str_eq(desc, "Parameter 'command-line' is missing");
+    g_free(desc);
+
     expect_empty_return(qmp(c, "{\"execute\": \"system_reset\"}"));
     ev = expect_event(c, "RESET");
     ck_assert_str_eq(json_get_string(json_object_get(
