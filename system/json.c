@@ -598,8 +598,14 @@ void json_write(GString *out, const JsonValue *v)
 
         if (!isfinite(v->u.d)) {
             g_string_append(out, "null");   /* JSON has no inf/nan */
-        } else {
-            g_string_append(out, g_ascii_dtostr(buf, sizeof(buf), v->u.d));
+            break;
+        }
+        g_ascii_dtostr(buf, sizeof(buf), v->u.d);
+        g_string_append(out, buf);
+        /* Keep it a number with a fraction, so that it reads back as a
+         * double ("-0" would come back as the integer 0). */
+        if (!strpbrk(buf, ".eE")) {
+            g_string_append(out, ".0");
         }
         break;
     }

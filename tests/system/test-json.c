@@ -106,7 +106,7 @@ END_TEST
 
 START_TEST(test_writer_escapes)
 {
-    JsonValue *v = json_string("q\"\\\n\x01\x7f\xc3\xa9");
+    JsonValue *v = json_string("q\"\\\n\x01\x7f\xc3\xa9"), *d;
     char *s = json_to_string(v);
     JsonValue *back;
 
@@ -116,6 +116,20 @@ START_TEST(test_writer_escapes)
     g_free(s);
     json_free(v);
     json_free(back);
+    /* Doubles stay doubles when written, and exact: -0.0, 2.0, 0.1. */
+    d = json_array();
+    json_array_append(d, json_double(-0.0));
+    json_array_append(d, json_double(2.0));
+    json_array_append(d, json_double(0.25));
+    json_array_append(d, json_double(0.1));
+    s = json_to_string(d);
+    ck_assert(g_str_has_prefix(s, "[-0.0, 2.0, 0.25, 0."));
+    back = parse_ok(s);
+    ck_assert(json_type(json_array_get(back, 0)) == JSON_DOUBLE);
+    ck_assert(json_get_double(json_array_get(back, 3)) == 0.1);
+    g_free(s);
+    json_free(back);
+    json_free(d);
 }
 END_TEST
 
@@ -199,6 +213,58 @@ START_TEST(test_huge)
 }
 END_TEST
 
+/* Random mutations of valid documents: never a crash, and whatever parses
+ * writes out as text that parses back to the same text. */
+START_TEST(test_fuzz_roundtrip)
+{
+    static const char *const seeds[] = {
+        "{\"execute\": \"qmp_capabilities\", \"id\": [1, 2.5e-3, null]}",
+        "[\"\\u00e9\\ud83d\\ude00\\n\", {\"a\": {\"b\": [true, false]}}, -0.0]",
+        "{\"k\": \"v\\\"\\\\\", \"n\": 9223372036854775807}",
+    };
+    static const char alphabet[] = "{}[]\":,\\u0123456789.eE+-tfn \x01\xc3\xff";
+    GRand *r = g_rand_new_with_seed(12345);
+    int parsed = 0;
+
+    for (int iter = 0; iter < 50000; iter++) {
+        GString *d = g_string_new(seeds[iter % G_N_ELEMENTS(seeds)]);
+        int edits = g_rand_int_range(r, 1, 5);
+        JsonValue *v;
+
+        for (int e = 0; e < edits && d->len; e++) {
+            guint pos = g_rand_int_range(r, 0, d->len);
+            char c = alphabet[g_rand_int_range(r, 0, sizeof(alphabet) - 1)];
+
+            switch (g_rand_int_range(r, 0, 4)) {
+            case 0: d->str[pos] = c; break;
+            case 1: g_string_insert_c(d, pos, c); break;
+            case 2: g_string_erase(d, pos, 1); break;
+            default: g_string_truncate(d, pos); break;
+            }
+        }
+        v = json_parse(d->str, d->len, NULL);
+        if (v) {
+            char *once = json_to_string(v), *twice;
+            JsonValue *back = json_parse(once, strlen(once), NULL);
+
+            ck_assert_msg(back, "written form does not parse: %s", once);
+            twice = json_to_string(back);
+            ck_assert_str_eq(once, twice);
+            g_free(once);
+            g_free(twice);
+            json_free(back);
+            json_free(v);
+            parsed++;
+        }
+        g_string_free(d, TRUE);
+    }
+    /* Some mutations keep the document valid; most do not. */
+    ck_assert_int_gt(parsed, 100);
+    ck_assert_int_lt(parsed, 40000);
+    g_rand_free(r);
+}
+END_TEST
+
 /* ---- streamer ------------------------------------------------------------ */
 
 typedef struct Got {
@@ -276,6 +342,7 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_truncated);
     tcase_add_test(tc, test_huge);
+    tcase_add_test(tc, test_fuzz_roundtrip);
     tcase_add_test(tc, test_streamer);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

@@ -406,6 +406,8 @@ START_TEST(test_qmp_reconnect)
 
     check_greeting(c);
     expect_empty_return(qmp(c, "{\"execute\": \"qmp_capabilities\"}"));
+    /* Leave in the middle of a request: the next session starts clean. */
+    send_text(c, "{\"execute\": \"qu");
     client_free(c);
     c = client_new(ch.sock);
     check_greeting(c);
