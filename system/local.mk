@@ -29,16 +29,19 @@ system_libsysmain_a_SOURCES += \
 system_libsysmain_a_SOURCES += system/monitor-hmp.c system/monitor-hmp.h
 system_libsysmain_a_SOURCES += \
 	system/device.c system/device.h \
-	system/options.c system/options.h
+	system/options.c system/options.h \
+	system/machine.c system/machine.h
 
 bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
-system_ferry_system_x86_64_LDADD = system/libsysmain.a system/libsystem.a \
+system_ferry_system_x86_64_LDADD = system/libsysmain.a hw/libhw.a \
+	system/libsystem.a \
 	jit/libjit.a \
 	$(FERRY_BASE_LIBS)
 
 # Tests (sources under tests/system/, which the hw helper's local.mk owns).
-SYSMON_TEST_LIBS = system/libsysmain.a system/libsystem.a jit/libjit.a \
+SYSMON_TEST_LIBS = system/libsysmain.a hw/libhw.a system/libsystem.a \
+	jit/libjit.a \
 	$(FERRY_BASE_LIBS) \
 	$(CHECK_LIBS)
 

@@ -2,7 +2,7 @@
  * main.c — ferry-system-x86_64: parse the command line, build the machine
  * (chardevs, monitors, vCPUs on the chosen accelerator, -device), start it
  * unless -S, run the main loop until shutdown, and tear everything down.
- * The board (RAM, devices, kernel loading) comes from hw/ once it lands.
+ * The board (RAM, devices, kernel loading) is hw's PC, wired in machine.c.
  */
 #include <glib-unix.h>
 #include <signal.h>
@@ -13,10 +13,12 @@
 #include "config.h"
 #include "system/chardev.h"
 #include "system/device.h"
+#include "system/machine.h"
 #include "system/main-loop.h"
 #include "system/monitor-hmp.h"
 #include "system/monitor-qmp.h"
 #include "system/options.h"
+#include "system/rcu.h"
 #include "system/runstate.h"
 #include "system/vcpu.h"
 
@@ -64,6 +66,23 @@ static SysChardev *open_chardev(const char *label, const char *spec)
     return chr;
 }
 
+static void build_board(Machine *m, SysOptions *o) REQUIRES(sys_bql)
+{
+    SysMachineConfig cfg = {
+        .ram_bytes = o->ram_bytes,
+        .kernel = o->kernel,
+        .initrd = o->initrd,
+        .append = o->append,
+        .serial0 = m->serial->len ? g_ptr_array_index(m->serial, 0) : NULL,
+        .debugcon = m->debugcon,
+    };
+    g_autoptr(GError) err = NULL;
+
+    if (!sys_machine_init(&cfg, &err)) {
+        die_usage(err->message);
+    }
+}
+
 static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
 {
     m->serial = g_ptr_array_new();
@@ -88,6 +107,7 @@ static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
     }
     sys_runstate_set_no_reboot(o->no_reboot);
     sys_vcpu_create_all(o->smp, &sys_null_accel);
+    build_board(m, o);
     for (guint i = 0; i < o->devices->len; i++) {
         g_autoptr(GError) err = NULL;
 
@@ -97,10 +117,17 @@ static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
     }
 }
 
+/* Tear down in dependency order: vCPUs, then the board (which uses the
+ * chardevs and frees the memory map after a grace period, so without the
+ * BQL), then monitors and chardevs. */
+NO_THREAD_SAFETY_ANALYSIS   /* drops the BQL around sys_machine_fini */
 static void destroy_machine(Machine *m) REQUIRES(sys_bql)
 {
     sys_vcpu_pause_all();
     sys_vcpu_destroy_all();
+    sys_bql_unlock();
+    sys_machine_fini();
+    sys_bql_lock();
     for (guint i = 0; i < m->qmp->len; i++) {
         sys_qmp_free(g_ptr_array_index(m->qmp, i));
     }
@@ -145,15 +172,18 @@ int main(int argc, char **argv)
     SysOptions o;
     Machine m = { 0 };
 
+    sys_machine_register_devices();
     if (!sys_options_parse(&o, argc, argv, &err)) {
         die_usage(err->message);
     }
     informational(&o, argv[0]);
     if (o.kernel && !strcmp(o.accel, "null")) {
         fprintf(stderr, "ferry-system-x86_64: warning: the null accelerator "
-                "runs no guest code; -kernel is not loaded\n");
+                "runs no guest code; the kernel is loaded but does not "
+                "run\n");
     }
     signal(SIGPIPE, SIG_IGN);
+    sys_rcu_register_thread();      /* the monitor reads the memory map */
     sys_main_loop_init();
     sys_bql_lock();
     watch_signals();
@@ -164,6 +194,7 @@ int main(int argc, char **argv)
     sys_main_loop_run();
     destroy_machine(&m);
     sys_bql_unlock();
+    sys_rcu_unregister_thread();
     sys_options_free(&o);
     return sys_runstate_exit_status();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "system/machine.h"
 #include "system/runstate.h"
 #include "system/vcpu.h"
 
@@ -94,7 +95,18 @@ static void info_version(SysHmp *mon, char **argv, GString *out)
     g_string_append(out, PACKAGE_VERSION " (ferry)\n");
 }
 
+NO_THREAD_SAFETY_ANALYSIS   /* monitor commands: BQL held */
+static void info_mtree(SysHmp *mon, char **argv, GString *out)
+{
+    if (!sys_machine_exists()) {
+        g_string_append(out, "no machine\n");
+        return;
+    }
+    sys_machine_print_mtree(out);
+}
+
 static const HmpCommand info_commands[] = {
+    { "mtree", NULL, "", "show memory tree", info_mtree },
     { "registers", NULL, "", "show the cpu registers", info_registers },
     { "cpus", NULL, "", "show infos for each CPU", info_cpus },
     { "status", NULL, "", "show the current VM status", info_status },
@@ -167,11 +179,146 @@ static void cmd_system_powerdown(SysHmp *mon, char **argv, GString *out)
     sys_request_powerdown();
 }
 
+/* ---- memory and I/O ports ----------------------------------------------- */
+
+/* "[count][x|d|u][b|h|w|g]" (xp) or "[b|w|l]" (i, o): QEMU's format after
+ * the '/'. The caller presets the defaults. */
+static bool parse_fmt(const char *s, long *count, char *format, int *size)
+{
+    char *end;
+
+    if (g_ascii_isdigit(*s)) {
+        *count = strtol(s, &end, 10);
+        s = end;
+    }
+    for (; *s; s++) {
+        switch (*s) {
+        case 'x': case 'd': case 'u': *format = *s; break;
+        case 'b': *size = 1; break;
+        case 'h': *size = 2; break;
+        case 'w': *size = *format ? 4 : 2; break;   /* xp: 32, i/o: 16 */
+        case 'l': *size = 4; break;
+        case 'g': *size = 8; break;
+        default: return false;
+        }
+    }
+    return *count > 0 && *count <= 4096;
+}
+
+/* The command's "/fmt" (attached as in "xp/4xb" or as the next word) and
+ * the index of the first operand. */
+static int split_fmt(char **argv, const char **fmt)
+{
+    char *slash = strchr(argv[0], '/');
+
+    if (slash) {
+        *fmt = slash + 1;
+        return 1;
+    }
+    if (argv[1] && argv[1][0] == '/') {
+        *fmt = argv[1] + 1;
+        return 2;
+    }
+    *fmt = NULL;
+    return 1;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+
+    if (!s) {
+        return false;
+    }
+    *v = g_ascii_strtoull(s, &end, 0);
+    return *s && !*end;
+}
+
+static void cmd_xp(SysHmp *mon, char **argv, GString *out)
+{
+    const char *fmt;
+    int i = split_fmt(argv, &fmt), size = 4;
+    long count = 1;
+    char format = 'x';
+    uint64_t addr;
+
+    if ((fmt && !parse_fmt(fmt, &count, &format, &size)) ||
+        !parse_u64(argv[i], &addr)) {
+        g_string_append(out, "usage: xp /fmt addr\n");
+        return;
+    }
+    if (!sys_machine_exists()) {
+        g_string_append(out, "no machine\n");
+        return;
+    }
+    for (long n = 0; n < count; n++) {
+        uint64_t v;
+        int per_line = size <= 2 ? 8 : 16 / size;
+
+        if (n % per_line == 0) {
+            g_string_append_printf(out, "%s%016" G_GINT64_MODIFIER "x:",
+                                   n ? "\n" : "", addr + n * size);
+        }
+        sys_as_read(sys_machine_memory(), addr + n * size, size, &v);
+        if (format == 'x') {
+            g_string_append_printf(out, " 0x%0*" G_GINT64_MODIFIER "x",
+                                   size * 2, v);
+        } else {
+            g_string_append_printf(out, " %" G_GINT64_MODIFIER "u", v);
+        }
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* i /[b|w|l] PORT and o /[b|w|l] PORT VALUE. */
+static void port_access(SysHmp *mon, char **argv, GString *out, bool write)
+{
+    static const char suffix[] = { [1] = 'b', [2] = 'w', [4] = 'l' };
+    const char *fmt;
+    int i = split_fmt(argv, &fmt), size = 1;
+    long count = 1;
+    char format = 0;
+    uint64_t port, val = 0;
+
+    if ((fmt && !parse_fmt(fmt, &count, &format, &size)) || size > 4 ||
+        !parse_u64(argv[i], &port) || port > 0xffff ||
+        (write && !parse_u64(argv[i + 1], &val))) {
+        g_string_append_printf(out, "usage: %s /[b|w|l] port%s\n",
+                               write ? "o" : "i", write ? " value" : "");
+        return;
+    }
+    if (!sys_machine_exists()) {
+        g_string_append(out, "no machine\n");
+        return;
+    }
+    if (write) {
+        sys_as_write(sys_machine_io(), port, size, val);
+        return;
+    }
+    sys_as_read(sys_machine_io(), port, size, &val);
+    g_string_append_printf(out, "port%c[0x%04x] = 0x%0*x\n", suffix[size],
+                           (unsigned)port, size * 2, (unsigned)val);
+}
+
+static void cmd_in(SysHmp *mon, char **argv, GString *out)
+{
+    port_access(mon, argv, out, false);
+}
+
+static void cmd_out(SysHmp *mon, char **argv, GString *out)
+{
+    port_access(mon, argv, out, true);
+}
+
 static const HmpCommand hmp_commands[] = {
     { "help", "?", "[cmd]", "show the help", cmd_help },
     { "info", NULL, "subcommand", "show various information about the "
       "system state", cmd_info },
     { "cpu", NULL, "index", "set the default CPU", cmd_cpu },
+    { "xp", NULL, "/fmt addr", "physical memory dump starting at 'addr'",
+      cmd_xp },
+    { "i", NULL, "/fmt addr", "I/O port read", cmd_in },
+    { "o", NULL, "/fmt addr value", "I/O port write", cmd_out },
     { "stop", "s", "", "stop emulation", cmd_stop },
     { "cont", "c", "", "resume emulation", cmd_cont },
     { "system_reset", NULL, "", "reset the system", cmd_system_reset },
@@ -219,7 +366,9 @@ void sys_hmp_execute(SysHmp *mon, const char *line, GString *out)
     for (size_t i = 0; i < G_N_ELEMENTS(hmp_commands); i++) {
         const HmpCommand *c = &hmp_commands[i];
 
-        if (!strcmp(argv[0], c->name) ||
+        size_t len = strcspn(argv[0], "/");
+
+        if ((strlen(c->name) == len && !strncmp(argv[0], c->name, len)) ||
             (c->alias && !strcmp(argv[0], c->alias))) {
             c->fn(mon, argv, out);
             return;

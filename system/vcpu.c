@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "jit/fatal.h"
+#include "system/rcu.h"
 #include "system/runstate.h"
 
 struct SysWorkItem {
@@ -342,6 +343,7 @@ static void *vcpu_thread(void *arg)
 
     current_cpu = cpu;
     atomic_store(&cpu->thread_id, (int)syscall(SYS_gettid));
+    sys_rcu_register_thread();      /* exec reads the memory map */
     sys_bql_lock();
     cpu->accel->init_vcpu(cpu);
     cpu->created = true;
@@ -358,6 +360,7 @@ static void *vcpu_thread(void *arg)
     cpu->created = false;
     notify_sync();
     sys_bql_unlock();
+    sys_rcu_unregister_thread();
     return NULL;
 }
 

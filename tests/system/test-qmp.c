@@ -517,6 +517,168 @@ START_TEST(test_hmp)
 }
 END_TEST
 
+/* ---- the PC board through the monitors --------------------------------- */
+
+/* A Multiboot 1 image using the header's address fields: header at offset
+ * 0 loaded at 1 MiB, then code at 0x100020 and a signature. */
+static char *write_multiboot_image(void)
+{
+    uint32_t hdr[8] = {
+        0x1badb002, 0x00010000, (uint32_t)-(0x1badb002u + 0x00010000u),
+        0x100000, 0x100000, 0, 0, 0x100020,
+    };
+    uint8_t image[64] = { 0 };
+    char *path = g_strdup_printf("/tmp/ferry-test-mb-%d.bin", getpid());
+
+    memcpy(image, hdr, sizeof(hdr));
+    memcpy(image + 32, "\xf4\xeb\xfd" "FERRYMB!", 11);  /* hlt; jmp $-1 */
+    ck_assert(g_file_set_contents(path, (char *)image, sizeof(image), NULL));
+    return path;
+}
+
+typedef struct Board {
+    GPid pid;
+    char *qmp_sock, *hmp_sock, *serial, *kernel;
+    Client *q, *h;
+} Board;
+
+static void board_start(Board *b, const char *const *extra)
+{
+    g_autofree char *qspec = NULL, *hspec = NULL, *sspec = NULL;
+    const char *args[20];
+    int n = 0;
+
+    b->qmp_sock = g_strdup_printf("/tmp/ferry-test-bq-%d.sock", getpid());
+    b->hmp_sock = g_strdup_printf("/tmp/ferry-test-bh-%d.sock", getpid());
+    b->serial = g_strdup_printf("/tmp/ferry-test-com1-%d.txt", getpid());
+    b->kernel = write_multiboot_image();
+    qspec = g_strdup_printf("unix:%s,server,nowait", b->qmp_sock);
+    hspec = g_strdup_printf("unix:%s,server,nowait", b->hmp_sock);
+    sspec = g_strdup_printf("file:%s", b->serial);
+    args[n++] = "-m";
+    args[n++] = "256";
+    args[n++] = "-display";
+    args[n++] = "none";
+    args[n++] = "-qmp";
+    args[n++] = qspec;
+    args[n++] = "-monitor";
+    args[n++] = hspec;
+    args[n++] = "-serial";
+    args[n++] = sspec;
+    args[n++] = "-kernel";
+    args[n++] = b->kernel;
+    args[n++] = "-append";
+    args[n++] = "console=ttyS0";
+    for (; extra && *extra; extra++) {
+        args[n++] = *extra;
+    }
+    args[n] = NULL;
+    b->pid = spawn(args, NULL, NULL);
+    b->q = client_new(b->qmp_sock);
+    check_greeting(b->q);
+    expect_empty_return(qmp(b->q, "{\"execute\": \"qmp_capabilities\"}"));
+    b->h = client_new(b->hmp_sock);
+    ck_assert(read_until(b->h, "(ferry) "));
+    g_string_truncate(b->h->buf, 0);
+}
+
+static void board_end(Board *b, int status)
+{
+    ck_assert_int_eq(wait_exit(b->pid), status);
+    client_free(b->q);
+    client_free(b->h);
+    unlink(b->serial);
+    unlink(b->kernel);
+    g_free(b->qmp_sock);
+    g_free(b->hmp_sock);
+    g_free(b->serial);
+    g_free(b->kernel);
+}
+
+START_TEST(test_board)
+{
+    Board b;
+    JsonValue *ev;
+    g_autofree char *com1 = NULL;
+    char *out;
+
+    board_start(&b, NULL);
+    out = hmp(b.h, "info mtree");
+    ck_assert(strstr(out, "(prio 0, i/o): uart16550\n"));
+    ck_assert(strstr(out, ": ram-below-4g @pc.ram 0000000000000000-"
+                          "000000000fffffff\n"));
+    g_free(out);
+    /* The UART's line status after reset: THR and transmitter empty. */
+    out = hmp(b.h, "i /b 0x3fd");
+    ck_assert_str_eq(out, "portb[0x03fd] = 0x60\n");
+    g_free(out);
+    /* Bytes written to THR come out of the -serial chardev. */
+    g_free(hmp(b.h, "o /b 0x3f8 0x41"));
+    g_free(hmp(b.h, "o/b 0x3f8 0x0a"));
+    /* The Multiboot loader put the image at 1 MiB. */
+    out = hmp(b.h, "xp /12xb 0x100020");
+    ck_assert_str_eq(out, "0000000000100020: 0xf4 0xeb 0xfd 0x46 0x45 0x52 "
+                     "0x52 0x59\n0000000000100028: 0x4d 0x42 0x21 0x00\n");
+    g_free(out);
+    out = hmp(b.h, "xp /1xw 0x100000");
+    ck_assert_str_eq(out, "0000000000100000: 0x1badb002\n");
+    g_free(out);
+    /* Keyboard controller pulse reset (0xFE to port 0x64): a guest reset. */
+    g_free(hmp(b.h, "o /b 0x64 0xfe"));
+    ev = expect_event(b.q, "RESET");
+    ck_assert(json_get_bool(json_object_get(json_object_get(ev, "data"),
+                                            "guest")));
+    json_free(ev);
+    /* isa-debug-exit: status (3 << 1) | 1. */
+    send_text(b.h, "o /b 0x501 3\n");
+    ev = expect_event(b.q, "SHUTDOWN");
+    ck_assert_str_eq(json_get_string(json_object_get(
+        json_object_get(ev, "data"), "reason")), "guest-shutdown");
+    json_free(ev);
+    ck_assert(g_file_get_contents(b.serial, &com1, NULL, NULL));
+    board_end(&b, 7);
+    ck_assert_str_eq(com1, "A\n");
+}
+END_TEST
+
+/* -no-reboot: a guest reset ends the emulator instead. */
+START_TEST(test_board_no_reboot)
+{
+    Board b;
+    JsonValue *ev;
+
+    static const char *const extra[] = { "-no-reboot", NULL };
+
+    board_start(&b, extra);
+    send_text(b.h, "o /b 0x64 0xfe\n");
+    ev = expect_event(b.q, "SHUTDOWN");
+    ck_assert_str_eq(json_get_string(json_object_get(
+        json_object_get(ev, "data"), "reason")), "guest-reset");
+    json_free(ev);
+    board_end(&b, 0);
+}
+END_TEST
+
+/* -device isa-debug-exit at the port test kernels use. */
+START_TEST(test_board_device)
+{
+    static const char *const extra[] = {
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL,
+    };
+    Board b;
+    char *out;
+
+    board_start(&b, extra);
+    out = hmp(b.h, "info mtree");
+    ck_assert(strstr(out, "00000000000000f4-00000000000000f7 (prio 1, i/o): "
+                          "isa-debug-exit\n"));
+    g_free(out);
+    send_text(b.h, "o /l 0xf4 0x10\n");
+    json_free(expect_event(b.q, "SHUTDOWN"));
+    board_end(&b, 0x21);
+}
+END_TEST
+
 /* ---- command line -------------------------------------------------------- */
 
 static char *slurp(int fd)
@@ -567,10 +729,17 @@ START_TEST(test_cli_errors)
         { { "-append", "console=ttyS0" }, "-append is only allowed with "
                                           "-kernel" },
         { { "-kernel", "/nonexistent/bzImage" }, "No such file" },
+        { { "-kernel", "/bin/sh" }, "-kernel /bin/sh: not a Multiboot "
+                                    "kernel" },
         { { "-serial", "stdio", "-monitor", "stdio" }, "stdio is given to "
                                                         "more than one" },
         { { "-serial", "tcp:1" }, "unknown chardev 'tcp:1'" },
         { { "-device", "no-such-dev" }, "no-such-dev: no such device" },
+        { { "-device", "isa-debug-exit,foo=1" }, "Property "
+                                                 "'isa-debug-exit.foo' not "
+                                                 "found" },
+        { { "-device", "isa-debug-exit,iosize=3" }, "isa-debug-exit: iobase "
+                                                    "0x501 and iosize 3" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -595,8 +764,8 @@ START_TEST(test_cli_info)
     ck_assert(g_str_has_prefix(o1, "ferry-system-x86_64 version "));
     ck_assert(strstr(o2, "\n  -qmp DEV "));
     ck_assert(strstr(o2, "\n  -no-reboot "));
-    /* No device registers itself until hw/ lands. */
-    ck_assert_str_eq(o3, "(no user-creatable devices registered)\n");
+    ck_assert_str_eq(o3, "name \"isa-debug-exit\", desc \"ISA debug exit: "
+                     "a write of v exits with status (v << 1) | 1\"\n");
 }
 END_TEST
 
@@ -612,6 +781,9 @@ int main(void)
     tcase_add_test(tc, test_qmp_reconnect);
     tcase_add_test(tc, test_qmp_sigterm);
     tcase_add_test(tc, test_hmp);
+    tcase_add_test(tc, test_board);
+    tcase_add_test(tc, test_board_no_reboot);
+    tcase_add_test(tc, test_board_device);
     tcase_add_test(tc, test_cli_errors);
     tcase_add_test(tc, test_cli_info);
     tcase_set_timeout(tc, 60);

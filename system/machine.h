@@ -1,0 +1,55 @@
+/*
+ * machine.h — the PC as ferry-system-x86_64 builds it: hw's board wired to
+ * the vCPUs (the PIC's INT output to vCPU 0), to the chardevs (COM1 on the
+ * first -serial, port 0xE9 on -debugcon), to the run state (keyboard
+ * controller and port 0x92 resets, isa-debug-exit) and the Multiboot loader
+ * for -kernel. One machine per process.
+ */
+#ifndef FERRY_SYSTEM_MACHINE_H
+#define FERRY_SYSTEM_MACHINE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/multiboot.h"
+#include "system/bql.h"
+#include "system/chardev.h"
+#include "system/memory.h"
+
+typedef struct SysMachineConfig {
+    uint64_t ram_bytes;
+    const char *kernel;         /* Multiboot image, or NULL */
+    const char *initrd;         /* "file[ args][,file[ args]...]" modules */
+    const char *append;         /* kernel command line */
+    SysChardev *serial0;        /* COM1's line (NULL: unconnected) */
+    SysChardev *debugcon;       /* port 0xE9 output (NULL: dropped) */
+} SysMachineConfig;
+
+/* Build the board and load the kernel. The vCPUs must exist (the PIC's
+ * output goes to vCPU 0). False with @err set on a kernel that cannot be
+ * read or loaded. */
+bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
+    REQUIRES(sys_bql);
+
+/* Register the -device types the machine offers (before options are
+ * acted on; instances are created after sys_machine_init). */
+void sys_machine_register_devices(void);
+
+/* Free the board (waits for an RCU grace period: not under the BQL). */
+void sys_machine_fini(void) EXCLUDES(sys_bql);
+
+/* Whether a machine exists (monitor commands that need one check). */
+bool sys_machine_exists(void);
+
+/* The memory and I/O address spaces (for the monitor and accelerators). */
+AddressSpace *sys_machine_memory(void);
+AddressSpace *sys_machine_io(void);
+
+/* Where the boot CPU starts if a Multiboot kernel was loaded, else NULL. */
+const MbBoot *sys_machine_boot(void);
+
+/* `info mtree`: the memory and I/O region trees. */
+void sys_machine_print_mtree(GString *out) REQUIRES(sys_bql);
+
+#endif
