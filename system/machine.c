@@ -1,14 +1,16 @@
 /*
  * machine.c — the machine glue: PcConfig callbacks turned into vCPU
  * interrupts, chardev writes and run-state requests; COM1 input from its
- * chardev with flow control; system reset of the board's devices; and the
- * Multiboot kernel and modules read from the host and loaded into RAM.
+ * chardev with flow control; a local APIC per vCPU; system reset of the
+ * board; and the kernel (Multiboot or Linux) read from the host and loaded
+ * into RAM.
  */
 #include "system/machine.h"
 
 #include <string.h>
 #include <time.h>
 
+#include "hw/linux-boot.h"
 #include "hw/pc.h"
 #include "system/device.h"
 #include "system/main-loop.h"
@@ -17,11 +19,13 @@
 
 typedef struct Machine {
     PcBoard *pc;
+    LApic *lapic;               /* one per vCPU, index = vCPU = APIC ID */
+    int ncpus;                  /* 0 until the APICs exist */
+    int pic_level;              /* the PIC's INT output */
     SysChardev *serial0;
     SysChardev *debugcon;
     SysTimer *rx_poll;          /* COM1 input paused: look for room */
-    MbBoot boot;
-    bool booted;
+    SysBootInfo boot;
     GPtrArray *extra;           /* -device instances (DebugExit *) */
 } Machine;
 
@@ -37,15 +41,89 @@ static Machine *machine;
 
 /* ---- board callbacks (all under the BQL) --------------------------------- */
 
-static void cpu_int(void *opaque, int n, int level)
+/* The PIC's INT output goes to the BSP's LINT0 (virtual wire mode; the
+ * APIC resets with LINT0 in ExtINT, so an OS that never touches the APIC
+ * still gets its interrupts). */
+NO_THREAD_SAFETY_ANALYSIS   /* irq handler: BQL held */
+static void pic_int(void *opaque, int n, int level)
 {
-    SysCPU *cpu = sys_vcpu_get(0);
+    Machine *m = opaque;
+
+    m->pic_level = level;
+    if (m->ncpus) {             /* the board raises it while it is built */
+        sys_irq_set(apic_lint(&m->lapic[0], 0), level);
+    }
+}
+
+/* A local APIC's "an interrupt is deliverable" line to its vCPU. */
+static void lapic_int(void *opaque, int n, int level)
+{
+    SysCPU *cpu = sys_vcpu_get(n);
 
     if (level) {
         sys_cpu_interrupt(cpu, SYS_CPU_INTERRUPT_HARD);
     } else {
         sys_cpu_reset_interrupt(cpu, SYS_CPU_INTERRUPT_HARD);
     }
+}
+
+static void lapic_nmi(void *cpu)
+{
+    sys_cpu_interrupt(cpu, SYS_CPU_INTERRUPT_NMI);
+}
+
+NO_THREAD_SAFETY_ANALYSIS   /* run_on_cpu work: BQL held */
+static void init_cpu(SysCPU *cpu, void *data)
+{
+    if (cpu->accel->reset) {
+        cpu->accel->reset(cpu);
+    }
+}
+
+/* INIT IPI: the CPU resets (on its own thread, like any state change). */
+static void lapic_init(void *cpu)
+{
+    sys_async_run_on_cpu(cpu, init_cpu, NULL);
+}
+
+/* Startup IPI: where an AP starts is the accelerator's business (the null
+ * accelerator has no instruction pointer); kick so it looks. */
+static void lapic_sipi(void *cpu, uint8_t vector)
+{
+    sys_cpu_kick(cpu);
+}
+
+static const ApicCpuOps lapic_ops = {
+    .nmi = lapic_nmi,
+    .init = lapic_init,
+    .sipi = lapic_sipi,
+};
+
+/* The APIC page shows the accessing vCPU's own APIC (the monitor and
+ * other non-vCPU threads see the BSP's). */
+static LApic *current_lapic(void *opaque)
+{
+    Machine *m = opaque;
+    SysCPU *cpu = sys_vcpu_current();
+
+    return &m->lapic[cpu ? cpu->index : 0];
+}
+
+NO_THREAD_SAFETY_ANALYSIS   /* start-up: BQL held */
+static void init_lapics(Machine *m)
+{
+    int n = sys_vcpu_count();
+
+    m->lapic = g_new0(LApic, n);
+    for (int i = 0; i < n; i++) {
+        apic_init(&m->lapic[i], &m->pc->apic_bus, i,
+                  sys_main_loop_clock(SYS_CLOCK_VIRTUAL),
+                  sys_irq_line(lapic_int, m, i), &lapic_ops, sys_vcpu_get(i));
+    }
+    m->pc->apic_bus.current = current_lapic;
+    m->pc->apic_bus.current_opaque = m;
+    m->ncpus = n;
+    sys_irq_set(apic_lint(&m->lapic[0], 0), m->pic_level);
 }
 
 NO_THREAD_SAFETY_ANALYSIS   /* board callback: BQL held */
@@ -126,17 +204,17 @@ static const SysChrHandlers com1_handlers = {
     .receive = com1_receive,
 };
 
-/* System reset: the devices pc_new resets (until the board has a reset
- * function of its own). */
+/* System reset: the board's devices and every local APIC. */
 NO_THREAD_SAFETY_ANALYSIS   /* reset handler: BQL held */
 static void board_reset(void *opaque)
 {
     Machine *m = opaque;
 
-    pic_reset(&m->pc->pic);
-    pit_reset(&m->pc->pit);
-    uart_reset(&m->pc->com1);
-    rtc_reset(&m->pc->rtc);
+    pc_reset(m->pc);
+    for (int i = 0; i < m->ncpus; i++) {
+        apic_reset(&m->lapic[i]);
+    }
+    sys_irq_set(apic_lint(&m->lapic[0], 0), m->pic_level);
 }
 
 /* ---- kernel loading ------------------------------------------------------ */
@@ -167,24 +245,14 @@ static bool load_modules(const char *spec, GPtrArray *files, GArray *mods,
     return true;
 }
 
-static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
-                        GError **err)
+static bool load_multiboot(Machine *m, const SysMachineConfig *cfg,
+                           const char *image, gsize len, GError **err)
 {
-    g_autofree char *image = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GArray) mods = g_array_new(FALSE, FALSE, sizeof(MbModule));
     MbMemory mem = { m->pc->below_4g, m->pc->above_4g };
     g_autofree char *cmdline = NULL;
-    gsize len;
 
-    if (!g_file_get_contents(cfg->kernel, &image, &len, err)) {
-        return false;
-    }
-    if (!mb_probe((const uint8_t *)image, len)) {
-        machine_error(err, "-kernel %s: not a Multiboot "
-                    "kernel (only Multiboot 1 is supported yet)", cfg->kernel);
-        return false;
-    }
     if (cfg->initrd && !load_modules(cfg->initrd, files, mods, err)) {
         return false;
     }
@@ -193,11 +261,54 @@ static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
     cmdline = g_strdup_printf("%s%s%s", cfg->kernel, cfg->append ? " " : "",
                               cfg->append ? cfg->append : "");
     if (!mb_load(m->pc->as_mem, &mem, (const uint8_t *)image, len, cmdline,
-                 (const MbModule *)mods->data, mods->len, &m->boot, err)) {
+                 (const MbModule *)mods->data, mods->len, &m->boot.mb,
+                 err)) {
         return false;
     }
-    m->booted = true;
+    m->boot.kind = SYS_BOOT_MULTIBOOT;
     return true;
+}
+
+static bool load_linux(Machine *m, const SysMachineConfig *cfg,
+                       const char *image, gsize len, GError **err)
+{
+    g_autofree char *initrd = NULL;
+    gsize initrd_len = 0;
+
+    if (cfg->initrd &&
+        !g_file_get_contents(cfg->initrd, &initrd, &initrd_len, err)) {
+        return false;
+    }
+    if (!linux_boot_load(m->pc->as_mem, m->pc->below_4g, m->pc->above_4g,
+                         (const uint8_t *)image, len, cfg->append,
+                         (const uint8_t *)initrd, initrd_len,
+                         &m->boot.linux_boot, err)) {
+        return false;
+    }
+    m->boot.kind = SYS_BOOT_LINUX;
+    return true;
+}
+
+/* -kernel: a Multiboot 1 kernel (with -initrd modules) or a Linux bzImage
+ * (with one -initrd file). */
+static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
+                        GError **err)
+{
+    g_autofree char *image = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(cfg->kernel, &image, &len, err)) {
+        return false;
+    }
+    if (mb_probe((const uint8_t *)image, len)) {
+        return load_multiboot(m, cfg, image, len, err);
+    }
+    if (linux_boot_probe((const uint8_t *)image, len)) {
+        return load_linux(m, cfg, image, len, err);
+    }
+    machine_error(err, "-kernel %s: neither a Multiboot kernel nor a Linux "
+                  "bzImage", cfg->kernel);
+    return false;
 }
 
 /* ---- -device types ------------------------------------------------------ */
@@ -282,7 +393,7 @@ bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
         .ncpus = sys_vcpu_count(),
         .rtc_start = time(NULL),
         .clock = sys_main_loop_clock(SYS_CLOCK_VIRTUAL),
-        .cpu_int = sys_irq_line(cpu_int, NULL, 0),
+        .cpu_int = sys_irq_line(pic_int, m, 0),
         .serial_sink = serial_out,
         .debugcon_sink = debugcon_out,
         .sink_opaque = m,
@@ -296,6 +407,7 @@ bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
     m->serial0 = cfg->serial0;
     m->debugcon = cfg->debugcon;
     m->pc = pc_new(&pcfg);
+    init_lapics(m);
     m->rx_poll = sys_timer_new(SYS_CLOCK_REALTIME, com1_rx_poll, m);
     machine = m;
     if (m->serial0) {
@@ -319,6 +431,7 @@ void sys_machine_fini(void)
     sys_timer_free(m->rx_poll);
     sys_bql_unlock();
     pc_free(m->pc);
+    g_free(m->lapic);
     g_ptr_array_free(m->extra, TRUE);     /* their regions went with it */
     machine = NULL;
     g_free(m);
@@ -339,9 +452,10 @@ AddressSpace *sys_machine_io(void)
     return machine->pc->as_io;
 }
 
-const MbBoot *sys_machine_boot(void)
+const SysBootInfo *sys_machine_boot(void)
 {
-    return machine && machine->booted ? &machine->boot : NULL;
+    return machine && machine->boot.kind != SYS_BOOT_NONE ? &machine->boot
+                                                          : NULL;
 }
 
 void sys_machine_print_mtree(GString *out)

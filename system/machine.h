@@ -2,8 +2,8 @@
  * machine.h — the PC as ferry-system-x86_64 builds it: hw's board wired to
  * the vCPUs (the PIC's INT output to vCPU 0), to the chardevs (COM1 on the
  * first -serial, port 0xE9 on -debugcon), to the run state (keyboard
- * controller and port 0x92 resets, isa-debug-exit) and the Multiboot loader
- * for -kernel. One machine per process.
+ * controller and port 0x92 resets, isa-debug-exit), a local APIC per vCPU,
+ * and the Multiboot and Linux loaders for -kernel. One machine per process.
  */
 #ifndef FERRY_SYSTEM_MACHINE_H
 #define FERRY_SYSTEM_MACHINE_H
@@ -12,15 +12,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/linux-boot.h"
 #include "hw/multiboot.h"
 #include "system/bql.h"
 #include "system/chardev.h"
 #include "system/memory.h"
 
+typedef enum SysBootKind {
+    SYS_BOOT_NONE,
+    SYS_BOOT_MULTIBOOT,
+    SYS_BOOT_LINUX,
+} SysBootKind;
+
+/* How the boot vCPU starts: the loader's entry state for its kind. */
+typedef struct SysBootInfo {
+    SysBootKind kind;
+    MbBoot mb;                  /* SYS_BOOT_MULTIBOOT */
+    LinuxBoot linux_boot;       /* SYS_BOOT_LINUX */
+} SysBootInfo;
+
 typedef struct SysMachineConfig {
     uint64_t ram_bytes;
-    const char *kernel;         /* Multiboot image, or NULL */
-    const char *initrd;         /* "file[ args][,file[ args]...]" modules */
+    const char *kernel;         /* Multiboot or bzImage, or NULL */
+    const char *initrd;         /* Linux: a file; Multiboot: modules,
+                                   "file[ args][,file[ args]...]" */
     const char *append;         /* kernel command line */
     SysChardev *serial0;        /* COM1's line (NULL: unconnected) */
     SysChardev *debugcon;       /* port 0xE9 output (NULL: dropped) */
@@ -46,8 +61,8 @@ bool sys_machine_exists(void);
 AddressSpace *sys_machine_memory(void);
 AddressSpace *sys_machine_io(void);
 
-/* Where the boot CPU starts if a Multiboot kernel was loaded, else NULL. */
-const MbBoot *sys_machine_boot(void);
+/* Where the boot vCPU starts if a kernel was loaded, else NULL. */
+const SysBootInfo *sys_machine_boot(void);
 
 /* `info mtree`: the memory and I/O region trees. */
 void sys_machine_print_mtree(GString *out) REQUIRES(sys_bql);

@@ -177,17 +177,17 @@ int main(int argc, char **argv)
         die_usage(err->message);
     }
     informational(&o, argv[0]);
-    if (o.kernel && !strcmp(o.accel, "null")) {
-        fprintf(stderr, "ferry-system-x86_64: warning: the null accelerator "
-                "runs no guest code; the kernel is loaded but does not "
-                "run\n");
-    }
     signal(SIGPIPE, SIG_IGN);
     sys_rcu_register_thread();      /* the monitor reads the memory map */
     sys_main_loop_init();
     sys_bql_lock();
     watch_signals();
     build_machine(&m, &o);
+    if (o.kernel && !strcmp(o.accel, "null")) {
+        fprintf(stderr, "ferry-system-x86_64: warning: the null accelerator "
+                "runs no guest code; the kernel is loaded but does not "
+                "run\n");
+    }
     if (!o.start_stopped) {
         sys_vm_start();
     }

@@ -542,7 +542,40 @@ typedef struct Board {
     Client *q, *h;
 } Board;
 
-static void board_start(Board *b, const char *const *extra)
+/* A minimal Linux bzImage (boot protocol 2.15, loaded high): 4 setup
+ * sectors after the boot sector, then 64 bytes of "kernel" i * 13 + 1. */
+static char *write_bzimage(void)
+{
+    uint8_t img[5 * 512 + 64] = { 0 };
+    uint32_t v32;
+    uint16_t v16;
+    char *path = g_strdup_printf("/tmp/ferry-test-bz-%d.bin", getpid());
+
+#define PUT(off, v, var) (var = (v), memcpy(img + (off), &var, sizeof(var)))
+    img[0x1f1] = 4;                             /* setup_sects */
+    PUT(0x1fe, 0xaa55, v16);
+    img[0x200] = 0xeb;
+    img[0x201] = 0x66;
+    PUT(0x202, 0x53726448, v32);                /* "HdrS" */
+    PUT(0x206, 0x020f, v16);                    /* protocol 2.15 */
+    img[0x211] = 0x01;                          /* LOADED_HIGH */
+    PUT(0x214, 0x100000, v32);                  /* code32_start */
+    PUT(0x22c, 0x37ffffff, v32);                /* initrd_addr_max */
+    PUT(0x230, 0x200000, v32);                  /* kernel_alignment */
+    PUT(0x238, 2047, v32);                      /* cmdline_size */
+    PUT(0x260, 0x400000, v32);                  /* init_size */
+#undef PUT
+    for (int i = 0; i < 64; i++) {
+        img[5 * 512 + i] = i * 13 + 1;
+    }
+    ck_assert(g_file_set_contents(path, (char *)img, sizeof(img), NULL));
+    return path;
+}
+
+/* Start the board with @kernel (NULL: a Multiboot test image) and @extra
+ * options, connect both monitors and negotiate QMP. */
+static void board_start_kernel(Board *b, char *kernel,
+                               const char *const *extra)
 {
     g_autofree char *qspec = NULL, *hspec = NULL, *sspec = NULL;
     const char *args[20];
@@ -551,7 +584,7 @@ static void board_start(Board *b, const char *const *extra)
     b->qmp_sock = g_strdup_printf("/tmp/ferry-test-bq-%d.sock", getpid());
     b->hmp_sock = g_strdup_printf("/tmp/ferry-test-bh-%d.sock", getpid());
     b->serial = g_strdup_printf("/tmp/ferry-test-com1-%d.txt", getpid());
-    b->kernel = write_multiboot_image();
+    b->kernel = kernel ? kernel : write_multiboot_image();
     qspec = g_strdup_printf("unix:%s,server,nowait", b->qmp_sock);
     hspec = g_strdup_printf("unix:%s,server,nowait", b->hmp_sock);
     sspec = g_strdup_printf("file:%s", b->serial);
@@ -580,6 +613,11 @@ static void board_start(Board *b, const char *const *extra)
     b->h = client_new(b->hmp_sock);
     ck_assert(read_until(b->h, "(ferry) "));
     g_string_truncate(b->h->buf, 0);
+}
+
+static void board_start(Board *b, const char *const *extra)
+{
+    board_start_kernel(b, NULL, extra);
 }
 
 static void board_end(Board *b, int status)
@@ -679,6 +717,74 @@ START_TEST(test_board_device)
 }
 END_TEST
 
+/* -kernel with a bzImage: the Linux loader puts the protected-mode kernel
+ * at 1 MiB and the command line (-append) at 0x20000. */
+START_TEST(test_board_linux)
+{
+    Board b;
+    char *out;
+
+    board_start_kernel(&b, write_bzimage(), NULL);
+    out = hmp(b.h, "xp /4xb 0x100000");
+    ck_assert_str_eq(out, "0000000000100000: 0x01 0x0e 0x1b 0x28\n");
+    g_free(out);
+    out = hmp(b.h, "xp /4xb 0x20000");          /* "cons" */
+    ck_assert_str_eq(out, "0000000000020000: 0x63 0x6f 0x6e 0x73\n");
+    g_free(out);
+    expect_empty_return(qmp(b.q, "{\"execute\": \"quit\"}"));
+    json_free(expect_event(b.q, "SHUTDOWN"));
+    board_end(&b, 0);
+}
+END_TEST
+
+/* The null accelerator's count of interrupts taken by the selected vCPU. */
+static unsigned long interrupts_taken(Client *h)
+{
+    g_autofree char *out = hmp(h, "info registers");
+    const char *p = strstr(out, " interrupts=");
+
+    ck_assert_msg(p, "no count in '%s'", out);
+    return strtoul(p + 12, NULL, 10);
+}
+
+/* An interrupt travels the whole chain: the UART's THR-empty interrupt on
+ * IRQ4, the PIC (programmed here), the BSP's local APIC (LINT0 in ExtINT
+ * mode from reset) and vCPU 0, whose null accelerator counts it. */
+START_TEST(test_board_irq_chain)
+{
+    static const char *const setup[] = {
+        "o /b 0x20 0x11", "o /b 0x21 0x08", "o /b 0x21 0x04",   /* ICW1-3 */
+        "o /b 0x21 0x01", "o /b 0x21 0xff",         /* ICW4, mask all */
+        "o /b 0x3fc 0x08",                          /* MCR: OUT2 */
+        "o /b 0x3f9 0x02",                          /* IER: THR empty */
+    };
+    static const char *const extra[] = { "-smp", "2", NULL };
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    unsigned long before, cpu1;
+    Board b;
+
+    board_start(&b, extra);
+    for (size_t i = 0; i < G_N_ELEMENTS(setup); i++) {
+        g_free(hmp(b.h, setup[i]));
+    }
+    g_free(hmp(b.h, "cpu 1"));
+    cpu1 = interrupts_taken(b.h);
+    g_free(hmp(b.h, "cpu 0"));
+    before = interrupts_taken(b.h);
+    g_free(hmp(b.h, "o /b 0x21 0xef"));            /* unmask IRQ4 */
+    while (interrupts_taken(b.h) == before) {
+        ck_assert_msg(g_get_monotonic_time() < deadline, "no interrupt");
+        g_usleep(10000);
+    }
+    /* The PIC is wired to the BSP only. */
+    g_free(hmp(b.h, "cpu 1"));
+    ck_assert_uint_eq(interrupts_taken(b.h), cpu1);
+    expect_empty_return(qmp(b.q, "{\"execute\": \"quit\"}"));
+    json_free(expect_event(b.q, "SHUTDOWN"));
+    board_end(&b, 0);
+}
+END_TEST
+
 /* ---- command line -------------------------------------------------------- */
 
 static char *slurp(int fd)
@@ -729,8 +835,8 @@ START_TEST(test_cli_errors)
         { { "-append", "console=ttyS0" }, "-append is only allowed with "
                                           "-kernel" },
         { { "-kernel", "/nonexistent/bzImage" }, "No such file" },
-        { { "-kernel", "/bin/sh" }, "-kernel /bin/sh: not a Multiboot "
-                                    "kernel" },
+        { { "-kernel", "/bin/sh" }, "-kernel /bin/sh: neither a Multiboot "
+                                    "kernel nor a Linux bzImage" },
         { { "-serial", "stdio", "-monitor", "stdio" }, "stdio is given to "
                                                         "more than one" },
         { { "-serial", "tcp:1" }, "unknown chardev 'tcp:1'" },
@@ -784,6 +890,8 @@ int main(void)
     tcase_add_test(tc, test_board);
     tcase_add_test(tc, test_board_no_reboot);
     tcase_add_test(tc, test_board_device);
+    tcase_add_test(tc, test_board_linux);
+    tcase_add_test(tc, test_board_irq_chain);
     tcase_add_test(tc, test_cli_errors);
     tcase_add_test(tc, test_cli_info);
     tcase_set_timeout(tc, 60);
