@@ -30,7 +30,8 @@ system_libsysmain_a_SOURCES += system/monitor-hmp.c system/monitor-hmp.h
 system_libsysmain_a_SOURCES += \
 	system/device.c system/device.h \
 	system/options.c system/options.h \
-	system/machine.c system/machine.h
+	system/machine.c system/machine.h \
+	system/accel-kvm.c system/accel-kvm.h
 
 bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
@@ -74,3 +75,10 @@ tests_system_test_options_SOURCES = tests/system/test-options.c
 tests_system_test_options_LDADD = $(SYSMON_TEST_LIBS)
 
 dist_noinst_SCRIPTS += tests/system/tsan-monitor.sh
+
+# -accel kvm end to end (skipped without a usable /dev/kvm).
+check_PROGRAMS += tests/system/test-kvm
+TESTS += tests/system/test-kvm
+tests_system_test_kvm_SOURCES = tests/system/test-kvm.c
+tests_system_test_kvm_LDADD = $(FERRY_BASE_LIBS)
+tests_system_test_kvm_DEPENDENCIES = system/ferry-system-x86_64

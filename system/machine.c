@@ -12,6 +12,7 @@
 
 #include "hw/linux-boot.h"
 #include "hw/pc.h"
+#include "system/accel-kvm.h"
 #include "system/device.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -311,6 +312,24 @@ static bool load_kernel(Machine *m, const SysMachineConfig *cfg,
     return false;
 }
 
+/* KVM runs the guest from the board's RAM directly: below 4 GiB at 0, the
+ * rest at 4 GiB (the PCI hole between stays MMIO). */
+static bool map_kvm_ram(Machine *m, GError **err)
+{
+    uint8_t *ram = m->pc->ram.ram;
+
+    if ((uintptr_t)ram & 4095) {
+        machine_error(err, "-accel kvm: the board's RAM is not page-aligned "
+                      "(system/memory.c allocates it with g_malloc0; KVM "
+                      "needs g_aligned_alloc0(1, size, 4096))");
+        return false;
+    }
+    return sys_kvm_map_ram(0, 0, m->pc->below_4g, ram, err) &&
+           (!m->pc->above_4g ||
+            sys_kvm_map_ram(1, UINT64_C(1) << 32, m->pc->above_4g,
+                            ram + m->pc->below_4g, err));
+}
+
 /* ---- -device types ------------------------------------------------------ */
 
 static bool prop_u32(GHashTable *props, const char *dev, const char *name,
@@ -408,6 +427,9 @@ bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
     m->debugcon = cfg->debugcon;
     m->pc = pc_new(&pcfg);
     init_lapics(m);
+    if (cfg->kvm && !map_kvm_ram(m, err)) {
+        return false;
+    }
     m->rx_poll = sys_timer_new(SYS_CLOCK_REALTIME, com1_rx_poll, m);
     machine = m;
     if (m->serial0) {
@@ -456,6 +478,13 @@ const SysBootInfo *sys_machine_boot(void)
 {
     return machine && machine->boot.kind != SYS_BOOT_NONE ? &machine->boot
                                                           : NULL;
+}
+
+int sys_machine_ack_interrupt(int cpu_index)
+{
+    int v = apic_get_interrupt(&machine->lapic[cpu_index]);
+
+    return v == APIC_EXTINT ? pic_intack(&machine->pc->pic) : v;
 }
 
 void sys_machine_print_mtree(GString *out)

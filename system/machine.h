@@ -39,6 +39,7 @@ typedef struct SysMachineConfig {
     const char *append;         /* kernel command line */
     SysChardev *serial0;        /* COM1's line (NULL: unconnected) */
     SysChardev *debugcon;       /* port 0xE9 output (NULL: dropped) */
+    bool kvm;                   /* map RAM into the KVM VM */
 } SysMachineConfig;
 
 /* Build the board and load the kernel. The vCPUs must exist (the PIC's
@@ -63,6 +64,10 @@ AddressSpace *sys_machine_io(void);
 
 /* Where the boot vCPU starts if a kernel was loaded, else NULL. */
 const SysBootInfo *sys_machine_boot(void);
+
+/* The INTA cycle for vCPU @cpu_index: the vector its local APIC (or,
+ * through LINT0 in ExtINT mode, the PIC) delivers, or -1 for none. */
+int sys_machine_ack_interrupt(int cpu_index) REQUIRES(sys_bql);
 
 /* `info mtree`: the memory and I/O region trees. */
 void sys_machine_print_mtree(GString *out) REQUIRES(sys_bql);

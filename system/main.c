@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "system/accel-kvm.h"
 #include "system/chardev.h"
 #include "system/device.h"
 #include "system/machine.h"
@@ -75,6 +76,7 @@ static void build_board(Machine *m, SysOptions *o) REQUIRES(sys_bql)
         .append = o->append,
         .serial0 = m->serial->len ? g_ptr_array_index(m->serial, 0) : NULL,
         .debugcon = m->debugcon,
+        .kvm = !strcmp(o->accel, "kvm"),
     };
     g_autoptr(GError) err = NULL;
 
@@ -106,7 +108,16 @@ static void build_machine(Machine *m, SysOptions *o) REQUIRES(sys_bql)
         g_ptr_array_add(m->qmp, sys_qmp_new(chr));
     }
     sys_runstate_set_no_reboot(o->no_reboot);
-    sys_vcpu_create_all(o->smp, &sys_null_accel);
+    if (!strcmp(o->accel, "kvm")) {
+        g_autoptr(GError) err = NULL;
+
+        if (!sys_kvm_init(&err)) {
+            die_usage(err->message);
+        }
+        sys_vcpu_create_all(o->smp, &sys_kvm_accel);
+    } else {
+        sys_vcpu_create_all(o->smp, &sys_null_accel);
+    }
     build_board(m, o);
     for (guint i = 0; i < o->devices->len; i++) {
         g_autoptr(GError) err = NULL;
@@ -158,7 +169,7 @@ static void informational(SysOptions *o, const char *prog)
             g_string_append(out, "(no user-creatable devices registered)\n");
         }
     } else if (o->accel_help) {
-        g_string_append(out, "Accelerators supported in ferry:\nnull\n");
+        g_string_append(out, "Accelerators supported in ferry:\nkvm\nnull\n");
     } else {
         return;
     }

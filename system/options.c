@@ -187,13 +187,12 @@ static bool opt_accel(SysOptions *o, const char *arg, GError **err)
         o->accel_help = true;
         return true;
     }
-    if (!strcmp(name, "tcg") || !strcmp(name, "kvm")) {
-        opt_error(err, "-accel %s: the %s accelerator is not built into "
-                  "ferry yet (available: null)", name,
-                  !strcmp(name, "tcg") ? "TCG (JIT)" : "KVM");
+    if (!strcmp(name, "tcg")) {
+        opt_error(err, "-accel tcg: the TCG (JIT) accelerator is not built "
+                  "into ferry yet (available: kvm, null)");
         return false;
     }
-    if (strcmp(name, "null")) {
+    if (strcmp(name, "null") && strcmp(name, "kvm")) {
         opt_error(err, "-accel %s: unknown accelerator (try -accel help)",
                   name);
         return false;
@@ -247,7 +246,7 @@ static const OptDesc options[] = {
     { "qmp", true, opt_qmp,
       "-qmp DEV          QMP on DEV (unix:PATH,server,nowait)" },
     { "accel", true, opt_accel,
-      "-accel NAME       accelerator (null; tcg and kvm: not yet)" },
+      "-accel NAME       accelerator: kvm, null (tcg: not yet)" },
     { "enable-kvm", false, opt_enable_kvm,
       "-enable-kvm       same as -accel kvm" },
     { "device", true, opt_device,

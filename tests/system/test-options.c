@@ -97,6 +97,10 @@ START_TEST(test_forms)
     ck_assert(parse(&o, NULL, "-device", "help", NULL));
     ck_assert(o.device_help);
     sys_options_free(&o);
+
+    ck_assert(parse(&o, NULL, "-accel", "kvm", NULL));
+    ck_assert_str_eq(o.accel, "kvm");
+    sys_options_free(&o);
 }
 END_TEST
 
@@ -109,8 +113,8 @@ START_TEST(test_errors)
                                      "(N or cpus=N) is supported" },
         { { "-smp", "four" }, "-smp four: 'four' is not a number" },
         { { "-m", "0" }, "-m: the guest needs some RAM (got 0)" },
-        { { "-accel", "kvm" }, "-accel kvm: the KVM accelerator is not "
-                               "built into ferry yet (available: null)" },
+        { { "-accel", "tcg" }, "-accel tcg: the TCG (JIT) accelerator is not "
+                               "built into ferry yet (available: kvm, null)" },
         { { "-accel", "hax" }, "-accel hax: unknown accelerator (try "
                                "-accel help)" },
         { { "-initrd", "/dev/null" }, "-initrd is only allowed with -kernel" },
