@@ -1,1 +1,10 @@
-# linux-user/local.mk — (nothing built here yet)
+# linux-user/local.mk — ferry-x86_64, the x86-64 Linux user-mode runner.
+# liblu.a holds everything that does not depend on translation (loader,
+# stack, syscalls) so it can be unit-tested on its own; the binary adds
+# main.c and links the translator, engine and backend libraries.
+noinst_LIBRARIES += linux-user/liblu.a
+
+linux_user_liblu_a_SOURCES = \
+	linux-user/guestmem.c linux-user/guestmem.h \
+	linux-user/elfload.c linux-user/elfload.h \
+	linux-user/stack.c linux-user/stack.h

@@ -1,0 +1,93 @@
+/*
+ * guestmem.h — the guest's address space in linux-user: host address =
+ * guest address + guest_base, and a table of what the guest has mapped
+ * (4K-granular ranges with their protection) used to place new mappings
+ * below the 47-bit x86-64 user limit without clobbering ferry's own memory,
+ * to validate guest code fetches, and to answer "is this range mapped".
+ *
+ * Host pages larger than 4K: the table keeps 4K guest semantics, but host
+ * mappings are made in host pages. lu_mem_map refuses (-EINVAL, logged)
+ * a MAP_FIXED request that is not host-page aligned rather than clobbering
+ * the neighbouring guest pages; the ELF loader does not need file mappings
+ * (it reads segments into anonymous memory) so it works on any page size.
+ */
+#ifndef FERRY_LINUX_USER_GUESTMEM_H
+#define FERRY_LINUX_USER_GUESTMEM_H
+
+#include <glib.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The x86-64 user address space ends here (47-bit canonical addresses). */
+#define LU_GUEST_ADDR_LIMIT 0x800000000000ull
+#define LU_PAGE_SIZE 4096ull
+#define LU_PAGE_ALIGN(x) (((x) + LU_PAGE_SIZE - 1) & ~(LU_PAGE_SIZE - 1))
+
+/* A mapped range [start, end) of guest pages. */
+typedef struct LuMemRange {
+    uint64_t start, end;
+    int prot;                      /* PROT_*; for host ranges, -1 */
+} LuMemRange;
+
+typedef struct LuMem {
+    uint64_t guest_base;           /* immutable after lu_mem_new */
+    uint64_t host_page;            /* host page size: immutable */
+    uint64_t mmap_top;             /* new mappings are placed below: immutable */
+    pthread_mutex_t lock;
+    GArray *ranges;                /* LuMemRange sorted by start, disjoint: lock */
+} LuMem;
+
+/* Create the address-space table for guest_base. Reads /proc/self/maps so
+ * that ferry's own mappings are never handed to the guest. */
+LuMem *lu_mem_new(uint64_t guest_base);
+void lu_mem_free(LuMem *m);
+
+static inline void *lu_g2h(const LuMem *m, uint64_t addr)
+{
+    return (void *)(uintptr_t)(addr + m->guest_base);
+}
+
+static inline uint64_t lu_h2g(const LuMem *m, const void *p)
+{
+    return (uint64_t)(uintptr_t)p - m->guest_base;
+}
+
+/* Record [start, end) as guest-mapped with prot (replacing what was there),
+ * or as unmapped. No host call. */
+void lu_mem_record(LuMem *m, uint64_t start, uint64_t end, int prot);
+void lu_mem_forget(LuMem *m, uint64_t start, uint64_t end);
+
+/* True if every page of [addr, addr+len) is guest-mapped with all of prot. */
+bool lu_mem_check(LuMem *m, uint64_t addr, uint64_t len, int prot);
+
+/* Protection of the guest page holding addr, or -1 when unmapped. */
+int lu_mem_prot_at(LuMem *m, uint64_t addr);
+
+/*
+ * Find a free guest range of len bytes (host-page aligned), at hint when
+ * that is free, else the highest gap below mmap_top. Returns the guest
+ * address or 0 when the space is exhausted. Reserves nothing.
+ */
+uint64_t lu_mem_find_free(LuMem *m, uint64_t hint, uint64_t len);
+
+/*
+ * mmap(2) for the guest: addr/len/prot/flags/fd/off as the guest passed
+ * them (MAP_* are the same values on x86-64, arm64 and loongarch64).
+ * Returns the guest address or -errno. Records the mapping.
+ */
+int64_t lu_mem_map(LuMem *m, uint64_t addr, uint64_t len, int prot, int flags, int fd,
+                   off_t off);
+/* munmap / mprotect for the guest: 0 or -errno. */
+int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len);
+int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot);
+
+/*
+ * Copy up to len bytes of guest memory at addr into buf, stopping at the
+ * first page that is not mapped with all of prot. Returns the bytes copied.
+ */
+size_t lu_mem_read(LuMem *m, uint64_t addr, void *buf, size_t len, int prot);
+
+#endif
