@@ -215,6 +215,19 @@ static bool overlaps_host(LuMem *m, uint64_t start, uint64_t end)
     return false;
 }
 
+bool lu_mem_any(LuMem *m, uint64_t addr, uint64_t len, int prot)
+{
+    bool any = false;
+    pthread_mutex_lock(&m->lock);
+    for (guint i = 0; i < m->ranges->len && !any; i++) {
+        LuMemRange *r = range_at(m, i);
+        any = r->prot != HOST_RANGE && (r->prot & prot) && r->start < addr + len &&
+              r->end > addr;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return any;
+}
+
 bool lu_mem_check(LuMem *m, uint64_t addr, uint64_t len, int prot)
 {
     if (len == 0) {
@@ -319,24 +332,31 @@ static int64_t map_fixed(LuMem *m, uint64_t addr, uint64_t len, int prot, int fl
     if (((addr + m->guest_base) & (m->host_page - 1)) != 0) {
         return -EINVAL;            /* a 4K mapping inside a larger host page */
     }
-    if (!covered(m, addr, end, 0)) {
-        table_refresh_host(m);
-        if (overlaps_host(m, addr, end)) {
-            return -ENOMEM;        /* would clobber ferry itself */
-        }
-    }
-    if ((flags & MAP_FIXED_NOREPLACE) && !covered(m, addr, end, 0)) {
+    if (flags & MAP_FIXED_NOREPLACE) {
+        /* Anything the table knows is in the way; the host call below
+         * catches what ferry mapped since the last refresh. */
         for (guint i = 0; i < m->ranges->len; i++) {
             LuMemRange *r = range_at(m, i);
             if (r->start < end && r->end > addr) {
                 return -EEXIST;
             }
         }
+    } else {
+        if (!covered(m, addr, end, 0)) {
+            table_refresh_host(m);
+            if (overlaps_host(m, addr, end)) {
+                return -ENOMEM;    /* would clobber ferry itself */
+            }
+        }
+        flags |= MAP_FIXED;
     }
-    flags = (flags & ~MAP_FIXED_NOREPLACE) | MAP_FIXED;
     void *p = mmap(lu_g2h(m, addr), len, host_prot(prot), flags, fd, off);
     if (p == MAP_FAILED) {
         return -errno;
+    }
+    if (p != lu_g2h(m, addr)) {
+        munmap(p, len);            /* an old kernel took NOREPLACE as a hint */
+        return -EEXIST;
     }
     table_insert(m, addr, end, prot);
     return (int64_t)addr;

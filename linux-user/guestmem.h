@@ -63,6 +63,9 @@ void lu_mem_forget(LuMem *m, uint64_t start, uint64_t end);
 /* True if every page of [addr, addr+len) is guest-mapped with all of prot. */
 bool lu_mem_check(LuMem *m, uint64_t addr, uint64_t len, int prot);
 
+/* True if some guest page of [addr, addr+len) has any of the prot bits. */
+bool lu_mem_any(LuMem *m, uint64_t addr, uint64_t len, int prot);
+
 /* Protection of the guest page holding addr, or -1 when unmapped. */
 int lu_mem_prot_at(LuMem *m, uint64_t addr);
 

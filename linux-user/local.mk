@@ -8,3 +8,8 @@ linux_user_liblu_a_SOURCES = \
 	linux-user/guestmem.c linux-user/guestmem.h \
 	linux-user/elfload.c linux-user/elfload.h \
 	linux-user/stack.c linux-user/stack.h
+
+linux_user_liblu_a_SOURCES += \
+	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \
+	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
+	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c
