@@ -13,3 +13,14 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c
+
+# The runner. It needs the translator (frontend-x86/libfrontend.a) and the
+# engine; until those are on main it is an EXTRA_PROGRAM (`make
+# ferry-x86_64` builds it on request), then it moves to bin_PROGRAMS.
+if HOST_X86_64
+LU_NATIVE_LIBS = backend-x86_64/libbackend-x64.a
+endif
+EXTRA_PROGRAMS = ferry-x86_64
+ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop.h
+ferry_x86_64_LDADD = linux-user/liblu.a frontend-x86/libfrontend.a $(LU_NATIVE_LIBS) \
+	jit/libjit.a $(FERRY_BASE_LIBS)
