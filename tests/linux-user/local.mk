@@ -16,3 +16,19 @@ TESTS += tests/linux-user/test-syscall
 tests_linux_user_test_syscall_SOURCES = tests/linux-user/test-syscall.c
 tests_linux_user_test_syscall_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_linux_user_test_syscall_LDADD = $(LU_TEST_LDADD)
+
+# End-to-end: nasm guest programs run under ferry-x86_64 and compared with
+# a reference run (skipped while the binary is not built). The script
+# runs from the top of the build tree, where its default paths point.
+LU_GUEST_PROGS = tests/linux-user/guest/hello tests/linux-user/guest/exit42 \
+	tests/linux-user/guest/loop tests/linux-user/guest/arith \
+	tests/linux-user/guest/args tests/linux-user/guest/ud2 \
+	tests/linux-user/guest/brk
+CLEANFILES += $(LU_GUEST_PROGS) $(LU_GUEST_PROGS:=.o)
+EXTRA_DIST += $(LU_GUEST_PROGS:=.asm) tests/linux-user/run-e2e.sh
+TESTS += tests/linux-user/run-e2e.sh
+tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
+
+tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
