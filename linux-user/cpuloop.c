@@ -3,11 +3,14 @@
  * needs the kernel (syscall) or takes an exception, which becomes the
  * signal Linux would send. Guest signal handlers are recorded by
  * rt_sigaction but not delivered yet, so such a signal ends the process
- * the way the default action would.
+ * the way the default action would; so does a host SIGSEGV/SIGBUS/SIGFPE
+ * raised by generated code (a guest memory fault), after restoring the
+ * guest rip from the host pc.
  */
 #include "linux-user/cpuloop.h"
 
 #include <signal.h>
+#include <ucontext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 #include "frontend-x86/translate.h"
 #include "jit/fatal.h"
+#include "linux-user/stack.h"
 
 /* The table the fetch callback reads: set once by lu_fetch_init before
  * any translation, read-only afterwards (the callback has no opaque). */
@@ -60,6 +64,21 @@ void lu_syscall(LuProc *p, X86Cpu *cpu)
     cpu->regs[X86_RAX] = (uint64_t)lu_do_syscall(p, cpu, nr, args);
 }
 
+uint64_t lu_cpuid_hwcap(void)
+{
+    x86_system_register_helpers();
+    const IrHelper *h = ir_helper_find("x86_cpuid", NULL);
+    if (!h) {
+        return LU_HWCAP_X86;
+    }
+    X86Cpu *tmp = g_new0(X86Cpu, 1);
+    tmp->regs[X86_RAX] = 1;
+    ((void (*)(void *))h->func)(tmp);
+    uint64_t edx = (uint32_t)tmp->regs[X86_RDX];
+    g_free(tmp);
+    return edx;
+}
+
 /* End the process with sig as its default action would (the parent sees
  * the signal), falling back to the shell's 128 + sig. */
 static _Noreturn void die_by_signal(LuProc *p, X86Cpu *cpu, int sig, const char *why)
@@ -80,6 +99,72 @@ static _Noreturn void die_by_signal(LuProc *p, X86Cpu *cpu, int sig, const char 
     _exit(128 + sig);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Host faults in generated code                                            */
+
+/* The running guest CPU and its engine: set once before the loop by the
+ * only guest thread, read by the fault handler on that thread. */
+static X86Cpu *fault_cpu;
+static JitEngine *fault_engine;
+
+static uintptr_t host_pc(const void *uc_)
+{
+    const ucontext_t *uc = uc_;
+#if defined(__x86_64__)
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)uc->uc_mcontext.pc;
+#elif defined(__loongarch64)
+    return (uintptr_t)uc->uc_mcontext.__pc;
+#else
+    (void)uc;
+    return 0;
+#endif
+}
+
+/*
+ * A fault whose host pc is in generated code is the guest's: restore its
+ * rip, report, and die of the same signal. Anything else is ferry's own
+ * crash: fall back to the default action so it is not disguised.
+ * Only async-signal-safe calls once inside.
+ */
+static void fault_handler(int sig, siginfo_t *si, void *uc)
+{
+    if (!fault_cpu || !jit_restore_state_from(fault_engine, &fault_cpu->jit, host_pc(uc))) {
+        signal(sig, SIG_DFL);
+        return;                    /* re-executes and dies with the default action */
+    }
+    char msg[160];
+    const char *name = sigabbrev_np(sig);
+    int n = snprintf(msg, sizeof(msg), "ferry: guest SIG%s at rip %#llx (address %#llx)\n",
+                     name ? name : "?", (unsigned long long)fault_cpu->rip,
+                     (unsigned long long)((uintptr_t)si->si_addr -
+                                          fault_cpu->jit.guest_base));
+    if (n > 0) {
+        ssize_t w = write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        (void)w;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+static void fault_init(JitEngine *e, X86Cpu *cpu)
+{
+    fault_cpu = cpu;
+    fault_engine = e;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The loop                                                                 */
+
 /* The signal Linux sends for an x86 exception in user mode. */
 static int exception_signal(int excp, const char **why)
 {
@@ -97,6 +182,7 @@ static int exception_signal(int excp, const char **why)
 
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
 {
+    fault_init(e, cpu);
     for (;;) {
         int r = jit_cpu_exec(e, &cpu->jit);
         if (r == X86_EXCP_SYSCALL) {

@@ -21,6 +21,9 @@ void lu_fetch_init(LuMem *m);
  * kernel leaves a fresh x86-64 process (all other registers zero). */
 void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp);
 
+/* AT_HWCAP: CPUID leaf 1 EDX as ferry's CPUID helper reports it. */
+uint64_t lu_cpuid_hwcap(void);
+
 /*
  * Run the guest until it exits; returns its exit status. A fatal guest
  * exception (#UD, #DE, a fault) ends the process with the signal Linux

@@ -305,6 +305,7 @@ static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
 {
     LuAuxInfo aux = { 0 };
     lu_aux_defaults(&aux);
+    aux.hwcap = lu_cpuid_hwcap();
     aux.phdr = info->exe.phdr;
     aux.phnum = info->exe.phnum;
     aux.base = info->has_interp ? info->interp.lo : 0;

@@ -26,9 +26,9 @@ typedef struct LuAuxInfo {
 } LuAuxInfo;
 
 /*
- * AT_HWCAP: CPUID leaf 1 EDX of ferry's CPU model (frontend-x86/system.c,
- * CPUID_1_EDX: TSC and CMOV today). A copy, since the front end does not
- * export it; keep the two equal.
+ * AT_HWCAP default: CPUID leaf 1 EDX of ferry's first CPU model (TSC and
+ * CMOV). ferry-x86_64 replaces it with what the front end's CPUID helper
+ * reports (lu_cpuid_hwcap); unit tests use this value.
  */
 #define LU_HWCAP_X86 ((1u << 4) | (1u << 15))
 /* AT_MINSIGSTKSZ: ferry's signal frame (no xsave area) fits in 2K. */

@@ -23,11 +23,20 @@ tests_linux_user_test_syscall_LDADD = $(LU_TEST_LDADD)
 LU_GUEST_PROGS = tests/linux-user/guest/hello tests/linux-user/guest/exit42 \
 	tests/linux-user/guest/loop tests/linux-user/guest/arith \
 	tests/linux-user/guest/args tests/linux-user/guest/ud2 \
-	tests/linux-user/guest/brk
+	tests/linux-user/guest/brk tests/linux-user/guest/segv \
+	tests/linux-user/guest/hello-pie
 CLEANFILES += $(LU_GUEST_PROGS) $(LU_GUEST_PROGS:=.o)
-EXTRA_DIST += $(LU_GUEST_PROGS:=.asm) tests/linux-user/run-e2e.sh
+EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm \
+	tests/linux-user/guest/loop.asm tests/linux-user/guest/arith.asm \
+	tests/linux-user/guest/args.asm tests/linux-user/guest/ud2.asm \
+	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
+	tests/linux-user/run-e2e.sh
 TESTS += tests/linux-user/run-e2e.sh
 tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
+
+# The same hello as a static PIE (ET_DYN without an interpreter).
+tests/linux-user/guest/hello-pie: tests/linux-user/guest/hello
+	$(AM_V_GEN)ld -m elf_x86_64 -pie --no-dynamic-linker -o $@ tests/linux-user/guest/hello.o
 
 tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 	@$(MKDIR_P) $(@D)

@@ -40,7 +40,7 @@ check() {
     fi
 }
 
-for p in hello exit42 loop arith brk ud2; do
+for p in hello hello-pie exit42 loop arith brk ud2 segv; do
     check "$p" "$GUEST_DIR/$p"
 done
 check "args" "$GUEST_DIR/args" one "two words" 3
