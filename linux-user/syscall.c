@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <glib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -60,6 +61,14 @@ LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint6
     pthread_mutex_init(&p->lock, NULL);
     p->brk_start = p->brk_cur = brk;
     p->altstack[1] = 2;            /* SS_DISABLE */
+    /* The guest starts with the blocked set ferry inherited, as after exec. */
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    for (int sig = 1; sig <= LU_NSIG; sig++) {
+        if (sigismember(&cur, sig) == 1) {
+            p->sigmask |= 1ull << (sig - 1);
+        }
+    }
     return p;
 }
 

@@ -24,12 +24,13 @@ LU_GUEST_PROGS = tests/linux-user/guest/hello tests/linux-user/guest/exit42 \
 	tests/linux-user/guest/loop tests/linux-user/guest/arith \
 	tests/linux-user/guest/args tests/linux-user/guest/ud2 \
 	tests/linux-user/guest/brk tests/linux-user/guest/segv \
-	tests/linux-user/guest/hello-pie
+	tests/linux-user/guest/hello-pie tests/linux-user/guest/sysc
 CLEANFILES += $(LU_GUEST_PROGS) $(LU_GUEST_PROGS:=.o)
 EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm \
 	tests/linux-user/guest/loop.asm tests/linux-user/guest/arith.asm \
 	tests/linux-user/guest/args.asm tests/linux-user/guest/ud2.asm \
 	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
+	tests/linux-user/guest/sysc.c \
 	tests/linux-user/run-e2e.sh
 TESTS += tests/linux-user/run-e2e.sh
 tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
@@ -37,6 +38,14 @@ tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
 # The same hello as a static PIE (ET_DYN without an interpreter).
 tests/linux-user/guest/hello-pie: tests/linux-user/guest/hello
 	$(AM_V_GEN)ld -m elf_x86_64 -pie --no-dynamic-linker -o $@ tests/linux-user/guest/hello.o
+
+# A freestanding C guest (no libc, no SSE), compiled by the build machine's
+# x86-64 gcc whatever the host is.
+tests/linux-user/guest/sysc: $(srcdir)/tests/linux-user/guest/sysc.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O1 -static -nostdlib -fno-pie -no-pie -mgeneral-regs-only \
+		-ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none \
+		-fno-tree-loop-distribute-patterns -o $@ $<
 
 tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 	@$(MKDIR_P) $(@D)

@@ -44,14 +44,15 @@ for p in hello hello-pie exit42 loop arith brk ud2 segv; do
     check "$p" "$GUEST_DIR/$p"
 done
 check "args" "$GUEST_DIR/args" one "two words" 3
+printf 'line one\nline two\n' > "$TMP/in.txt"
+mkdir "$TMP/dir" && touch "$TMP/dir/a" "$TMP/dir/b c"
+check "sysc" "$GUEST_DIR/sysc" "$TMP/in.txt" "$TMP/dir"
 
 if [ "$(uname -m)" = x86_64 ]; then
     check "true" /bin/true
     check "false" /bin/false
     check "echo" /bin/echo hello from echo
-    printf 'line one\nline two\n' > "$TMP/in.txt"
     check "cat" /bin/cat "$TMP/in.txt"
-    mkdir "$TMP/dir" && touch "$TMP/dir/a" "$TMP/dir/b c"
     check "ls" /bin/ls "$TMP/dir"
     check "ls -la" /bin/ls -la "$TMP/dir"
     cat > "$TMP/hello.c" <<'C'
