@@ -325,13 +325,87 @@ static int host_prot(int prot)
     return (prot & PROT_EXEC) ? p | PROT_READ : p;
 }
 
+/* Caller holds the lock. True if a guest range touches [start, end). */
+static bool any_guest(LuMem *m, uint64_t start, uint64_t end)
+{
+    for (guint i = 0; i < m->ranges->len; i++) {
+        LuMemRange *r = range_at(m, i);
+        if (r->prot != HOST_RANGE && r->start < end && r->end > start) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Union of the guest protections of the 4K pages in host page hpage. */
+static int host_page_prot(LuMem *m, uint64_t hpage)
+{
+    int prot = 0;
+    for (guint i = 0; i < m->ranges->len; i++) {
+        LuMemRange *r = range_at(m, i);
+        if (r->prot != HOST_RANGE && r->start < hpage + m->host_page && r->end > hpage) {
+            prot |= r->prot;
+        }
+    }
+    return prot;
+}
+
+/*
+ * A private mapping that does not line up with the host's larger pages:
+ * make sure the host pages under it exist and are writable, fill the 4K
+ * pages with zeros and the file's bytes, then give every host page the
+ * union of its guest pages' protections. (Shared mappings cannot be
+ * emulated this way and are refused.)
+ */
+static int64_t map_fixed_emulated(LuMem *m, uint64_t addr, uint64_t len, int prot,
+                                  int flags, int fd, off_t off)
+{
+    uint64_t hp = m->host_page, end = align_up(addr + len, LU_PAGE_SIZE);
+    if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+        return -EINVAL;
+    }
+    for (uint64_t hpg = align_down(addr, hp); hpg < end; hpg += hp) {
+        void *h = lu_g2h(m, hpg);
+        if (!any_guest(m, hpg, hpg + hp)) {
+            if (mmap(h, hp, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                     -1, 0) == MAP_FAILED) {
+                return -errno;
+            }
+        } else if (mprotect(h, hp, PROT_READ | PROT_WRITE) != 0) {
+            return -errno;
+        }
+    }
+    memset(lu_g2h(m, addr), 0, end - addr);
+    if (fd >= 0) {
+        for (uint64_t done = 0; done < len;) {
+            ssize_t n = pread(fd, lu_g2h(m, addr + done), len - done, off + (off_t)done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                return -errno;     /* e.g. EBADF, EACCES: as mmap would */
+            }
+            if (n == 0) {
+                break;             /* past the end of the file: zeros */
+            }
+            done += (uint64_t)n;
+        }
+    }
+    table_insert(m, addr, end, prot);
+    for (uint64_t hpg = align_down(addr, hp); hpg < end; hpg += hp) {
+        mprotect(lu_g2h(m, hpg), hp, host_prot(host_page_prot(m, hpg)));
+    }
+    return (int64_t)addr;
+}
+
 static int64_t map_fixed(LuMem *m, uint64_t addr, uint64_t len, int prot, int flags,
                          int fd, off_t off)
 {
+    uint64_t hp = m->host_page;
     uint64_t end = align_up(addr + len, LU_PAGE_SIZE);
-    if (((addr + m->guest_base) & (m->host_page - 1)) != 0) {
-        return -EINVAL;            /* a 4K mapping inside a larger host page */
-    }
+    /* The host pages this touches: one host page may hold several guest pages. */
+    uint64_t hs = align_down(addr + m->guest_base, hp) - m->guest_base;
+    uint64_t he = align_up(end + m->guest_base, hp) - m->guest_base;
     if (flags & MAP_FIXED_NOREPLACE) {
         /* Anything the table knows is in the way; the host call below
          * catches what ferry mapped since the last refresh. */
@@ -341,13 +415,22 @@ static int64_t map_fixed(LuMem *m, uint64_t addr, uint64_t len, int prot, int fl
                 return -EEXIST;
             }
         }
-    } else {
-        if (!covered(m, addr, end, 0)) {
+    } else if (!covered(m, hs, he, 0)) {
+        table_refresh_host(m);
+        if (overlaps_host(m, hs, he)) {
+            return -ENOMEM;        /* would clobber ferry itself */
+        }
+    }
+    if (hs != addr || (he != end && any_guest(m, end, he))) {
+        if (flags & MAP_FIXED_NOREPLACE) {
             table_refresh_host(m);
-            if (overlaps_host(m, addr, end)) {
-                return -ENOMEM;    /* would clobber ferry itself */
+            if (overlaps_host(m, hs, he)) {
+                return -EEXIST;
             }
         }
+        return map_fixed_emulated(m, addr, len, prot, flags, fd, off);
+    }
+    if (!(flags & MAP_FIXED_NOREPLACE)) {
         flags |= MAP_FIXED;
     }
     void *p = mmap(lu_g2h(m, addr), len, host_prot(prot), flags, fd, off);
@@ -441,19 +524,6 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
     }
     pthread_mutex_unlock(&m->lock);
     return 0;
-}
-
-/* Union of the guest protections of the 4K pages in host page hpage. */
-static int host_page_prot(LuMem *m, uint64_t hpage)
-{
-    int prot = 0;
-    for (guint i = 0; i < m->ranges->len; i++) {
-        LuMemRange *r = range_at(m, i);
-        if (r->prot != HOST_RANGE && r->start < hpage + m->host_page && r->end > hpage) {
-            prot |= r->prot;
-        }
-    }
-    return prot;
 }
 
 int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot)

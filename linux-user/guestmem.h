@@ -5,11 +5,15 @@
  * below the 47-bit x86-64 user limit without clobbering ferry's own memory,
  * to validate guest code fetches, and to answer "is this range mapped".
  *
- * Host pages larger than 4K: the table keeps 4K guest semantics, but host
- * mappings are made in host pages. lu_mem_map refuses (-EINVAL, logged)
- * a MAP_FIXED request that is not host-page aligned rather than clobbering
- * the neighbouring guest pages; the ELF loader does not need file mappings
- * (it reads segments into anonymous memory) so it works on any page size.
+ * Host pages larger than 4K (16K/64K on arm64 and loongarch64): the table
+ * keeps 4K guest semantics. Mappings placed by ferry start on a host page.
+ * A MAP_FIXED private mapping that splits a host page is emulated: the host
+ * page becomes anonymous memory filled with zeros and the file's bytes
+ * (pread), and gets the union of its guest pages' protections, so a guest
+ * page may be more accessible than asked but never less. Shared mappings
+ * that split a host page are refused (-EINVAL). munmap releases only whole
+ * host pages. The ELF loader reads segments into anonymous memory, so it
+ * works on any page size.
  */
 #ifndef FERRY_LINUX_USER_GUESTMEM_H
 #define FERRY_LINUX_USER_GUESTMEM_H

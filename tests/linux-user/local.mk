@@ -11,8 +11,11 @@ tests_linux_user_test_stack_SOURCES = tests/linux-user/test-stack.c
 tests_linux_user_test_stack_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_linux_user_test_stack_LDADD = $(LU_TEST_LDADD)
 
-check_PROGRAMS += tests/linux-user/test-syscall
-TESTS += tests/linux-user/test-syscall
+check_PROGRAMS += tests/linux-user/test-syscall tests/linux-user/test-guestmem
+TESTS += tests/linux-user/test-syscall tests/linux-user/test-guestmem
+tests_linux_user_test_guestmem_SOURCES = tests/linux-user/test-guestmem.c
+tests_linux_user_test_guestmem_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_linux_user_test_guestmem_LDADD = $(LU_TEST_LDADD)
 tests_linux_user_test_syscall_SOURCES = tests/linux-user/test-syscall.c
 tests_linux_user_test_syscall_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_linux_user_test_syscall_LDADD = $(LU_TEST_LDADD)
