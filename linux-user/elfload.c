@@ -6,7 +6,8 @@
  * needs host PROT_EXEC (the translator only reads it).
  *
  * Placement follows Linux: ET_EXEC at its addresses (guest_base 0 needs
- * them free on the host: refused with a hint at -B otherwise), a PIE near
+ * them free on the host: otherwise LU_ELF_NEED_BASE tells the caller to
+ * retry with a non-zero guest base), a PIE near
  * ELF_ET_DYN_BASE (0x555555554000 without ASLR), the interpreter top-down
  * from the mmap base. A PIE base honours the largest p_align.
  */
@@ -294,7 +295,9 @@ static int map_image(LuMem *m, ElfFile *f, uint64_t hint, LuImage *img)
     int64_t bias = reserve_span(m, f, lo, hi, align, hint ? hint - lo : 0);
     if (bias < 0) {
         if (f->eh.e_type == ET_EXEC) {
-            return fail(f, LU_ELF_BAD, "cannot map its fixed range %#llx-%#llx (%s): "
+            img->lo = lo;
+            img->hi = hi;
+            return fail(f, LU_ELF_NEED_BASE, "cannot map its fixed range %#llx-%#llx (%s): "
                         "ferry itself is there; try -B to set a guest base",
                         (unsigned long long)lo, (unsigned long long)hi, strerror((int)-bias));
         }

@@ -37,6 +37,8 @@ typedef struct LuElfInfo {
 enum {
     LU_ELF_OK = 0,
     LU_ELF_BAD = 1,                /* malformed, wrong architecture, no interpreter */
+    LU_ELF_NEED_BASE = 2,          /* ET_EXEC range [exe.lo, exe.hi) taken on the host
+                                    * with this guest base: retry with another */
     LU_ELF_NOEXEC = 126,           /* exists but cannot be executed */
     LU_ELF_NOTFOUND = 127,         /* no such file */
 };

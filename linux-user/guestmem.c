@@ -164,6 +164,22 @@ LuMem *lu_mem_new(uint64_t guest_base)
     return m;
 }
 
+uint64_t lu_mem_pick_base(uint64_t span)
+{
+    for (uint64_t gb = 1ull << 40; gb < (1ull << 46); gb += 1ull << 40) {
+        void *want = (void *)(uintptr_t)gb;
+        void *p = mmap(want, span, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+        if (p != MAP_FAILED) {
+            munmap(p, span);
+            if (p == want) {
+                return gb;
+            }
+        }
+    }
+    return 0;
+}
+
 void lu_mem_free(LuMem *m)
 {
     g_array_free(m->ranges, TRUE);

@@ -59,6 +59,14 @@ static inline uint64_t lu_h2g(const LuMem *m, const void *p)
     return (uint64_t)(uintptr_t)p - m->guest_base;
 }
 
+/*
+ * A guest base (host-page aligned, the lowest of a few candidates from
+ * 1 TiB up) at which guest addresses [0, span) are free on the host, for a
+ * fixed-address program that collides with ferry at guest base 0.
+ * Returns 0 when none is found.
+ */
+uint64_t lu_mem_pick_base(uint64_t span);
+
 /* Record [start, end) as guest-mapped with prot (replacing what was there),
  * or as unmapped. No host call. */
 void lu_mem_record(LuMem *m, uint64_t start, uint64_t end, int prot);

@@ -33,6 +33,7 @@ typedef struct LuOptions {
     const char *log_file;
     uint64_t stack_size;
     uint64_t guest_base;
+    bool guest_base_set;
 } LuOptions;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -148,6 +149,7 @@ static void opt_stack(LuOptions *o, const char *a)
 static void opt_guest_base(LuOptions *o, const char *a)
 {
     o->guest_base = parse_size(a);
+    o->guest_base_set = true;
     if (o->guest_base % (uint64_t)sysconf(_SC_PAGESIZE)) {
         usage_error("guest base '%s' is not host-page aligned", a);
     }
@@ -346,6 +348,18 @@ int main(int argc, char **argv)
     LuElfInfo info;
     char err[PATH_MAX + 256];
     int st = lu_elf_load(m, prog, o.sysroot, &info, err, sizeof(err));
+    if (st == LU_ELF_NEED_BASE && !o.guest_base_set) {
+        /* The program's fixed addresses are ferry's: move the guest. */
+        uint64_t gb = lu_mem_pick_base(info.exe.hi);
+        if (gb) {
+            lu_mem_free(m);
+            m = lu_mem_new(gb);
+            st = lu_elf_load(m, prog, o.sysroot, &info, err, sizeof(err));
+        }
+    }
+    if (st == LU_ELF_NEED_BASE) {
+        st = LU_ELF_BAD;
+    }
     if (st != LU_ELF_OK) {
         fprintf(stderr, "ferry: %s\n", err);
         return st;

@@ -81,5 +81,27 @@ if [ $st -ne 126 ]; then echo "FAIL: directory gave $st, not 126"; fails=$((fail
 runs=$((runs + 1))
 if [ $st -ne 1 ]; then echo "FAIL: unknown option gave $st, not 1"; fails=$((fails + 1)); fi
 
+# Options and their FERRY_* variables (expected output written here).
+expect() {
+    name=$1 want=$2 got=$3
+    runs=$((runs + 1))
+    if [ "$want" != "$got" ]; then
+        echo "FAIL: $name: got '$got', want '$want'"; fails=$((fails + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+expect "-0 -U -E" "$(printf '2\nzero\na\nY=2')" \
+    "$(env -i X=1 "$FERRY" -0 zero -U X -E Y=2 "$GUEST_DIR/args" a)"
+expect "FERRY_ARGV0 FERRY_SET_ENV" "$(printf '1\nzero\nY=2')" \
+    "$(env -i FERRY_ARGV0=zero FERRY_SET_ENV=Y=2 FERRY_UNSET_ENV=FERRY_ARGV0,FERRY_SET_ENV,FERRY_UNSET_ENV "$FERRY" "$GUEST_DIR/args")"
+expect "-strace" "1" \
+    "$("$FERRY" -strace "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c '^[0-9]* write(1,0x[0-9a-f]*,13) = 13$')"
+expect "FERRY_STRACE" "1" \
+    "$(FERRY_STRACE=1 "$FERRY" "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c 'exit_group(0)')"
+expect "-version" "ferry-x86_64" "$("$FERRY" -version | cut -d' ' -f1)"
+expect "-B" "Hello, world" "$("$FERRY" -B 0x100000000000 "$GUEST_DIR/hello")"
+expect "-one-insn-per-tb" "5000050000" "$("$FERRY" -one-insn-per-tb "$GUEST_DIR/loop")"
+
 echo "$runs runs, $fails failures"
 [ $fails -eq 0 ]

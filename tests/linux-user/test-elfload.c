@@ -145,6 +145,29 @@ START_TEST(static_exec_prot)
 }
 END_TEST
 
+/* ferry itself at the program's fixed address: a non-zero guest base. */
+START_TEST(static_exec_needs_base)
+{
+    LuElfInfo info;
+    void *busy = mmap((void *)0x400000, 0x1000, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+                      MAP_FIXED_NOREPLACE, -1, 0);
+    ck_assert_ptr_eq(busy, (void *)0x400000);
+    TestElf t = base_elf(ET_EXEC, 0x400000);
+    char *path = write_elf("prog", &t, 0755);
+    LuMem *m = lu_mem_new(0);
+    ck_assert_int_eq(lu_elf_load(m, path, NULL, &info, err, sizeof(err)), LU_ELF_NEED_BASE);
+    ck_assert_uint_eq(info.exe.hi, 0x603000);
+    uint64_t gb = lu_mem_pick_base(info.exe.hi);
+    ck_assert_uint_ne(gb, 0);
+    LuMem *m2 = lu_mem_new(gb);
+    ck_assert_int_eq(lu_elf_load(m2, path, NULL, &info, err, sizeof(err)), LU_ELF_OK);
+    ck_assert_uint_eq(info.start, 0x400100);
+    ck_assert_uint_eq(*(uint8_t *)(uintptr_t)(gb + 0x400100), 0xcc);
+    ck_assert_int_eq(lu_mem_prot_at(m2, 0x400000), PROT_READ | PROT_EXEC);
+    g_free(path);
+}
+END_TEST
+
 START_TEST(pie)
 {
     LuElfInfo info;
@@ -363,6 +386,7 @@ int main(void)
     tcase_add_checked_fixture(ok, setup, teardown);
     tcase_add_test(ok, static_exec);
     tcase_add_test(ok, static_exec_prot);
+    tcase_add_test(ok, static_exec_needs_base);
     tcase_add_test(ok, pie);
     tcase_add_test(ok, pie_big_align);
     tcase_add_test(ok, dynamic_with_interp);
