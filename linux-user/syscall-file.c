@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -118,6 +119,23 @@ static int64_t sys_sendfile(LuProc *p, X86Cpu *c, const uint64_t *a)
         }
     }
     return lu_ret(sendfile((int)a[0], (int)a[1], off, a[3]));
+}
+
+/* Optional guest loff_t pointer (NULL stays NULL). */
+static bool opt_off(LuProc *p, uint64_t addr, loff_t **out)
+{
+    *out = NULL;
+    return !addr || (*out = lu_gptr(p, addr, sizeof(loff_t), PROT_READ | PROT_WRITE));
+}
+
+static int64_t sys_copy_file_range(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    loff_t *in_off, *out_off;
+    if (!opt_off(p, a[1], &in_off) || !opt_off(p, a[3], &out_off)) {
+        return -EFAULT;
+    }
+    return lu_ret(syscall(SYS_copy_file_range, (int)a[0], in_off, (int)a[2], out_off,
+                          (size_t)a[4], (unsigned)a[5]));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -242,6 +260,55 @@ static int64_t sys_poll(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
     return lu_ret(poll(fds, (nfds_t)a[1], (int)a[2]));
+}
+
+/* ppoll: the guest's signal mask argument is ignored while signals are
+ * not delivered to the guest (the host mask stays as it is). */
+static int64_t sys_ppoll(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
+    struct timespec *ts = NULL;
+    if (a[2] && !(ts = lu_gptr(p, a[2], sizeof(*ts), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return lu_ret(syscall(SYS_ppoll, fds, (nfds_t)a[1], ts, NULL, (size_t)8));
+}
+
+/* select / pselect6: fd_set is a bit array of longs on every 64-bit host. */
+static int64_t do_select(LuProc *p, const uint64_t *a, void *timeout, bool pselect)
+{
+    fd_set *set[3] = { NULL, NULL, NULL };
+    if ((int)a[0] < 0 || (int)a[0] > FD_SETSIZE) {
+        return -EINVAL;
+    }
+    size_t bytes = ((size_t)a[0] + 63) / 64 * 8;
+    for (int i = 0; i < 3; i++) {
+        if (a[1 + i] && !(set[i] = lu_gptr(p, a[1 + i], bytes, PROT_READ | PROT_WRITE))) {
+            return -EFAULT;
+        }
+    }
+    if (pselect) {
+        return lu_ret(syscall(SYS_pselect6, (int)a[0], set[0], set[1], set[2], timeout, NULL));
+    }
+    return lu_ret(select((int)a[0], set[0], set[1], set[2], timeout));
+}
+
+static int64_t sys_select(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    struct timeval *tv = NULL;
+    if (a[4] && !(tv = lu_gptr(p, a[4], sizeof(*tv), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return do_select(p, a, tv, false);
+}
+
+static int64_t sys_pselect6(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    struct timespec *ts = NULL;
+    if (a[4] && !(ts = lu_gptr(p, a[4], sizeof(*ts), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return do_select(p, a, ts, true);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -463,6 +530,9 @@ void lu_sys_file_init(void)
         { LU_NR_dup3, sys_dup3, "dffx" }, { LU_NR_pipe, sys_pipe, "dp" },
         { LU_NR_pipe2, sys_pipe2, "dpx" }, { LU_NR_fcntl, sys_fcntl, "dfdx" },
         { LU_NR_ioctl, sys_ioctl, "dfxp" }, { LU_NR_poll, sys_poll, "dpud" },
+        { LU_NR_ppoll, sys_ppoll, "dpuppu" }, { LU_NR_select, sys_select, "ddpppp" },
+        { LU_NR_pselect6, sys_pselect6, "ddppppp" },
+        { LU_NR_copy_file_range, sys_copy_file_range, "dfpfpux" },
         { LU_NR_getdents64, sys_getdents64, "dfpu" }, { LU_NR_getcwd, sys_getcwd, "dpu" },
         { LU_NR_chdir, sys_chdir, "ds" }, { LU_NR_fchdir, sys_fchdir, "df" },
         { LU_NR_readlink, sys_readlink, "dspu" }, { LU_NR_readlinkat, sys_readlinkat, "dfspu" },

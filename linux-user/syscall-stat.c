@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "linux-user/syscall-int.h"
@@ -117,6 +118,63 @@ static int64_t sys_fstatfs(LuProc *p, X86Cpu *c, const uint64_t *a)
     return sf ? lu_ret(fstatfs((int)a[0], sf)) : -EFAULT;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Extended attributes: names and values are plain bytes everywhere.        */
+
+/* getxattr / lgetxattr (follow decides) and listxattr / llistxattr. */
+static int64_t do_getxattr(LuProc *p, const uint64_t *a, bool follow)
+{
+    char buf[PATH_MAX];
+    int err = 0;
+    const char *path = lu_gpath(p, a[0], buf, &err);
+    const char *name = path ? lu_gstr(p, a[1], 256, &err) : NULL;
+    if (!name) {
+        return err;
+    }
+    void *val = lu_gptr(p, a[2], a[3], PROT_WRITE);
+    if (!val) {
+        return -EFAULT;
+    }
+    return lu_ret(follow ? getxattr(path, name, val, a[3]) : lgetxattr(path, name, val, a[3]));
+}
+
+static int64_t do_listxattr(LuProc *p, const uint64_t *a, bool follow)
+{
+    char buf[PATH_MAX];
+    int err = 0;
+    const char *path = lu_gpath(p, a[0], buf, &err);
+    if (!path) {
+        return err;
+    }
+    char *list = lu_gptr(p, a[1], a[2], PROT_WRITE);
+    if (!list) {
+        return -EFAULT;
+    }
+    return lu_ret(follow ? listxattr(path, list, a[2]) : llistxattr(path, list, a[2]));
+}
+
+static int64_t sys_getxattr(LuProc *p, X86Cpu *c, const uint64_t *a) { return do_getxattr(p, a, true); }
+static int64_t sys_lgetxattr(LuProc *p, X86Cpu *c, const uint64_t *a) { return do_getxattr(p, a, false); }
+static int64_t sys_listxattr(LuProc *p, X86Cpu *c, const uint64_t *a) { return do_listxattr(p, a, true); }
+static int64_t sys_llistxattr(LuProc *p, X86Cpu *c, const uint64_t *a) { return do_listxattr(p, a, false); }
+
+static int64_t sys_fgetxattr(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    int err = 0;
+    const char *name = lu_gstr(p, a[1], 256, &err);
+    if (!name) {
+        return err;
+    }
+    void *val = lu_gptr(p, a[2], a[3], PROT_WRITE);
+    return val ? lu_ret(fgetxattr((int)a[0], name, val, a[3])) : -EFAULT;
+}
+
+static int64_t sys_flistxattr(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    char *list = lu_gptr(p, a[1], a[2], PROT_WRITE);
+    return list ? lu_ret(flistxattr((int)a[0], list, a[2])) : -EFAULT;
+}
+
 void lu_sys_stat_init(void)
 {
     static const LuSysEntry e[] = {
@@ -124,6 +182,10 @@ void lu_sys_stat_init(void)
         { LU_NR_fstat, sys_fstat, "dfp" }, { LU_NR_newfstatat, sys_newfstatat, "dfspx" },
         { LU_NR_statx, sys_statx, "dfsxxp" }, { LU_NR_statfs, sys_statfs, "dsp" },
         { LU_NR_fstatfs, sys_fstatfs, "dfp" },
+        { LU_NR_getxattr, sys_getxattr, "dsspu" }, { LU_NR_lgetxattr, sys_lgetxattr, "dsspu" },
+        { LU_NR_fgetxattr, sys_fgetxattr, "dfspu" }, { LU_NR_listxattr, sys_listxattr, "dspu" },
+        { LU_NR_llistxattr, sys_llistxattr, "dspu" },
+        { LU_NR_flistxattr, sys_flistxattr, "dfpu" },
     };
     lu_sys_add(e, G_N_ELEMENTS(e));
 }

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "linux-user/syscall-nr.h"
@@ -314,6 +316,58 @@ START_TEST(strace_format)
 }
 END_TEST
 
+/* Absolute paths are looked up in the sysroot first, then on the host. */
+START_TEST(sysroot_paths)
+{
+    char *root = g_dir_make_tmp("ferry-root-XXXXXX", NULL);
+    char *etc = g_build_filename(root, "etc", NULL);
+    char *file = g_build_filename(etc, "probe", NULL);
+    ck_assert_int_eq(g_mkdir(etc, 0755), 0);
+    ck_assert(g_file_set_contents(file, "inside", 6, NULL));
+    LuProc *q = lu_proc_new(mem, "/opt/guest/prog", root, proc->brk_start);
+    const uint64_t open_probe[6] = { gbuf, 0, 0, 0, 0, 0 };
+    gstr(0, "/etc/probe");
+    int64_t fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    ck_assert_int_ge(fd, 0);
+    const uint64_t rd[6] = { (uint64_t)fd, gbuf + 0x100, 64, 0, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(q, &cpu, LU_NR_read, rd), 6);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), "inside", 6);
+    close((int)fd);
+    gstr(0, "/proc/self/status");  /* not in the sysroot: the host's */
+    fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    ck_assert_int_ge(fd, 0);
+    close((int)fd);
+    lu_proc_free(q);
+    g_unlink(file);
+    g_rmdir(etc);
+    g_rmdir(root);
+    g_free(file);
+    g_free(etc);
+    g_free(root);
+}
+END_TEST
+
+/* The guest gets the host kernel's own answer for a missing attribute. */
+START_TEST(xattr_passthrough)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), "ferry-xattr-probe", NULL);
+    ck_assert(g_file_set_contents(path, "x", 1, NULL));
+    char v[16];
+    ssize_t host = lgetxattr(path, "user.ferry-missing", v, sizeof(v));
+    int host_errno = errno;
+    gstr(0, path);
+    gstr(0x200, "user.ferry-missing");
+    const uint64_t args[6] = { gbuf, gbuf + 0x200, gbuf + 0x300, 16, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_lgetxattr, args),
+                     host < 0 ? -host_errno : host);
+    const uint64_t la[6] = { gbuf, gbuf + 0x400, 256, 0, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_llistxattr, la),
+                     llistxattr(path, v, 0) < 0 ? -errno : llistxattr(path, v, 0));
+    g_unlink(path);
+    g_free(path);
+}
+END_TEST
+
 START_TEST(clock_and_random)
 {
     ck_assert_int_eq(sc(LU_NR_clock_gettime, CLOCK_MONOTONIC, gbuf, 0, 0), 0);
@@ -348,6 +402,8 @@ int main(void)
     tcase_add_test(tc, exit_group_stops);
     tcase_add_test(tc, strace_format);
     tcase_add_test(tc, clock_and_random);
+    tcase_add_test(tc, sysroot_paths);
+    tcase_add_test(tc, xattr_passthrough);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
