@@ -34,9 +34,12 @@ EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm
 	tests/linux-user/guest/args.asm tests/linux-user/guest/ud2.asm \
 	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
 	tests/linux-user/guest/sysc.c \
-	tests/linux-user/run-e2e.sh
-TESTS += tests/linux-user/run-e2e.sh
+	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
+TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
+# glibc needs SSE from its first instructions: expected to fail until the
+# translator has it (then XPASS says to remove this line).
+XFAIL_TESTS = tests/linux-user/run-e2e-host.sh
 
 # The same hello as a static PIE (ET_DYN without an interpreter).
 tests/linux-user/guest/hello-pie: tests/linux-user/guest/hello
