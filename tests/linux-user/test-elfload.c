@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "linux-user/elfload.h"
 
@@ -379,6 +381,47 @@ START_TEST(directory_and_noexec)
 }
 END_TEST
 
+/* Random corruptions of the headers: every load ends with a status, never
+ * a crash (each in a child process, so mappings do not pile up). */
+START_TEST(random_corruption)
+{
+    TestElf t = base_elf(ET_EXEC, 0x400000);
+    t.eh.e_phnum = 3;
+    t.ph[2] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_offset = 0x180, .p_filesz = 7 };
+    char *good = write_elf("prog", &t, 0755);
+    gchar *bytes;
+    gsize len;
+    ck_assert(g_file_get_contents(good, &bytes, &len, NULL));
+    GRand *rng = g_rand_new_with_seed(1234);
+    for (int iter = 0; iter < 300; iter++) {
+        char *copy = g_memdup2(bytes, len);
+        int flips = g_rand_int_range(rng, 1, 5);
+        for (int k = 0; k < flips; k++) {
+            copy[g_rand_int_range(rng, 0, 0x200)] = (char)g_rand_int(rng);
+        }
+        ck_assert(g_file_set_contents(good, copy, (gssize)len, NULL));
+        ck_assert_int_eq(g_chmod(good, 0755), 0);
+        g_free(copy);
+        pid_t pid = fork();
+        if (pid == 0) {
+            LuMem *m = lu_mem_new(0);
+            LuElfInfo info;
+            _exit(lu_elf_load(m, good, tmpdir, &info, err, sizeof(err)));
+        }
+        int ws;
+        ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+        ck_assert_msg(WIFEXITED(ws), "iteration %d: killed by signal %d", iter,
+                      WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+        int st = WEXITSTATUS(ws);
+        ck_assert_msg(st == LU_ELF_OK || st == LU_ELF_BAD || st == LU_ELF_NEED_BASE,
+                      "iteration %d: status %d", iter, st);
+    }
+    g_rand_free(rng);
+    g_free(bytes);
+    g_free(good);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("elfload");
@@ -410,6 +453,7 @@ int main(void)
     tcase_add_test(bad, unterminated_interp);
     tcase_add_test(bad, not_found);
     tcase_add_test(bad, directory_and_noexec);
+    tcase_add_test(bad, random_corruption);
     suite_add_tcase(s, bad);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
