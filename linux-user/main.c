@@ -328,6 +328,29 @@ static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
     return sp;
 }
 
+/* Load prog (and its interpreter); moves the guest to a non-zero base
+ * when a fixed-address program collides with ferry. Exits on failure
+ * with the loader's status. */
+static LuMem *load_program(const LuOptions *o, const char *prog, LuElfInfo *info)
+{
+    LuMem *m = lu_mem_new(o->guest_base);
+    char err[PATH_MAX + 256];
+    int st = lu_elf_load(m, prog, o->sysroot, info, err, sizeof(err));
+    if (st == LU_ELF_NEED_BASE && !o->guest_base_set) {
+        uint64_t gb = lu_mem_pick_base(info->exe.hi);
+        if (gb) {
+            lu_mem_free(m);
+            m = lu_mem_new(gb);
+            st = lu_elf_load(m, prog, o->sysroot, info, err, sizeof(err));
+        }
+    }
+    if (st != LU_ELF_OK) {
+        fprintf(stderr, "ferry: %s\n", err);
+        exit(st == LU_ELF_NEED_BASE ? LU_ELF_BAD : st);
+    }
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     LuOptions o = {
@@ -344,26 +367,8 @@ int main(int argc, char **argv)
     }
 
     rcu_register_thread();
-    LuMem *m = lu_mem_new(o.guest_base);
     LuElfInfo info;
-    char err[PATH_MAX + 256];
-    int st = lu_elf_load(m, prog, o.sysroot, &info, err, sizeof(err));
-    if (st == LU_ELF_NEED_BASE && !o.guest_base_set) {
-        /* The program's fixed addresses are ferry's: move the guest. */
-        uint64_t gb = lu_mem_pick_base(info.exe.hi);
-        if (gb) {
-            lu_mem_free(m);
-            m = lu_mem_new(gb);
-            st = lu_elf_load(m, prog, o.sysroot, &info, err, sizeof(err));
-        }
-    }
-    if (st == LU_ELF_NEED_BASE) {
-        st = LU_ELF_BAD;
-    }
-    if (st != LU_ELF_OK) {
-        fprintf(stderr, "ferry: %s\n", err);
-        return st;
-    }
+    LuMem *m = load_program(&o, prog, &info);
     uint64_t sp = build_stack(m, &o, &info, prog, argc - prog_index, argv + prog_index);
     if (sp == 0) {
         fprintf(stderr, "ferry: cannot set up a %llu-byte stack\n",
