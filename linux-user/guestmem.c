@@ -158,9 +158,16 @@ LuMem *lu_mem_new(uint64_t guest_base)
     while (host_limit < top) {
         host_limit <<= 1;
     }
+    /* A guest base at or above that guess means the host is larger than
+     * its current mappings show (qemu-user shows a 39-bit view): trust the
+     * user's base and allow as much above it. */
+    while (host_limit <= guest_base && host_limit < (1ull << 56)) {
+        host_limit <<= 1;
+    }
     uint64_t limit = host_limit > guest_base ? host_limit - guest_base : 0;
-    m->mmap_top = align_down(limit < LU_GUEST_ADDR_LIMIT ? limit : LU_GUEST_ADDR_LIMIT,
-                             m->host_page) - m->host_page;
+    limit = align_down(limit < LU_GUEST_ADDR_LIMIT ? limit : LU_GUEST_ADDR_LIMIT,
+                       m->host_page);
+    m->mmap_top = limit > m->host_page ? limit - m->host_page : 0;
     return m;
 }
 

@@ -13,6 +13,17 @@ if [ ! -x "$FERRY" ]; then
     echo "SKIP: $FERRY not built"
     exit 77
 fi
+# A cross-built ferry runs under the matching qemu-user on the build machine.
+RUN=""
+if ! "$FERRY" -version > /dev/null 2>&1; then
+    for q in qemu-aarch64-static qemu-loongarch64-static; do
+        if command -v $q > /dev/null && $q "$FERRY" -version > /dev/null 2>&1; then
+            RUN=$(command -v $q)
+            break
+        fi
+    done
+fi
+FERRY_CMD="$RUN $FERRY"
 case "$(uname -m)" in
     x86_64) REF="" ;;
     *) REF=${QEMU_X86_64:-$(command -v qemu-x86_64-static || command -v qemu-x86_64 || true)}
@@ -26,9 +37,9 @@ fails=0 runs=0
 check() {
     name=$1; shift
     runs=$((runs + 1))
-    env -i X=1 PATH=/usr/bin:/bin $REF "$@" > "$TMP/ref.out" 2>/dev/null < /dev/null
+    env -i X=1 $REF "$@" > "$TMP/ref.out" 2>/dev/null < /dev/null
     ref=$?
-    env -i X=1 PATH=/usr/bin:/bin "$FERRY" "$@" > "$TMP/ferry.out" 2> "$TMP/ferry.err" < /dev/null
+    env -i X=1 $FERRY_CMD "$@" > "$TMP/ferry.out" 2> "$TMP/ferry.err" < /dev/null
     got=$?
     if [ "$ref" != "$got" ] || ! cmp -s "$TMP/ref.out" "$TMP/ferry.out"; then
         fails=$((fails + 1))

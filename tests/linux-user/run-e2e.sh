@@ -13,6 +13,17 @@ if [ ! -x "$FERRY" ]; then
     echo "SKIP: $FERRY not built"
     exit 77
 fi
+# A cross-built ferry runs under the matching qemu-user on the build machine.
+RUN=""
+if ! "$FERRY" -version > /dev/null 2>&1; then
+    for q in qemu-aarch64-static qemu-loongarch64-static; do
+        if command -v $q > /dev/null && $q "$FERRY" -version > /dev/null 2>&1; then
+            RUN=$(command -v $q)
+            break
+        fi
+    done
+fi
+FERRY_CMD="$RUN $FERRY"
 case "$(uname -m)" in
     x86_64) REF="" ;;
     *) REF=${QEMU_X86_64:-$(command -v qemu-x86_64-static || command -v qemu-x86_64 || true)}
@@ -26,9 +37,9 @@ fails=0 runs=0
 check() {
     name=$1; shift
     runs=$((runs + 1))
-    env -i X=1 PATH=/usr/bin:/bin $REF "$@" > "$TMP/ref.out" 2>/dev/null < /dev/null
+    env -i X=1 $REF "$@" > "$TMP/ref.out" 2>/dev/null < /dev/null
     ref=$?
-    env -i X=1 PATH=/usr/bin:/bin "$FERRY" "$@" > "$TMP/ferry.out" 2> "$TMP/ferry.err" < /dev/null
+    env -i X=1 $FERRY_CMD "$@" > "$TMP/ferry.out" 2> "$TMP/ferry.err" < /dev/null
     got=$?
     if [ "$ref" != "$got" ] || ! cmp -s "$TMP/ref.out" "$TMP/ferry.out"; then
         fails=$((fails + 1))
@@ -49,13 +60,13 @@ mkdir "$TMP/dir" && touch "$TMP/dir/a" "$TMP/dir/b c"
 check "sysc" "$GUEST_DIR/sysc" "$TMP/in.txt" "$TMP/dir"
 
 # Errors reported like a shell: not found 127, not executable 126.
-"$FERRY" "$TMP/does-not-exist" 2>/dev/null; st=$?
+$FERRY_CMD "$TMP/does-not-exist" 2>/dev/null; st=$?
 runs=$((runs + 1))
 if [ $st -ne 127 ]; then echo "FAIL: missing program gave $st, not 127"; fails=$((fails + 1)); fi
-"$FERRY" "$TMP" 2>/dev/null; st=$?
+$FERRY_CMD "$TMP" 2>/dev/null; st=$?
 runs=$((runs + 1))
 if [ $st -ne 126 ]; then echo "FAIL: directory gave $st, not 126"; fails=$((fails + 1)); fi
-"$FERRY" -no-such-option /bin/true 2>/dev/null; st=$?
+$FERRY_CMD -no-such-option /bin/true 2>/dev/null; st=$?
 runs=$((runs + 1))
 if [ $st -ne 1 ]; then echo "FAIL: unknown option gave $st, not 1"; fails=$((fails + 1)); fi
 
@@ -70,16 +81,16 @@ expect() {
     fi
 }
 expect "-0 -U -E" "$(printf '2\nzero\na\nY=2')" \
-    "$(env -i X=1 "$FERRY" -0 zero -U X -E Y=2 "$GUEST_DIR/args" a)"
+    "$(env -i X=1 $FERRY_CMD -0 zero -U X -E Y=2 "$GUEST_DIR/args" a)"
 expect "FERRY_ARGV0 FERRY_SET_ENV" "$(printf '1\nzero\nY=2')" \
-    "$(env -i FERRY_ARGV0=zero FERRY_SET_ENV=Y=2 FERRY_UNSET_ENV=FERRY_ARGV0,FERRY_SET_ENV,FERRY_UNSET_ENV "$FERRY" "$GUEST_DIR/args")"
+    "$(env -i FERRY_ARGV0=zero FERRY_SET_ENV=Y=2 FERRY_UNSET_ENV=FERRY_ARGV0,FERRY_SET_ENV,FERRY_UNSET_ENV $FERRY_CMD "$GUEST_DIR/args")"
 expect "-strace" "1" \
-    "$("$FERRY" -strace "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c '^[0-9]* write(1,0x[0-9a-f]*,13) = 13$')"
+    "$($FERRY_CMD -strace "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c '^[0-9]* write(1,0x[0-9a-f]*,13) = 13$')"
 expect "FERRY_STRACE" "1" \
-    "$(FERRY_STRACE=1 "$FERRY" "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c 'exit_group(0)')"
-expect "-version" "ferry-x86_64" "$("$FERRY" -version | cut -d' ' -f1)"
-expect "-B" "Hello, world" "$("$FERRY" -B 0x100000000000 "$GUEST_DIR/hello")"
-expect "-one-insn-per-tb" "5000050000" "$("$FERRY" -one-insn-per-tb "$GUEST_DIR/loop")"
+    "$(FERRY_STRACE=1 $FERRY_CMD "$GUEST_DIR/hello" 2>&1 >/dev/null | grep -c 'exit_group(0)')"
+expect "-version" "ferry-x86_64" "$($FERRY_CMD -version | cut -d' ' -f1)"
+expect "-B" "Hello, world" "$($FERRY_CMD -B 0x100000000000 "$GUEST_DIR/hello")"
+expect "-one-insn-per-tb" "5000050000" "$($FERRY_CMD -one-insn-per-tb "$GUEST_DIR/loop")"
 
 echo "$runs runs, $fails failures"
 [ $fails -eq 0 ]
