@@ -5,7 +5,8 @@
  * rt_sigaction but not delivered yet, so such a signal ends the process
  * the way the default action would; so does a host SIGSEGV/SIGBUS/SIGFPE
  * raised by generated code (a guest memory fault), after restoring the
- * guest rip from the host pc.
+ * guest rip from the host pc. A write fault on a page holding translated
+ * code is self-modifying code: invalidate and retry.
  */
 #include "linux-user/cpuloop.h"
 
@@ -25,10 +26,16 @@
  * any translation, read-only afterwards (the callback has no opaque). */
 static LuMem *fetch_mem;
 
+/* Called by the translator (under tb_lock): the pages read become code
+ * pages, write-protected while the guest could write them. */
 static size_t lu_fetch(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len)
 {
     (void)cpu;
-    return lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
+    size_t n = lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
+    if (n) {
+        lu_mem_code_mark(fetch_mem, addr, n);
+    }
+    return n;
 }
 
 void lu_fetch_init(LuMem *m)
@@ -130,6 +137,18 @@ static uintptr_t host_pc(const void *uc_)
  */
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
+    uint64_t start, end;
+    if (sig == SIGSEGV && si->si_code == SEGV_ACCERR && fault_cpu &&
+        lu_mem_code_unprotect(fetch_mem,
+                              (uintptr_t)si->si_addr - fault_cpu->jit.guest_base, 1, true,
+                              &start, &end)) {
+        /* A guest write to a page holding translated code: drop those
+         * translations and let the store run again. (If the current block
+         * rewrote itself, its remaining instructions still run as they
+         * were translated.) */
+        jit_tb_invalidate_range(fault_engine, start, end);
+        return;
+    }
     if (!fault_cpu || !jit_restore_state_from(fault_engine, &fault_cpu->jit, host_pc(uc))) {
         signal(sig, SIG_DFL);
         return;                    /* re-executes and dies with the default action */

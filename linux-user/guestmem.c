@@ -58,9 +58,24 @@ static void table_remove(LuMem *m, uint64_t start, uint64_t end)
     }
 }
 
+/* Forget code marks of the host pages touching [start, end): the caller
+ * sets their host protection afresh (and invalidates translations). */
+static void code_forget(LuMem *m, uint64_t start, uint64_t end)
+{
+    if (g_hash_table_size(m->code_pages) == 0) {
+        return;
+    }
+    for (uint64_t hpg = align_down(start, m->host_page); hpg < end; hpg += m->host_page) {
+        g_hash_table_remove(m->code_pages, (gpointer)(uintptr_t)(hpg / m->host_page));
+    }
+}
+
 static void table_insert(LuMem *m, uint64_t start, uint64_t end, int prot)
 {
     guint i = 0;
+    if (prot != HOST_RANGE) {
+        code_forget(m, start, end);
+    }
     table_remove(m, start, end);
     while (i < m->ranges->len && range_at(m, i)->start < start) {
         i++;
@@ -151,6 +166,7 @@ LuMem *lu_mem_new(uint64_t guest_base)
     m->host_page = (uint64_t)sysconf(_SC_PAGESIZE);
     pthread_mutex_init(&m->lock, NULL);
     m->ranges = g_array_new(FALSE, FALSE, sizeof(LuMemRange));
+    m->code_pages = g_hash_table_new(NULL, NULL);
     uint64_t top = table_refresh_host(m);
     /* The host's user address space ends at the next power of two above
      * its highest mapping (its stack): 2^39, 2^47, 2^48... */
@@ -190,6 +206,7 @@ uint64_t lu_mem_pick_base(uint64_t span)
 void lu_mem_free(LuMem *m)
 {
     g_array_free(m->ranges, TRUE);
+    g_hash_table_destroy(m->code_pages);
     pthread_mutex_destroy(&m->lock);
     g_free(m);
 }
@@ -580,4 +597,52 @@ int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot)
     }
     pthread_mutex_unlock(&m->lock);
     return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Self-modifying code                                                      */
+
+void lu_mem_code_mark(LuMem *m, uint64_t addr, uint64_t len)
+{
+    uint64_t hp = m->host_page;
+    pthread_mutex_lock(&m->lock);
+    for (uint64_t hpg = align_down(addr, hp); hpg < addr + len; hpg += hp) {
+        gpointer key = (gpointer)(uintptr_t)(hpg / hp);
+        if (g_hash_table_contains(m->code_pages, key)) {
+            continue;
+        }
+        int prot = host_page_prot(m, hpg);
+        if (prot & PROT_WRITE) {
+            g_hash_table_add(m->code_pages, key);
+            mprotect(lu_g2h(m, hpg), hp, host_prot(prot) & ~PROT_WRITE);
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,
+                           uint64_t *start, uint64_t *end)
+{
+    uint64_t hp = m->host_page;
+    bool hit = false;
+    if (len == 0) {
+        return false;
+    }
+    if (try_lock ? pthread_mutex_trylock(&m->lock) != 0 : pthread_mutex_lock(&m->lock) != 0) {
+        return false;
+    }
+    *start = UINT64_MAX;
+    *end = 0;
+    if (g_hash_table_size(m->code_pages) != 0) {
+        for (uint64_t hpg = align_down(addr, hp); hpg < addr + len; hpg += hp) {
+            if (g_hash_table_remove(m->code_pages, (gpointer)(uintptr_t)(hpg / hp))) {
+                mprotect(lu_g2h(m, hpg), hp, host_prot(host_page_prot(m, hpg)));
+                *start = MIN(*start, hpg);
+                *end = MAX(*end, hpg + hp);
+                hit = true;
+            }
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return hit;
 }

@@ -42,6 +42,10 @@ typedef struct LuMem {
     uint64_t mmap_top;             /* new mappings are placed below: immutable */
     pthread_mutex_t lock;
     GArray *ranges;                /* LuMemRange sorted by start, disjoint: lock */
+    /* Host pages (address / host_page) holding translated guest code that
+     * the guest may write: write-protected on the host until the guest
+     * writes them (self-modifying code, DESIGN §5): lock. */
+    GHashTable *code_pages;
 } LuMem;
 
 /* Create the address-space table for guest_base. Reads /proc/self/maps so
@@ -98,6 +102,20 @@ int64_t lu_mem_map(LuMem *m, uint64_t addr, uint64_t len, int prot, int flags, i
 /* munmap / mprotect for the guest: 0 or -errno. */
 int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len);
 int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot);
+
+/*
+ * Self-modifying code. lu_mem_code_mark: the translator read code at
+ * [addr, addr+len); if the guest can write those pages, write-protect
+ * them on the host so that a write faults. lu_mem_code_unprotect: the
+ * guest writes [addr, addr+len) (a write fault, or a syscall about to
+ * write there): give write access back; returns true if any page was
+ * protected, i.e. translations of [*start, *end) must be invalidated.
+ * With try_lock (signal handlers) it gives up, returning false, when the
+ * table's lock is busy.
+ */
+void lu_mem_code_mark(LuMem *m, uint64_t addr, uint64_t len);
+bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,
+                           uint64_t *start, uint64_t *end);
 
 /*
  * Copy up to len bytes of guest memory at addr into buf, stopping at the

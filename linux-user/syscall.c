@@ -95,7 +95,15 @@ void *lu_gptr(LuProc *p, uint64_t addr, uint64_t len, int prot)
     if (len == 0) {
         return lu_g2h(p->mem, addr);
     }
-    return lu_mem_check(p->mem, addr, len, prot) ? lu_g2h(p->mem, addr) : NULL;
+    if (!lu_mem_check(p->mem, addr, len, prot)) {
+        return NULL;
+    }
+    uint64_t start, end;
+    if ((prot & PROT_WRITE) && lu_mem_code_unprotect(p->mem, addr, len, false, &start, &end)) {
+        /* the kernel is about to write over translated code */
+        lu_sys_invalidate(p, start, end - start);
+    }
+    return lu_g2h(p->mem, addr);
 }
 
 const char *lu_gstr(LuProc *p, uint64_t addr, size_t max, int *err)

@@ -51,7 +51,7 @@ check() {
     fi
 }
 
-for p in hello hello-pie exit42 loop arith brk ud2 segv; do
+for p in hello hello-pie exit42 loop arith brk ud2 segv smc; do
     check "$p" "$GUEST_DIR/$p"
 done
 check "args" "$GUEST_DIR/args" one "two words" 3

@@ -12,7 +12,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linux-user/guestmem.h"
@@ -77,6 +79,38 @@ START_TEST(table_split_and_merge)
     ck_assert_int_eq(lu_mem_prot_at(m, a + 0x1000), -1);
     ck_assert_int_eq(lu_mem_prot_at(m, a + 0x3000), RW);
     ck_assert_int_eq(lu_mem_protect(m, a, 0x2000, PROT_READ), -ENOMEM);  /* hole */
+    lu_mem_free(m);
+}
+END_TEST
+
+/* Code pages the guest can write are write-protected on the host until
+ * the guest writes them; read-only code is left alone. */
+START_TEST(code_pages)
+{
+    LuMem *m = lu_mem_new(0);
+    int64_t a = lu_mem_map(m, 0, 0x2000, RW | PROT_EXEC, ANON, -1, 0);
+    ck_assert_int_eq(lu_mem_protect(m, a + 0x1000, 0x1000, PROT_READ | PROT_EXEC), 0);
+    lu_mem_code_mark(m, a + 0xff0, 0x20);
+    uint64_t start, end;
+    pid_t pid = fork();
+    if (pid == 0) {
+        *(volatile uint8_t *)lu_g2h(m, a) = 1;  /* must fault */
+        _exit(0);
+    }
+    int ws;
+    waitpid(pid, &ws, 0);
+    ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV);
+    ck_assert(!lu_mem_code_unprotect(m, a + 0x1000, 0x1000, false, &start, &end));
+    ck_assert(lu_mem_code_unprotect(m, a + 0x10, 1, false, &start, &end));
+    ck_assert_uint_eq(start, (uint64_t)a);
+    ck_assert_uint_eq(end, (uint64_t)a + m->host_page);
+    *(volatile uint8_t *)lu_g2h(m, a) = 1;      /* writable again */
+    ck_assert(!lu_mem_code_unprotect(m, a, 0x2000, false, &start, &end));
+    /* a new mark, then the guest changes the protection: the mark goes */
+    lu_mem_code_mark(m, a, 1);
+    ck_assert_int_eq(lu_mem_protect(m, a, 0x1000, RW), 0);
+    ck_assert(!lu_mem_code_unprotect(m, a, 1, false, &start, &end));
+    *(volatile uint8_t *)lu_g2h(m, a) = 2;
     lu_mem_free(m);
 }
 END_TEST
@@ -150,6 +184,7 @@ int main(void)
     TCase *tc = tcase_create("table");
     tcase_add_test(tc, placement);
     tcase_add_test(tc, table_split_and_merge);
+    tcase_add_test(tc, code_pages);
     tcase_add_test(tc, host_pages_16k);
     tcase_add_test(tc, host_pages_64k);
     suite_add_tcase(s, tc);
