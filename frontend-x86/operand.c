@@ -199,6 +199,8 @@ static unsigned opnd_reg(const X86Tr *tr, unsigned i)
         return X86_RCX;
     case X86_OPND_DX:
         return X86_RDX;
+    case X86_OPND_By:
+        return in->vex_vvvv;
     default:
         return in->rm;             /* E and R forms with mod == 3 */
     }

@@ -138,3 +138,127 @@ bool x86_tr_shift(X86Tr *tr)
     }
     return true;
 }
+
+/* ---------------------------------------------------------------------- */
+/* SHLD / SHRD                                                              */
+
+bool x86_tr_shiftd(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+    bool left = tr->insn.op == X86_OP_SHLD;
+    unsigned size = x86_opnd_size(tr, 0), bits = size * 8;
+    uint64_t cmask = size == 8 ? 63 : 31;
+    bool imm = tr->insn.opnd[2] != X86_OPND_CL;
+    uint64_t immc = imm ? (uint64_t)tr->insn.imm & cmask : 0;
+    IrTempIdx c;
+
+    if (imm) {
+        c = x86_const(tr, immc);
+    } else {
+        c = x86_tmp(tr);
+        ir_gen_op2(ctx, IR_OP_and, IR_I64, c, x86_g.regs[X86_RCX], x86_const(tr, cmask));
+    }
+    IrTempIdx a = x86_load_opnd(tr, 0), b = x86_load_reg(tr, tr->insn.reg, size);
+    IrTempIdx cm1 = x86_tmp(tr), inv = x86_tmp(tr), inv1 = x86_tmp(tr);
+    IrTempIdx r = x86_tmp(tr), prev = x86_tmp(tr), t1 = x86_tmp(tr), t2 = x86_tmp(tr);
+
+    ir_gen_op2(ctx, IR_OP_sub, IR_I64, cm1, c, x86_const(tr, 1));
+    ir_gen_op2(ctx, IR_OP_sub, IR_I64, inv, x86_const(tr, bits), c);
+    ir_gen_op2(ctx, IR_OP_sub, IR_I64, inv1, x86_const(tr, bits + 1), c);
+    /* r = a shifted by c with b's bits coming in; prev = the same by c - 1. */
+    IrOpcode in = left ? IR_OP_shl : IR_OP_shr, out = left ? IR_OP_shr : IR_OP_shl;
+    ir_gen_op2(ctx, in, IR_I64, t1, a, c);
+    ir_gen_op2(ctx, out, IR_I64, t2, b, inv);
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, r, t1, t2);
+    ir_gen_movcond(ctx, IR_I64, IR_COND_EQ, r, c, x86_const(tr, 0), a, r);
+    IrTempIdx p1 = x86_tmp(tr), p2 = x86_tmp(tr);
+    ir_gen_op2(ctx, in, IR_I64, p1, a, cm1);
+    ir_gen_op2(ctx, out, IR_I64, p2, b, inv1);
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, prev, p1, p2);
+    /* For a count of 1, `b >> bits` would wrap the shift: prev is just a. */
+    ir_gen_movcond(ctx, IR_I64, IR_COND_EQ, prev, c, x86_const(tr, 1), a, prev);
+    r = x86_zext(tr, r, size);
+    x86_store_opnd(tr, 0, r);
+
+    IrTempIdx src2 = x86_const(tr, 0);
+    if (!left) {
+        /* SHRD's OF (count 1): the sign changed. */
+        IrTempIdx x = x86_tmp(tr);
+        src2 = x86_tmp(tr);
+        ir_gen_op2(ctx, IR_OP_xor, IR_I64, x, r, a);
+        ir_gen_extract(ctx, IR_I64, src2, x, bits - 1, 1);
+    }
+    set_flags(tr, imm, immc, c, left ? X86_CC_SHLB : X86_CC_SARB, size, r,
+              x86_zext(tr, prev, size), src2);
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* RCL / RCR: rare, so a helper does the (bits + 1)-bit rotation.           */
+
+static unsigned helper_rotc;
+
+/* form = size | (right << 4). Reads and rewrites the lazy flags in env. */
+static uint64_t helper_x86_rotc(void *env, uint64_t a, uint64_t count, uint32_t form)
+{
+    X86Cpu *cpu = env;
+    unsigned size = form & 15, bits = size * 8;
+    bool right = form >> 4;
+    uint64_t m = bits == 64 ? ~0ull : (1ull << bits) - 1;
+    unsigned c = (unsigned)(count & (size == 8 ? 63 : 31));
+    uint64_t f = x86_cc_compute(cpu->cc_op, cpu->cc_dst, cpu->cc_src, cpu->cc_src2);
+    uint64_t cf = f & X86_CF;
+
+    if (bits < 32) {
+        c %= bits + 1;
+    }
+    a &= m;
+    if (c == 0) {
+        return a;                  /* flags untouched */
+    }
+    for (unsigned i = 0; i < c; i++) {
+        uint64_t out;
+        if (right) {
+            out = a & 1;
+            a = (a >> 1) | (cf << (bits - 1));
+        } else {
+            out = (a >> (bits - 1)) & 1;
+            a = ((a << 1) | cf) & m;
+        }
+        cf = out;
+    }
+    uint64_t top = (a >> (bits - 1)) & 1;
+    uint64_t of = right ? top ^ ((a >> (bits - 2)) & 1) : top ^ cf;
+    f = (f & ~(uint64_t)(X86_CF | X86_OF)) | cf | (of << 11);
+    cpu->cc_op = X86_CC_EFLAGS;
+    cpu->cc_src = f;
+    return a;
+}
+
+void x86_shift_register_helpers(void)
+{
+    static const IrHelper h = {
+        .name = "x86_rotc", .func = (void *)helper_x86_rotc, .ret = IR_I64,
+        .nb_args = 4, .args = { IR_I64, IR_I64, IR_I64, IR_I32 }, .flags = 0,
+    };
+    if (!ir_helper_find(h.name, &helper_rotc)) {
+        helper_rotc = ir_helper_register(&h);
+    }
+}
+
+bool x86_tr_rotc(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+    unsigned size = x86_opnd_size(tr, 0);
+    bool right = tr->insn.op == X86_OP_RCR;
+    IrTempIdx c = tr->insn.opnd[1] == X86_OPND_CL ? x86_g.regs[X86_RCX]
+                : x86_const(tr, tr->insn.opnd[1] == X86_OPND_ONE ? 1 : (uint64_t)tr->insn.imm);
+    IrTempIdx a = x86_load_opnd(tr, 0), r = x86_tmp(tr);
+
+    /* The helper reads the flags from env: make them current there. */
+    ir_gen_call(ctx, helper_rotc, r,
+                (IrTempIdx[]){ ctx->env, a, c, ir_const_i32(ctx, size | (right ? 16 : 0)) });
+    x86_store_opnd(tr, 0, r);
+    tr->cc_static = -1;
+    return true;
+}

@@ -10,10 +10,11 @@
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* Leaf 1 EDX features implemented today: TSC (bit 4), CMOV (bit 15). */
-#define CPUID_1_EDX ((1u << 4) | (1u << 15))
-/* Leaf 1 ECX: POPCNT (bit 23). */
-#define CPUID_1_ECX (1u << 23)
+/* What the translator implements today, and nothing more (no FPU, MMX or
+ * SSE yet: programs that need them must find out here). */
+#define CPUID_1_EDX ((1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | (1u << 15) /* CMOV */)
+#define CPUID_1_ECX ((1u << 13) /* CX16 */ | (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
+#define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
 
 static void helper_x86_cpuid(void *env)
 {
@@ -23,7 +24,7 @@ static void helper_x86_cpuid(void *env)
 
     switch (leaf) {
     case 0:
-        r[0] = 1;
+        r[0] = 7;
         memcpy(&r[1], "Ferr", 4);  /* vendor "FerryVirtCPU": ebx, edx, ecx */
         memcpy(&r[3], "yVir", 4);
         memcpy(&r[2], "tCPU", 4);
@@ -32,6 +33,11 @@ static void helper_x86_cpuid(void *env)
         r[0] = 0x000606a0;         /* family 6 */
         r[2] = CPUID_1_ECX;
         r[3] = CPUID_1_EDX;
+        break;
+    case 7:
+        if ((uint32_t)cpu->regs[X86_RCX] == 0) {
+            r[1] = CPUID_7_EBX;
+        }
         break;
     case 0x80000000:
         r[0] = 0x80000001;

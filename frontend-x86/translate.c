@@ -47,6 +47,9 @@ static void x86_init_context(IrContext *ctx)
     x86_cc_register_helpers();
     x86_muldiv_register_helpers();
     x86_system_register_helpers();
+    x86_shift_register_helpers();
+    x86_bmi_register_helpers();
+    x86_misc_register_helpers();
 }
 
 static X86Mode cpu_mode(const X86Cpu *cpu)
@@ -149,6 +152,24 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_CBW] = x86_tr_cbw, [X86_OP_CWD] = x86_tr_cwd,
     [X86_OP_SHL] = x86_tr_shift, [X86_OP_SHR] = x86_tr_shift, [X86_OP_SAR] = x86_tr_shift,
     [X86_OP_ROL] = x86_tr_shift, [X86_OP_ROR] = x86_tr_shift,
+    [X86_OP_SHLD] = x86_tr_shiftd, [X86_OP_SHRD] = x86_tr_shiftd,
+    [X86_OP_RCL] = x86_tr_rotc, [X86_OP_RCR] = x86_tr_rotc,
+    [X86_OP_XADD] = x86_tr_xadd, [X86_OP_CMPXCHG] = x86_tr_cmpxchg,
+    [X86_OP_CMPXCHG8B] = x86_tr_cmpxchg8b, [X86_OP_CMPXCHG16B] = x86_tr_cmpxchg8b,
+    [X86_OP_MOVS] = x86_tr_string, [X86_OP_STOS] = x86_tr_string,
+    [X86_OP_LODS] = x86_tr_string, [X86_OP_CMPS] = x86_tr_string,
+    [X86_OP_SCAS] = x86_tr_string,
+    [X86_OP_ANDN] = x86_tr_bmi, [X86_OP_BLSI] = x86_tr_bmi, [X86_OP_BLSMSK] = x86_tr_bmi,
+    [X86_OP_BLSR] = x86_tr_bmi, [X86_OP_BZHI] = x86_tr_bmi, [X86_OP_BEXTR] = x86_tr_bmi,
+    [X86_OP_PDEP] = x86_tr_bmi, [X86_OP_PEXT] = x86_tr_bmi, [X86_OP_MULX] = x86_tr_bmi,
+    [X86_OP_SHLX] = x86_tr_bmi, [X86_OP_SHRX] = x86_tr_bmi, [X86_OP_SARX] = x86_tr_bmi,
+    [X86_OP_RORX] = x86_tr_bmi,
+    [X86_OP_ADCX] = x86_tr_adx, [X86_OP_ADOX] = x86_tr_adx,
+    [X86_OP_PUSHF] = x86_tr_pushf, [X86_OP_POPF] = x86_tr_popf,
+    [X86_OP_MOVBE] = x86_tr_movbe, [X86_OP_ENTER] = x86_tr_enter, [X86_OP_XLAT] = x86_tr_xlat,
+    [X86_OP_LFENCE] = x86_tr_fence, [X86_OP_SFENCE] = x86_tr_fence,
+    [X86_OP_MFENCE] = x86_tr_fence, [X86_OP_CLFLUSH] = x86_tr_fence,
+    [X86_OP_CLFLUSHOPT] = x86_tr_fence, [X86_OP_CLWB] = x86_tr_fence,
     [X86_OP_MUL] = x86_tr_muldiv, [X86_OP_IMUL] = x86_tr_muldiv,
     [X86_OP_DIV] = x86_tr_muldiv, [X86_OP_IDIV] = x86_tr_muldiv,
     [X86_OP_SETCC] = x86_tr_setcc, [X86_OP_CMOVCC] = x86_tr_cmovcc,

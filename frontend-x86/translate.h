@@ -115,6 +115,9 @@ IrTempIdx x86_gen_cf(X86Tr *tr);
 void x86_cc_register_helpers(void);
 void x86_muldiv_register_helpers(void);
 void x86_system_register_helpers(void);
+void x86_shift_register_helpers(void);
+void x86_bmi_register_helpers(void);
+void x86_misc_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -140,6 +143,20 @@ bool x86_tr_xchg(X86Tr *tr);
 bool x86_tr_cbw(X86Tr *tr);          /* CBW CWDE CDQE */
 bool x86_tr_cwd(X86Tr *tr);          /* CWD CDQ CQO */
 bool x86_tr_shift(X86Tr *tr);        /* SHL SHR SAR ROL ROR */
+bool x86_tr_shiftd(X86Tr *tr);       /* SHLD SHRD */
+bool x86_tr_rotc(X86Tr *tr);         /* RCL RCR */
+bool x86_tr_xadd(X86Tr *tr);
+bool x86_tr_cmpxchg(X86Tr *tr);
+bool x86_tr_cmpxchg8b(X86Tr *tr);    /* CMPXCHG8B CMPXCHG16B */
+bool x86_tr_string(X86Tr *tr);       /* MOVS STOS LODS CMPS SCAS */
+bool x86_tr_bmi(X86Tr *tr);          /* ANDN BLS* BZHI BEXTR PDEP PEXT MULX SHLX SHRX SARX RORX */
+bool x86_tr_adx(X86Tr *tr);          /* ADCX ADOX */
+bool x86_tr_pushf(X86Tr *tr);
+bool x86_tr_popf(X86Tr *tr);
+bool x86_tr_movbe(X86Tr *tr);
+bool x86_tr_enter(X86Tr *tr);
+bool x86_tr_xlat(X86Tr *tr);
+bool x86_tr_fence(X86Tr *tr);        /* LFENCE SFENCE MFENCE CLFLUSH* CLWB */
 bool x86_tr_muldiv(X86Tr *tr);       /* MUL IMUL DIV IDIV */
 bool x86_tr_setcc(X86Tr *tr);
 bool x86_tr_cmovcc(X86Tr *tr);

@@ -12,14 +12,17 @@ jit_text_sources = \
 	jit/ir-text.h jit/ir-print.c jit/ir-parse.c jit/ir-verify.c
 
 # optimizer passes and liveness
-jit_opt_sources =
+jit_opt_sources = \
+	jit/opt.c jit/opt.h jit/opt-fold.c jit/opt-eval.c jit/opt-eval.h \
+	jit/opt-mb.c jit/liveness.c
 
 # interpreter backend
 jit_interp_sources =
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources = \
-	jit/codebuf.c jit/codebuf.h
+	jit/codebuf.c jit/codebuf.h \
+	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)

@@ -12,6 +12,12 @@ tests_unit_test_ir_verify_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_ir_verify_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- jit: optimizer ---
+check_PROGRAMS += tests/unit/test-opt
+TESTS += tests/unit/test-opt
+tests_unit_test_opt_SOURCES = tests/unit/test-opt.c tests/unit/test-opt-random.c \
+	tests/unit/test-opt.h
+tests_unit_test_opt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_opt_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- jit: interpreter ---
 
