@@ -13,3 +13,28 @@ tests_x86_test_native_SOURCES = tests/x86/test-native.c $(xt_oracle_native_sourc
 tests_x86_test_native_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_native_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 endif
+
+# Hand-written instruction tests: nasm listings made at build time carry
+# each test's bytes next to its `;>` header lines (see tests/x86/README).
+xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
+	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
+	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
+	tests/x86/insn/stack.asm
+xt_insn_lst = $(xt_insn_asm:.asm=.lst)
+EXTRA_DIST += $(xt_insn_asm) tests/x86/README
+CLEANFILES += $(xt_insn_lst)
+
+tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
+	@$(MKDIR_P) tests/x86/insn
+	$(AM_V_GEN)if test -n "$(NASM)"; then \
+	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
+
+if HOST_X86_64
+check_PROGRAMS += tests/x86/insn-run
+TESTS += tests/x86/insn-run
+tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_native_sources)
+tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
+tests_x86_insn_run_LDADD = jit/libjit.a $(FERRY_BASE_LIBS)
+EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
+endif
