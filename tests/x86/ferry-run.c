@@ -5,6 +5,8 @@
  * snippet marks completion. Translations are flushed before every run:
  * each snippet reuses the same address.
  */
+#include "config.h"
+
 #include "tests/x86/ferry-run.h"
 
 #include <string.h>

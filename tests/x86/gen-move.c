@@ -372,6 +372,10 @@ static bool xadd_cmpxchg(XtGen *g, bool cmpxchg)
     xt_flags(g, XT_OSZAPC, 0);
     xt_emit(g, &e);
     wrote_rm(g, &e, size);
+    if (cmpxchg && size == 4 && !e.rm.mem) {
+        g->c->regs_undef_hi |= (uint16_t)(1u << e.rm.reg);
+        g->stop = true;                               /* nothing may read it later */
+    }
     if (cmpxchg) {
         xt_wrote(g, 0);
     } else {

@@ -27,6 +27,9 @@ typedef struct XtCase {
     uint32_t flags_def[XT_MAX_INSNS + 1];
     /* Registers whose final value the manual leaves undefined. */
     uint16_t regs_undef;
+    /* Registers whose top 32 bits differ between vendors (CMPXCHG r32 on
+     * failure: Intel writes DEST back, zero-extending; AMD leaves it). */
+    uint16_t regs_undef_hi;
     /* Undefined when the final ZF is set (BSF/BSR with a zero source). */
     uint16_t regs_undef_if_zf;
     XtState init;

@@ -86,8 +86,14 @@ void xt_arena_init(void)
 {
     /* guard | code (2 pages) | guard | data | guard | stack | guard */
     size_t pg = 4096, total = 9 * pg;
-    uint8_t *base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* A fixed address when free, so that reproducers (which may compute
+     * with the buffer addresses) give the same values in every run. */
+    uint8_t *base = mmap((void *)0x5a5a0000000ull, total, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
+    if (base == MAP_FAILED) {
+        base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
     if (base == MAP_FAILED) {
         ferry_die("cannot map the oracle arena");
     }
