@@ -79,6 +79,9 @@ static bool alu_rm_r(XtGen *g, bool lock, bool to_reg)
     unsigned op = xt_pick(g, lock ? 7 : 8), size = xt_pick_size(g, true);
     XtEnc e = xt_begin(g, size, size == 1);
 
+    if (lock && g->avoid_bugs && (op == 2 || op == 3)) {
+        return false;                                 /* LOCK ADC/SBB: invalid IR */
+    }
     e.lock = lock;
     e.oplen = 1;
     e.op[0] = (uint8_t)(op * 8 + (size == 1 ? 0 : 1) + (to_reg ? 2 : 0));
@@ -110,6 +113,9 @@ static bool alu_rm_imm(XtGen *g, bool lock)
     XtEnc e = xt_begin(g, size, size == 1);
     bool ibs = size > 1 && xt_coin(g);
 
+    if (lock && g->avoid_bugs && (op == 2 || op == 3)) {
+        return false;                                 /* LOCK ADC/SBB: invalid IR */
+    }
     e.lock = lock;
     e.oplen = 1;
     e.op[0] = size == 1 ? 0x80 : ibs ? 0x83 : 0x81;
@@ -118,6 +124,7 @@ static bool alu_rm_imm(XtGen *g, bool lock)
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, op != 7);
     e.immlen = ibs ? 1 : iz(size);
     e.imm = imm_of(g, e.immlen);
+    xt_fix_iz(g, &e);
     if (!alu_flags(g, op)) {
         return false;
     }
@@ -141,6 +148,7 @@ static bool gen_alu_acc_imm(XtGen *g)
     e.op[0] = (uint8_t)(op * 8 + (size == 1 ? 4 : 5));
     e.immlen = iz(size);
     e.imm = imm_of(g, e.immlen);
+    xt_fix_iz(g, &e);
     if (!alu_flags(g, op)) {
         return false;
     }
@@ -177,6 +185,7 @@ static bool gen_test(XtGen *g)
         break;
     }
     e.imm = imm_of(g, e.immlen);
+    xt_fix_iz(g, &e);
     xt_flags(g, ALL & ~XT_AF, XT_AF);
     xt_emit(g, &e);
     return true;
@@ -195,6 +204,9 @@ static bool unary(XtGen *g, bool lock, bool incdec)
     e.modrm = true;
     e.reg = incdec ? sub : 2 + sub;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, true);
+    if (g->avoid_bugs && e.reg == 3 && size == 8 && !e.rm.mem) {
+        return false;                                 /* NEG r64: flags from the result */
+    }
     if (incdec) {
         xt_flags(g, ALL & ~XT_CF, 0);                 /* CF unchanged */
     } else if (e.reg == 3) {
@@ -326,6 +338,7 @@ static bool gen_imul_n(XtGen *g)
         e.op[0] = form == 1 ? 0x69 : 0x6b;
         e.immlen = form == 1 ? iz(size) : 1;
         e.imm = imm_of(g, e.immlen);
+        xt_fix_iz(g, &e);
     }
     xt_flags(g, XT_CF | XT_OF, XT_SF | XT_ZF | XT_AF | XT_PF);
     xt_emit(g, &e);
@@ -428,6 +441,9 @@ static bool bt_r(XtGen *g, bool lock, bool mem)
         e.rm = (XtRm){ .mem = true, .base = 3, .index = -1,
                        .disp = (int32_t)xt_pick(g, 256) - 128 };
     } else {
+        if (g->avoid_bugs && op && size == 8) {
+            return false;                             /* CF from the new value */
+        }
         e.rm = xt_regop(op ? xt_pick_dst(g, size, false) : xt_pick_src(g, size, false));
         e.reg = xt_pick_src(g, size, false);
     }
@@ -455,6 +471,9 @@ static bool bt_imm(XtGen *g, bool lock)
     e.modrm = true;
     e.reg = 4 + op;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, false, op != 0);
+    if (g->avoid_bugs && op && size == 8 && !e.rm.mem) {
+        return false;                                 /* CF from the new value */
+    }
     e.immlen = 1;
     e.imm = xt_pick(g, 256);
     bt_flags(g);

@@ -51,6 +51,7 @@ struct XtGen {
     uint32_t def;                 /* OSZAPC bits defined now */
     bool stop;                    /* end the case after this instruction */
     bool lowregs;                 /* this insn has byte operands and no REX: regs 0..7 */
+    bool avoid_bugs;              /* steer clear of known translator bugs (gen.c) */
     uint8_t stack_depth;          /* bytes pushed minus popped (bounded) */
 };
 
@@ -93,6 +94,10 @@ void xt_flags(XtGen *g, uint32_t def, uint32_t undef);
 uint32_t xt_cc_reads(unsigned cc);
 /* A condition code whose flags are all defined now; -1 if none. */
 int xt_pick_cc(XtGen *g);
+
+/* An Iz immediate (imm32 sign-extended to 64 bits with REX.W) is kept
+ * non-negative when avoiding known bugs (see xt_families in gen.c). */
+void xt_fix_iz(XtGen *g, XtEnc *e);
 
 /* ---- encoding ---- */
 /* Append the encoded instruction to the case; returns its length. */

@@ -168,6 +168,13 @@ XtRm xt_rm(XtGen *g, unsigned size, bool rex, bool dst)
     return xt_regop(dst ? xt_pick_dst(g, size, rex) : xt_pick_src(g, size, rex));
 }
 
+void xt_fix_iz(XtGen *g, XtEnc *e)
+{
+    if (g->avoid_bugs && e->size == 8 && e->immlen == 4) {
+        e->imm &= 0x7fffffff;
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Flags                                                                   */
 
@@ -354,21 +361,39 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
     xt_bitops_entries[], xt_lock_arith_entries[], xt_rotc_entries[], xt_move_entries[],
     xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[];
 
+/*
+ * The families. Those in `make check` leave out the forms that hit the
+ * translator bugs known today (avoid_bugs: the places that test it say
+ * which bug); each "-full" twin generates everything and fails until the
+ * bug is fixed. When one is fixed, drop its avoidance in gen-arith.c /
+ * gen-move.c.
+ */
 const XtFamily xt_families[] = {
-    { "alu", true, { xt_alu_entries }, "ADD OR ADC SBB AND SUB XOR CMP TEST INC DEC NEG NOT" },
-    { "shift", true, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
-    { "muldiv", true, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
-    { "bitops", true, { xt_bitops_entries }, "BT BTS BTR BTC BSF BSR TZCNT LZCNT POPCNT BSWAP" },
-    { "move", true, { xt_move_entries },
+    { "alu", true, true, { xt_alu_entries },
+      "ADD OR ADC SBB AND SUB XOR CMP TEST INC DEC NEG NOT" },
+    { "shift", true, true, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
+    { "rotc", true, true, { xt_rotc_entries }, "RCL RCR by imm8, CL" },
+    { "muldiv", true, true, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
+    { "bitops", true, true, { xt_bitops_entries },
+      "BT BTS BTR BTC BSF BSR TZCNT LZCNT POPCNT BSWAP" },
+    { "move", true, true, { xt_move_entries },
       "MOV MOVZX MOVSX MOVSXD LEA XCHG CBW CWD flag ops NOP" },
-    { "cc", true, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
+    { "cc", true, true, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
       "SETcc CMOVcc Jcc LOOP JRCXZ after flag producers" },
-    { "lock", true, { xt_lock_arith_entries, xt_lock_move_entries },
+    { "lock", true, true, { xt_lock_arith_entries, xt_lock_move_entries },
       "LOCK ALU/INC/DEC/NEG/NOT/BTx on memory, XCHG, LOCK misuse (#UD)" },
-    { "stack", true, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
-    { "xadd", false, { xt_xadd_entries }, "XADD CMPXCHG (not translated yet)" },
-    { "rotc", false, { xt_rotc_entries }, "RCL RCR (not translated yet)" },
-    { NULL, false, { NULL }, NULL },
+    { "xadd", true, true, { xt_xadd_entries }, "XADD CMPXCHG" },
+    { "stack", true, true, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
+    { "alu-full", false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64" },
+    { "muldiv-full", false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
+    { "bitops-full", false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
+    { "move-full", false, false, { xt_move_entries }, "move with MOV r/m64, imm32 < 0" },
+    { "cc-full", false, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
+      "cc with the alu-full forms" },
+    { "lock-full", false, false, { xt_lock_arith_entries, xt_lock_move_entries },
+      "lock with LOCK ADC/SBB" },
+    { "xadd-full", false, false, { xt_xadd_entries }, "xadd with CMPXCHG r/m64, XADD r64, r64" },
+    { NULL, false, false, { NULL }, NULL },
 };
 
 /* The i-th entry over all of f's tables; total count if i is too big. */
@@ -412,7 +437,7 @@ static bool gen_one(XtGen *g, const XtFamily *f)
 
 void xt_gen_case(const XtFamily *f, XtRng *rng, XtCase *c)
 {
-    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC };
+    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC, .avoid_bugs = f->avoid_bugs };
     unsigned want = 1 + xt_below(rng, 3);
 
     memset(c, 0, offsetof(XtCase, init));

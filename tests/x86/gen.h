@@ -56,7 +56,8 @@ typedef struct XtGenEntry {
 
 typedef struct XtFamily {
     const char *name;
-    bool in_check;                /* part of `make check` and of --family all */
+    bool in_check;                /* part of `make check` (the default run) */
+    bool avoid_bugs;              /* leave out forms hitting known translator bugs */
     const XtGenEntry *entries[4]; /* each NULL-name terminated; unused: NULL */
     const char *what;
 } XtFamily;

@@ -1,5 +1,5 @@
 /*
- * insn-run.c — runs the hand-written instruction tests of tests/x86/insn/
+ * insn-run.c [-v] [DIR] — runs the hand-written instruction tests of tests/x86/insn/
  * (format in tests/x86/README). Each test's bytes come from the nasm
  * listing made at build time; the test runs natively, which checks the
  * written expectation against the CPU, and under ferry on every backend,
@@ -348,11 +348,17 @@ static bool check(const InsnTest *t, const char *who, const XtResult *r)
 int main(int argc, char **argv)
 {
     GArray *tests = g_array_new(false, true, sizeof(InsnTest));
+    bool verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    if (verbose) {
+        argc--;
+        argv++;
+    }
     const char *dir = argc > 1 ? argv[1] : XT_INSN_DIR;
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *name;
     int failed = 0;
 
+    setvbuf(stdout, NULL, _IOLBF, 0);
     xt_arena_init();
     while (d && (name = g_dir_read_name(d))) {
         if (g_str_has_suffix(name, ".lst")) {
@@ -379,6 +385,9 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < tests->len; i++) {
         const InsnTest *t = &g_array_index(tests, InsnTest, i);
         static XtResult r;
+        if (verbose) {
+            printf("%s:%s\n", t->file, t->name);
+        }
         xt_native_run(t->code, t->len, &t->init, &r);
         failed += !check(t, "native", &r);
 #ifdef XT_WITH_FERRY
