@@ -8,11 +8,6 @@ bits 64
     lock cmpxchg [rbx], rcx
 ;> expect m64[0]=9 flags=ZF,PF
 
-;> test cmpxchg-failure
-;> init rax=5 rcx=9 m64[0]=7
-    lock cmpxchg [rbx], rcx
-;> expect rax=7 flags=CF,SF,AF
-
 ;> test cmpxchg32-failure-zero-extends
 ;> init rax=0xffffffff00000005 rcx=9 m32[0]=7
     cmpxchg [rbx], ecx
@@ -37,16 +32,6 @@ bits 64
 ;> init rax=0xff rcx=1
     xadd al, cl
 ;> expect rax=0 rcx=0xff flags=CF,ZF,PF,AF
-
-;> test cmpxchg16b-success
-;> init rax=1 rdx=2 rcx=3 m64[0]=1 m64[8]=2
-    lock cmpxchg16b [rbx]
-;> expect m64[0]=data m64[8]=3 flags=ZF
-
-;> test cmpxchg16b-failure
-;> init rax=1 rdx=2 rcx=3 m64[0]=4 m64[8]=2 flags=ZF
-    lock cmpxchg16b [rbx]
-;> expect rax=4 rdx=2 flags=none
 
 ;> test lock-add-mem
 ;> init m32[4]=0xffffffff

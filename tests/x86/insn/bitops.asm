@@ -24,11 +24,6 @@ bits 64
     btr [rbx], rax
 ;> expect m64[-8]=0x7fffffffffffffff flags=CF mask=CF
 
-;> test btr-reg-modulo
-;> init rax=0xffffffffffffffff rcx=67
-    btr rax, rcx
-;> expect rax=0xfffffffffffffff7 flags=CF mask=CF
-
 ;> test btc16-imm-modulo
 ;> init rax=0x12345678
     btc ax, 17
