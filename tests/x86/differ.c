@@ -32,6 +32,7 @@ typedef struct Options {
     double seconds;               /* > 0: run for this long instead of `cases` */
     long only_case;               /* >= 0: just this case (a reproducer) */
     unsigned max_insns;
+    bool max_insns_given;
     unsigned max_reports;
     bool show;                    /* print every case before running it */
 } Options;
@@ -146,8 +147,9 @@ static void report(const char *family, const char *backend, const Options *o, lo
                    const GString *why)
 {
     printf("MISMATCH family %s backend %s: reproduce with\n"
-           "  tests/x86/differ --family %s --backend %s --seed %llu --case %ld\n",
-           family, backend, family, backend, (unsigned long long)o->seed, idx);
+           "  tests/x86/differ --family %s --backend %s --seed %llu --case %ld"
+           " --max-insns %u\n", family, backend, family, backend,
+           (unsigned long long)o->seed, idx, o->max_insns);
     printf("  kinds:");
     for (unsigned i = 0; i < c->nb_insns; i++) {
         printf(" %s", c->insn_kind[i]);
@@ -254,7 +256,7 @@ static void parse(int argc, char **argv, Options *o)
     };
     int ch;
 
-    *o = (Options){ .seed = 1, .cases = 300, .only_case = -1, .max_insns = 64,
+    *o = (Options){ .seed = 1, .cases = 1000, .only_case = -1, .max_insns = 64,
                     .max_reports = 3 };
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -264,7 +266,10 @@ static void parse(int argc, char **argv, Options *o)
         case 'n': o->cases = (unsigned)strtoul(optarg, NULL, 0); break;
         case 't': o->seconds = strtod(optarg, NULL); break;
         case 'k': o->only_case = strtol(optarg, NULL, 0); o->max_reports = 1; break;
-        case 'm': o->max_insns = (unsigned)strtoul(optarg, NULL, 0); break;
+        case 'm':
+            o->max_insns = (unsigned)strtoul(optarg, NULL, 0);
+            o->max_insns_given = true;
+            break;
         case 'r': o->max_reports = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'p': o->show = true; break;
         default: usage();
@@ -303,20 +308,36 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     xt_arena_init();
-    xt_ferry_set_max_insns(o.max_insns);
-    for (const char *const *b = xt_ferry_backends; *b; b++) {
-        if (o.backend && strcmp(o.backend, *b)) {
-            continue;
+    /* The default run adds a round with one instruction per TB, where the
+     * lazy flags cross every block boundary. */
+    unsigned rounds = o.max_insns_given ? 1 : 2;
+    XtFerry *ferries[8] = { NULL };
+    for (unsigned round = 0; round < rounds; round++) {
+        Options ro = o;
+        if (round == 1) {
+            ro.max_insns = 1;
+            ro.cases = o.cases / 3;
         }
-        XtFerry *fr = xt_ferry_new(*b);
-        for (const XtFamily *f = xt_families; f->name; f++) {
-            if (!family_selected(f, &o)) {
+        xt_ferry_set_max_insns(ro.max_insns);
+        for (unsigned bi = 0; xt_ferry_backends[bi]; bi++) {
+            const char *const *b = &xt_ferry_backends[bi];
+            if (o.backend && strcmp(o.backend, *b)) {
                 continue;
             }
-            Counts k = run_family(f, *b, fr, &o);
-            printf("family %-7s backend %-6s: %6lu cases (%lu faulting natively), "
-                   "%lu mismatches\n", f->name, *b, k.cases, k.faults, k.mismatches);
-            total_bad += k.mismatches;
+            if (!ferries[bi]) {
+                ferries[bi] = xt_ferry_new(*b);
+            }
+            XtFerry *fr = ferries[bi];
+            for (const XtFamily *f = xt_families; f->name; f++) {
+                if (!family_selected(f, &o)) {
+                    continue;
+                }
+                Counts k = run_family(f, *b, fr, &ro);
+                printf("family %-11s backend %-6s max-insns %-2u: %6lu cases (%lu faulting "
+                       "natively), %lu mismatches\n", f->name, *b, ro.max_insns, k.cases,
+                       k.faults, k.mismatches);
+                total_bad += k.mismatches;
+            }
         }
     }
     cs_close(&cs);

@@ -88,6 +88,10 @@ static bool alu_rm_r(XtGen *g, bool lock, bool to_reg)
     e.modrm = true;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, !to_reg && op != 7);
     e.reg = to_reg && op != 7 ? xt_pick_dst(g, size, e.rex) : xt_pick_src(g, size, e.rex);
+    if (g->avoid_bugs && size == 8 && !e.rm.mem && e.rm.reg == e.reg &&
+        (op == 0 || op == 2 || op == 3 || op == 5)) {
+        return false;                                 /* ADD r64, same r64: flags */
+    }
     if (!alu_flags(g, op)) {
         return false;
     }

@@ -52,7 +52,8 @@ struct XtGen {
     bool stop;                    /* end the case after this instruction */
     bool lowregs;                 /* this insn has byte operands and no REX: regs 0..7 */
     bool avoid_bugs;              /* steer clear of known translator bugs (gen.c) */
-    uint8_t stack_depth;          /* bytes pushed minus popped (bounded) */
+    uint16_t str_ptrs;            /* rsi/rdi known to point into the data buffer */
+    bool rcx_small;               /* rcx known to be a small count (REP) */
 };
 
 /* ---- randomness ---- */
@@ -102,6 +103,9 @@ void xt_fix_iz(XtGen *g, XtEnc *e);
 /* ---- encoding ---- */
 /* Append the encoded instruction to the case; returns its length. */
 unsigned xt_emit(XtGen *g, const XtEnc *e);
+/* Append a VEX-encoded instruction (3-byte form, L=0): map 2 = 0F38,
+ * 3 = 0F3A; pp 0/1/2/3 = none/66/F3/F2; vvvv a register; W from e->size. */
+unsigned xt_emit_vex(XtGen *g, const XtEnc *e, unsigned map, unsigned pp, unsigned vvvv);
 /* Append raw bytes as one instruction. */
 void xt_emit_raw(XtGen *g, const uint8_t *bytes, unsigned len);
 

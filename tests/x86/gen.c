@@ -318,6 +318,21 @@ unsigned xt_emit(XtGen *g, const XtEnc *e)
     return (unsigned)(g->c->len - start);
 }
 
+unsigned xt_emit_vex(XtGen *g, const XtEnc *e, unsigned map, unsigned pp, unsigned vvvv)
+{
+    size_t start = g->c->len;
+    unsigned r = e->reg >= 8, x = e->rm.mem && e->rm.index >= 8;
+    unsigned bb = e->rm.mem ? e->rm.base >= 8 : e->rm.reg >= 8;
+
+    put(g, 0xc4);
+    put(g, ((!r) << 7) | ((!x) << 6) | ((!bb) << 5) | map);
+    put(g, ((e->size == 8) << 7) | ((~vvvv & 15) << 3) | pp);
+    put(g, e->op[0]);
+    put_modrm(g, e);
+    put_le(g, e->imm, e->immlen);
+    return (unsigned)(g->c->len - start);
+}
+
 void xt_emit_raw(XtGen *g, const uint8_t *bytes, unsigned len)
 {
     for (unsigned i = 0; i < len; i++) {
@@ -359,7 +374,8 @@ static void random_state(XtRng *rng, XtState *st)
 
 extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[],
     xt_bitops_entries[], xt_lock_arith_entries[], xt_rotc_entries[], xt_move_entries[],
-    xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[];
+    xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[],
+    xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[];
 
 /*
  * The families. Those in `make check` leave out the forms that hit the
@@ -384,7 +400,14 @@ const XtFamily xt_families[] = {
       "LOCK ALU/INC/DEC/NEG/NOT/BTx on memory, XCHG, LOCK misuse (#UD)" },
     { "xadd", true, true, { xt_xadd_entries }, "XADD CMPXCHG" },
     { "stack", true, true, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
-    { "alu-full", false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64" },
+    { "shxd", true, true, { xt_shxd_entries }, "SHLD SHRD by imm8, CL" },
+    { "bmi", true, true, { xt_bmi_entries },
+      "ANDN BEXTR BLS* BZHI MULX PDEP PEXT RORX SARX SHLX SHRX ADCX ADOX MOVBE" },
+    { "string", true, true, { xt_string_entries },
+      "MOVS STOS LODS CMPS SCAS, REP/REPE/REPNE, CLD/STD" },
+    { "frame", true, true, { xt_frame_entries, xt_stack_entries },
+      "PUSHF POPF ENTER XLAT among the stack kinds" },
+    { "alu-full", false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64, ADD/ADC/SUB/SBB r64 twice" },
     { "muldiv-full", false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
     { "bitops-full", false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
     { "move-full", false, false, { xt_move_entries }, "move with MOV r/m64, imm32 < 0" },
@@ -393,6 +416,7 @@ const XtFamily xt_families[] = {
     { "lock-full", false, false, { xt_lock_arith_entries, xt_lock_move_entries },
       "lock with LOCK ADC/SBB" },
     { "xadd-full", false, false, { xt_xadd_entries }, "xadd with CMPXCHG r/m64, XADD r64, r64" },
+    { "shxd-full", false, false, { xt_shxd_entries }, "shxd with SHRD r64" },
     { NULL, false, false, { NULL }, NULL },
 };
 
