@@ -88,6 +88,7 @@ unsigned xt_pick_dst(XtGen *g, unsigned size, bool rex)
         unsigned r = xt_pick(g, n);
         /* BH (7 without REX) is part of rbx as well. */
         if (writable(xt_full_reg(r, size, rex)) && !(size == 1 && !rex && r == 7)) {
+            g->last_dst = (int)r;
             return r;
         }
     }
@@ -95,6 +96,9 @@ unsigned xt_pick_dst(XtGen *g, unsigned size, bool rex)
 
 unsigned xt_pick_src(XtGen *g, unsigned size, bool rex)
 {
+    if (g->alias && g->last_dst >= 0 && xt_coin(g) && (!g->lowregs || g->last_dst < 8)) {
+        return (unsigned)g->last_dst;
+    }
     return xt_pick(g, g->lowregs ? 8 : 16);
 }
 
@@ -385,39 +389,45 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
  * gen-move.c.
  */
 const XtFamily xt_families[] = {
-    { "alu", true, true, { xt_alu_entries },
+    { "alu", true, true, false, { xt_alu_entries },
       "ADD OR ADC SBB AND SUB XOR CMP TEST INC DEC NEG NOT" },
-    { "shift", true, true, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
-    { "rotc", true, true, { xt_rotc_entries }, "RCL RCR by imm8, CL" },
-    { "muldiv", true, true, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
-    { "bitops", true, true, { xt_bitops_entries },
+    { "shift", true, true, false, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
+    { "rotc", true, true, false, { xt_rotc_entries }, "RCL RCR by imm8, CL" },
+    { "muldiv", true, true, false, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
+    { "bitops", true, true, false, { xt_bitops_entries },
       "BT BTS BTR BTC BSF BSR TZCNT LZCNT POPCNT BSWAP" },
-    { "move", true, true, { xt_move_entries },
+    { "move", true, true, false, { xt_move_entries },
       "MOV MOVZX MOVSX MOVSXD LEA XCHG CBW CWD flag ops NOP" },
-    { "cc", true, true, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
+    { "cc", true, true, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
       "SETcc CMOVcc Jcc LOOP JRCXZ after flag producers" },
-    { "lock", true, true, { xt_lock_arith_entries, xt_lock_move_entries },
+    { "lock", true, true, false, { xt_lock_arith_entries, xt_lock_move_entries },
       "LOCK ALU/INC/DEC/NEG/NOT/BTx on memory, XCHG, LOCK misuse (#UD)" },
-    { "xadd", true, true, { xt_xadd_entries }, "XADD CMPXCHG" },
-    { "stack", true, true, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
-    { "shxd", true, true, { xt_shxd_entries }, "SHLD SHRD by imm8, CL" },
-    { "bmi", true, true, { xt_bmi_entries },
+    { "xadd", true, true, false, { xt_xadd_entries }, "XADD CMPXCHG" },
+    { "stack", true, true, false, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
+    { "shxd", true, true, false, { xt_shxd_entries }, "SHLD SHRD by imm8, CL" },
+    { "bmi", true, true, false, { xt_bmi_entries },
       "ANDN BEXTR BLS* BZHI MULX PDEP PEXT RORX SARX SHLX SHRX ADCX ADOX MOVBE" },
-    { "string", true, true, { xt_string_entries },
+    { "string", true, true, false, { xt_string_entries },
       "MOVS STOS LODS CMPS SCAS, REP/REPE/REPNE, CLD/STD" },
-    { "frame", true, true, { xt_frame_entries, xt_stack_entries },
+    { "frame", true, true, false, { xt_frame_entries, xt_stack_entries },
       "PUSHF POPF ENTER XLAT among the stack kinds" },
-    { "alu-full", false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64, ADD/ADC/SUB/SBB r64 twice" },
-    { "muldiv-full", false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
-    { "bitops-full", false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
-    { "move-full", false, false, { xt_move_entries }, "move with MOV r/m64, imm32 < 0" },
-    { "cc-full", false, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
+    { "alu-full", false, false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64, ADD/ADC/SUB/SBB r64 twice" },
+    { "muldiv-full", false, false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
+    { "bitops-full", false, false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
+    { "move-full", false, false, false, { xt_move_entries }, "move with MOV r/m64, imm32 < 0" },
+    { "cc-full", false, false, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
       "cc with the alu-full forms" },
-    { "lock-full", false, false, { xt_lock_arith_entries, xt_lock_move_entries },
+    { "lock-full", false, false, false, { xt_lock_arith_entries, xt_lock_move_entries },
       "lock with LOCK ADC/SBB" },
-    { "xadd-full", false, false, { xt_xadd_entries }, "xadd with CMPXCHG r/m64, XADD r64, r64" },
-    { "shxd-full", false, false, { xt_shxd_entries }, "shxd with SHRD r64" },
-    { NULL, false, false, { NULL }, NULL },
+    { "xadd-full", false, false, false, { xt_xadd_entries }, "xadd with CMPXCHG r/m64, XADD r64, r64" },
+    { "shxd-full", false, false, false, { xt_shxd_entries }, "shxd with SHRD r64" },
+    { "alias", true, true, true,
+      { xt_alu_entries, xt_bitops_entries, xt_shxd_entries, xt_bmi_entries },
+      "alu bitops shxd bmi with sources repeating the destination" },
+    { "alias-full", false, false, true,
+      { xt_alu_entries, xt_bitops_entries, xt_shxd_entries, xt_bmi_entries },
+      "alias with the forms of the known bugs" },
+    { NULL, false, false, false, { NULL }, NULL },
 };
 
 /* The i-th entry over all of f's tables; total count if i is too big. */
@@ -461,7 +471,8 @@ static bool gen_one(XtGen *g, const XtFamily *f)
 
 void xt_gen_case(const XtFamily *f, XtRng *rng, XtCase *c)
 {
-    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC, .avoid_bugs = f->avoid_bugs };
+    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC, .avoid_bugs = f->avoid_bugs,
+                .alias = f->alias, .last_dst = -1 };
     unsigned want = 1 + xt_below(rng, 3);
 
     memset(c, 0, offsetof(XtCase, init));

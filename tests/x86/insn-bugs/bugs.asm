@@ -25,7 +25,12 @@ bits 64
     imul rax, rcx, -100000
 ;> expect rax=-300000 flags=none mask=CF,OF
 
-; bitops.c: BTS/BTR/BTC r64 put the old bit in CF
+; operand.c x86_zext (so x86_load_reg/x86_load_opnd): a 64-bit register
+; read returns the register's global itself, so a handler that reads the
+; operand again after writing the destination sees the new value. Hits
+; BTS/BTR/BTC r64 (CF), CMPXCHG r/m64 (flags, via rax), NEG r64, XADD and
+; ADD/ADC/SUB/SBB with the same r64 twice (lazy flags keep the source),
+; SHRD r64 (OF).
 ;> test btr-reg-modulo
 ;> init rax=0xffffffffffffffff rcx=67
     btr rax, rcx
@@ -36,13 +41,33 @@ bits 64
     bts rax, rcx
 ;> expect rax=0x8000000000000000 flags=none mask=CF
 
-; atomic.c: CMPXCHG r/m64 flags compare the old rax
 ;> test cmpxchg-failure
 ;> init rax=5 rcx=9 m64[0]=7
     lock cmpxchg [rbx], rcx
 ;> expect rax=7 flags=CF,SF,AF
 
-; atomic.c: CMPXCHG16B after its alignment check
+;> test neg-reg64
+;> init rdi=0x8080808080808080
+    neg rdi
+;> expect rdi=0x7f7f7f7f7f7f7f80 flags=CF mask=CF,OF,SF,ZF
+
+;> test add-same-reg64
+;> init r14=0xff
+    add r14, r14
+;> expect r14=0x1fe flags=AF
+
+;> test shrd-reg64-of
+;> init rbp=0x100 r15=0xfffffffffffffff1
+    shrd rbp, r15, 1
+;> expect rbp=0x8000000000000080 flags=OF,SF mask=CF,OF,SF,ZF,PF
+
+;> test xadd-same-reg64
+;> init r10=0x8000000000000001
+    xadd r10, r10
+;> expect r10=2 flags=CF,OF mask=CF,OF,SF,ZF
+
+; atomic.c gen_cmpxchg16b: the address (tr->ea, a block temp) computed
+; before the alignment-check label is used after it: invalid IR (aborts).
 ;> test cmpxchg16b-success
 ;> init rax=1 rdx=2 rcx=3 m64[0]=1 m64[8]=2
     lock cmpxchg16b [rbx]
@@ -53,19 +78,8 @@ bits 64
     lock cmpxchg16b [rbx]
 ;> expect rax=4 rdx=2 flags=none
 
-; alu.c: NEG r64 flags (CF = source != 0)
-;> test neg-reg64
-;> init rdi=0x8080808080808080
-    neg rdi
-;> expect rdi=0x7f7f7f7f7f7f7f80 flags=CF mask=CF,OF,SF,ZF
-
-; atomic.c: XADD with the same 64-bit register twice
-;> test xadd-same-reg64
-;> init r10=0x8000000000000001
-    xadd r10, r10
-;> expect r10=2 flags=CF,OF mask=CF,OF,SF,ZF
-
-; alu.c: LOCK ADC / LOCK SBB (compare-and-swap loop)
+; alu.c cas_loop: LOCK ADC / LOCK SBB use the source and carry block
+; temps inside and after the compare-and-swap loop: invalid IR (aborts).
 ;> test lock-adc-mem
 ;> init rcx=1 m64[0]=0xffffffffffffffff flags=CF
     lock adc [rbx], rcx
