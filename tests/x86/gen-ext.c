@@ -302,6 +302,34 @@ static bool gen_xlat(XtGen *g)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Faulting instructions: the fault kind, where it is reported, the state  */
+
+/* INT3, INT1, UD2, UD0, UD1 and privileged instructions (#GP in user mode:
+ * HLT CLI STI IN OUT); each ends the case. */
+static bool gen_fault(XtGen *g)
+{
+    static const uint8_t forms[][3] = {
+        { 1, 0xcc }, { 1, 0xf1 }, { 2, 0x0f, 0x0b }, { 2, 0x0f, 0xff }, { 2, 0x0f, 0xb9 },
+        { 1, 0xf4 }, { 1, 0xfa }, { 1, 0xfb }, { 1, 0xec }, { 1, 0xee },
+    };
+    unsigned k = xt_pick(g, sizeof(forms) / sizeof(forms[0]));
+    const uint8_t *f = forms[k];
+
+    if (g->avoid_bugs && (k == 1 || k >= 6)) {
+        return false;                 /* INT1 and privileged ones: ferry says #UD */
+    }
+
+    if (f[0] == 2 && f[2] != 0x0b) {
+        /* UD0/UD1 take a ModRM byte: use a register form */
+        xt_emit_raw(g, (const uint8_t[]){ 0x0f, f[2], 0xc0 }, 3);
+    } else {
+        xt_emit_raw(g, f + 1, f[0]);
+    }
+    g->stop = true;
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Entry tables (the families are assembled in gen.c)                      */
 
 const XtGenEntry xt_shxd_entries[] = {
@@ -316,6 +344,11 @@ const XtGenEntry xt_bmi_entries[] = {
 
 const XtGenEntry xt_string_entries[] = {
     { "string", gen_string }, { "cld-std", gen_cld_std },
+    { NULL, NULL },
+};
+
+const XtGenEntry xt_fault_entries[] = {
+    { "fault", gen_fault },
     { NULL, NULL },
 };
 

@@ -379,7 +379,8 @@ static void random_state(XtRng *rng, XtState *st)
 extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[],
     xt_bitops_entries[], xt_lock_arith_entries[], xt_rotc_entries[], xt_move_entries[],
     xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[],
-    xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[];
+    xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[],
+    xt_fault_entries[];
 
 /*
  * The families. Those in `make check` leave out the forms that hit the
@@ -411,6 +412,10 @@ const XtFamily xt_families[] = {
       "MOVS STOS LODS CMPS SCAS, REP/REPE/REPNE, CLD/STD" },
     { "frame", true, true, false, { xt_frame_entries, xt_stack_entries },
       "PUSHF POPF ENTER XLAT among the stack kinds" },
+    { "fault", true, true, false, { xt_fault_entries, xt_alu_entries },
+      "INT3 UD2 UD0 UD1 HLT after alu instructions" },
+    { "fault-full", false, false, false, { xt_fault_entries, xt_alu_entries },
+      "fault with INT1 CLI STI IN OUT (#DB / #GP natively)" },
     { "alu-full", false, false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64, ADD/ADC/SUB/SBB r64 twice" },
     { "muldiv-full", false, false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
     { "bitops-full", false, false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
