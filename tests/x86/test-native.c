@@ -118,19 +118,20 @@ START_TEST(generator_stays_inside)
 
     for (const XtFamily *f = xt_families; f->name; f++) {
         XtRng rng = { 42 };
+        bool faulty = strncmp(f->name, "fault", 5) == 0;   /* HLT: #GP on purpose */
         for (int i = 0; i < 400; i++) {
             xt_gen_case(f, &rng, &c);
             ck_assert_uint_gt(c.nb_insns, 0);
             xt_native_run(c.code, c.len, &c.init, &a);
             xt_native_run(c.code, c.len, &c.init, &b2);
-            ck_assert_msg(a.outcome != XT_FAULT_SEGV, "family %s case %d: SIGSEGV at +%llu",
+            ck_assert_msg(faulty || a.outcome != XT_FAULT_SEGV, "family %s case %d: SIGSEGV at +%llu",
                           f->name, i, (unsigned long long)a.fault_off);
             ck_assert_uint_eq(a.st.regs[3], XT_DATA_PTR);
             ck_assert_int_eq(a.outcome, b2.outcome);
             ck_assert_mem_eq(a.st.regs, b2.st.regs, sizeof(a.st.regs));
             ck_assert(memcmp(a.st.data, b2.st.data, XT_DATA_SIZE) == 0);
-            faults += a.outcome != XT_DONE;
-            cases++;
+            faults += !faulty && a.outcome != XT_DONE;
+            cases += !faulty;
         }
     }
     /* #DE and LOCK #UD cases exist, but most cases complete. */
