@@ -2,7 +2,8 @@
  * exec.c — the exec loop: find the TB for the CPU's state, chain the
  * previous TB to it, run it, and decode how it exited, until the CPU
  * must leave (exception, syscall, kick). Also the entry points generated
- * code calls back into (lookup_tb) and the non-local exit out of helpers.
+ * code calls back into (lookup_tb). Helpers leave generated code through
+ * jit_cpu_loop_exit (jit/softmmu.c), which lands at the sigsetjmp here.
  */
 #include "jit/engine.h"
 
@@ -22,17 +23,6 @@ const void *jit_lookup_tb_ptr(JitCpu *cpu)
     e->tr->get_tb_key(cpu, &pc, &cs_base, &flags);
     TbEntry *tb = jit_tb_find(e, cpu, pc, cs_base, flags, false);
     return tb ? (const void *)tb->code_rx : NULL;
-}
-
-_Noreturn void jit_cpu_loop_exit(JitCpu *cpu)
-{
-    siglongjmp(cpu->jmp_env, 1);
-}
-
-_Noreturn void jit_cpu_loop_exit_restore(JitCpu *cpu, uintptr_t ra)
-{
-    jit_restore_state(cpu, ra);
-    siglongjmp(cpu->jmp_env, 1);
 }
 
 /* Run TBs until something makes the CPU leave; see jit_cpu_exec. */

@@ -16,13 +16,32 @@ jit_opt_sources = \
 	jit/opt.c jit/opt.h jit/opt-fold.c jit/opt-eval.c jit/opt-eval.h \
 	jit/opt-mb.c jit/liveness.c
 
-# interpreter backend
-jit_interp_sources =
+# interpreter backend, and the C guest-memory layer (softmmu.c) that it and
+# the native backends' slow paths share
+jit_interp_sources = \
+	jit/interp.c jit/interp.h jit/interp-bc.h jit/interp-gen.c \
+	jit/softmmu.c jit/softmmu.h
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources = \
+	jit/regalloc.c jit/regalloc.h \
 	jit/codebuf.c jit/codebuf.h \
-	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c
+	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c \
+	jit/disas.c jit/disas.h
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
 	$(jit_interp_sources) $(jit_exec_sources)
+
+# ferry-ir: runs an IR program through the JIT (the README's first command).
+# The native backend joins when this host's backend library is in the build.
+if HOST_X86_64
+jit_native_backend_cppflags = -DFERRY_HAVE_X86_64_BACKEND
+jit_native_backend_lib = backend-x86_64/libbackend-x64.a
+else
+jit_native_backend_cppflags =
+jit_native_backend_lib =
+endif
+bin_PROGRAMS += ferry-ir
+ferry_ir_SOURCES = jit/ferry-ir.c
+ferry_ir_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
+ferry_ir_LDADD = $(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)

@@ -67,4 +67,53 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
 _Noreturn void jit_cpu_loop_exit(JitCpu *cpu);
 _Noreturn void jit_cpu_loop_exit_restore(JitCpu *cpu, uintptr_t ra);
 
+/*
+ * The interpreter does not call helpers from generated code, so a helper's
+ * own return address means nothing there: before each call it stores the
+ * `ra` of the call op here (0 otherwise; jit_cpu_loop_exit clears it).
+ * Helpers that may raise a guest exception take their ra with JIT_GETPC(),
+ * which works under every backend.
+ */
+extern __thread uintptr_t jit_interp_helper_ra;
+#define JIT_GETPC() \
+    (jit_interp_helper_ra ? jit_interp_helper_ra : (uintptr_t)__builtin_return_address(0))
+
+/* ---------------------------------------------------------------------- */
+/* Hooks between this layer and the rest of the system                     */
+
+/*
+ * Provided by the exec layer (jit/tbcache.c): restore the guest state of
+ * the instruction whose generated code contains host_pc, from the TB's
+ * insn_start data. host_pc is a return-address-like value: it lies strictly
+ * after the start of the faulting op and at or before its end (native
+ * backends pass the return address of the helper call; the interpreter the
+ * address just past the op it is executing).
+ */
+void jit_restore_state(JitCpu *cpu, uintptr_t host_pc);
+
+/*
+ * Called after a store to a page mapped with JIT_TLB_NOTDIRTY (it holds
+ * translated code) has been done, with the guest address and size written.
+ * The exec layer sets it once at init, before any vCPU runs; NULL ignores
+ * such stores. It may invalidate TBs, change the TLB entry, or leave
+ * generated code through jit_cpu_loop_exit (precise self-modifying code).
+ */
+extern void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
+
+/*
+ * Called for an access with IR_MO_ALIGN at a misaligned address, before
+ * any memory is touched. Set once at init by the front end; must raise the
+ * guest's alignment exception and not return (jit_cpu_loop_exit_restore).
+ * If it is NULL, or returns, ferry dies.
+ */
+extern void (*jit_unaligned_hook)(JitCpu *cpu, uint64_t addr, JitAccess access,
+                                  unsigned mmu, uintptr_t ra);
+
+/*
+ * User mode: the `ra` of the guest access a C helper of this file is doing
+ * on this thread, 0 outside one. A host SIGSEGV whose pc is not in the code
+ * buffer uses it to find the faulting guest instruction.
+ */
+extern __thread uintptr_t jit_user_access_ra;
+
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "jit/disas.h"
 #include "jit/fatal.h"
 #include "jit/opt.h"
 
@@ -432,6 +433,11 @@ static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_
     }
     encode_insn_data(tb, &cg);
     jit_codebuf_sync(e->code, tb->code_rx, tb->code_size);
+    if (e->log_mask & JIT_LOG_OUT_ASM) {
+        fprintf(e->log, "OUT %#" PRIx64 ": %u bytes\n", pc, tb->code_size);
+        jit_disas_host(e->log, e->backend, tb->code_rw, tb->code_size, tb->code_rx);
+        fputc('\n', e->log);
+    }
 
     atomic_fetch_add_explicit(&e->stats.tbs_translated, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&e->stats.ir_ops, e->ctx->nb_live_ops, memory_order_relaxed);

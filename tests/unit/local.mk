@@ -20,8 +20,25 @@ tests_unit_test_opt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_opt_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # --- jit: interpreter ---
+check_PROGRAMS += tests/unit/test-interp
+TESTS += tests/unit/test-interp
+tests_unit_test_interp_SOURCES = tests/unit/test-interp.c \
+	tests/ir/harness.c tests/ir/harness.h
+tests_unit_test_interp_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 
 # --- jit: register allocator and exec ---
+check_PROGRAMS += tests/unit/test-regalloc
+TESTS += tests/unit/test-regalloc
+tests_unit_test_regalloc_SOURCES = tests/unit/test-regalloc.c
+tests_unit_test_regalloc_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+
+# The engine through a toy guest, on every backend in the build.
+check_PROGRAMS += tests/unit/test-engine
+TESTS += tests/unit/test-engine
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c
+tests_unit_test_engine_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
+tests_unit_test_engine_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(CHECK_LIBS)
 
 # --- frontend-x86 ---
 
@@ -43,6 +60,24 @@ tests_unit_test_a64_run_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFERRY_TEST_WRAPPER=\"$(TEST_WRAPPER)\"
 tests_unit_test_a64_run_LDADD = backend-arm64/liba64.a $(TEST_LIBS) \
 	$(FERRY_BASE_LIBS)
+
+# x86-64 encoder (capstone) and backend (run natively on an x86-64 host).
+check_PROGRAMS += tests/unit/test-x64-enc
+TESTS += tests/unit/test-x64-enc
+tests_unit_test_x64_enc_SOURCES = tests/unit/test-x64-enc.c
+tests_unit_test_x64_enc_LDADD = backend-x86_64/libbackend-x64.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+if HOST_X86_64
+check_PROGRAMS += tests/unit/test-x64-backend
+TESTS += tests/unit/test-x64-backend
+tests_unit_test_x64_backend_SOURCES = tests/unit/test-x64-backend.c
+tests_unit_test_x64_backend_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(TEST_LIBS)
+check_PROGRAMS += tests/unit/test-x64-random
+TESTS += tests/unit/test-x64-random
+tests_unit_test_x64_random_SOURCES = tests/unit/test-x64-random.c
+tests_unit_test_x64_random_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(TEST_LIBS)
+endif
 
 # --- linux-user ---
 

@@ -182,7 +182,7 @@ static JitBackend *backend_for(int i)
 {
     static JitBackend *const list[] = {
         &jit_backend_interp,
-#ifdef FERRY_NATIVE_X86_64
+#ifdef FERRY_TEST_X86_64
         &jit_backend_x86_64,
 #endif
     };
