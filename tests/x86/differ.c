@@ -233,7 +233,7 @@ static Counts run_family(const XtFamily *fam, const char *backend, XtFerry *fr,
     return k;
 }
 
-static void usage(void)
+static void usage(int status)
 {
     fprintf(stderr, "usage: differ [--family F|all] [--backend B] [--seed S] [--cases N]\n"
                     "              [--seconds N] [--case K] [--max-insns N] [--reports N] [--show]\n"
@@ -243,7 +243,7 @@ static void usage(void)
                 f->in_check ? "" : "  [not in check: fails today]");
     }
     fprintf(stderr, "\n");
-    exit(2);
+    exit(status);
 }
 
 static void parse(int argc, char **argv, Options *o)
@@ -272,11 +272,12 @@ static void parse(int argc, char **argv, Options *o)
             break;
         case 'r': o->max_reports = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'p': o->show = true; break;
-        default: usage();
+        case 'h': usage(0); break;
+        default: usage(2);
         }
     }
     if (o->family && strcmp(o->family, "all") && !xt_family_find(o->family)) {
-        usage();
+        usage(2);
     }
 }
 
