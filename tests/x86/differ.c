@@ -252,6 +252,7 @@ static void parse(int argc, char **argv, Options *o)
         { "family", 1, NULL, 'f' }, { "backend", 1, NULL, 'b' }, { "seed", 1, NULL, 's' },
         { "cases", 1, NULL, 'n' }, { "seconds", 1, NULL, 't' }, { "case", 1, NULL, 'k' },
         { "max-insns", 1, NULL, 'm' }, { "reports", 1, NULL, 'r' }, { "show", 0, NULL, 'p' },
+        { "help", 0, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
