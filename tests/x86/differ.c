@@ -53,8 +53,12 @@ static void print_code(const XtCase *c)
     }
     printf("\n");
     for (size_t i = 0; i < n; i++) {
-        printf("    +%-3llu %-28s %s %s\n",
-               (unsigned long long)(insn[i].address - (uintptr_t)xt_snippet), "",
+        char hex[64] = "";
+        for (unsigned j = 0; j < insn[i].size && j < 20; j++) {
+            snprintf(hex + 3 * j, sizeof(hex) - 3 * j, "%02x ", insn[i].bytes[j]);
+        }
+        printf("    +%-3llu %-30s %s %s\n",
+               (unsigned long long)(insn[i].address - (uintptr_t)xt_snippet), hex,
                insn[i].mnemonic, insn[i].op_str);
     }
     if (n) {
@@ -159,7 +163,11 @@ static void report(const char *family, const char *backend, const Options *o, lo
     print_init(c);
     printf("  native: %s", xt_outcome_name(n->outcome));
     print_flags(" final", n->st.rflags);
-    printf("  ferry:  %s (exception %d)", xt_outcome_name(f->outcome), excp);
+    if (f->outcome == XT_DONE) {
+        printf("  ferry:  %s", xt_outcome_name(f->outcome));
+    } else {
+        printf("  ferry:  %s (exception %d)", xt_outcome_name(f->outcome), excp);
+    }
     print_flags(" final", f->st.rflags);
     printf("  differences:\n%s\n", why->str);
 }
