@@ -1,6 +1,11 @@
 # bench/local.mk — benchmarks. One block per benchmark program.
 
-# x86-64 backend translation speed (runs on any host: it only emits code)
+# --- x86-64 backend translation speed (runs on any host: it only emits code) ---
 noinst_PROGRAMS += bench/jit-x64
 bench_jit_x64_SOURCES = bench/jit-x64.c
 bench_jit_x64_LDADD = backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
+
+# --- decoder throughput (frontend-x86) ---
+noinst_PROGRAMS += bench/decode
+bench_decode_SOURCES = bench/decode.c
+bench_decode_LDADD = frontend-x86/libfrontend.a

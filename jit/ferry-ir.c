@@ -205,6 +205,7 @@ int main(int argc, char **argv)
         }
     }
     if (stats) {
+        fflush(stdout);
         double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
         fprintf(stderr, "backend %s: %.3f ms, %llu TBs, %llu IR ops, %llu host bytes\n",
                 e->backend->name, ms, (unsigned long long)e->stats.tbs_translated,

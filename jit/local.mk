@@ -34,8 +34,13 @@ jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources
 
 # ferry-ir: runs an IR program through the JIT (the README's first command).
 # The native backend joins when this host's backend library is in the build.
+if HOST_X86_64
+jit_native_backend_cppflags = -DFERRY_HAVE_X86_64_BACKEND
+jit_native_backend_lib = backend-x86_64/libbackend-x64.a
+else
 jit_native_backend_cppflags =
 jit_native_backend_lib =
+endif
 bin_PROGRAMS += ferry-ir
 ferry_ir_SOURCES = jit/ferry-ir.c
 ferry_ir_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)

@@ -6,7 +6,7 @@
 # Native backends join the table in harness.c when their library is built:
 # add -DFERRY_TEST_X86_64 and the library to these two variables, e.g. once
 # backend-x86_64 is in the build:
-#   if HOST_X86_64
+#   (done for x86-64 below)
 #   tests_ir_backend_cppflags += -DFERRY_TEST_X86_64
 #   tests_ir_backend_libs += backend-x86_64/libbackend-x64.a
 #   endif

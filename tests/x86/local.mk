@@ -1,1 +1,104 @@
-# tests/x86/local.mk — (nothing built here yet)
+# tests/x86/local.mk — x86 front-end tests: decoder cross-checks against
+# capstone, decoder unit tests, the guard-page random-bytes run. The
+# libFuzzer target is built by `make fuzz-decode` (clang-16), not by check.
+
+check_PROGRAMS += tests/x86/test-decode-capstone
+TESTS += tests/x86/test-decode-capstone
+tests_x86_test_decode_capstone_SOURCES = tests/x86/test-decode-capstone.c
+tests_x86_test_decode_capstone_LDADD = frontend-x86/libfrontend.a \
+	$(CAPSTONE_LIBS)
+tests_x86_test_decode_capstone_SOURCES += tests/x86/native-probe.c \
+	tests/x86/native-probe.h
+
+check_PROGRAMS += tests/x86/test-decode
+TESTS += tests/x86/test-decode
+tests_x86_test_decode_SOURCES = tests/x86/test-decode.c
+tests_x86_test_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_decode_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS)
+
+check_PROGRAMS += tests/x86/test-decode-random
+TESTS += tests/x86/test-decode-random
+tests_x86_test_decode_random_SOURCES = tests/x86/test-decode-random.c \
+	tests/x86/decode-invariants.h
+tests_x86_test_decode_random_LDADD = frontend-x86/libfrontend.a
+
+# libFuzzer target (clang-16, ASan): `make fuzz-decode`, then run
+#   tests/x86/fuzz-decode -max_total_time=300 tests/x86/fuzz-corpus
+EXTRA_DIST += tests/x86/fuzz-decode.c
+FUZZ_CC = clang-16
+fuzz-decode: tests/x86/fuzz-decode
+tests/x86/fuzz-decode: $(srcdir)/tests/x86/fuzz-decode.c \
+		$(srcdir)/tests/x86/decode-invariants.h \
+		$(addprefix $(srcdir)/,$(frontend_x86_decode_sources))
+	@mkdir -p tests/x86
+	$(FUZZ_CC) -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE -o $@ \
+		$(srcdir)/tests/x86/fuzz-decode.c \
+		$(addprefix $(srcdir)/,$(filter %.c,$(frontend_x86_decode_sources)))
+.PHONY: fuzz-decode
+CLEANFILES += tests/x86/fuzz-decode
+
+check_PROGRAMS += tests/x86/test-decode-native
+TESTS += tests/x86/test-decode-native
+tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
+	tests/x86/native-probe.c tests/x86/native-probe.h
+tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
+
+# --- native oracle (tests/x86/native.c, gen*.c, differ.c, insn/) ---
+# Runs only on an x86-64 host: the CPU is the oracle. See tests/x86/README.
+if HOST_X86_64
+xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
+	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
+	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c
+
+check_PROGRAMS += tests/x86/test-native
+TESTS += tests/x86/test-native
+tests_x86_test_native_SOURCES = tests/x86/test-native.c $(xt_oracle_native_sources)
+tests_x86_test_native_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_native_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+
+# The ferry half: the translator on the interpreter and the x86-64 backend.
+xt_oracle_ferry_sources = tests/x86/ferry-run.c tests/x86/ferry-run.h
+xt_oracle_ferry_libs = frontend-x86/libfrontend.a backend-x86_64/libbackend-x64.a \
+	jit/libjit.a $(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/x86/differ
+TESTS += tests/x86/differ
+tests_x86_differ_SOURCES = tests/x86/differ.c $(xt_oracle_ferry_sources) \
+	$(xt_oracle_native_sources)
+tests_x86_differ_LDADD = $(xt_oracle_ferry_libs)
+endif
+
+# Hand-written instruction tests: nasm listings made at build time carry
+# each test's bytes next to its `;>` header lines (see tests/x86/README).
+xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
+	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
+	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
+	tests/x86/insn/stack.asm
+xt_insn_lst = $(xt_insn_asm:.asm=.lst)
+# Tests of the translator bugs known today: built, not run by check
+# (tests/x86/insn-run tests/x86/insn-bugs).
+xt_insn_bugs_asm = tests/x86/insn-bugs/bugs.asm
+xt_insn_bugs_lst = $(xt_insn_bugs_asm:.asm=.lst)
+EXTRA_DIST += $(xt_insn_asm) $(xt_insn_bugs_asm) tests/x86/README
+CLEANFILES += $(xt_insn_lst) $(xt_insn_bugs_lst)
+
+tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
+	@$(MKDIR_P) tests/x86/insn
+	$(AM_V_GEN)if test -n "$(NASM)"; then \
+	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
+tests/x86/insn-bugs/%.lst: $(srcdir)/tests/x86/insn-bugs/%.asm
+	@$(MKDIR_P) tests/x86/insn-bugs
+	$(AM_V_GEN)if test -n "$(NASM)"; then \
+	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
+
+if HOST_X86_64
+check_PROGRAMS += tests/x86/insn-run
+TESTS += tests/x86/insn-run
+tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_ferry_sources) \
+	$(xt_oracle_native_sources)
+tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
+	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
+tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
+EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst) $(xt_insn_bugs_lst)
+endif
