@@ -14,13 +14,12 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c
 
-# The runner. It needs the translator (frontend-x86/libfrontend.a) and the
-# engine; until those are on main it is an EXTRA_PROGRAM (`make
-# ferry-x86_64` builds it on request), then it moves to bin_PROGRAMS.
+# The runner: liblu.a plus the translator, engine and this host's backend
+# (the IR interpreter where no native backend is wired in yet).
 if HOST_X86_64
 LU_NATIVE_LIBS = backend-x86_64/libbackend-x64.a
 endif
-EXTRA_PROGRAMS = ferry-x86_64
+bin_PROGRAMS += ferry-x86_64
 ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop.h
 ferry_x86_64_LDADD = linux-user/liblu.a frontend-x86/libfrontend.a $(LU_NATIVE_LIBS) \
 	jit/libjit.a $(FERRY_BASE_LIBS)

@@ -37,7 +37,8 @@ EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm
 	tests/linux-user/guest/sysc.c tests/linux-user/guest/smc.asm \
 	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
-tests/linux-user/run-e2e.log: $(LU_GUEST_PROGS)
+# Built with the check programs (before any test runs).
+EXTRA_tests_linux_user_test_syscall_DEPENDENCIES = $(LU_GUEST_PROGS)
 # glibc needs SSE from its first instructions: expected to fail until the
 # translator has it (then XPASS says to remove this line).
 XFAIL_TESTS = tests/linux-user/run-e2e-host.sh
