@@ -14,12 +14,11 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c
 
-# The runner: liblu.a plus the translator, engine and this host's backend
-# (the IR interpreter where no native backend is wired in yet).
-if HOST_X86_64
-LU_NATIVE_LIBS = backend-x86_64/libbackend-x64.a
-endif
+# The runner: liblu.a plus the translator, engine and this host's native
+# backend as jit/local.mk selects it for ferry-ir (the IR interpreter on
+# hosts without one).
 bin_PROGRAMS += ferry-x86_64
 ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop.h
-ferry_x86_64_LDADD = linux-user/liblu.a frontend-x86/libfrontend.a $(LU_NATIVE_LIBS) \
-	jit/libjit.a $(FERRY_BASE_LIBS)
+ferry_x86_64_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
+ferry_x86_64_LDADD = linux-user/liblu.a frontend-x86/libfrontend.a \
+	$(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)

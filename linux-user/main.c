@@ -291,15 +291,23 @@ static void invalidate_hook(void *opaque, uint64_t start, uint64_t end)
     jit_tb_invalidate_range(opaque, start, end);
 }
 
+/* The build says which native backends it links (jit/local.mk's
+ * jit_native_backend_cppflags, shared with ferry-ir); hosts without one
+ * use the interpreter. */
 static JitBackend *pick_backend(const LuOptions *o)
 {
-#ifdef FERRY_NATIVE_X86_64
-    if (!o->interp) {
-        return &jit_backend_x86_64;
+    if (o->interp) {
+        return &jit_backend_interp;
     }
-#endif
-    /* Hosts whose native backend is not wired in yet use the interpreter. */
+#if defined(FERRY_HAVE_X86_64_BACKEND) && defined(__x86_64__)
+    return &jit_backend_x86_64;
+#elif defined(FERRY_HAVE_ARM64_BACKEND) && defined(__aarch64__)
+    return &jit_backend_arm64;
+#elif defined(FERRY_HAVE_LOONGARCH64_BACKEND) && defined(__loongarch64)
+    return &jit_backend_loongarch64;
+#else
     return &jit_backend_interp;
+#endif
 }
 
 static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
