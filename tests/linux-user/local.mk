@@ -39,6 +39,10 @@ EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm
 TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 # Built with the check programs (before any test runs).
 EXTRA_tests_linux_user_test_syscall_DEPENDENCIES = $(LU_GUEST_PROGS)
+# Shell-script tests run under the shell even in a cross build (where
+# LOG_COMPILER is the target's qemu-user): the .sh extension gets its own.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
 # glibc needs SSE from its first instructions: expected to fail until the
 # translator has it (then XPASS says to remove this line).
 XFAIL_TESTS = tests/linux-user/run-e2e-host.sh
