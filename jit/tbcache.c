@@ -90,7 +90,9 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
     }
     e->ctx = ir_context_new();
     tr->init_context(e->ctx);
-    e->table = cds_lfht_new(1 << 12, 1 << 12, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+    /* Sized for a large program from the start: resizing runs in a call_rcu
+     * worker and lags behind a burst of translations (long chains meanwhile). */
+    e->table = cds_lfht_new(1 << 16, 1 << 16, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
     e->pages = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* Every TB starts 16-byte aligned, so this many entries always suffice. */
     e->by_code_cap = e->code->size / 16;
