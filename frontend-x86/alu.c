@@ -136,6 +136,15 @@ bool x86_tr_alu(X86Tr *tr)
         cf = x86_gen_cf(tr);
     }
     if (locked(tr)) {
+        if (cf) {
+            /* ADC/SBB take the compare-and-swap loop: what the loop and the
+             * flags after it use must live across its label (TB temps). */
+            IrTempIdx tb = ir_temp_new_tb(tr->ctx, IR_I64), tc = ir_temp_new_tb(tr->ctx, IR_I64);
+            ir_gen_mov(tr->ctx, IR_I64, tb, b);
+            ir_gen_mov(tr->ctx, IR_I64, tc, cf);
+            b = tb;
+            cf = tc;
+        }
         a = alu_locked(tr, op, size, b, cf);
         r = alu_compute(tr, op, a, b, cf);
     } else {

@@ -116,6 +116,28 @@ bool x86_tr_system(X86Tr *tr)
     }
 }
 
+/*
+ * Instructions that fault at CPL 3 with #GP: I/O without IOPL, interrupt
+ * flag changes, descriptor-table and control-register writes, MSRs, cache
+ * and TLB control. The system emulator will give them their CPL 0 meaning.
+ */
+bool x86_tr_priv(X86Tr *tr)
+{
+    switch (tr->insn.op) {
+    case X86_OP_INT1:
+        /* #DB is a trap, but what a Linux program sees (the native oracle
+         * on this host) is rip at the INT1 itself, so report it there. */
+        x86_gen_exception(tr, X86_EXCP_DB);
+        return true;
+    case X86_OP_INT:
+        /* INT n through a DPL 0 gate is #GP. Linux's `int 0x80` (the 32-bit
+         * syscall gate) is not supported yet and faults the same way. */
+    default:
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return true;
+    }
+}
+
 bool x86_tr_nop(X86Tr *tr)
 {
     (void)tr;

@@ -196,6 +196,16 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_INT3] = x86_tr_system, [X86_OP_UD2] = x86_tr_system,
     [X86_OP_CPUID] = x86_tr_system, [X86_OP_RDTSC] = x86_tr_system,
     [X86_OP_UD0] = x86_tr_system, [X86_OP_UD1] = x86_tr_system,
+    [X86_OP_INT1] = x86_tr_priv, [X86_OP_INT] = x86_tr_priv,
+    [X86_OP_CLI] = x86_tr_priv, [X86_OP_STI] = x86_tr_priv,
+    [X86_OP_IN] = x86_tr_priv, [X86_OP_OUT] = x86_tr_priv,
+    [X86_OP_INS] = x86_tr_priv, [X86_OP_OUTS] = x86_tr_priv,
+    [X86_OP_LGDT] = x86_tr_priv, [X86_OP_LIDT] = x86_tr_priv, [X86_OP_LLDT] = x86_tr_priv,
+    [X86_OP_LTR] = x86_tr_priv, [X86_OP_LMSW] = x86_tr_priv, [X86_OP_CLTS] = x86_tr_priv,
+    [X86_OP_INVLPG] = x86_tr_priv, [X86_OP_INVD] = x86_tr_priv, [X86_OP_WBINVD] = x86_tr_priv,
+    [X86_OP_RDMSR] = x86_tr_priv, [X86_OP_WRMSR] = x86_tr_priv, [X86_OP_RDPMC] = x86_tr_priv,
+    [X86_OP_SWAPGS] = x86_tr_priv, [X86_OP_SYSRET] = x86_tr_priv,
+    [X86_OP_SYSEXIT] = x86_tr_priv,
 };
 
 /* Translate one instruction at tr->pc; false if its bytes cannot be fetched

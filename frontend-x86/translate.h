@@ -78,7 +78,9 @@ static inline IrTempIdx x86_const(X86Tr *tr, uint64_t v) { return ir_const_i64(t
 /* ---- operands (operand.c) ---- */
 /* Size in bytes of operand i of the current instruction. */
 unsigned x86_opnd_size(const X86Tr *tr, unsigned i);
-/* The effective address of the memory operand (segment base applied). */
+/* The effective address of the memory operand (segment base applied).
+ * Cached per instruction in tr->ea, a block temp: a handler that places a
+ * label must clear tr->ea after it. */
 IrTempIdx x86_ea(X86Tr *tr);
 /* Read a general register's low `size` bytes, zero-extended (AH..BH when
  * size is 1, reg 4..7 and no REX). */
@@ -174,6 +176,7 @@ bool x86_tr_pop(X86Tr *tr);
 bool x86_tr_leave(X86Tr *tr);
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
+bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
 
 /* ---- the JitTranslator for x86 (translate.c) ---- */
 extern const JitTranslator x86_translator;

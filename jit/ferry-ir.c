@@ -36,7 +36,7 @@ static void init_context(IrContext *ctx)
 {
     ir_global_new(ctx, IR_I64, offsetof(IrCpu, pc), "pc");
     for (int i = 0; i < 16; i++) {
-        char name[4];
+        char name[12];
         snprintf(name, sizeof(name), "r%d", i);
         ir_global_new(ctx, IR_I64, (int32_t)offsetof(IrCpu, r[i]), name);
     }

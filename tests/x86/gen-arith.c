@@ -79,19 +79,12 @@ static bool alu_rm_r(XtGen *g, bool lock, bool to_reg)
     unsigned op = xt_pick(g, lock ? 7 : 8), size = xt_pick_size(g, true);
     XtEnc e = xt_begin(g, size, size == 1);
 
-    if (lock && g->avoid_bugs && (op == 2 || op == 3)) {
-        return false;                                 /* LOCK ADC/SBB: invalid IR */
-    }
     e.lock = lock;
     e.oplen = 1;
     e.op[0] = (uint8_t)(op * 8 + (size == 1 ? 0 : 1) + (to_reg ? 2 : 0));
     e.modrm = true;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, !to_reg && op != 7);
     e.reg = to_reg && op != 7 ? xt_pick_dst(g, size, e.rex) : xt_pick_src(g, size, e.rex);
-    if (g->avoid_bugs && size == 8 && !e.rm.mem && e.rm.reg == e.reg &&
-        (op == 0 || op == 2 || op == 3 || op == 5)) {
-        return false;                                 /* ADD r64, same r64: flags */
-    }
     if (!alu_flags(g, op)) {
         return false;
     }
@@ -117,9 +110,6 @@ static bool alu_rm_imm(XtGen *g, bool lock)
     XtEnc e = xt_begin(g, size, size == 1);
     bool ibs = size > 1 && xt_coin(g);
 
-    if (lock && g->avoid_bugs && (op == 2 || op == 3)) {
-        return false;                                 /* LOCK ADC/SBB: invalid IR */
-    }
     e.lock = lock;
     e.oplen = 1;
     e.op[0] = size == 1 ? 0x80 : ibs ? 0x83 : 0x81;
@@ -208,9 +198,6 @@ static bool unary(XtGen *g, bool lock, bool incdec)
     e.modrm = true;
     e.reg = incdec ? sub : 2 + sub;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, true);
-    if (g->avoid_bugs && e.reg == 3 && size == 8 && !e.rm.mem) {
-        return false;                                 /* NEG r64: flags from the result */
-    }
     if (incdec) {
         xt_flags(g, ALL & ~XT_CF, 0);                 /* CF unchanged */
     } else if (e.reg == 3) {
@@ -445,9 +432,6 @@ static bool bt_r(XtGen *g, bool lock, bool mem)
         e.rm = (XtRm){ .mem = true, .base = 3, .index = -1,
                        .disp = (int32_t)xt_pick(g, 256) - 128 };
     } else {
-        if (g->avoid_bugs && op && size == 8) {
-            return false;                             /* CF from the new value */
-        }
         e.rm = xt_regop(op ? xt_pick_dst(g, size, false) : xt_pick_src(g, size, false));
         e.reg = xt_pick_src(g, size, false);
     }
@@ -475,9 +459,6 @@ static bool bt_imm(XtGen *g, bool lock)
     e.modrm = true;
     e.reg = 4 + op;
     e.rm = lock ? xt_mem(g, size) : xt_rm(g, size, false, op != 0);
-    if (g->avoid_bugs && op && size == 8 && !e.rm.mem) {
-        return false;                                 /* CF from the new value */
-    }
     e.immlen = 1;
     e.imm = xt_pick(g, 256);
     bt_flags(g);

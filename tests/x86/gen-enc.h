@@ -51,7 +51,6 @@ struct XtGen {
     uint32_t def;                 /* OSZAPC bits defined now */
     bool stop;                    /* end the case after this instruction */
     bool lowregs;                 /* this insn has byte operands and no REX: regs 0..7 */
-    bool avoid_bugs;              /* steer clear of known translator bugs (gen.c) */
     bool alias;                   /* sources repeat the last destination half the time */
     int last_dst;                 /* the last register picked as a destination, or -1 */
     uint16_t str_ptrs;            /* rsi/rdi known to point into the data buffer */

@@ -45,9 +45,6 @@ static bool gen_shxd(XtGen *g)
     e.modrm = true;
     e.rm = xt_rm(g, size, false, true);
     e.reg = xt_pick_src(g, size, false);
-    if (g->avoid_bugs && right && size == 8 && !e.rm.mem) {
-        return false;                                 /* SHRD r64: OF from the result */
-    }
     if (!cl) {
         e.immlen = 1;
         e.imm = shxd_count(g, size) & 0xff;
@@ -315,9 +312,6 @@ static bool gen_fault(XtGen *g)
     unsigned k = xt_pick(g, sizeof(forms) / sizeof(forms[0]));
     const uint8_t *f = forms[k];
 
-    if (g->avoid_bugs && (k == 1 || k >= 6)) {
-        return false;                 /* INT1 and privileged ones: ferry says #UD */
-    }
 
     if (f[0] == 2 && f[2] != 0x0b) {
         /* UD0/UD1 take a ModRM byte: use a register form */

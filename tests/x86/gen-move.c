@@ -366,9 +366,6 @@ static bool xadd_cmpxchg(XtGen *g, bool cmpxchg)
     unsigned size = xt_pick_size(g, true);
     XtEnc e = xt_begin(g, size, size == 1);
 
-    if (cmpxchg && size == 8 && g->avoid_bugs) {
-        return false;                                 /* flags from the new rax */
-    }
     e.lock = xt_coin(g);
     e.oplen = 2;
     e.op[0] = 0x0f;
@@ -376,9 +373,6 @@ static bool xadd_cmpxchg(XtGen *g, bool cmpxchg)
     e.modrm = true;
     e.rm = e.lock ? xt_mem(g, size) : xt_rm(g, size, e.rex, true);
     e.reg = xt_pick_dst(g, size, e.rex);
-    if (g->avoid_bugs && !cmpxchg && size == 8 && !e.rm.mem) {
-        return false;                                 /* XADD r64, r64: flags */
-    }
     xt_flags(g, XT_OSZAPC, 0);
     xt_emit(g, &e);
     wrote_rm(g, &e, size);

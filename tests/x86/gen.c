@@ -174,9 +174,6 @@ XtRm xt_rm(XtGen *g, unsigned size, bool rex, bool dst)
 
 void xt_fix_iz(XtGen *g, XtEnc *e)
 {
-    if (g->avoid_bugs && e->size == 8 && e->immlen == 4) {
-        e->imm &= 0x7fffffff;
-    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -383,56 +380,39 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
     xt_fault_entries[];
 
 /*
- * The families. Those in `make check` leave out the forms that hit the
- * translator bugs known today (avoid_bugs: the places that test it say
- * which bug); each "-full" twin generates everything and fails until the
- * bug is fixed. When one is fixed, drop its avoidance in gen-arith.c /
- * gen-move.c.
+ * The families; all run in `make check`. (Earlier "-full" twins that kept
+ * known translator bugs out of check are gone with the bugs; see
+ * tests/x86/insn/bugs.asm for their regression tests.)
  */
 const XtFamily xt_families[] = {
-    { "alu", true, true, false, { xt_alu_entries },
+    { "alu", true, false, { xt_alu_entries },
       "ADD OR ADC SBB AND SUB XOR CMP TEST INC DEC NEG NOT" },
-    { "shift", true, true, false, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
-    { "rotc", true, true, false, { xt_rotc_entries }, "RCL RCR by imm8, CL" },
-    { "muldiv", true, true, false, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
-    { "bitops", true, true, false, { xt_bitops_entries },
+    { "shift", true, false, { xt_shift_entries }, "ROL ROR SHL SHR SAR by 1, imm8, CL" },
+    { "rotc", true, false, { xt_rotc_entries }, "RCL RCR by imm8, CL" },
+    { "muldiv", true, false, { xt_muldiv_entries }, "MUL IMUL (1-3 operands) DIV IDIV" },
+    { "bitops", true, false, { xt_bitops_entries },
       "BT BTS BTR BTC BSF BSR TZCNT LZCNT POPCNT BSWAP" },
-    { "move", true, true, false, { xt_move_entries },
+    { "move", true, false, { xt_move_entries },
       "MOV MOVZX MOVSX MOVSXD LEA XCHG CBW CWD flag ops NOP" },
-    { "cc", true, true, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
+    { "cc", true, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
       "SETcc CMOVcc Jcc LOOP JRCXZ after flag producers" },
-    { "lock", true, true, false, { xt_lock_arith_entries, xt_lock_move_entries },
+    { "lock", true, false, { xt_lock_arith_entries, xt_lock_move_entries },
       "LOCK ALU/INC/DEC/NEG/NOT/BTx on memory, XCHG, LOCK misuse (#UD)" },
-    { "xadd", true, true, false, { xt_xadd_entries }, "XADD CMPXCHG" },
-    { "stack", true, true, false, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
-    { "shxd", true, true, false, { xt_shxd_entries }, "SHLD SHRD by imm8, CL" },
-    { "bmi", true, true, false, { xt_bmi_entries },
+    { "xadd", true, false, { xt_xadd_entries }, "XADD CMPXCHG" },
+    { "stack", true, false, { xt_stack_entries }, "PUSH POP (rsp forms) LEAVE CALL" },
+    { "shxd", true, false, { xt_shxd_entries }, "SHLD SHRD by imm8, CL" },
+    { "bmi", true, false, { xt_bmi_entries },
       "ANDN BEXTR BLS* BZHI MULX PDEP PEXT RORX SARX SHLX SHRX ADCX ADOX MOVBE" },
-    { "string", true, true, false, { xt_string_entries },
+    { "string", true, false, { xt_string_entries },
       "MOVS STOS LODS CMPS SCAS, REP/REPE/REPNE, CLD/STD" },
-    { "frame", true, true, false, { xt_frame_entries, xt_stack_entries },
+    { "frame", true, false, { xt_frame_entries, xt_stack_entries },
       "PUSHF POPF ENTER XLAT among the stack kinds" },
-    { "fault", true, true, false, { xt_fault_entries, xt_alu_entries },
-      "INT3 UD2 UD0 UD1 HLT after alu instructions" },
-    { "fault-full", false, false, false, { xt_fault_entries, xt_alu_entries },
-      "fault with INT1 CLI STI IN OUT (#DB / #GP natively)" },
-    { "alu-full", false, false, false, { xt_alu_entries }, "alu with imm32 < 0 under REX.W, NEG r64, ADD/ADC/SUB/SBB r64 twice" },
-    { "muldiv-full", false, false, false, { xt_muldiv_entries }, "muldiv with IMUL r64, imm32 < 0" },
-    { "bitops-full", false, false, false, { xt_bitops_entries }, "bitops with BTS/BTR/BTC r64" },
-    { "move-full", false, false, false, { xt_move_entries }, "move with MOV r/m64, imm32 < 0" },
-    { "cc-full", false, false, false, { xt_cc_entries, xt_alu_entries, xt_shift_entries },
-      "cc with the alu-full forms" },
-    { "lock-full", false, false, false, { xt_lock_arith_entries, xt_lock_move_entries },
-      "lock with LOCK ADC/SBB" },
-    { "xadd-full", false, false, false, { xt_xadd_entries }, "xadd with CMPXCHG r/m64, XADD r64, r64" },
-    { "shxd-full", false, false, false, { xt_shxd_entries }, "shxd with SHRD r64" },
-    { "alias", true, true, true,
+    { "fault", true, false, { xt_fault_entries, xt_alu_entries },
+      "INT3 INT1 UD2 UD0 UD1 HLT CLI STI IN OUT after alu instructions" },
+    { "alias", true, true,
       { xt_alu_entries, xt_bitops_entries, xt_shxd_entries, xt_bmi_entries },
       "alu bitops shxd bmi with sources repeating the destination" },
-    { "alias-full", false, false, true,
-      { xt_alu_entries, xt_bitops_entries, xt_shxd_entries, xt_bmi_entries },
-      "alias with the forms of the known bugs" },
-    { NULL, false, false, false, { NULL }, NULL },
+    { NULL, false, false, { NULL }, NULL },
 };
 
 /* The i-th entry over all of f's tables; total count if i is too big. */
@@ -476,7 +456,7 @@ static bool gen_one(XtGen *g, const XtFamily *f)
 
 void xt_gen_case(const XtFamily *f, XtRng *rng, XtCase *c)
 {
-    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC, .avoid_bugs = f->avoid_bugs,
+    XtGen g = { .rng = rng, .c = c, .def = XT_OSZAPC,
                 .alias = f->alias, .last_dst = -1 };
     unsigned want = 1 + xt_below(rng, 3);
 

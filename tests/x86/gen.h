@@ -57,7 +57,6 @@ typedef struct XtGenEntry {
 typedef struct XtFamily {
     const char *name;
     bool in_check;                /* part of `make check` (the default run) */
-    bool avoid_bugs;              /* leave out forms hitting known translator bugs */
     bool alias;                   /* sources often repeat the destination register */
     const XtGenEntry *entries[4]; /* each NULL-name terminated; unused: NULL */
     const char *what;

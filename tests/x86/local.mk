@@ -74,21 +74,13 @@ endif
 xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
-	tests/x86/insn/stack.asm
+	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
-# Tests of the translator bugs known today: built, not run by check
-# (tests/x86/insn-run tests/x86/insn-bugs).
-xt_insn_bugs_asm = tests/x86/insn-bugs/bugs.asm
-xt_insn_bugs_lst = $(xt_insn_bugs_asm:.asm=.lst)
-EXTRA_DIST += $(xt_insn_asm) $(xt_insn_bugs_asm) tests/x86/README
-CLEANFILES += $(xt_insn_lst) $(xt_insn_bugs_lst)
+EXTRA_DIST += $(xt_insn_asm) tests/x86/README
+CLEANFILES += $(xt_insn_lst)
 
 tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
 	@$(MKDIR_P) tests/x86/insn
-	$(AM_V_GEN)if test -n "$(NASM)"; then \
-	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
-tests/x86/insn-bugs/%.lst: $(srcdir)/tests/x86/insn-bugs/%.asm
-	@$(MKDIR_P) tests/x86/insn-bugs
 	$(AM_V_GEN)if test -n "$(NASM)"; then \
 	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
 
@@ -100,5 +92,5 @@ tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_ferry_sources) \
 tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
 	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
 tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
-EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst) $(xt_insn_bugs_lst)
+EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
 endif

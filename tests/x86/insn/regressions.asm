@@ -1,8 +1,6 @@
-; bugs.asm — instruction tests that fail under ferry today, one per known
-; translator bug (each expectation is from the SDM and checked natively
-; like the others). Not run by `make check`; run them with
-;   tests/x86/insn-run tests/x86/insn-bugs
-; and move a test back to tests/x86/insn/ when its bug is fixed.
+; regressions.asm — one test per translator bug the native differ found
+; (each expectation is from the SDM and checked natively like the others);
+; the comment above each names the file and the mistake that was fixed.
 bits 64
 
 ; operand.c: an Iz immediate with REX.W is sign-extended to 64 bits
