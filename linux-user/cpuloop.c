@@ -191,6 +191,10 @@ static int exception_signal(int excp, const char **why)
     switch (excp) {
     case X86_EXCP_UD: return SIGILL;
     case X86_EXCP_DE: *why = "divide error"; return SIGFPE;
+    case 16: *why = "x87 floating-point error"; return SIGFPE;        /* #MF */
+    case 19: *why = "SIMD floating-point exception"; return SIGFPE;   /* #XM */
+    case 17: *why = "alignment check"; return SIGBUS;                 /* #AC */
+    case 12: *why = "stack fault"; return SIGBUS;                     /* #SS */
     case X86_EXCP_BP: case X86_EXCP_DB: return SIGTRAP;
     case X86_EXCP_PF: *why = "instruction fetch from an unmapped page"; return SIGSEGV;
     case X86_EXCP_GP: *why = "general protection"; return SIGSEGV;
