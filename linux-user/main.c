@@ -294,6 +294,18 @@ static void invalidate_hook(void *opaque, uint64_t start, uint64_t end)
 /* The build says which native backends it links (jit/local.mk's
  * jit_native_backend_cppflags, shared with ferry-ir); hosts without one
  * use the interpreter. */
+/* fork keeps liburcu's call_rcu worker thread usable in the child. */
+static void fork_hook(int phase)
+{
+    if (phase == 0) {
+        call_rcu_before_fork();
+    } else if (phase == 1) {
+        call_rcu_after_fork_parent();
+    } else {
+        call_rcu_after_fork_child();
+    }
+}
+
 static JitBackend *pick_backend(const LuOptions *o)
 {
     if (o->interp) {
@@ -398,6 +410,7 @@ int main(int argc, char **argv)
     e->log = log;
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
+    p->fork_hook = fork_hook;
 
     X86Cpu *cpu = g_new0(X86Cpu, 1);
     lu_cpu_init(cpu, m, info.start, sp);

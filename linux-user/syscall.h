@@ -33,6 +33,10 @@ typedef struct LuProc {
      * jit_tb_invalidate_range); NULL in unit tests. Immutable. */
     void (*invalidate)(void *opaque, uint64_t start, uint64_t end);
     void *invalidate_opaque;
+    /* Around fork: phase 0 before, 1 in the parent after, 2 in the child
+     * (main.c keeps liburcu's call_rcu thread consistent). NULL in unit
+     * tests. Immutable. */
+    void (*fork_hook)(int phase);
     char *exe_path;                /* absolute host path: /proc/self/exe */
     char *sysroot;                 /* -L prefix for absolute paths, or NULL */
     bool strace;                   /* print every syscall (-strace) */

@@ -28,13 +28,14 @@ LU_GUEST_PROGS = tests/linux-user/guest/hello tests/linux-user/guest/exit42 \
 	tests/linux-user/guest/args tests/linux-user/guest/ud2 \
 	tests/linux-user/guest/brk tests/linux-user/guest/segv \
 	tests/linux-user/guest/hello-pie tests/linux-user/guest/sysc \
-	tests/linux-user/guest/smc
+	tests/linux-user/guest/smc tests/linux-user/guest/forkexec
 CLEANFILES += $(LU_GUEST_PROGS) $(LU_GUEST_PROGS:=.o)
 EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm \
 	tests/linux-user/guest/loop.asm tests/linux-user/guest/arith.asm \
 	tests/linux-user/guest/args.asm tests/linux-user/guest/ud2.asm \
 	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
 	tests/linux-user/guest/sysc.c tests/linux-user/guest/smc.asm \
+	tests/linux-user/guest/forkexec.asm \
 	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 # Built with the check programs (before any test runs).
