@@ -7,7 +7,8 @@ noinst_LIBRARIES += linux-user/liblu.a
 linux_user_liblu_a_SOURCES = \
 	linux-user/guestmem.c linux-user/guestmem.h \
 	linux-user/elfload.c linux-user/elfload.h \
-	linux-user/stack.c linux-user/stack.h
+	linux-user/stack.c linux-user/stack.h \
+	linux-user/binfmt-script.c linux-user/binfmt-script.h
 
 linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \

@@ -17,6 +17,7 @@
 #include "frontend-x86/translate.h"
 #include "jit/engine.h"
 #include "jit/fatal.h"
+#include "linux-user/binfmt-script.h"
 #include "linux-user/cpuloop.h"
 #include "linux-user/elfload.h"
 #include "linux-user/stack.h"
@@ -379,7 +380,20 @@ int main(int argc, char **argv)
     };
     parse_env(&o);
     int prog_index = parse_args(&o, argc, argv);
-    const char *prog = argv[prog_index];
+    const char *execfn = argv[prog_index];
+    int gargc = argc - prog_index;
+    char **gargv = argv + prog_index;
+    /* "#!" scripts, nested up to 4 deep as Linux allows. */
+    for (int level = 0; level < 4; level++) {
+        int n;
+        char **s = lu_script_argv(gargv[0], gargc, gargv, &n);
+        if (!s) {
+            break;
+        }
+        gargc = n;
+        gargv = s;                 /* kept until exit */
+    }
+    const char *prog = gargv[0];
     FILE *log = stderr;
     if (o.log_file && !(log = fopen(o.log_file, "w"))) {
         fprintf(stderr, "ferry: cannot open log file %s: %s\n", o.log_file, strerror(errno));
@@ -389,7 +403,7 @@ int main(int argc, char **argv)
     rcu_register_thread();
     LuElfInfo info;
     LuMem *m = load_program(&o, prog, &info);
-    uint64_t sp = build_stack(m, &o, &info, prog, argc - prog_index, argv + prog_index);
+    uint64_t sp = build_stack(m, &o, &info, execfn, gargc, gargv);
     if (sp == 0) {
         fprintf(stderr, "ferry: cannot set up a %llu-byte stack\n",
                 (unsigned long long)o.stack_size);

@@ -133,8 +133,11 @@ static int exec_check(const char *path)
     unsigned char magic[4] = { 0 };
     ssize_t n = read(fd, magic, sizeof(magic));
     close(fd);
+    if (n >= 2 && magic[0] == '#' && magic[1] == '!') {
+        return 0;                  /* the new ferry runs its interpreter */
+    }
     if (n != 4 || memcmp(magic, "\177ELF", 4) != 0) {
-        return -ENOEXEC;           /* #! scripts are not handled yet */
+        return -ENOEXEC;
     }
     return 0;
 }

@@ -58,6 +58,12 @@ check "args" "$GUEST_DIR/args" one "two words" 3
 printf 'line one\nline two\n' > "$TMP/in.txt"
 mkdir "$TMP/dir" && touch "$TMP/dir/a" "$TMP/dir/b c"
 check "sysc" "$GUEST_DIR/sysc" "$TMP/in.txt" "$TMP/dir"
+# "#!" scripts, one nested in another, the interpreter with one argument.
+printf '#!%s  one arg  \n' "$(cd "$GUEST_DIR" && pwd)/args" > "$TMP/script"
+printf '#!%s\n' "$TMP/script" > "$TMP/script2"
+chmod +x "$TMP/script" "$TMP/script2"
+check "script" "$TMP/script" a b
+check "nested script" "$TMP/script2" c
 # execve re-runs ferry itself: not possible for a cross-built ferry under
 # qemu-user without binfmt_misc.
 if [ -z "$RUN" ]; then
