@@ -562,6 +562,7 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
             i = (guint)-1;         /* rescan: the table changed */
         }
     }
+    code_forget(m, addr, end);
     pthread_mutex_unlock(&m->lock);
     return 0;
 }
