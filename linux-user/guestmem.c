@@ -30,6 +30,14 @@ static inline LuMemRange *range_at(LuMem *m, guint i)
 static uint64_t align_down(uint64_t x, uint64_t a) { return x & ~(a - 1); }
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
+/* What the host mapping needs: guest code is read by the translator, never
+ * executed by the host, so PROT_EXEC becomes PROT_READ. */
+static int host_prot(int prot)
+{
+    int p = prot & (PROT_READ | PROT_WRITE);
+    return (prot & PROT_EXEC) ? p | PROT_READ : p;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The range table (caller holds m->lock)                                   */
 
@@ -58,15 +66,21 @@ static void table_remove(LuMem *m, uint64_t start, uint64_t end)
     }
 }
 
-/* Forget code marks of the host pages touching [start, end): the caller
- * sets their host protection afresh (and invalidates translations). */
+static int host_page_prot(LuMem *m, uint64_t hpage);
+
+/* Forget code marks of the host pages touching [start, end) and give
+ * them back the protection the table says (callers that change the table
+ * set it afresh afterwards anyway; this matters for the part of a large
+ * host page that stays mapped). The caller invalidates translations. */
 static void code_forget(LuMem *m, uint64_t start, uint64_t end)
 {
     if (g_hash_table_size(m->code_pages) == 0) {
         return;
     }
     for (uint64_t hpg = align_down(start, m->host_page); hpg < end; hpg += m->host_page) {
-        g_hash_table_remove(m->code_pages, (gpointer)(uintptr_t)(hpg / m->host_page));
+        if (g_hash_table_remove(m->code_pages, (gpointer)(uintptr_t)(hpg / m->host_page))) {
+            mprotect(lu_g2h(m, hpg), m->host_page, host_prot(host_page_prot(m, hpg)));
+        }
     }
 }
 
@@ -357,13 +371,6 @@ uint64_t lu_mem_find_free(LuMem *m, uint64_t hint, uint64_t len)
 /* ---------------------------------------------------------------------- */
 /* mmap, munmap, mprotect                                                   */
 
-/* What the host mapping needs: guest code is read by the translator, never
- * executed by the host, so PROT_EXEC becomes PROT_READ. */
-static int host_prot(int prot)
-{
-    int p = prot & (PROT_READ | PROT_WRITE);
-    return (prot & PROT_EXEC) ? p | PROT_READ : p;
-}
 
 /* Caller holds the lock. True if a guest range touches [start, end). */
 static bool any_guest(LuMem *m, uint64_t start, uint64_t end)
