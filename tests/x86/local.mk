@@ -1,1 +1,45 @@
-# tests/x86/local.mk — (nothing built here yet)
+# tests/x86/local.mk — x86 front-end tests: decoder cross-checks against
+# capstone, decoder unit tests, the guard-page random-bytes run. The
+# libFuzzer target is built by `make fuzz-decode` (clang-16), not by check.
+
+check_PROGRAMS += tests/x86/test-decode-capstone
+TESTS += tests/x86/test-decode-capstone
+tests_x86_test_decode_capstone_SOURCES = tests/x86/test-decode-capstone.c
+tests_x86_test_decode_capstone_LDADD = frontend-x86/libfrontend.a \
+	$(CAPSTONE_LIBS)
+tests_x86_test_decode_capstone_SOURCES += tests/x86/native-probe.c \
+	tests/x86/native-probe.h
+
+check_PROGRAMS += tests/x86/test-decode
+TESTS += tests/x86/test-decode
+tests_x86_test_decode_SOURCES = tests/x86/test-decode.c
+tests_x86_test_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_decode_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS)
+
+check_PROGRAMS += tests/x86/test-decode-random
+TESTS += tests/x86/test-decode-random
+tests_x86_test_decode_random_SOURCES = tests/x86/test-decode-random.c \
+	tests/x86/decode-invariants.h
+tests_x86_test_decode_random_LDADD = frontend-x86/libfrontend.a
+
+# libFuzzer target (clang-16, ASan): `make fuzz-decode`, then run
+#   tests/x86/fuzz-decode -max_total_time=300 tests/x86/fuzz-corpus
+EXTRA_DIST += tests/x86/fuzz-decode.c
+FUZZ_CC = clang-16
+fuzz-decode: tests/x86/fuzz-decode
+tests/x86/fuzz-decode: $(srcdir)/tests/x86/fuzz-decode.c \
+		$(srcdir)/tests/x86/decode-invariants.h \
+		$(addprefix $(srcdir)/,$(frontend_x86_decode_sources))
+	@mkdir -p tests/x86
+	$(FUZZ_CC) -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE -o $@ \
+		$(srcdir)/tests/x86/fuzz-decode.c \
+		$(addprefix $(srcdir)/,$(filter %.c,$(frontend_x86_decode_sources)))
+.PHONY: fuzz-decode
+CLEANFILES += tests/x86/fuzz-decode
+
+check_PROGRAMS += tests/x86/test-decode-native
+TESTS += tests/x86/test-decode-native
+tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
+	tests/x86/native-probe.c tests/x86/native-probe.h
+tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
