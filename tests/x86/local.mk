@@ -43,3 +43,12 @@ TESTS += tests/x86/test-decode-native
 tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
 	tests/x86/native-probe.c tests/x86/native-probe.h
 tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
+
+# ---- SSE helpers (branch sse) ------------------------------------------
+# Every SSE helper against the same instruction run natively on this CPU.
+check_PROGRAMS += tests/x86/test-sse
+TESTS += tests/x86/test-sse
+tests_x86_test_sse_SOURCES = tests/x86/test-sse.c
+tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS) -lm
