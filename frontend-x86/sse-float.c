@@ -325,8 +325,9 @@ uint32_t x86_sse_comi(X86Cpu *cpu, const X86Vec *a, const X86Vec *b, uint32_t fo
             x = f64_in(&f, x);
             y = f64_in(&f, y);
         }
-        lt = f64_val(x) < f64_val(y);
-        eq = f64_val(x) == f64_val(y);
+        /* no ordered compare on NaNs: it would raise the host's invalid */
+        lt = !unord && f64_val(x) < f64_val(y);
+        eq = !unord && f64_val(x) == f64_val(y);
     } else {
         uint32_t x = lane32(a, 0), y = lane32(b, 0);
         unord = f32_is_nan(x) || f32_is_nan(y);
@@ -335,8 +336,8 @@ uint32_t x86_sse_comi(X86Cpu *cpu, const X86Vec *a, const X86Vec *b, uint32_t fo
             x = f32_in(&f, x);
             y = f32_in(&f, y);
         }
-        lt = f32_val(x) < f32_val(y);
-        eq = f32_val(x) == f32_val(y);
+        lt = !unord && f32_val(x) < f32_val(y);
+        eq = !unord && f32_val(x) == f32_val(y);
     }
     if (snan || (signal && unord)) {
         f.flags |= X86_MXCSR_IE;

@@ -185,6 +185,7 @@ static void run_float_case(const FloatCase *c)
     { #sd, nat_##sd, x86_sse_arith, X86_SSE_ARITH(X86_FOP_##op, X86_FFORM_SD), X86_FFORM_SD },
 
 static const FloatCase arith_cases[] = { ARITH_NATS(ARITH_CASES) };
+#define COUNT_ARITH (sizeof(arith_cases) / sizeof(arith_cases[0]))
 
 START_TEST(test_arith)
 {
@@ -303,6 +304,382 @@ START_TEST(test_rcp)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* (U)COMIS and conversions to and from general registers                  */
+
+#define COMI_NAT(fname, text)                                                   \
+    static uint32_t fname(const X86Vec *x, const X86Vec *y, uint32_t mx, uint32_t *omx) \
+    {                                                                           \
+        V2 a = v2_of(x), b = v2_of(y);                                          \
+        uint64_t fl;                                                            \
+        uint32_t def = 0x1f80;                                                  \
+        __asm__ volatile("ldmxcsr %[mx]\n\t" text " %[b], %[a]\n\tpushfq\n\t"   \
+                         "popq %[f]\n\tstmxcsr %[o]\n\tldmxcsr %[def]"          \
+                         : [f] "=r"(fl), [o] "=m"(*omx)                         \
+                         : [a] "x"(a), [b] "x"(b), [mx] "m"(mx), [def] "m"(def) \
+                         : "cc");                                               \
+        return (uint32_t)fl & X86_OSZAPC;                                       \
+    }
+COMI_NAT(nat_comiss, "comiss") COMI_NAT(nat_ucomiss, "ucomiss")
+COMI_NAT(nat_comisd, "comisd") COMI_NAT(nat_ucomisd, "ucomisd")
+
+START_TEST(test_comi)
+{
+    static const struct { const char *name; uint32_t (*fn)(const X86Vec *, const X86Vec *,
+                                                           uint32_t, uint32_t *);
+                          uint32_t form; } cases[] = {
+        { "comiss", nat_comiss, 16 | X86_FFORM_SS }, { "ucomiss", nat_ucomiss, X86_FFORM_SS },
+        { "comisd", nat_comisd, 16 | X86_FFORM_SD }, { "ucomisd", nat_ucomisd, X86_FFORM_SD },
+    };
+    failures = 0;
+    for (unsigned c = 0; c < 4; c++) {
+        bool dbl = cases[c].form & 1;
+        unsigned n = dbl ? N64 : N32;
+        for (unsigned m = 0; m < sizeof(mxcsrs) / sizeof(mxcsrs[0]); m++) {
+            for (unsigned i = 0; i < n * n; i++) {
+                X86Vec a = { { dbl ? f64_vals[i / n] : f32_vals[i / n], 0 } };
+                X86Vec b = { { dbl ? f64_vals[i % n] : f32_vals[i % n], 0 } };
+                uint32_t wmx;
+                uint32_t want = cases[c].fn(&a, &b, mxcsrs[m], &wmx);
+                X86Cpu cpu;
+                memset(&cpu, 0, sizeof(cpu));
+                cpu.mxcsr = mxcsrs[m];
+                uint32_t got = x86_sse_comi(&cpu, &a, &b, cases[c].form);
+                if (got != want || cpu.mxcsr != wmx) {
+                    X86Vec w = { { want, 0 } }, g = { { got, 0 } };
+                    report(cases[c].name, mxcsrs[m], &a, &b, &w, wmx, &g, cpu.mxcsr);
+                }
+            }
+        }
+    }
+    ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* Float -> GPR: native result in a 64-bit register. */
+#define F2I_NAT(fname, text, reg)                                               \
+    static uint64_t fname(const X86Vec *x, uint32_t mx, uint32_t *omx)          \
+    {                                                                           \
+        V2 a = v2_of(x);                                                        \
+        uint64_t r = 0x5555555555555555ull;                                     \
+        uint32_t def = 0x1f80;                                                  \
+        __asm__ volatile("ldmxcsr %[mx]\n\t" text " %[a], %" reg "[r]\n\t"       \
+                         "stmxcsr %[o]\n\tldmxcsr %[def]"                       \
+                         : [r] "+r"(r), [o] "=m"(*omx)                          \
+                         : [a] "x"(a), [mx] "m"(mx), [def] "m"(def));           \
+        return r;                                                               \
+    }
+F2I_NAT(nat_cvtss2si32, "cvtss2si", "k") F2I_NAT(nat_cvtss2si64, "cvtss2si", "q")
+F2I_NAT(nat_cvttss2si32, "cvttss2si", "k") F2I_NAT(nat_cvttss2si64, "cvttss2si", "q")
+F2I_NAT(nat_cvtsd2si32, "cvtsd2si", "k") F2I_NAT(nat_cvtsd2si64, "cvtsd2si", "q")
+F2I_NAT(nat_cvttsd2si32, "cvttsd2si", "k") F2I_NAT(nat_cvttsd2si64, "cvttsd2si", "q")
+
+#define I2F_NAT(fname, text, reg)                                               \
+    static uint32_t fname(X86Vec *d, uint64_t v, uint32_t mx)                   \
+    {                                                                           \
+        V2 a = v2_of(d);                                                        \
+        uint32_t out, def = 0x1f80;                                             \
+        __asm__ volatile("ldmxcsr %[mx]\n\t" text " %" reg "[v], %[a]\n\t"       \
+                         "stmxcsr %[o]\n\tldmxcsr %[def]"                       \
+                         : [a] "+x"(a), [o] "=m"(out)                           \
+                         : [v] "r"(v), [mx] "m"(mx), [def] "m"(def));           \
+        *d = vec_of(a);                                                         \
+        return out;                                                             \
+    }
+I2F_NAT(nat_cvtsi2ss32, "cvtsi2ssl", "k") I2F_NAT(nat_cvtsi2ss64, "cvtsi2ssq", "q")
+I2F_NAT(nat_cvtsi2sd32, "cvtsi2sdl", "k") I2F_NAT(nat_cvtsi2sd64, "cvtsi2sdq", "q")
+
+START_TEST(test_cvt_gpr)
+{
+    static const struct { const char *name; uint64_t (*fn)(const X86Vec *, uint32_t, uint32_t *);
+                          unsigned cvt, size; } f2i[] = {
+        { "cvtss2si32", nat_cvtss2si32, X86_CVT_SS2SI, 4 },
+        { "cvtss2si64", nat_cvtss2si64, X86_CVT_SS2SI, 8 },
+        { "cvttss2si32", nat_cvttss2si32, X86_CVT_TSS2SI, 4 },
+        { "cvttss2si64", nat_cvttss2si64, X86_CVT_TSS2SI, 8 },
+        { "cvtsd2si32", nat_cvtsd2si32, X86_CVT_SD2SI, 4 },
+        { "cvtsd2si64", nat_cvtsd2si64, X86_CVT_SD2SI, 8 },
+        { "cvttsd2si32", nat_cvttsd2si32, X86_CVT_TSD2SI, 4 },
+        { "cvttsd2si64", nat_cvttsd2si64, X86_CVT_TSD2SI, 8 },
+    };
+    static const uint64_t ints[] = {
+        0, 1, ~0ull, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0x1000001, 0x1000003,
+        0x7fffffffffffffffull, 0x8000000000000000ull, 0x20000000000001ull, 0xfffffffffffffffdull,
+        0x123456789abcdefull, 0xfedcba9876543210ull,
+    };
+    failures = 0;
+    for (unsigned m = 0; m < sizeof(mxcsrs) / sizeof(mxcsrs[0]); m++) {
+        uint32_t mx = mxcsrs[m];
+        for (unsigned c = 0; c < 8; c++) {
+            bool dbl = f2i[c].cvt == X86_CVT_SD2SI || f2i[c].cvt == X86_CVT_TSD2SI;
+            for (unsigned i = 0; i < (dbl ? N64 : N32); i++) {
+                X86Vec s = { { dbl ? f64_vals[i] : f32_vals[i], 0 } };
+                uint32_t wmx;
+                uint64_t want = f2i[c].fn(&s, mx, &wmx);
+                if (f2i[c].size == 4) {
+                    want = (uint32_t)want;
+                }
+                X86Cpu cpu;
+                memset(&cpu, 0, sizeof(cpu));
+                cpu.mxcsr = mx;
+                X86Vec d = { { 0, 0 } };
+                x86_sse_cvt(&cpu, &d, &s, f2i[c].cvt | f2i[c].size << 8);
+                if (d.q[0] != want || cpu.mxcsr != wmx) {
+                    X86Vec w = { { want, 0 } };
+                    report(f2i[c].name, mx, &s, &s, &w, wmx, &d, cpu.mxcsr);
+                }
+            }
+        }
+        for (unsigned i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+            static const struct { const char *name; uint32_t (*fn)(X86Vec *, uint64_t, uint32_t);
+                                  unsigned cvt, size; } i2f[] = {
+                { "cvtsi2ss32", nat_cvtsi2ss32, X86_CVT_SI2SS, 4 },
+                { "cvtsi2ss64", nat_cvtsi2ss64, X86_CVT_SI2SS, 8 },
+                { "cvtsi2sd32", nat_cvtsi2sd32, X86_CVT_SI2SD, 4 },
+                { "cvtsi2sd64", nat_cvtsi2sd64, X86_CVT_SI2SD, 8 },
+            };
+            for (unsigned c = 0; c < 4; c++) {
+                X86Vec want = { { 0x1122334455667788ull, 0x99aabbccddeeff00ull } }, got = want;
+                X86Vec s = { { ints[i], 0 } };
+                uint32_t wmx = i2f[c].fn(&want, ints[i], mx);
+                X86Cpu cpu;
+                memset(&cpu, 0, sizeof(cpu));
+                cpu.mxcsr = mx;
+                x86_sse_cvt(&cpu, &got, &s, i2f[c].cvt | i2f[c].size << 8);
+                if (memcmp(&got, &want, 16) != 0 || cpu.mxcsr != wmx) {
+                    report(i2f[c].name, mx, &s, &s, &want, wmx, &got, cpu.mxcsr);
+                }
+            }
+        }
+    }
+    ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* Unmasked exceptions: the CPU raises #XM (SIGFPE here) and leaves the
+ * destination alone; the helper must report 1 and keep *d. */
+static sigjmp_buf fpe_jmp;
+
+static void on_fpe(int sig)
+{
+    (void)sig;
+    siglongjmp(fpe_jmp, 1);
+}
+
+/* Run the native op; true if it trapped (the MXCSR is then reset). */
+static __attribute__((noinline)) bool native_traps(const FloatCase *fc, X86Vec *d,
+                                                   const X86Vec *s, uint32_t mx)
+{
+    if (sigsetjmp(fpe_jmp, 1) == 0) {
+        fc->native(d, s, mx);
+        return false;
+    }
+    uint32_t def = 0x1f80;
+    __asm__ volatile("ldmxcsr %0" : : "m"(def));
+    return true;
+}
+
+START_TEST(test_unmasked)
+{
+    static const uint32_t umx[] = { 0x1f00, 0x1d80, 0x1b80, 0x1780, 0x0f80, 0x1e80, 0x0000 };
+    struct sigaction sa = { .sa_handler = on_fpe }, old;
+    sigaction(SIGFPE, &sa, &old);
+    failures = 0;
+    for (unsigned c = 0; c < COUNT_ARITH; c++) {
+        const FloatCase *fc = &arith_cases[c];
+        bool dbl = fc->form & 1;
+        for (unsigned m = 0; m < sizeof(umx) / sizeof(umx[0]); m++) {
+            for (unsigned i = 0; i < 12; i++) {
+                for (unsigned j = 0; j < 12; j++) {
+                    X86Vec a = { { dbl ? f64_vals[i * 3] : f32_vals[i * 3], 0x3ff0000000000000ull } };
+                    X86Vec b = { { dbl ? f64_vals[j * 3 + 1] : f32_vals[j * 3 + 1], a.q[1] } };
+                    X86Vec want = a, got = a;
+                    bool trapped = native_traps(fc, &want, &b, umx[m]);
+                    if (trapped) {
+                        want = a;
+                    }
+                    X86Cpu cpu;
+                    memset(&cpu, 0, sizeof(cpu));
+                    cpu.mxcsr = umx[m];
+                    uint32_t r = fc->helper(&cpu, &got, &b, fc->arg);
+                    if (r != trapped || memcmp(&want, &got, 16) != 0) {
+                        report(fc->name, umx[m], &a, &b, &want, trapped, &got, r);
+                    }
+                }
+            }
+        }
+    }
+    sigaction(SIGFPE, &old, NULL);
+    ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* Integer, shuffle and pack helpers                                       */
+
+/* Native xmm = op(xmm) with an immediate only (shifts by imm). */
+#define NAT1(fname, text)                                                       \
+    static uint32_t fname(X86Vec *d, const X86Vec *s, uint32_t mx)              \
+    {                                                                           \
+        V2 a = v2_of(d);                                                        \
+        (void)s; (void)mx;                                                      \
+        __asm__(text " %[a]" : [a] "+x"(a));                                    \
+        *d = vec_of(a);                                                         \
+        return 0;                                                               \
+    }
+
+#define INT_OPS(X) \
+    X(PADDB, paddb) X(PADDW, paddw) X(PADDD, paddd) X(PADDQ, paddq) \
+    X(PSUBB, psubb) X(PSUBW, psubw) X(PSUBD, psubd) X(PSUBQ, psubq) \
+    X(PADDSB, paddsb) X(PADDSW, paddsw) X(PADDUSB, paddusb) X(PADDUSW, paddusw) \
+    X(PSUBSB, psubsb) X(PSUBSW, psubsw) X(PSUBUSB, psubusb) X(PSUBUSW, psubusw) \
+    X(PAVGB, pavgb) X(PAVGW, pavgw) \
+    X(PMINUB, pminub) X(PMAXUB, pmaxub) X(PMINSB, pminsb) X(PMAXSB, pmaxsb) \
+    X(PMINUW, pminuw) X(PMAXUW, pmaxuw) X(PMINSW, pminsw) X(PMAXSW, pmaxsw) \
+    X(PMINUD, pminud) X(PMAXUD, pmaxud) X(PMINSD, pminsd) X(PMAXSD, pmaxsd) \
+    X(PCMPEQB, pcmpeqb) X(PCMPEQW, pcmpeqw) X(PCMPEQD, pcmpeqd) X(PCMPEQQ, pcmpeqq) \
+    X(PCMPGTB, pcmpgtb) X(PCMPGTW, pcmpgtw) X(PCMPGTD, pcmpgtd) X(PCMPGTQ, pcmpgtq) \
+    X(PMULLW, pmullw) X(PMULHW, pmulhw) X(PMULHUW, pmulhuw) X(PMULLD, pmulld) \
+    X(PMULUDQ, pmuludq) X(PMULDQ, pmuldq) X(PMULHRSW, pmulhrsw) X(PMADDWD, pmaddwd) \
+    X(PMADDUBSW, pmaddubsw) X(PSADBW, psadbw) X(PSIGNB, psignb) X(PSIGNW, psignw) \
+    X(PSIGND, psignd) X(PABSB, pabsb) X(PABSW, pabsw) X(PABSD, pabsd) \
+    X(PHADDW, phaddw) X(PHSUBW, phsubw) X(PHADDSW, phaddsw) X(PHSUBSW, phsubsw) \
+    X(PHADDD, phaddd) X(PHSUBD, phsubd) X(PHMINPOSUW, phminposuw) \
+    X(PSLLW, psllw) X(PSRLW, psrlw) X(PSRAW, psraw) X(PSLLD, pslld) X(PSRLD, psrld) \
+    X(PSRAD, psrad) X(PSLLQ, psllq) X(PSRLQ, psrlq) \
+    X(PSHUFB, pshufb) X(PUNPCKLBW, punpcklbw) X(PUNPCKLWD, punpcklwd) \
+    X(PUNPCKLDQ, punpckldq) X(PUNPCKLQDQ, punpcklqdq) X(PUNPCKHBW, punpckhbw) \
+    X(PUNPCKHWD, punpckhwd) X(PUNPCKHDQ, punpckhdq) X(PUNPCKHQDQ, punpckhqdq) \
+    X(UNPCKLPS, unpcklps) X(UNPCKHPS, unpckhps) X(UNPCKLPD, unpcklpd) X(UNPCKHPD, unpckhpd) \
+    X(PACKSSWB, packsswb) X(PACKUSWB, packuswb) X(PACKSSDW, packssdw) X(PACKUSDW, packusdw) \
+    X(PMOVSXBW, pmovsxbw) X(PMOVSXBD, pmovsxbd) X(PMOVSXBQ, pmovsxbq) X(PMOVSXWD, pmovsxwd) \
+    X(PMOVSXWQ, pmovsxwq) X(PMOVSXDQ, pmovsxdq) X(PMOVZXBW, pmovzxbw) X(PMOVZXBD, pmovzxbd) \
+    X(PMOVZXBQ, pmovzxbq) X(PMOVZXWD, pmovzxwd) X(PMOVZXWQ, pmovzxwq) X(PMOVZXDQ, pmovzxdq) \
+    X(MOVSLDUP, movsldup) X(MOVSHDUP, movshdup) X(MOVDDUP, movddup)
+
+#define IMM_OPS(X) \
+    X(SHUFPS, shufps, 0x1b) X(SHUFPS, shufps, 0xe4) X(SHUFPS, shufps, 0x72) \
+    X(SHUFPD, shufpd, 0) X(SHUFPD, shufpd, 3) X(SHUFPD, shufpd, 1) X(SHUFPD, shufpd, 2) \
+    X(PSHUFD, pshufd, 0x1b) X(PSHUFD, pshufd, 0x4e) X(PSHUFLW, pshuflw, 0x1b) \
+    X(PSHUFHW, pshufhw, 0x72) X(PBLENDW, pblendw, 0xa5) X(BLENDPS, blendps, 0x6) \
+    X(BLENDPD, blendpd, 0x2) X(PALIGNR, palignr, 0) X(PALIGNR, palignr, 5) \
+    X(PALIGNR, palignr, 16) X(PALIGNR, palignr, 21) X(PALIGNR, palignr, 40) \
+    X(INSERTPS, insertps, 0x00) X(INSERTPS, insertps, 0xe5) X(INSERTPS, insertps, 0x5a)
+
+#define SHIFT_IMM_OPS(X) \
+    X(PSLLW, psllw, 3) X(PSLLW, psllw, 16) X(PSRLW, psrlw, 15) X(PSRAW, psraw, 9) \
+    X(PSRAW, psraw, 200) X(PSLLD, pslld, 31) X(PSRLD, psrld, 7) X(PSRAD, psrad, 33) \
+    X(PSLLQ, psllq, 63) X(PSRLQ, psrlq, 64) X(PSLLDQ, pslldq, 3) X(PSRLDQ, psrldq, 11) \
+    X(PSLLDQ, pslldq, 16) X(PSRLDQ, psrldq, 255)
+
+#define DEF_INT(op, mn) NAT(nat_##mn, #mn)
+INT_OPS(DEF_INT)
+#define DEF_IMM(op, mn, imm) NAT(nat_##mn##_##imm, #mn " $" #imm ",")
+IMM_OPS(DEF_IMM)
+#define DEF_SHI(op, mn, imm) NAT1(nat_##mn##_i##imm, #mn " $" #imm ",")
+SHIFT_IMM_OPS(DEF_SHI)
+
+typedef struct IntCase {
+    const char *name;
+    NativeFn native;
+    unsigned op, imm;
+} IntCase;
+
+static const IntCase int_cases[] = {
+#define INT_CASE(op, mn) { #mn, nat_##mn, X86_OP_##op, 0 },
+    INT_OPS(INT_CASE)
+#define IMM_CASE(op, mn, imm) { #mn " " #imm, nat_##mn##_##imm, X86_OP_##op, imm },
+    IMM_OPS(IMM_CASE)
+#define SHI_CASE(op, mn, imm) { #mn " imm " #imm, nat_##mn##_i##imm, X86_OP_##op, 0x100 | (imm) },
+    SHIFT_IMM_OPS(SHI_CASE)
+};
+
+/* Lane patterns that reach saturation, sign and equality edges. */
+static uint64_t pattern(unsigned k, unsigned half)
+{
+    static const uint64_t fixed[] = {
+        0, ~0ull, 0x8000800080008000ull, 0x7fff7fff7fff7fffull, 0x8080808080808080ull,
+        0x7f7f7f7f7f7f7f7full, 0x0001000100010001ull, 0x80000000ffffffffull,
+        0x000000000000000full, 0x0000000000000021ull, 0x00ff00ff00ff00ffull,
+    };
+    unsigned n = sizeof(fixed) / sizeof(fixed[0]);
+    if (k < n * n) {
+        return fixed[half ? k / n : k % n];
+    }
+    uint64_t x = (k * 0x9e3779b97f4a7c15ull) ^ (half * 0xc2b2ae3d27d4eb4full);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    return x ^ (x >> 32);
+}
+
+START_TEST(test_int)
+{
+    const IntCase *c = &int_cases[_i];
+    failures = 0;
+    for (unsigned k = 0; k < 400; k++) {
+        X86Vec a = { { pattern(k, 0), pattern(k + 7, 1) } };
+        X86Vec b = { { pattern(k + 3, 1), pattern(k * 5, 0) } };
+        if (k % 7 == 0) {
+            b = a;
+        }
+        X86Vec want = a, got = a;
+        c->native(&want, &b, 0x1f80);
+        uint32_t r = x86_sse_int(&got, (c->imm & 0x100) ? &got : &b, c->op, c->imm);
+        if (r != 0 || memcmp(&want, &got, 16) != 0) {
+            report(c->name, 0, &a, &b, &want, 0, &got, 0);
+        }
+    }
+    ck_assert_msg(failures == 0, "%s: %u mismatches", c->name, failures);
+}
+END_TEST
+
+/* PTEST flags, move masks, blendv and CRC32 against the host. */
+START_TEST(test_int_misc)
+{
+    failures = 0;
+    for (unsigned k = 0; k < 400; k++) {
+        X86Vec a = { { pattern(k, 0), pattern(k + 7, 1) } };
+        X86Vec b = { { pattern(k + 3, 1), pattern(k * 5, 0) } };
+        X86Vec m = { { pattern(k * 3, 1), pattern(k + 11, 0) } };
+        V2 va = v2_of(&a), vb = v2_of(&b), vm = v2_of(&m);
+        uint64_t fl;
+        __asm__("ptest %[b], %[a]\n\tpushfq\n\tpopq %[f]" : [f] "=r"(fl) : [a] "x"(va), [b] "x"(vb) : "cc");
+        ck_assert_uint_eq(x86_sse_ptest(&a, &b), fl & (X86_ZF | X86_CF));
+        uint32_t mb, mps, mpd;
+        __asm__("pmovmskb %[a], %[r]" : [r] "=r"(mb) : [a] "x"(va));
+        __asm__("movmskps %[a], %[r]" : [r] "=r"(mps) : [a] "x"(va));
+        __asm__("movmskpd %[a], %[r]" : [r] "=r"(mpd) : [a] "x"(va));
+        ck_assert_uint_eq(x86_sse_movmsk(&a, X86_OP_PMOVMSKB), mb);
+        ck_assert_uint_eq(x86_sse_movmsk(&a, X86_OP_MOVMSKPS), mps);
+        ck_assert_uint_eq(x86_sse_movmsk(&a, X86_OP_MOVMSKPD), mpd);
+        static const unsigned ops[3] = { X86_OP_PBLENDVB, X86_OP_BLENDVPS, X86_OP_BLENDVPD };
+        for (unsigned i = 0; i < 3; i++) {
+            register V2 x0 __asm__("xmm0") = vm;
+            V2 r = va;
+            if (i == 0) {
+                __asm__("pblendvb %%xmm0, %[b], %[r]" : [r] "+x"(r) : [b] "x"(vb), "x"(x0));
+            } else if (i == 1) {
+                __asm__("blendvps %%xmm0, %[b], %[r]" : [r] "+x"(r) : [b] "x"(vb), "x"(x0));
+            } else {
+                __asm__("blendvpd %%xmm0, %[b], %[r]" : [r] "+x"(r) : [b] "x"(vb), "x"(x0));
+            }
+            X86Vec got = a, want = vec_of(r);
+            x86_sse_blendv(&got, &b, &m, ops[i]);
+            ck_assert_mem_eq(&got, &want, 16);
+        }
+        uint64_t crc = (uint32_t)b.q[1], c8 = crc, c16 = crc, c32 = crc, c64 = crc;
+        __asm__("crc32b %b1, %k0" : "+r"(c8) : "r"(a.q[0]));
+        __asm__("crc32w %w1, %k0" : "+r"(c16) : "r"(a.q[0]));
+        __asm__("crc32l %k1, %k0" : "+r"(c32) : "r"(a.q[0]));
+        __asm__("crc32q %1, %0" : "+r"(c64) : "r"(a.q[0]));
+        ck_assert_uint_eq(x86_crc32c((uint32_t)crc, a.q[0], 1), c8);
+        ck_assert_uint_eq(x86_crc32c((uint32_t)crc, a.q[0], 2), c16);
+        ck_assert_uint_eq(x86_crc32c((uint32_t)crc, a.q[0], 4), c32);
+        ck_assert_uint_eq(x86_crc32c((uint32_t)crc, a.q[0], 8), c64);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* Suite                                                                   */
 
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
@@ -317,7 +694,14 @@ static Suite *sse_suite(void)
     tcase_add_loop_test(tc, test_cmp, 0, COUNT(cmp_cases));
     tcase_add_loop_test(tc, test_misc, 0, COUNT(misc_cases));
     tcase_add_test(tc, test_rcp);
+    tcase_add_test(tc, test_comi);
+    tcase_add_test(tc, test_cvt_gpr);
+    tcase_add_test(tc, test_unmasked);
     suite_add_tcase(s, tc);
+    TCase *ti = tcase_create("int");
+    tcase_add_loop_test(ti, test_int, 0, COUNT(int_cases));
+    tcase_add_test(ti, test_int_misc);
+    suite_add_tcase(s, ti);
     return s;
 }
 
