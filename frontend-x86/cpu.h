@@ -83,6 +83,8 @@ typedef struct X86Cpu {
     uint16_t seg_sel[6];
 
     X86Vec xmm[16];
+    X86Vec xmm_tmp;                /* SSE scratch: a memory or GPR source
+                                      operand copied for a helper */
     uint32_t mxcsr;
 
     /* Exception detail for the exec loop's caller. */

@@ -118,8 +118,10 @@ static bool int_mul(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned 
     return true;
 }
 
-/* Horizontal add/sub: the first operand's pairs fill the low half. */
-static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op)
+/* Horizontal add/sub (the first operand's pairs fill the low half),
+ * PHMINPOSUW, MPSADBW. */
+static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
+                      unsigned imm)
 {
     switch (op) {
     case X86_OP_PHADDW:
@@ -142,6 +144,12 @@ static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigne
     case X86_OP_PHSUBD:
         LANES(2, r->d[i] = a->d[2 * i] - a->d[2 * i + 1]; r->d[i + 2] = b->d[2 * i] - b->d[2 * i + 1]);
         break;
+    case X86_OP_MPSADBW: {
+        unsigned o1 = (imm & 4) ? 4 : 0, o2 = (imm & 3) * 4;
+        LANES(8, r->w[i] = (uint16_t)(abs(a->b[o1 + i] - b->b[o2]) + abs(a->b[o1 + i + 1] - b->b[o2 + 1]) +
+                                      abs(a->b[o1 + i + 2] - b->b[o2 + 2]) + abs(a->b[o1 + i + 3] - b->b[o2 + 3])));
+        break;
+    }
     case X86_OP_PHMINPOSUW: {
         unsigned idx = 0;
         LANES(8, if (b->w[i] < b->w[idx]) idx = i);
@@ -230,7 +238,7 @@ uint32_t x86_sse_int(X86Vec *d, const X86Vec *s, uint32_t op, uint32_t imm)
     memcpy(&b, s, 16);
     r = a;
     if (!int_addsub(&r, &a, &b, op) && !int_cmp(&r, &a, &b, op) &&
-        !int_mul(&r, &a, &b, op) && !int_horiz(&r, &a, &b, op) &&
+        !int_mul(&r, &a, &b, op) && !int_horiz(&r, &a, &b, op, imm) &&
         !int_shift(&r, &a, &b, op, imm) && !x86_sse_shuffle(&r, &a, &b, op, imm)) {
         return 1;
     }
