@@ -119,7 +119,7 @@ static bool int_mul(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned 
 }
 
 /* Horizontal add/sub (the first operand's pairs fill the low half),
- * PHMINPOSUW, MPSADBW. */
+ * PHMINPOSUW, MPSADBW, PCLMULQDQ. */
 static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
                       unsigned imm)
 {
@@ -148,6 +148,18 @@ static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigne
         unsigned o1 = (imm & 4) ? 4 : 0, o2 = (imm & 3) * 4;
         LANES(8, r->w[i] = (uint16_t)(abs(a->b[o1 + i] - b->b[o2]) + abs(a->b[o1 + i + 1] - b->b[o2 + 1]) +
                                       abs(a->b[o1 + i + 2] - b->b[o2 + 2]) + abs(a->b[o1 + i + 3] - b->b[o2 + 3])));
+        break;
+    }
+    case X86_OP_PCLMULQDQ: {
+        uint64_t x = a->q[imm & 1], y = b->q[(imm >> 4) & 1], lo = 0, hi = 0;
+        for (unsigned k = 0; k < 64; k++) {
+            if (y >> k & 1) {
+                lo ^= x << k;
+                hi ^= k ? x >> (64 - k) : 0;
+            }
+        }
+        r->q[0] = lo;
+        r->q[1] = hi;
         break;
     }
     case X86_OP_PHMINPOSUW: {

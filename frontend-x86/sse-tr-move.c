@@ -203,6 +203,36 @@ static void gen_shuffle(X86Tr *tr, unsigned size, bool align)
                                ir_const_i32(ctx, in->op), ir_const_i32(ctx, imm) });
 }
 
+/* MASKMOVDQU: the bytes of xmm[reg] whose mask byte (xmm[rm]) has its top
+ * bit set go to DS:rDI, one guarded byte store each (unselected bytes are
+ * not accessed, so they cannot fault). */
+static void gen_maskmov(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+    const X86Insn *in = &tr->insn;
+    IrTempIdx addr = ir_temp_new_tb(ctx, IR_I64);
+
+    if (in->addrsize == 8) {
+        ir_gen_mov(ctx, IR_I64, addr, x86_g.regs[X86_RDI]);
+    } else {
+        ir_gen_extract(ctx, IR_I64, addr, x86_g.regs[X86_RDI], 0, in->addrsize * 8);
+    }
+    if (in->seg == X86_SEG_FS || in->seg == X86_SEG_GS || tr->mode != X86_MODE_64) {
+        unsigned seg = in->seg == X86_SEG_NONE ? X86_SEG_DS : in->seg;
+        ir_gen_op2(ctx, IR_OP_add, IR_I64, addr, addr, x86_g.seg_base[seg]);
+    }
+    for (unsigned i = 0; i < 16; i++) {
+        uint32_t skip = ir_label_new(ctx);
+        IrTempIdx m = x86_tmp(tr), v = x86_tmp(tr), a = x86_tmp(tr);
+        ir_gen_ld(ctx, IR_I64, m, ctx->env, SSE_XMM_OFF(in->rm) + (int32_t)i, IR_MO_8);
+        ir_gen_brcond(ctx, IR_I64, IR_COND_TSTEQ, m, x86_const(tr, 0x80), skip);
+        ir_gen_ld(ctx, IR_I64, v, ctx->env, SSE_XMM_OFF(in->reg) + (int32_t)i, IR_MO_8);
+        ir_gen_op2(ctx, IR_OP_add, IR_I64, a, addr, x86_const(tr, i));
+        x86_gen_st(tr, a, 1, v);
+        ir_gen_set_label(ctx, skip);
+    }
+}
+
 bool x86_tr_sse_move(X86Tr *tr)
 {
     const X86Insn *in = &tr->insn;
@@ -242,6 +272,7 @@ bool x86_tr_sse_move(X86Tr *tr)
     case X86_OP_PINSRD: gen_insert(tr, in->opsize == 8 ? 8 : 4); return true;
     case X86_OP_INSERTPS: gen_shuffle(tr, 4, false); return true;
     case X86_OP_MOVDDUP: gen_shuffle(tr, 8, false); return true;
+    case X86_OP_MASKMOVDQU: gen_maskmov(tr); return true;
     default:
         break;
     }

@@ -564,7 +564,9 @@ END_TEST
     X(BLENDPD, blendpd, 0x2) X(PALIGNR, palignr, 0) X(PALIGNR, palignr, 5) \
     X(PALIGNR, palignr, 16) X(PALIGNR, palignr, 21) X(PALIGNR, palignr, 40) \
     X(INSERTPS, insertps, 0x00) X(INSERTPS, insertps, 0xe5) X(INSERTPS, insertps, 0x5a) \
-    X(MPSADBW, mpsadbw, 0) X(MPSADBW, mpsadbw, 7) X(MPSADBW, mpsadbw, 5)
+    X(MPSADBW, mpsadbw, 0) X(MPSADBW, mpsadbw, 7) X(MPSADBW, mpsadbw, 5) \
+    X(PCLMULQDQ, pclmulqdq, 0x00) X(PCLMULQDQ, pclmulqdq, 0x01) \
+    X(PCLMULQDQ, pclmulqdq, 0x10) X(PCLMULQDQ, pclmulqdq, 0x11)
 
 #define SHIFT_IMM_OPS(X) \
     X(PSLLW, psllw, 3) X(PSLLW, psllw, 16) X(PSRLW, psrlw, 15) X(PSRAW, psraw, 9) \
