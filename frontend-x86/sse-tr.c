@@ -155,6 +155,13 @@ static uint64_t h_movmsk(uint64_t s, uint32_t op)
 {
     return x86_sse_movmsk((const X86Vec *)(uintptr_t)s, op);
 }
+static uint64_t h_pcmpstr(void *env, uint64_t a, uint64_t b, uint32_t ctl, uint64_t rax,
+                          uint64_t rdx)
+{
+    X86Cpu *cpu = env;
+    return x86_sse_pcmpstr(&cpu->xmm[0], (const X86Vec *)(uintptr_t)a,
+                           (const X86Vec *)(uintptr_t)b, ctl, rax, rdx);
+}
 static uint64_t h_crc32(uint64_t crc, uint64_t v, uint32_t size)
 {
     return x86_crc32c((uint32_t)crc, v, size);
@@ -197,6 +204,8 @@ void x86_sse_register_helpers(void)
     sse_h.blendv = reg_helper("x86_sse_blendv", (void *)h_blendv, IR_VOID, 4, ppi);
     sse_h.movmsk = reg_helper("x86_sse_movmsk", (void *)h_movmsk, IR_I64, 2, ppii + 1);
     sse_h.crc32 = reg_helper("x86_crc32c", (void *)h_crc32, IR_I64, 3, ppi + 1);
+    static const IrType pcmp[6] = { IR_I64, IR_I64, IR_I64, IR_I32, IR_I64, IR_I64 };
+    sse_h.pcmpstr = reg_helper("x86_sse_pcmpstr", (void *)h_pcmpstr, IR_I64, 6, pcmp);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -349,6 +358,41 @@ bool x86_tr_sse_int(X86Tr *tr)
     uint32_t imm = in->imm_size ? (uint32_t)in->imm & 0xff : 0;
     ir_gen_call(ctx, sse_h.intop, 0,
                 (IrTempIdx[]){ d, sse_ptr(tr, s), ir_const_i32(ctx, op), ir_const_i32(ctx, imm) });
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* PCMPxSTRx                                                               */
+
+bool x86_tr_sse_pcmpstr(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+    const X86Insn *in = &tr->insn;
+    unsigned op = in->op;
+
+    if ((in->prefixes & X86_PFX_VEX) || in->mandatory != 0x66) {
+        return false;
+    }
+    bool expl = op == X86_OP_PCMPESTRI || op == X86_OP_PCMPESTRM;
+    bool mask = op == X86_OP_PCMPESTRM || op == X86_OP_PCMPISTRM;
+    uint32_t ctl = ((uint32_t)in->imm & 0xff) | (expl ? X86_PCMPSTR_EXPLICIT : 0) |
+                   (mask ? X86_PCMPSTR_MASK : 0) |
+                   ((in->rex & 8) ? X86_PCMPSTR_WIDE : 0);
+    int32_t s = sse_src(tr, 16, false);      /* no alignment rule for these */
+    IrTempIdx r = x86_tmp(tr);
+
+    ir_gen_call(ctx, sse_h.pcmpstr, r,
+                (IrTempIdx[]){ ctx->env, sse_ptr(tr, SSE_XMM_OFF(in->reg)), sse_ptr(tr, s),
+                               ir_const_i32(ctx, ctl), x86_g.regs[X86_RAX],
+                               x86_g.regs[X86_RDX] });
+    if (!mask) {
+        IrTempIdx idx = x86_tmp(tr);
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, idx, r, x86_const(tr, 32));
+        x86_store_reg(tr, X86_RCX, 4, idx);
+    }
+    IrTempIdx f = x86_tmp(tr);
+    ir_gen_op2(ctx, IR_OP_and, IR_I64, f, r, x86_const(tr, X86_OSZAPC));
+    x86_set_cc(tr, X86_CC_EFLAGS, 8, 0, f, 0);
     return true;
 }
 

@@ -23,7 +23,7 @@
 /* Helper ids, set by x86_sse_register_helpers (write once, then read-only). */
 typedef struct SseHelpers {
     unsigned arith, cmp, comi, horiz, round, dp, rcp, cvt;
-    unsigned intop, ptest, blendv, movmsk, crc32;
+    unsigned intop, ptest, blendv, movmsk, crc32, pcmpstr;
 } SseHelpers;
 extern SseHelpers sse_h;
 

@@ -114,6 +114,20 @@ typedef union SseLanes {
 bool x86_sse_shuffle(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
                      unsigned imm);
 
+/*
+ * PCMPxSTRx (sse-string.c): compare a (xmm1) with b (xmm2/m128) under
+ * ctl = imm8 | X86_PCMPSTR_* flags; rax/rdx are the explicit lengths.
+ * Returns the OSZAPC bits (CF ZF SF OF; AF PF clear) and, for the I
+ * forms, the index for ECX in bits 32..; the M forms write *xmm0.
+ */
+enum {
+    X86_PCMPSTR_EXPLICIT = 1 << 8,   /* PCMPESTRx: lengths in EAX/EDX */
+    X86_PCMPSTR_WIDE = 1 << 9,       /* REX.W: lengths in RAX/RDX */
+    X86_PCMPSTR_MASK = 1 << 10,      /* PCMPxSTRM: result to xmm0 */
+};
+uint64_t x86_sse_pcmpstr(X86Vec *xmm0, const X86Vec *a, const X86Vec *b, uint32_t ctl,
+                         uint64_t rax, uint64_t rdx);
+
 /* CRC32 (crc32.c): crc32c of the low `size` bytes of val onto crc. */
 uint32_t x86_crc32c(uint32_t crc, uint64_t val, uint32_t size);
 

@@ -317,6 +317,8 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_CVTPD2DQ] = x86_tr_sse_cvt, [X86_OP_CVTTPD2DQ] = x86_tr_sse_cvt,
     [X86_OP_LDMXCSR] = x86_tr_sse_state, [X86_OP_STMXCSR] = x86_tr_sse_state,
     [X86_OP_FXSAVE] = x86_tr_sse_state, [X86_OP_FXRSTOR] = x86_tr_sse_state,
+    [X86_OP_PCMPESTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPESTRM] = x86_tr_sse_pcmpstr,
+    [X86_OP_PCMPISTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPISTRM] = x86_tr_sse_pcmpstr,
     [X86_OP_CRC32] = x86_tr_crc32,
 };
 

@@ -181,6 +181,7 @@ bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shi
 bool x86_tr_sse_float(X86Tr *tr);    /* float arithmetic, CMP, (U)COMIS, ROUND, DP, RCP */
 bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
+bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
 bool x86_tr_crc32(X86Tr *tr);
 
 /* ---- the JitTranslator for x86 (translate.c) ---- */

@@ -81,6 +81,8 @@ __asm__(".pushsection .rodata\n"
         "cvtdq2pd %xmm1, %xmm2\n cvtpd2dq %xmm1, %xmm2\n cvttpd2dq (%rax), %xmm2\n"
         /* state and CRC32 */
         "ldmxcsr (%rax)\n stmxcsr 4(%rsp)\n fxsave (%rax)\n fxrstor (%rax)\n fxsave64 (%rax)\n"
+        "pcmpistri $0x0c, %xmm1, %xmm2\n pcmpestri $0x44, (%rax), %xmm2\n pcmpistrm $0x40, (%rax), %xmm3\n"
+        "pcmpestrm $0x1a, %xmm1, %xmm2\n"
         "crc32b %al, %ecx\n crc32w (%rax), %ecx\n crc32l %eax, %ecx\n crc32q %rax, %rcx\n"
         "sse_insns_end:\n"
         ".popsection\n");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "frontend-x86/decode.h"
 #include "frontend-x86/sse.h"
@@ -683,6 +684,120 @@ START_TEST(test_int_misc)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
+/* PCMPxSTRx: every imm8 (bits 0-6), generated as native code at run time  */
+
+typedef void (*PcmpFn)(const X86Vec *a, const X86Vec *b, uint64_t *out, uint64_t la,
+                       uint64_t lb);
+
+/* out[0] = rflags, out[1] = rcx, out[2..3] = xmm0 after
+ * `pcmp<opc> $imm, xmm2, xmm1` with xmm1 = *a, xmm2 = *b, rax = la, rdx = lb. */
+static PcmpFn gen_pcmp(uint8_t *page, uint8_t opc, bool rexw, uint8_t imm)
+{
+    static const uint8_t pre[] = {
+        0x49, 0x89, 0xd1,             /* mov r9, rdx */
+        0xf3, 0x0f, 0x6f, 0x0f,       /* movdqu xmm1, [rdi] */
+        0xf3, 0x0f, 0x6f, 0x16,       /* movdqu xmm2, [rsi] */
+        0x48, 0x89, 0xc8,             /* mov rax, rcx */
+        0x4c, 0x89, 0xc2,             /* mov rdx, r8 */
+        0x66, 0x0f, 0xef, 0xc0,       /* pxor xmm0, xmm0 */
+        0x48, 0xc7, 0xc1, 0x55, 0x55, 0x55, 0x55,   /* mov rcx, 0x55555555 */
+    };
+    static const uint8_t post[] = {
+        0x9c, 0x58,                   /* pushfq; pop rax */
+        0x49, 0x89, 0x01,             /* mov [r9], rax */
+        0x49, 0x89, 0x49, 0x08,       /* mov [r9+8], rcx */
+        0xf3, 0x41, 0x0f, 0x7f, 0x41, 0x10,   /* movdqu [r9+16], xmm0 */
+        0xc3,
+    };
+    size_t n = 0;
+    memcpy(page, pre, sizeof(pre));
+    n = sizeof(pre);
+    page[n++] = 0x66;
+    if (rexw) {
+        page[n++] = 0x48;
+    }
+    page[n++] = 0x0f;
+    page[n++] = 0x3a;
+    page[n++] = opc;
+    page[n++] = 0xca;                 /* xmm1, xmm2 */
+    page[n++] = imm;
+    memcpy(page + n, post, sizeof(post));
+    __builtin___clear_cache((char *)page, (char *)page + n + sizeof(post));
+    return (PcmpFn)(void *)page;
+}
+
+/* Strings with zeros in various places, repeated characters, ranges. */
+static X86Vec pcmp_vec(unsigned k, unsigned which)
+{
+    X86Vec v;
+    uint8_t *p = (uint8_t *)&v;
+    uint64_t x = (k * 0x9e3779b97f4a7c15ull) ^ (which * 0xbf58476d1ce4e5b9ull);
+    for (unsigned i = 0; i < 16; i++) {
+        x ^= x >> 31;
+        x *= 0x94d049bb133111ebull;
+        unsigned r = (unsigned)(x >> 59);        /* 0..31 */
+        p[i] = r < 2 ? 0 : r < 20 ? (uint8_t)('a' + (r & 3)) : r < 26 ? (uint8_t)(0x80 + (r & 1)) : (uint8_t)(x >> 40);
+    }
+    if (which == 0 && (k & 3) == 0) {            /* range pairs */
+        p[0] = 'a'; p[1] = 'b'; p[2] = 0x80; p[3] = 0xff;
+    }
+    return v;
+}
+
+START_TEST(test_pcmpstr)
+{
+    uint8_t *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    static const struct { uint8_t opc; uint32_t ctl; const char *name; } forms[] = {
+        { 0x60, X86_PCMPSTR_EXPLICIT | X86_PCMPSTR_MASK, "pcmpestrm" },
+        { 0x61, X86_PCMPSTR_EXPLICIT, "pcmpestri" },
+        { 0x62, X86_PCMPSTR_MASK, "pcmpistrm" },
+        { 0x63, 0, "pcmpistri" },
+    };
+    static const int64_t lens[] = { 0, 1, 3, 7, 8, 9, 15, 16, 17, -2, -9, -17, 0x100000003ll };
+
+    ck_assert_ptr_ne(page, MAP_FAILED);
+    failures = 0;
+    for (unsigned f = 0; f < 4; f++) {
+        for (unsigned w = 0; w < 2; w++) {
+            for (unsigned imm = 0; imm < 128; imm++) {
+                PcmpFn fn = gen_pcmp(page, forms[f].opc, w, (uint8_t)imm);
+                for (unsigned k = 0; k < 40; k++) {
+                    X86Vec a = pcmp_vec(k, 0), b = pcmp_vec(k, 1);
+                    if (k % 5 == 1) {
+                        b = a;
+                    }
+                    uint64_t la = (uint64_t)lens[k % 13], lb = (uint64_t)lens[(k * 7 + 3) % 13];
+                    uint64_t out[4];
+                    fn(&a, &b, out, la, lb);
+                    X86Vec x0 = { { 0, 0 } };
+                    uint32_t ctl = imm | forms[f].ctl | (w ? X86_PCMPSTR_WIDE : 0);
+                    uint64_t r = x86_sse_pcmpstr(&x0, &a, &b, ctl, la, lb);
+                    bool ok = (r & 0xfff) == (out[0] & X86_OSZAPC);
+                    if (forms[f].ctl & X86_PCMPSTR_MASK) {
+                        ok = ok && x0.q[0] == out[2] && x0.q[1] == out[3];
+                    } else {
+                        ok = ok && (r >> 32) == out[1];
+                    }
+                    if (!ok) {
+                        X86Vec want = { { out[2], out[0] & X86_OSZAPC } };
+                        X86Vec got = { { x0.q[0], r & 0xfff } };
+                        char name[64];
+                        snprintf(name, sizeof(name), "%s imm=%02x w=%u la=%lld lb=%lld rcx=%llx/%llx",
+                                 forms[f].name, imm, w, (long long)la, (long long)lb,
+                                 (unsigned long long)out[1], (unsigned long long)(r >> 32));
+                        report(name, 0, &a, &b, &want, 0, &got, 0);
+                    }
+                }
+            }
+        }
+    }
+    munmap(page, 4096);
+    ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
 /* Suite                                                                   */
 
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
@@ -704,6 +819,7 @@ static Suite *sse_suite(void)
     TCase *ti = tcase_create("int");
     tcase_add_loop_test(ti, test_int, 0, COUNT(int_cases));
     tcase_add_test(ti, test_int_misc);
+    tcase_add_test(ti, test_pcmpstr);
     suite_add_tcase(s, ti);
     return s;
 }
