@@ -53,6 +53,10 @@ tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
 	$(CHECK_LIBS) -lm
 
+# The native-vs-ferry SSE run for the oracle's runners (not built yet:
+# needs tests/x86/native.c and ferry-run.c from branch oracle and a backend).
+EXTRA_DIST += tests/x86/sse-oracle.c tests/x86/sse-oracle-snips.h
+
 # Every SSE form through the translator: no #UD fallback, IR passes
 # ir_verify. It builds the translator core from its sources because no
 # library holds it yet.
