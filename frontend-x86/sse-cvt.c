@@ -77,6 +77,15 @@ static uint32_t sd2ss(SseFp *f, uint64_t a)
     volatile float r = (float)x;
     sse_fp_collect(f);
     bool tiny = f->flags & X86_MXCSR_UE;
+    if (tiny && (f32_bits(r) & 0x7fffffffu) == 0x00800000u) {
+        /* tininess after rounding, as in f32_op: redo it scaled by 2^64 */
+        volatile float s = (float)(x * 0x1p64);
+        feclearexcept(FE_ALL_EXCEPT);
+        tiny = fabsf(s) < 0x1p-62f;
+        if (!tiny) {
+            f->flags &= ~X86_MXCSR_UE;
+        }
+    }
     f->flags |= saved;
     return f32_out(f, f32_bits(r), tiny);
 }

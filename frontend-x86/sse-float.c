@@ -107,6 +107,38 @@ uint64_t f64_out(SseFp *f, uint64_t r, bool tiny)
 /* Scalar arithmetic                                                       */
 
 /*
+ * x86 detects tininess after rounding (as if the exponent were unbounded),
+ * arm64 before rounding: they disagree only for results that round to the
+ * smallest normal. Then redo MUL/DIV with the smaller operand (MUL) or the
+ * dividend (DIV) scaled by 2^64, far from the subnormal range, and see if
+ * that rounds below the scaled smallest normal. ADD/SUB results that small
+ * are exact, so they never get here.
+ */
+static bool f32_tiny_after(unsigned op, float x, float y)
+{
+    volatile float vx = x, vy = y, s;
+    if (op == X86_FOP_MUL) {
+        s = fabsf(vx) <= fabsf(vy) ? (vx * 0x1p64f) * vy : vx * (vy * 0x1p64f);
+    } else {
+        s = (vx * 0x1p64f) / vy;
+    }
+    feclearexcept(FE_ALL_EXCEPT);
+    return fabsf(s) < 0x1p-62f;
+}
+
+static bool f64_tiny_after(unsigned op, double x, double y)
+{
+    volatile double vx = x, vy = y, s;
+    if (op == X86_FOP_MUL) {
+        s = fabs(vx) <= fabs(vy) ? (vx * 0x1p64) * vy : vx * (vy * 0x1p64);
+    } else {
+        s = (vx * 0x1p64) / vy;
+    }
+    feclearexcept(FE_ALL_EXCEPT);
+    return fabs(s) < 0x1p-958;
+}
+
+/*
  * NaN operands: MIN/MAX signal IE on any NaN and return the second
  * operand; the others signal IE on an SNaN and return the first NaN
  * operand, quieted. A NaN produced from non-NaN operands (inf - inf,
@@ -150,8 +182,14 @@ uint32_t f32_op(SseFp *f, unsigned op, uint32_t a, uint32_t b)
         f->flags &= ~X86_MXCSR_DE;
     }
     bool tiny = f->flags & X86_MXCSR_UE;
-    f->flags |= saved;
     uint32_t rb = f32_bits(r);
+    if (tiny && (rb & 0x7fffffffu) == 0x00800000u && (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
+        tiny = f32_tiny_after(op, x, y);
+        if (!tiny) {
+            f->flags &= ~X86_MXCSR_UE;
+        }
+    }
+    f->flags |= saved;
     if (f32_is_nan(rb)) {
         return F32_DEFAULT_NAN;
     }
@@ -196,8 +234,15 @@ uint64_t f64_op(SseFp *f, unsigned op, uint64_t a, uint64_t b)
         f->flags &= ~X86_MXCSR_DE;
     }
     bool tiny = f->flags & X86_MXCSR_UE;
-    f->flags |= saved;
     uint64_t rb = f64_bits(r);
+    if (tiny && (rb & 0x7fffffffffffffffull) == 0x0010000000000000ull &&
+        (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
+        tiny = f64_tiny_after(op, x, y);
+        if (!tiny) {
+            f->flags &= ~X86_MXCSR_UE;
+        }
+    }
+    f->flags |= saved;
     if (f64_is_nan(rb)) {
         return F64_DEFAULT_NAN;
     }

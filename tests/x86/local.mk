@@ -52,6 +52,24 @@ tests_x86_test_sse_SOURCES = tests/x86/test-sse.c
 tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
 	$(CHECK_LIBS) -lm
+tests_x86_test_sse_CPPFLAGS = $(AM_CPPFLAGS) -DQEMU_AARCH64=\"$(QEMU_AARCH64)\" \
+	-DSSE_REPLAY_A64=\"$(abs_builddir)/tests/x86/sse-replay-a64\"
+EXTRA_tests_x86_test_sse_DEPENDENCIES = tests/x86/sse-replay-a64
+# The float helpers built for arm64 (static, run under qemu-aarch64 by
+# test-sse). Without the cross compiler the file is left empty and that
+# test case says it skipped.
+AARCH64_CC = aarch64-linux-gnu-gcc
+sse_replay_sources = tests/x86/sse-replay.c tests/x86/sse-replay.h \
+	$(frontend_x86_sse_helper_sources)
+EXTRA_DIST += tests/x86/sse-replay.c tests/x86/sse-replay.h
+CLEANFILES += tests/x86/sse-replay-a64
+tests/x86/sse-replay-a64: $(addprefix $(srcdir)/,$(sse_replay_sources))
+	@$(MKDIR_P) tests/x86
+	$(AM_V_GEN)if command -v $(AARCH64_CC) >/dev/null 2>&1; then \
+	  $(AARCH64_CC) -static -O1 -std=gnu11 -D_GNU_SOURCE -frounding-math \
+	    -fsignaling-nans -I$(top_srcdir) -I$(top_builddir) -o $@ \
+	    $(addprefix $(srcdir)/,$(filter %.c,$(sse_replay_sources))) -lm; \
+	else : > $@; fi
 
 # The native-vs-ferry SSE run for the oracle's runners (not built yet:
 # needs tests/x86/native.c and ferry-run.c from branch oracle and a backend).

@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "frontend-x86/decode.h"
 #include "frontend-x86/sse.h"
+#include "tests/x86/sse-replay.h"
 
 typedef long long V2 __attribute__((vector_size(16)));
 
@@ -55,6 +57,7 @@ static const uint64_t f64_vals[] = {
 #define N64 (sizeof(f64_vals) / sizeof(f64_vals[0]))
 
 static unsigned failures;
+static FILE *rec_out;              /* set: check_pair also writes records */
 
 static void set32(X86Vec *v, unsigned i, uint32_t x) { memcpy((char *)v + 4 * i, &x, 4); }
 
@@ -159,6 +162,14 @@ static void check_pair(const FloatCase *c, uint64_t a, uint64_t b, unsigned lane
     uint32_t r = c->helper(&cpu, &got, &vb, c->arg);
     if (r != 0 || memcmp(&want, &got, 16) != 0 || wmx != cpu.mxcsr) {
         report(c->name, mx, &va, &vb, &want, wmx, &got, cpu.mxcsr);
+    }
+    if (rec_out) {
+        SseRecord rec = { .sel = c->arg, .mxcsr = mx, .want_mxcsr = wmx, .a = va, .b = vb,
+                          .want = want };
+        rec.kind = c->helper == x86_sse_arith ? SSE_REC_ARITH : c->helper == x86_sse_cmp ? SSE_REC_CMP
+                 : c->helper == x86_sse_horiz ? SSE_REC_HORIZ : c->helper == x86_sse_round ? SSE_REC_ROUND
+                 : c->helper == x86_sse_dp ? SSE_REC_DP : SSE_REC_CVT;
+        fwrite(&rec, sizeof(rec), 1, rec_out);
     }
 }
 
@@ -301,6 +312,49 @@ START_TEST(test_rcp)
         check_approx(nat_rsqrtps, true, X86_FFORM_PS, x, 0x1f80);
     }
     ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* The same float cases on arm64: records of inputs and native results,    */
+/* replayed by sse-replay built for arm64 under qemu-aarch64               */
+
+START_TEST(test_arm64_replay)
+{
+    const char *qemu = QEMU_AARCH64, *replay = SSE_REPLAY_A64;
+    FILE *probe = fopen(replay, "rb");
+    long size = 0;
+
+    if (probe) {
+        fseek(probe, 0, SEEK_END);
+        size = ftell(probe);
+        fclose(probe);
+    }
+    if (qemu[0] == 0 || size <= 0) {
+        fprintf(stderr, "test_arm64_replay: skipped (no qemu-aarch64 or no arm64 cross compiler)\n");
+        return;
+    }
+    char path[] = "/tmp/ferry-sse-recXXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    rec_out = fdopen(fd, "wb");
+    failures = 0;
+    for (unsigned i = 0; i < sizeof(arith_cases) / sizeof(arith_cases[0]); i++) {
+        run_float_case(&arith_cases[i]);
+    }
+    for (unsigned i = 0; i < sizeof(cmp_cases) / sizeof(cmp_cases[0]); i += 5) {
+        run_float_case(&cmp_cases[i]);
+    }
+    for (unsigned i = 0; i < sizeof(misc_cases) / sizeof(misc_cases[0]); i++) {
+        run_float_case(&misc_cases[i]);
+    }
+    fclose(rec_out);
+    rec_out = NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "%s %s < %s", qemu, replay, path);
+    int rc = system(cmd);
+    unlink(path);
+    ck_assert_msg(rc == 0, "the helpers differ from the x86 CPU on arm64 (see above)");
 }
 END_TEST
 
@@ -815,6 +869,7 @@ static Suite *sse_suite(void)
     tcase_add_test(tc, test_comi);
     tcase_add_test(tc, test_cvt_gpr);
     tcase_add_test(tc, test_unmasked);
+    tcase_add_test(tc, test_arm64_replay);
     suite_add_tcase(s, tc);
     TCase *ti = tcase_create("int");
     tcase_add_loop_test(ti, test_int, 0, COUNT(int_cases));
