@@ -100,6 +100,8 @@ enum {
     X86_EXCP_UD = 6,               /* invalid opcode */
     X86_EXCP_GP = 13,
     X86_EXCP_PF = 14,
+    X86_EXCP_XM = 19,              /* SIMD floating point (unmasked MXCSR exception;
+                                      the flags that caused it are in mxcsr) */
     X86_EXCP_SYSCALL = 0x100,      /* user mode: syscall instruction */
     X86_EXCP_HLT = 0x101,
 };

@@ -26,9 +26,6 @@ enum {
     X86_MXCSR_WRITABLE = 0xffff,   /* also the FXSAVE MXCSR_MASK */
 };
 
-/* SIMD floating-point exception (unmasked MXCSR exception). */
-#define X86_EXCP_XM 19
-
 /* Put the SSE state in its power-on/exec state (MXCSR = 0x1f80, xmm = 0). */
 void x86_sse_reset(X86Cpu *cpu);
 
