@@ -80,7 +80,7 @@ static uint32_t sd2ss(SseFp *f, uint64_t a)
     if (tiny && (f32_bits(r) & 0x7fffffffu) == 0x00800000u) {
         /* tininess after rounding, as in f32_op: redo it scaled by 2^64 */
         volatile float s = (float)(x * 0x1p64);
-        feclearexcept(FE_ALL_EXCEPT);
+        sse_fp_discard(f);
         tiny = fabsf(s) < 0x1p-62f;
         if (!tiny) {
             f->flags &= ~X86_MXCSR_UE;
@@ -196,7 +196,7 @@ uint32_t x86_sse_cvt(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t cvt_size)
         break;
     }
     if (cvt >= X86_CVT_SS2SI && cvt <= X86_CVT_TSD2SI) {
-        feclearexcept(FE_ALL_EXCEPT);   /* to_int accounted for its flags */
+        sse_fp_discard(&f);             /* to_int accounted for its flags */
     }
     if (sse_fp_end(&f, cpu)) {
         return 1;

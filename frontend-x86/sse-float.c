@@ -14,27 +14,84 @@
 /* ---------------------------------------------------------------------- */
 /* Context: rounding mode in, exception flags out                          */
 
+/*
+ * The host's floating-point control and status. On an x86-64 host that is
+ * MXCSR itself, read and written directly: glibc's fesetround and
+ * feclearexcept also go through the x87 environment, which made a helper
+ * call ~15 times slower. Elsewhere (arm64 FPCR/FPSR) <fenv.h> is cheap.
+ * Flags are cleared only when the ones a single operation must see on its
+ * own (IE ZE UE) are set; PE just accumulates.
+ */
+#if defined(__x86_64__)
+static inline uint32_t host_csr_read(void)
+{
+    uint32_t m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+static inline void host_csr_write(uint32_t m)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
+void sse_fp_begin(SseFp *f, const X86Cpu *cpu, unsigned rc)
+{
+    f->mxcsr = cpu->mxcsr;
+    f->flags = 0;
+    f->host = X86_MXCSR_DEFAULT | (rc & 3) << X86_MXCSR_RC_SHIFT;
+    if (host_csr_read() != f->host) {  /* a read is much cheaper than a write */
+        host_csr_write(f->host);
+    }
+}
+
+/* The host's x86 flags (DE excluded: the helpers decide it) and clear the
+ * per-operation ones. */
+static uint32_t host_take(SseFp *f)
+{
+    uint32_t fl = host_csr_read() & (X86_MXCSR_FLAGS & ~X86_MXCSR_DE);
+    if (fl & (X86_MXCSR_IE | X86_MXCSR_ZE | X86_MXCSR_UE)) {
+        host_csr_write(f->host);
+    }
+    return fl;
+}
+#else
 static const int host_round[4] = { FE_TONEAREST, FE_DOWNWARD, FE_UPWARD, FE_TOWARDZERO };
 
 void sse_fp_begin(SseFp *f, const X86Cpu *cpu, unsigned rc)
 {
     f->mxcsr = cpu->mxcsr;
     f->flags = 0;
-    /* Always set: a cached "current mode" would go stale when anything
-     * else (x87 code, native code in tests) changes one of the x86 host's
-     * two control registers behind fegetround's back. */
-    fesetround(host_round[rc & 3]);
+    f->host = rc & 3;
+    if (fegetround() != host_round[rc & 3]) {
+        fesetround(host_round[rc & 3]);
+    }
     feclearexcept(FE_ALL_EXCEPT);
 }
 
-void sse_fp_collect(SseFp *f)
+static uint32_t host_take(SseFp *f)
 {
     int e = fetestexcept(FE_ALL_EXCEPT);
 
-    f->flags |= (e & FE_INVALID ? X86_MXCSR_IE : 0) | (e & FE_DIVBYZERO ? X86_MXCSR_ZE : 0) |
-                (e & FE_OVERFLOW ? X86_MXCSR_OE : 0) | (e & FE_UNDERFLOW ? X86_MXCSR_UE : 0) |
-                (e & FE_INEXACT ? X86_MXCSR_PE : 0);
-    feclearexcept(FE_ALL_EXCEPT);
+    (void)f;
+    if (e == 0) {
+        return 0;
+    }
+    feclearexcept(e);
+    return (e & FE_INVALID ? X86_MXCSR_IE : 0) | (e & FE_DIVBYZERO ? X86_MXCSR_ZE : 0) |
+           (e & FE_OVERFLOW ? X86_MXCSR_OE : 0) | (e & FE_UNDERFLOW ? X86_MXCSR_UE : 0) |
+           (e & FE_INEXACT ? X86_MXCSR_PE : 0);
+}
+#endif
+
+void sse_fp_collect(SseFp *f)
+{
+    f->flags |= host_take(f);
+}
+
+void sse_fp_discard(SseFp *f)
+{
+    (void)host_take(f);
 }
 
 uint32_t sse_fp_end(SseFp *f, X86Cpu *cpu)
@@ -43,6 +100,7 @@ uint32_t sse_fp_end(SseFp *f, X86Cpu *cpu)
     cpu->mxcsr |= f->flags;
     /* The host rounding mode is left as is: the next helper sets its own,
      * and ferry's own code does no float arithmetic that cares. */
+    (void)host_take(f);
     uint32_t masks = (f->mxcsr >> X86_MXCSR_MASK_SHIFT) & X86_MXCSR_FLAGS;
     return (f->flags & ~masks) ? 1 : 0;
 }
@@ -114,7 +172,7 @@ uint64_t f64_out(SseFp *f, uint64_t r, bool tiny)
  * that rounds below the scaled smallest normal. ADD/SUB results that small
  * are exact, so they never get here.
  */
-static bool f32_tiny_after(unsigned op, float x, float y)
+static bool f32_tiny_after(SseFp *f, unsigned op, float x, float y)
 {
     volatile float vx = x, vy = y, s;
     if (op == X86_FOP_MUL) {
@@ -122,11 +180,11 @@ static bool f32_tiny_after(unsigned op, float x, float y)
     } else {
         s = (vx * 0x1p64f) / vy;
     }
-    feclearexcept(FE_ALL_EXCEPT);
+    sse_fp_discard(f);
     return fabsf(s) < 0x1p-62f;
 }
 
-static bool f64_tiny_after(unsigned op, double x, double y)
+static bool f64_tiny_after(SseFp *f, unsigned op, double x, double y)
 {
     volatile double vx = x, vy = y, s;
     if (op == X86_FOP_MUL) {
@@ -134,7 +192,7 @@ static bool f64_tiny_after(unsigned op, double x, double y)
     } else {
         s = (vx * 0x1p64) / vy;
     }
-    feclearexcept(FE_ALL_EXCEPT);
+    sse_fp_discard(f);
     return fabs(s) < 0x1p-958;
 }
 
@@ -184,7 +242,7 @@ uint32_t f32_op(SseFp *f, unsigned op, uint32_t a, uint32_t b)
     bool tiny = f->flags & X86_MXCSR_UE;
     uint32_t rb = f32_bits(r);
     if (tiny && (rb & 0x7fffffffu) == 0x00800000u && (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
-        tiny = f32_tiny_after(op, x, y);
+        tiny = f32_tiny_after(f, op, x, y);
         if (!tiny) {
             f->flags &= ~X86_MXCSR_UE;
         }
@@ -237,7 +295,7 @@ uint64_t f64_op(SseFp *f, unsigned op, uint64_t a, uint64_t b)
     uint64_t rb = f64_bits(r);
     if (tiny && (rb & 0x7fffffffffffffffull) == 0x0010000000000000ull &&
         (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
-        tiny = f64_tiny_after(op, x, y);
+        tiny = f64_tiny_after(f, op, x, y);
         if (!tiny) {
             f->flags &= ~X86_MXCSR_UE;
         }
@@ -490,7 +548,7 @@ uint32_t x86_sse_round(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t imm_for
             set_lane32(&r, i, round32(&f, lane32(s, i), imm & 8));
         }
     }
-    feclearexcept(FE_ALL_EXCEPT);  /* nearbyint's own flags are not x86's */
+    sse_fp_discard(&f);            /* nearbyint's own flags are not x86's */
     if (sse_fp_end(&f, cpu)) {
         return 1;
     }
@@ -536,13 +594,13 @@ uint32_t x86_sse_dp(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t imm_form)
 /* ---------------------------------------------------------------------- */
 /* Approximations                                                          */
 
-/* Keep 12 significant bits of a positive double, rounding to nearest:
- * relative error <= 2^-13, inside the documented 1.5 * 2^-12. */
+/* Keep 12 significant bits of a positive normal double, rounding half up
+ * in integer arithmetic (no dependence on the rounding mode): relative
+ * error <= 2^-13, inside the documented 1.5 * 2^-12. */
 static double keep12(double x)
 {
-    int e;
-    double m = frexp(x, &e);
-    return ldexp(nearbyint(ldexp(m, 12)), e - 12);
+    uint64_t u = f64_bits(x) + (1ull << 40);
+    return f64_val(u & ~((1ull << 41) - 1));
 }
 
 /* RCP and RSQRT of one single: denormal inputs count as zero and tiny
@@ -575,14 +633,11 @@ void x86_sse_rcp(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t kind_form)
 {
     bool rsqrt = kind_form >> 4;
     unsigned n = form_lanes(kind_form & 15);
-    int saved = fegetround();
 
     (void)cpu;
-    fesetround(FE_TONEAREST);      /* keep12 rounds to nearest whatever MXCSR says */
     for (unsigned i = 0; i < n; i++) {
         set_lane32(d, i, approx32(lane32(s, i), rsqrt));
     }
-    fesetround(saved);
 }
 
 void x86_sse_reset(X86Cpu *cpu)

@@ -16,6 +16,7 @@
 typedef struct SseFp {
     uint32_t mxcsr;                /* the guest MXCSR at entry */
     uint32_t flags;                /* exception flags raised so far */
+    uint32_t host;                 /* the host control word set at entry */
 } SseFp;
 
 #define F32_QUIET 0x00400000u
@@ -42,8 +43,10 @@ static inline bool f64_is_denormal(uint64_t a)
 /* Enter a helper: host rounding mode = rc (0..3, MXCSR encoding), host
  * exception flags cleared. */
 void sse_fp_begin(SseFp *f, const X86Cpu *cpu, unsigned rc);
-/* Fold the host exception flags raised since sse_fp_begin into f->flags. */
+/* Fold the host exception flags raised since the last collect into
+ * f->flags / drop them (they belong to a computation x86 does not make). */
 void sse_fp_collect(SseFp *f);
+void sse_fp_discard(SseFp *f);
 /* Leave: accumulate flags into cpu->mxcsr; returns 1 if one is unmasked. */
 uint32_t sse_fp_end(SseFp *f, X86Cpu *cpu);
 
