@@ -107,9 +107,15 @@ static bool int_mul(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned 
             r->q[h] = sum;
         }
         break;
-    case X86_OP_PSIGNB: LANES(16, r->sb[i] = b->sb[i] < 0 ? (int8_t)-a->sb[i] : b->sb[i] ? a->sb[i] : 0); break;
-    case X86_OP_PSIGNW: LANES(8, r->sw[i] = b->sw[i] < 0 ? (int16_t)-a->sw[i] : b->sw[i] ? a->sw[i] : 0); break;
-    case X86_OP_PSIGND: LANES(4, r->d[i] = b->sd[i] < 0 ? -a->d[i] : b->sd[i] ? a->d[i] : 0); break;
+    case X86_OP_PSIGNB:
+        LANES(16, r->sb[i] = b->sb[i] < 0 ? (int8_t)-a->sb[i] : b->sb[i] ? a->sb[i] : 0);
+        break;
+    case X86_OP_PSIGNW:
+        LANES(8, r->sw[i] = b->sw[i] < 0 ? (int16_t)-a->sw[i] : b->sw[i] ? a->sw[i] : 0);
+        break;
+    case X86_OP_PSIGND:
+        LANES(4, r->d[i] = b->sd[i] < 0 ? -a->d[i] : b->sd[i] ? a->d[i] : 0);
+        break;
     case X86_OP_PABSB: LANES(16, r->b[i] = (uint8_t)abs(b->sb[i])); break;
     case X86_OP_PABSW: LANES(8, r->w[i] = (uint16_t)abs(b->sw[i])); break;
     case X86_OP_PABSD: LANES(4, r->d[i] = b->sd[i] < 0 ? -b->d[i] : b->d[i]); break;
@@ -125,10 +131,12 @@ static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigne
 {
     switch (op) {
     case X86_OP_PHADDW:
-        LANES(4, r->w[i] = a->w[2 * i] + a->w[2 * i + 1]; r->w[i + 4] = b->w[2 * i] + b->w[2 * i + 1]);
+        LANES(4, r->w[i] = a->w[2 * i] + a->w[2 * i + 1];
+                 r->w[i + 4] = b->w[2 * i] + b->w[2 * i + 1]);
         break;
     case X86_OP_PHSUBW:
-        LANES(4, r->w[i] = a->w[2 * i] - a->w[2 * i + 1]; r->w[i + 4] = b->w[2 * i] - b->w[2 * i + 1]);
+        LANES(4, r->w[i] = a->w[2 * i] - a->w[2 * i + 1];
+                 r->w[i + 4] = b->w[2 * i] - b->w[2 * i + 1]);
         break;
     case X86_OP_PHADDSW:
         LANES(4, r->sw[i] = sat16(a->sw[2 * i] + a->sw[2 * i + 1]);
@@ -139,15 +147,22 @@ static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigne
                  r->sw[i + 4] = sat16(b->sw[2 * i] - b->sw[2 * i + 1]));
         break;
     case X86_OP_PHADDD:
-        LANES(2, r->d[i] = a->d[2 * i] + a->d[2 * i + 1]; r->d[i + 2] = b->d[2 * i] + b->d[2 * i + 1]);
+        LANES(2, r->d[i] = a->d[2 * i] + a->d[2 * i + 1];
+                 r->d[i + 2] = b->d[2 * i] + b->d[2 * i + 1]);
         break;
     case X86_OP_PHSUBD:
-        LANES(2, r->d[i] = a->d[2 * i] - a->d[2 * i + 1]; r->d[i + 2] = b->d[2 * i] - b->d[2 * i + 1]);
+        LANES(2, r->d[i] = a->d[2 * i] - a->d[2 * i + 1];
+                 r->d[i + 2] = b->d[2 * i] - b->d[2 * i + 1]);
         break;
     case X86_OP_MPSADBW: {
         unsigned o1 = (imm & 4) ? 4 : 0, o2 = (imm & 3) * 4;
-        LANES(8, r->w[i] = (uint16_t)(abs(a->b[o1 + i] - b->b[o2]) + abs(a->b[o1 + i + 1] - b->b[o2 + 1]) +
-                                      abs(a->b[o1 + i + 2] - b->b[o2 + 2]) + abs(a->b[o1 + i + 3] - b->b[o2 + 3])));
+        for (unsigned i = 0; i < 8; i++) {
+            unsigned sum = 0;
+            for (unsigned k = 0; k < 4; k++) {
+                sum += (unsigned)abs(a->b[o1 + i + k] - b->b[o2 + k]);
+            }
+            r->w[i] = (uint16_t)sum;
+        }
         break;
     }
     case X86_OP_PCLMULQDQ: {

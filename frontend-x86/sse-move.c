@@ -109,7 +109,10 @@ static bool do_imm(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned o
         break;
     case X86_OP_PSHUFD:  LANES(4, t.d[i] = b->d[(imm >> (2 * i)) & 3]); break;
     case X86_OP_PSHUFLW: t.q[1] = b->q[1]; LANES(4, t.w[i] = b->w[(imm >> (2 * i)) & 3]); break;
-    case X86_OP_PSHUFHW: t.q[0] = b->q[0]; LANES(4, t.w[i + 4] = b->w[4 + ((imm >> (2 * i)) & 3)]); break;
+    case X86_OP_PSHUFHW:
+        t.q[0] = b->q[0];
+        LANES(4, t.w[i + 4] = b->w[4 + ((imm >> (2 * i)) & 3)]);
+        break;
     case X86_OP_PBLENDW: LANES(8, if (imm & (1u << i)) t.w[i] = b->w[i]); break;
     case X86_OP_BLENDPS: LANES(4, if (imm & (1u << i)) t.d[i] = b->d[i]); break;
     case X86_OP_BLENDPD: LANES(2, if (imm & (1u << i)) t.q[i] = b->q[i]); break;

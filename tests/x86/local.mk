@@ -48,13 +48,19 @@ tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
 # Every SSE helper against the same instruction run natively on this CPU.
 check_PROGRAMS += tests/x86/test-sse
 TESTS += tests/x86/test-sse
-tests_x86_test_sse_SOURCES = tests/x86/test-sse.c
+tests_x86_test_sse_SOURCES = tests/x86/test-sse.c tests/x86/sse-native.h
 tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
 	$(CHECK_LIBS) -lm
 tests_x86_test_sse_CPPFLAGS = $(AM_CPPFLAGS) -DQEMU_AARCH64=\"$(QEMU_AARCH64)\" \
 	-DSSE_REPLAY_A64=\"$(abs_builddir)/tests/x86/sse-replay-a64\"
 EXTRA_tests_x86_test_sse_DEPENDENCIES = tests/x86/sse-replay-a64
+check_PROGRAMS += tests/x86/test-sse-int
+TESTS += tests/x86/test-sse-int
+tests_x86_test_sse_int_SOURCES = tests/x86/test-sse-int.c tests/x86/sse-native.h
+tests_x86_test_sse_int_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_int_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS)
 # The float helpers built for arm64 (static, run under qemu-aarch64 by
 # test-sse). Without the cross compiler the file is left empty and that
 # test case says it skipped.
