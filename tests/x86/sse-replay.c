@@ -27,6 +27,10 @@ static uint32_t run(const SseRecord *r, X86Vec *d, uint32_t *mx)
     case SSE_REC_ROUND: ret = x86_sse_round(&cpu, d, &r->b, r->sel); break;
     case SSE_REC_DP:    ret = x86_sse_dp(&cpu, d, &r->b, r->sel); break;
     case SSE_REC_CVT:   ret = x86_sse_cvt(&cpu, d, &r->b, r->sel); break;
+    case SSE_REC_COMI:
+        *d = (X86Vec){ { x86_sse_comi(&cpu, &r->a, &r->b, r->sel), 0 } };
+        ret = 0;
+        break;
     default:
         fprintf(stderr, "sse-replay: unknown record kind %u\n", r->kind);
         exit(2);

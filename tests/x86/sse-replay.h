@@ -12,6 +12,7 @@
 
 enum {
     SSE_REC_ARITH, SSE_REC_CMP, SSE_REC_HORIZ, SSE_REC_ROUND, SSE_REC_DP, SSE_REC_CVT,
+    SSE_REC_COMI,                  /* want.q[0]: the OSZAPC bits */
 };
 
 typedef struct SseRecord {

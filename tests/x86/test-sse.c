@@ -54,7 +54,17 @@ static const uint64_t f64_vals[] = {
 };
 #define N64 (sizeof(f64_vals) / sizeof(f64_vals[0]))
 
-static FILE *rec_out;              /* set: check_pair also writes records */
+static FILE *rec_out;              /* set: the cases also write replay records */
+
+static void record(uint32_t kind, uint32_t sel, uint32_t mx, uint32_t wmx, const X86Vec *a,
+                   const X86Vec *b, const X86Vec *want)
+{
+    if (rec_out) {
+        SseRecord rec = { .kind = kind, .sel = sel, .mxcsr = mx, .want_mxcsr = wmx,
+                          .a = *a, .b = *b, .want = *want };
+        fwrite(&rec, sizeof(rec), 1, rec_out);
+    }
+}
 
 
 
@@ -131,14 +141,12 @@ static void check_pair(const FloatCase *c, uint64_t a, uint64_t b, unsigned lane
     if (r != 0 || memcmp(&want, &got, 16) != 0 || wmx != cpu.mxcsr) {
         report(c->name, mx, &va, &vb, &want, wmx, &got, cpu.mxcsr);
     }
-    if (rec_out) {
-        SseRecord rec = { .sel = c->arg, .mxcsr = mx, .want_mxcsr = wmx, .a = va, .b = vb,
-                          .want = want };
-        rec.kind = c->helper == x86_sse_arith ? SSE_REC_ARITH : c->helper == x86_sse_cmp ? SSE_REC_CMP
-                 : c->helper == x86_sse_horiz ? SSE_REC_HORIZ : c->helper == x86_sse_round ? SSE_REC_ROUND
-                 : c->helper == x86_sse_dp ? SSE_REC_DP : SSE_REC_CVT;
-        fwrite(&rec, sizeof(rec), 1, rec_out);
-    }
+    uint32_t kind = c->helper == x86_sse_arith ? SSE_REC_ARITH
+                  : c->helper == x86_sse_cmp ? SSE_REC_CMP
+                  : c->helper == x86_sse_horiz ? SSE_REC_HORIZ
+                  : c->helper == x86_sse_round ? SSE_REC_ROUND
+                  : c->helper == x86_sse_dp ? SSE_REC_DP : SSE_REC_CVT;
+    record(kind, c->arg, mx, wmx, &va, &vb, &want);
 }
 
 static void run_float_case(const FloatCase *c)
@@ -284,49 +292,6 @@ START_TEST(test_rcp)
 END_TEST
 
 /* ---------------------------------------------------------------------- */
-/* The same float cases on arm64: records of inputs and native results,    */
-/* replayed by sse-replay built for arm64 under qemu-aarch64               */
-
-START_TEST(test_arm64_replay)
-{
-    const char *qemu = QEMU_AARCH64, *replay = SSE_REPLAY_A64;
-    FILE *probe = fopen(replay, "rb");
-    long size = 0;
-
-    if (probe) {
-        fseek(probe, 0, SEEK_END);
-        size = ftell(probe);
-        fclose(probe);
-    }
-    if (qemu[0] == 0 || size <= 0) {
-        fprintf(stderr, "test_arm64_replay: skipped (no qemu-aarch64 or no arm64 cross compiler)\n");
-        return;
-    }
-    char path[] = "/tmp/ferry-sse-recXXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    rec_out = fdopen(fd, "wb");
-    failures = 0;
-    for (unsigned i = 0; i < sizeof(arith_cases) / sizeof(arith_cases[0]); i++) {
-        run_float_case(&arith_cases[i]);
-    }
-    for (unsigned i = 0; i < sizeof(cmp_cases) / sizeof(cmp_cases[0]); i += 5) {
-        run_float_case(&cmp_cases[i]);
-    }
-    for (unsigned i = 0; i < sizeof(misc_cases) / sizeof(misc_cases[0]); i++) {
-        run_float_case(&misc_cases[i]);
-    }
-    fclose(rec_out);
-    rec_out = NULL;
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "%s %s < %s", qemu, replay, path);
-    int rc = system(cmd);
-    unlink(path);
-    ck_assert_msg(rc == 0, "the helpers differ from the x86 CPU on arm64 (see above)");
-}
-END_TEST
-
-/* ---------------------------------------------------------------------- */
 /* (U)COMIS and conversions to and from general registers                  */
 
 #define COMI_NAT(fname, text)                                                   \
@@ -345,7 +310,7 @@ END_TEST
 COMI_NAT(nat_comiss, "comiss") COMI_NAT(nat_ucomiss, "ucomiss")
 COMI_NAT(nat_comisd, "comisd") COMI_NAT(nat_ucomisd, "ucomisd")
 
-START_TEST(test_comi)
+static void run_comi_cases(void)
 {
     static const struct { const char *name; uint32_t (*fn)(const X86Vec *, const X86Vec *,
                                                            uint32_t, uint32_t *);
@@ -367,13 +332,20 @@ START_TEST(test_comi)
                 memset(&cpu, 0, sizeof(cpu));
                 cpu.mxcsr = mxcsrs[m];
                 uint32_t got = x86_sse_comi(&cpu, &a, &b, cases[c].form);
+                X86Vec w = { { want, 0 } }, g = { { got, 0 } };
                 if (got != want || cpu.mxcsr != wmx) {
-                    X86Vec w = { { want, 0 } }, g = { { got, 0 } };
                     report(cases[c].name, mxcsrs[m], &a, &b, &w, wmx, &g, cpu.mxcsr);
                 }
+                record(SSE_REC_COMI, cases[c].form, mxcsrs[m], wmx, &a, &b, &w);
             }
         }
     }
+}
+
+START_TEST(test_comi)
+{
+    failures = 0;
+    run_comi_cases();
     ck_assert_msg(failures == 0, "%u mismatches", failures);
 }
 END_TEST
@@ -411,7 +383,7 @@ F2I_NAT(nat_cvttsd2si32, "cvttsd2si", "k") F2I_NAT(nat_cvttsd2si64, "cvttsd2si",
 I2F_NAT(nat_cvtsi2ss32, "cvtsi2ssl", "k") I2F_NAT(nat_cvtsi2ss64, "cvtsi2ssq", "q")
 I2F_NAT(nat_cvtsi2sd32, "cvtsi2sdl", "k") I2F_NAT(nat_cvtsi2sd64, "cvtsi2sdq", "q")
 
-START_TEST(test_cvt_gpr)
+static void run_cvt_gpr_cases(void)
 {
     static const struct { const char *name; uint64_t (*fn)(const X86Vec *, uint32_t, uint32_t *);
                           unsigned cvt, size; } f2i[] = {
@@ -446,10 +418,11 @@ START_TEST(test_cvt_gpr)
                 cpu.mxcsr = mx;
                 X86Vec d = { { 0, 0 } };
                 x86_sse_cvt(&cpu, &d, &s, f2i[c].cvt | f2i[c].size << 8);
+                X86Vec w = { { want, 0 } }, z = { { 0, 0 } };
                 if (d.q[0] != want || cpu.mxcsr != wmx) {
-                    X86Vec w = { { want, 0 } };
                     report(f2i[c].name, mx, &s, &s, &w, wmx, &d, cpu.mxcsr);
                 }
+                record(SSE_REC_CVT, f2i[c].cvt | f2i[c].size << 8, mx, wmx, &z, &s, &w);
             }
         }
         for (unsigned i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
@@ -464,6 +437,7 @@ START_TEST(test_cvt_gpr)
                 X86Vec want = { { 0x1122334455667788ull, 0x99aabbccddeeff00ull } }, got = want;
                 X86Vec s = { { ints[i], 0 } };
                 uint32_t wmx = i2f[c].fn(&want, ints[i], mx);
+                record(SSE_REC_CVT, i2f[c].cvt | i2f[c].size << 8, mx, wmx, &got, &s, &want);
                 X86Cpu cpu;
                 memset(&cpu, 0, sizeof(cpu));
                 cpu.mxcsr = mx;
@@ -474,6 +448,12 @@ START_TEST(test_cvt_gpr)
             }
         }
     }
+}
+
+START_TEST(test_cvt_gpr)
+{
+    failures = 0;
+    run_cvt_gpr_cases();
     ck_assert_msg(failures == 0, "%u mismatches", failures);
 }
 END_TEST
@@ -533,6 +513,51 @@ START_TEST(test_unmasked)
     }
     sigaction(SIGFPE, &old, NULL);
     ck_assert_msg(failures == 0, "%u mismatches", failures);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* The same float cases on arm64: records of inputs and native results,    */
+/* replayed by sse-replay built for arm64 under qemu-aarch64               */
+
+START_TEST(test_arm64_replay)
+{
+    const char *qemu = QEMU_AARCH64, *replay = SSE_REPLAY_A64;
+    FILE *probe = fopen(replay, "rb");
+    long size = 0;
+
+    if (probe) {
+        fseek(probe, 0, SEEK_END);
+        size = ftell(probe);
+        fclose(probe);
+    }
+    if (qemu[0] == 0 || size <= 0) {
+        fprintf(stderr, "test_arm64_replay: skipped (no qemu-aarch64 or no arm64 cross compiler)\n");
+        return;
+    }
+    char path[] = "/tmp/ferry-sse-recXXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    rec_out = fdopen(fd, "wb");
+    failures = 0;
+    for (unsigned i = 0; i < sizeof(arith_cases) / sizeof(arith_cases[0]); i++) {
+        run_float_case(&arith_cases[i]);
+    }
+    for (unsigned i = 0; i < sizeof(cmp_cases) / sizeof(cmp_cases[0]); i += 5) {
+        run_float_case(&cmp_cases[i]);
+    }
+    for (unsigned i = 0; i < sizeof(misc_cases) / sizeof(misc_cases[0]); i++) {
+        run_float_case(&misc_cases[i]);
+    }
+    run_comi_cases();
+    run_cvt_gpr_cases();
+    fclose(rec_out);
+    rec_out = NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "%s %s < %s", qemu, replay, path);
+    int rc = system(cmd);
+    unlink(path);
+    ck_assert_msg(rc == 0, "the helpers differ from the x86 CPU on arm64 (see above)");
 }
 END_TEST
 
