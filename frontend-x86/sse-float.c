@@ -55,6 +55,15 @@ static uint32_t host_take(SseFp *f)
     }
     return fl;
 }
+
+/* Back to round-to-nearest for ferry's own code when the guest's mode was
+ * another (rare: the common case costs nothing). */
+static void host_restore(SseFp *f)
+{
+    if ((f->host >> X86_MXCSR_RC_SHIFT) & 3) {
+        host_csr_write(X86_MXCSR_DEFAULT);
+    }
+}
 #else
 static const int host_round[4] = { FE_TONEAREST, FE_DOWNWARD, FE_UPWARD, FE_TOWARDZERO };
 
@@ -82,6 +91,13 @@ static uint32_t host_take(SseFp *f)
            (e & FE_OVERFLOW ? X86_MXCSR_OE : 0) | (e & FE_UNDERFLOW ? X86_MXCSR_UE : 0) |
            (e & FE_INEXACT ? X86_MXCSR_PE : 0);
 }
+
+static void host_restore(SseFp *f)
+{
+    if (f->host != 0) {
+        fesetround(FE_TONEAREST);
+    }
+}
 #endif
 
 void sse_fp_collect(SseFp *f)
@@ -98,9 +114,7 @@ uint32_t sse_fp_end(SseFp *f, X86Cpu *cpu)
 {
     sse_fp_collect(f);
     cpu->mxcsr |= f->flags;
-    /* The host rounding mode is left as is: the next helper sets its own,
-     * and ferry's own code does no float arithmetic that cares. */
-    (void)host_take(f);
+    host_restore(f);
     uint32_t masks = (f->mxcsr >> X86_MXCSR_MASK_SHIFT) & X86_MXCSR_FLAGS;
     return (f->flags & ~masks) ? 1 : 0;
 }
