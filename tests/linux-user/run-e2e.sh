@@ -64,6 +64,27 @@ printf '#!%s\n' "$TMP/script" > "$TMP/script2"
 chmod +x "$TMP/script" "$TMP/script2"
 check "script" "$TMP/script" a b
 check "nested script" "$TMP/script2" c
+# Statically linked glibc (no ld.so, so no ISA-level check), on x86-64
+# build machines with a static libc.
+cat > "$TMP/hello.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+    char *p = malloc(100000);
+    snprintf(p, 100000, "hello from C, argc=%d, %s", argc, argv[argc - 1]);
+    printf("%s, %zu\n", p, strlen(p));
+    free(p);
+    return 3;
+}
+C
+if [ "$(uname -m)" = x86_64 ] && cc -O1 -static -o "$TMP/hello-static" "$TMP/hello.c" 2>/dev/null; then
+    check "C static" "$TMP/hello-static" x
+    if cc -O1 -static-pie -o "$TMP/hello-spie" "$TMP/hello.c" 2>/dev/null; then
+        check "C static-pie" "$TMP/hello-spie" y z
+    fi
+fi
 # execve re-runs ferry itself: not possible for a cross-built ferry under
 # qemu-user without binfmt_misc.
 if [ -z "$RUN" ]; then
