@@ -6,9 +6,11 @@
 #include "frontend-x86/translate.h"
 
 #include <assert.h>
+#include <glib.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "jit/disas.h"
 #include "jit/fatal.h"
 
 X86Globals x86_g;
@@ -363,6 +365,20 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
     }
 }
 
+/* -d in_asm: the guest code of the block. */
+static void log_guest_code(JitCpu *jc, const TbEntry *tb)
+{
+    FILE *f = jc->engine->log;
+    uint8_t *code = g_malloc(tb->guest_size);
+    size_t n = x86_tr_config.fetch(jc, tb->cs_base + tb->pc, code, tb->guest_size);
+
+    fprintf(f, "IN %#llx:\n", (unsigned long long)tb->pc);
+    bool mode64 = (tb->flags & X86_TBF_MODE_MASK) == X86_MODE_64;
+    jit_disas(f, mode64 ? JIT_DISAS_X86_64 : JIT_DISAS_HEX, code, n, tb->pc);
+    fputc('\n', f);
+    g_free(code);
+}
+
 static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
 {
     X86Tr tr = {
@@ -407,6 +423,9 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
         }
     }
     tb->guest_size = (uint32_t)(tr.next_pc - tb->pc);
+    if (jc->engine->log_mask & JIT_LOG_IN_ASM) {
+        log_guest_code(jc, tb);
+    }
     ir_gen_set_label(ctx, tr.exit_label);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
     return 0;
