@@ -457,7 +457,7 @@ static JitError emit_atomic(A64Gen *g, RaState *ra, const IrOp *op, const RaOper
         s = new_slow(g, ra, op, addr, mo, ca[1]);
         a64_b(b, 0);
     } else {
-        s = mem_check(g, ra, op, addr, s1, mo, ca[1], true, wide);
+        s = mem_check(g, ra, op, addr, s1, mo, ca[1], true, true);   /* A64 atomics fault when misaligned */
         a64_add_rrr(b, true, A64_TMP0, host_base(g), addr);
         if (wide) {
             cmpxchg128(g, o);
