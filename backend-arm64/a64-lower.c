@@ -24,9 +24,7 @@ extern const void *jit_lookup_tb_ptr(JitCpu *cpu);
 
 static const RaConstraint c_none = { .name = "none" };
 static const RaConstraint c_r_r = { .name = "r_r" };
-static const RaConstraint c_r_ri = { .name = "r_ri", .in = { IMM } };
 static const RaConstraint c_r_r_ri = { .name = "r_r_ri", .in = { ANY, IMM } };
-static const RaConstraint c_r_ri_ri = { .name = "r_ri_ri", .in = { IMM, IMM } };
 static const RaConstraint c_r_r_ri_ri = { .name = "r_r_ri_ri", .in = { ANY, IMM, IMM } };
 static const RaConstraint c_rr_r_ri = { .name = "rr_r_ri", .in = { ANY, IMM } };
 static const RaConstraint c_carry = { .name = "rr_r_ri_r", .in = { ANY, IMM, ANY } };
@@ -96,7 +94,6 @@ const RaConstraint *a64_constraint(void *be, const IrOp *op)
     case IR_OP_atomic_fetch_or: case IR_OP_atomic_fetch_xor:
         return a64_mem_constraint(g, op);
     default:
-        (void)c_r_ri; (void)c_r_ri_ri;
         return &c_none;
     }
 }
