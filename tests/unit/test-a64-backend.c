@@ -203,6 +203,47 @@ START_TEST(test_far_env_offsets)
 }
 END_TEST
 
+/* Byte-swapped 4- and 8-byte v128 guest accesses (REV32/REV64 on the low
+ * lanes; the 16-byte ones are in tests/ir/guest_ld.ir, guest_st.ir). */
+START_TEST(test_vec_bswap_narrow)
+{
+    static uint8_t mem[64] __attribute__((aligned(16)));
+    JitCodeGen cg;
+    TestCpu cpu;
+    IrTempIdx a = ir_temp_new(ctx, IR_V128), b = ir_temp_new(ctx, IR_V128);
+
+    ir_gen_guest_ld(ctx, IR_V128, a, gr[0], IR_MO_64 | IR_MO_BSWAP, 0);
+    ir_gen_guest_ld(ctx, IR_V128, b, gr[1], IR_MO_32 | IR_MO_BSWAP, 0);
+    ir_gen_mov(ctx, IR_V128, gvfar0, a);
+    ir_gen_mov(ctx, IR_V128, gvfar1, b);
+    ir_gen_guest_st(ctx, IR_V128, a, gr[2], IR_MO_64 | IR_MO_BSWAP, 0);
+    ir_gen_guest_st(ctx, IR_V128, b, gr[3], IR_MO_32 | IR_MO_BSWAP, 0);
+    ir_gen_exit_tb(ctx, 0);
+    uintptr_t code = compile(&cg, true);
+
+    for (int i = 0; i < 32; i++) {
+        mem[i] = 0x10 + i;
+        mem[32 + i] = 0xee;
+    }
+    cpu_init(&cpu);
+    memset(cpu.vfar, 0xcc, sizeof(cpu.vfar));
+    cpu.r[0] = (uintptr_t)mem;
+    cpu.r[1] = (uintptr_t)mem + 4;
+    cpu.r[2] = (uintptr_t)mem + 32;
+    cpu.r[3] = (uintptr_t)mem + 48;
+    run(&cpu, code);
+    static const uint8_t want_a[16] = { 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11, 0x10 };
+    static const uint8_t want_b[16] = { 0x17, 0x16, 0x15, 0x14 };
+    ck_assert_mem_eq(cpu.vfar[0], want_a, 16);        /* swapped, upper lanes zero */
+    ck_assert_mem_eq(cpu.vfar[1], want_b, 16);
+    ck_assert_mem_eq(mem + 32, mem, 8);               /* swapped back */
+    ck_assert_mem_eq(mem + 48, mem + 4, 4);
+    static const uint8_t untouched[8] = { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
+    ck_assert_mem_eq(mem + 40, untouched, 8);
+    ck_assert_mem_eq(mem + 52, untouched, 4);
+}
+END_TEST
+
 /* A buffer too small for the TB: BUF_FULL, and nothing written past it. */
 START_TEST(test_buffer_full)
 {
@@ -385,6 +426,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_split_wx_call_and_chain);
     tcase_add_test(tc, test_far_env_offsets);
     tcase_add_test(tc, test_buffer_full);
+    tcase_add_test(tc, test_vec_bswap_narrow);
     /* _i = 0: LSE forced off (LDAXR/STLXR loops); 1: as the host says */
     tcase_add_loop_test(tc, test_threads_fetch_add, 0, 2);
     tcase_add_loop_test(tc, test_threads_cmpxchg, 0, 2);
