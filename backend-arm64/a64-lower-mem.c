@@ -380,7 +380,7 @@ static void atomic_llsc(A64Gen *g, const IrOp *op, const RaOperand *o, int lg, i
     }
     a64_stlxr(b, lg, s2, nv, A64_TMP0);
     a64_cbnz(b, false, s2, (int64_t)loop - (int64_t)a64_off(g));
-    if (fail) {
+    if (fail && !a64_buf_error(b)) {         /* (after an overflow the word is not there) */
         a64_patch_branch((uint32_t *)(void *)(b->base + fail), b->base + a64_off(g));
     }
     a64_dmb(b, A64_BAR_ISH);
