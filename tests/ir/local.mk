@@ -16,6 +16,10 @@ if HOST_X86_64
 tests_ir_backend_cppflags += -DFERRY_TEST_X86_64
 tests_ir_backend_libs += backend-x86_64/libbackend-x64.a
 endif
+if HOST_ARM64
+tests_ir_backend_cppflags += -DFERRY_TEST_ARM64
+tests_ir_backend_libs += backend-arm64/liba64.a
+endif
 
 tests_ir_harness_sources = tests/ir/harness.c tests/ir/harness.h
 
