@@ -1,0 +1,305 @@
+/*
+ * la64-lower-mem.c — memory ops of the loongarch64 backend: host loads and
+ * stores relative to a host pointer (ld/st), guest loads and stores, and
+ * guest atomics. User mode addresses guest memory as [guest_base + addr]
+ * with LDX/STX. Atomics of 32 and 64 bits use AM*_DB (full barrier
+ * semantics), cmpxchg an LL/SC loop between DBARs; 8- and 16-bit atomics
+ * run an LL/SC loop on the containing aligned word. Softmmu (the inline
+ * TLB fast path and the helper slow path) is not lowered yet: those ops
+ * report JIT_ERR_UNSUPPORTED, as do i128/v128 accesses.
+ */
+#include "backend-loongarch/la64-lower.h"
+
+#define IMM { .imm = RA_IMM_ANY }
+
+static const RaConstraint c_ld = { .name = "r_r" };
+static const RaConstraint c_st = { .name = "ri_r", .in = { IMM } };
+static const RaConstraint c_gld = { .name = "gld_r_r", .flags = RA_OP_SYNC_GLOBALS };
+static const RaConstraint c_gst = { .name = "gst_ri_r", .flags = RA_OP_SYNC_GLOBALS, .in = { IMM } };
+static const RaConstraint c_rmw = {
+    .name = "rmw_r_r_ri_3s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 3, .in = { { 0 }, IMM },
+};
+static const RaConstraint c_cmpxchg = {
+    .name = "cmpxchg_r_r_ri_ri_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
+    .in = { { 0 }, IMM, IMM },
+};
+
+static bool is_atomic(IrOpcode opc)
+{
+    return opc >= IR_OP_atomic_cmpxchg && opc <= IR_OP_atomic_fetch_xor;
+}
+
+const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op)
+{
+    (void)g;
+    switch (op->opc) {
+    case IR_OP_ld:        return &c_ld;
+    case IR_OP_st:        return &c_st;
+    case IR_OP_guest_ld:  return &c_gld;
+    case IR_OP_guest_st:  return &c_gst;
+    case IR_OP_atomic_cmpxchg: return &c_cmpxchg;
+    default:
+        return is_atomic(op->opc) ? &c_rmw : NULL;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Plain accesses                                                          */
+
+typedef int (*La64Rrr)(La64Buf *, int, int, int);
+
+/* One access of kind k at base+idx (idx >= 0: LDX/STX) or base+off. */
+static void raw_access(La64Gen *g, La64MemOp k, int rd, int base, int idx, int64_t off)
+{
+    static const La64Rrr indexed[LA64_MEM_COUNT] = {
+        [LA64_LD_B] = la64_ldx_b, [LA64_LD_H] = la64_ldx_h, [LA64_LD_W] = la64_ldx_w,
+        [LA64_LD_D] = la64_ldx_d, [LA64_LD_BU] = la64_ldx_bu, [LA64_LD_HU] = la64_ldx_hu,
+        [LA64_LD_WU] = la64_ldx_wu, [LA64_ST_B] = la64_stx_b, [LA64_ST_H] = la64_stx_h,
+        [LA64_ST_W] = la64_stx_w, [LA64_ST_D] = la64_stx_d,
+    };
+    if (idx >= 0) {
+        indexed[k](&g->buf, rd, base, idx);
+    } else {
+        la64_mem(&g->buf, k, rd, base, off, LA64_TMP2);
+    }
+}
+
+/* d = the memop-sized value, byte-swapped if asked, extended per the sign. */
+static void emit_load(La64Gen *g, IrMemOp mo, int d, int base, int idx, int64_t off)
+{
+    static const La64MemOp zx[4] = { LA64_LD_BU, LA64_LD_HU, LA64_LD_WU, LA64_LD_D };
+    static const La64MemOp sx[4] = { LA64_LD_B, LA64_LD_H, LA64_LD_W, LA64_LD_D };
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    bool sign = mo & IR_MO_SIGN;
+    La64Buf *b = &g->buf;
+
+    if (!(mo & IR_MO_BSWAP) || sz == 0) {
+        raw_access(g, sign ? sx[sz] : zx[sz], d, base, idx, off);
+        return;
+    }
+    raw_access(g, zx[sz], d, base, idx, off);
+    if (sz == 1) {
+        la64_revb_2h(b, d, d);
+        if (sign) {
+            la64_ext_w_h(b, d, d);
+        } else {
+            la64_bstrpick_d(b, d, d, 15, 0);
+        }
+    } else if (sz == 2) {
+        la64_revb_2w(b, d, d);
+        if (sign) {
+            la64_sext32(g, d, d);
+        } else {
+            la64_bstrpick_d(b, d, d, 31, 0);
+        }
+    } else {
+        la64_revb_d(b, d, d);
+    }
+}
+
+/* Store the low memop-size bytes of v (byte-swapped in TMP1 if asked). */
+static void emit_store(La64Gen *g, IrMemOp mo, RaOperand v, int base, int idx, int64_t off)
+{
+    static const La64MemOp st[4] = { LA64_ST_B, LA64_ST_H, LA64_ST_W, LA64_ST_D };
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    int r = la64_opnd_reg(g, v, LA64_TMP1, false);
+
+    if ((mo & IR_MO_BSWAP) && sz > 0 && r != LA64_ZERO) {
+        (sz == 1 ? la64_revb_2h : sz == 2 ? la64_revb_2w : la64_revb_d)(&g->buf, LA64_TMP1, r);
+        r = LA64_TMP1;
+    }
+    raw_access(g, st[sz], r, base, idx, off);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Atomics                                                                 */
+
+/* d = old (in TMP1) extended per the memop. */
+static void atomic_result(La64Gen *g, IrMemOp mo, int d, int old)
+{
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    unsigned bits = 8u << sz;
+    La64Buf *b = &g->buf;
+
+    if (sz == 3) {
+        la64_mov(b, d, old);
+    } else if (mo & IR_MO_SIGN) {
+        la64_slli_d(b, d, old, 64 - bits);
+        la64_srai_d(b, d, d, 64 - bits);
+    } else {
+        la64_bstrpick_d(b, d, old, bits - 1, 0);
+    }
+}
+
+/* 32/64-bit xchg and fetch-op: one AM*_DB (rd must differ from rk, rj). */
+static void emit_am(La64Gen *g, const IrOp *op, IrMemOp mo, int d, int val)
+{
+    typedef int (*AmFn)(La64Buf *, int, int, int);
+    bool dw = (mo & IR_MO_SIZE_MASK) == 3;
+    AmFn fn;
+
+    switch (op->opc) {
+    case IR_OP_atomic_xchg:      fn = dw ? la64_amswap_db_d : la64_amswap_db_w; break;
+    case IR_OP_atomic_fetch_add: fn = dw ? la64_amadd_db_d : la64_amadd_db_w; break;
+    case IR_OP_atomic_fetch_and: fn = dw ? la64_amand_db_d : la64_amand_db_w; break;
+    case IR_OP_atomic_fetch_or:  fn = dw ? la64_amor_db_d : la64_amor_db_w; break;
+    default:                     fn = dw ? la64_amxor_db_d : la64_amxor_db_w; break;
+    }
+    fn(&g->buf, LA64_TMP1, val, LA64_TMP0);
+    atomic_result(g, mo, d, LA64_TMP1);
+}
+
+/*
+ * LL/SC loop between full barriers. For 8/16 bits the word containing the
+ * field is reserved: sh = bit offset, m = field mask, v = new field value
+ * (shifted, masked), c = expected field (cmpxchg). TMP0 = word address,
+ * TMP1 = old word, TMP2 = new word.
+ */
+static void emit_llsc(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
+                      int val, int cmp, const int *s)
+{
+    La64Buf *b = &g->buf;
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    bool sub = sz < 2, dw = sz == 3;
+    int sh = s[0], m = s[1], v = val, c = cmp;
+
+    if (sub) {
+        la64_andi(b, sh, LA64_TMP0, 3);
+        la64_slli_d(b, sh, sh, 3);
+        la64_bstrins_d(b, LA64_TMP0, LA64_ZERO, 1, 0);
+        la64_movi64(b, m, sz == 0 ? 0xff : 0xffff);
+        la64_sll_d(b, m, m, sh);
+        v = s[2];
+        la64_sll_d(b, v, val, sh);
+        la64_and(b, v, v, m);
+        if (cmp >= 0) {
+            c = s[3];
+            la64_sll_d(b, c, cmp, sh);
+            la64_and(b, c, c, m);
+        }
+    } else if (cmp >= 0 && !dw) {
+        la64_sext32(g, s[3], cmp);          /* compare with LL.W's sign-extended word */
+        c = s[3];
+    }
+    la64_dbar(b, LA64_DBAR_FULL);
+    size_t loop = b->len;
+    (dw ? la64_ll_d : la64_ll_w)(b, LA64_TMP1, LA64_TMP0, 0);
+    size_t fail = 0;
+    if (cmp >= 0) {
+        int f = LA64_TMP1;
+        if (sub) {
+            la64_and(b, LA64_TMP2, LA64_TMP1, m);
+            f = LA64_TMP2;
+        }
+        fail = b->len;
+        la64_bne(b, f, c, 4);
+    }
+    if (!sub) {
+        la64_mov(b, LA64_TMP2, v);
+    } else {
+        switch (op->opc) {
+        case IR_OP_atomic_fetch_add:
+            la64_add_d(b, LA64_TMP2, LA64_TMP1, v);
+            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
+            la64_and(b, LA64_TMP2, LA64_TMP2, m);
+            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
+            break;
+        case IR_OP_atomic_fetch_and:
+            la64_orn(b, LA64_TMP2, v, m);
+            la64_and(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
+            break;
+        case IR_OP_atomic_fetch_or:
+            la64_or(b, LA64_TMP2, LA64_TMP1, v);
+            break;
+        case IR_OP_atomic_fetch_xor:
+            la64_xor(b, LA64_TMP2, LA64_TMP1, v);
+            break;
+        default:    /* xchg, cmpxchg: replace the field */
+            la64_xor(b, LA64_TMP2, LA64_TMP1, v);
+            la64_and(b, LA64_TMP2, LA64_TMP2, m);
+            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
+            break;
+        }
+    }
+    (dw ? la64_sc_d : la64_sc_w)(b, LA64_TMP2, LA64_TMP0, 0);
+    la64_beqz(b, LA64_TMP2, -(int64_t)(b->len - loop) * 4);
+    if (cmp >= 0 && b->err == LA64_OK) {
+        la64_set_branch_offset(&b->start[fail], (int64_t)(b->len - fail) * 4);
+    }
+    la64_dbar(b, LA64_DBAR_FULL);
+    if (sub) {
+        la64_srl_d(b, LA64_TMP1, LA64_TMP1, sh);
+    }
+    atomic_result(g, mo, o[0].reg, LA64_TMP1);
+}
+
+static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    IrMemOp mo = ca[0];
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    bool cx = op->opc == IR_OP_atomic_cmpxchg;
+    unsigned nin = cx ? 3 : 2;
+    int scratch[4] = { -1, -1, -1, -1 };
+
+    if (!g->user_mode || op->type == IR_I128 || sz > 3) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    for (unsigned i = 0; i < (cx ? 4u : 3u); i++) {
+        scratch[i] = o[1 + nin + i].reg;
+    }
+    la64_add_d(&g->buf, LA64_TMP0, LA64_GBASE, o[1].reg);
+    if (cx) {
+        /* immediates go to the scratch registers that hold their shifted
+         * copies (emit_llsc shifts in place) */
+        int nv = la64_opnd_reg(g, o[3], scratch[2], false);
+        int cmp = la64_opnd_reg(g, o[2], scratch[3], false);
+        emit_llsc(g, op, mo, o, nv, cmp, scratch);
+        return JIT_OK;
+    }
+    int val = la64_opnd_reg(g, o[2], LA64_TMP2, false);
+    if (sz >= 2) {
+        emit_am(g, op, mo, o[0].reg, val);
+    } else {
+        emit_llsc(g, op, mo, o, val, -1, scratch);
+    }
+    return JIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Dispatch                                                                */
+
+JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    bool vec = op->type == IR_I128 || op->type == IR_V128;
+
+    switch (op->opc) {
+    case IR_OP_ld:
+        if (vec) {
+            return JIT_ERR_UNSUPPORTED;
+        }
+        emit_load(g, ca[1], o[0].reg, o[1].reg, -1, (int32_t)ca[0]);
+        return JIT_OK;
+    case IR_OP_st:
+        if (vec) {
+            return JIT_ERR_UNSUPPORTED;
+        }
+        emit_store(g, ca[1], o[0], o[1].reg, -1, (int32_t)ca[0]);
+        return JIT_OK;
+    case IR_OP_guest_ld:
+        if (vec || !g->user_mode) {
+            return JIT_ERR_UNSUPPORTED;
+        }
+        emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
+        return JIT_OK;
+    case IR_OP_guest_st:
+        if (vec || !g->user_mode) {
+            return JIT_ERR_UNSUPPORTED;
+        }
+        emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
+        return JIT_OK;
+    default:
+        return is_atomic(op->opc) ? emit_atomic(g, op, o) : JIT_ERR_UNSUPPORTED;
+    }
+}

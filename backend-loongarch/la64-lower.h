@@ -1,0 +1,89 @@
+/*
+ * la64-lower.h — internal interface of the loongarch64 backend: the per-TB
+ * code generation state shared by the op lowering files (la64-lower.c
+ * integer and control ops, la64-lower-mem.c host and guest memory and
+ * atomics) and the host glue (la64-backend.c).
+ *
+ * Register use in translated code (the allocator's numbering is the
+ * hardware numbering 0..31):
+ *   s0   env (fixed for the whole TB)
+ *   s1   guest_base in user mode; allocatable in softmmu mode
+ *   t0, ra, r21   emitter scratch TMP0, TMP1, TMP2: never allocated, never
+ *        live across an op (ra is free: code is entered from the prologue,
+ *        which saved the caller's ra, and TBs are chained with B)
+ *   a0-a7, t1-t8, fp, s2-s8   allocatable (callee-saved ones first)
+ *   sp   the frame: register saves and spill slots
+ * The guest-GPR pinning that la64-regs.h describes is a later step: for now
+ * globals are loaded lazily by the shared allocator like on x86-64.
+ * v128 and i128 are not lowered yet (qemu-loongarch64 7.2 has no LSX; the
+ * planned scalar path keeps them in pairs of frame slots): gen_code reports
+ * JIT_ERR_UNSUPPORTED for a TB that has one.
+ */
+#ifndef FERRY_BACKEND_LOONGARCH_LA64_LOWER_H
+#define FERRY_BACKEND_LOONGARCH_LA64_LOWER_H
+
+#include <glib.h>
+
+#include "backend-loongarch/la64-enc.h"
+#include "jit/backend.h"
+#include "jit/regalloc.h"
+
+#define LA64_ENV   LA64_S0
+#define LA64_GBASE LA64_S1
+#define LA64_TMP0  LA64_T0
+#define LA64_TMP1  LA64_RA
+#define LA64_TMP2  LA64_R21
+
+/* Frame (sp-relative, set up by the prologue; a multiple of 16). */
+#define LA64_FRAME_SLOTS_OFF  0
+#define LA64_FRAME_SLOTS_SIZE 1024      /* 64 spill slots of 16 bytes */
+#define LA64_FRAME_SAVE_OFF   1024      /* ra, fp, s0..s8 */
+#define LA64_FRAME_SIZE       1120
+
+_Static_assert(LA64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned in TB code");
+_Static_assert(LA64_FRAME_SAVE_OFF + 11 * 8 <= LA64_FRAME_SIZE, "room for the saves");
+
+/* A branch to a label not placed yet: the instruction index. */
+typedef struct La64Reloc {
+    uint32_t label;
+    uint32_t insn;
+} La64Reloc;
+
+typedef struct La64Gen {
+    La64Buf buf;
+    JitCodeGen *cg;
+    IrContext *ctx;
+    bool user_mode;
+    int32_t *label_insn;     /* instruction index per label, -1 until placed */
+    GArray *relocs;          /* La64Reloc */
+    uintptr_t epilogue;      /* run-time address: return a0 */
+    uintptr_t epilogue_zero; /* run-time address: return 0 */
+    JitError err;
+} La64Gen;
+
+/* Byte offset / run-time address of the next instruction. */
+static inline uint32_t la64_gen_offset(const La64Gen *g) { return (uint32_t)(g->buf.len * 4); }
+static inline uintptr_t la64_gen_pc(const La64Gen *g) { return g->cg->rx + g->buf.len * 4; }
+
+/* Hooks for the allocator (la64-lower.c). */
+const RaConstraint *la64_constraint(void *be, const IrOp *op);
+JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o);
+
+/* Memory ops (la64-lower-mem.c): NULL / JIT_ERR_UNSUPPORTED if not theirs. */
+const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op);
+JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o);
+
+/* Operand in a register: the register itself, or the immediate loaded into
+ * tmp (sign-extended from 32 bits when i32 and `sext`). */
+int la64_opnd_reg(La64Gen *g, RaOperand o, int tmp, bool i32_sext);
+/* rd = sign-extension of the low 32 bits of rj (addi.w rd, rj, 0). */
+void la64_sext32(La64Gen *g, int rd, int rj);
+/* Jump to an absolute run-time address (B when in range, else PCADDU18I+JIRL
+ * through TMP0); `link`: call (ra) instead of jump. */
+void la64_jump_abs(La64Gen *g, uintptr_t target, bool link);
+
+/* Byte offsets of the two epilogue entries from the prologue's start
+ * (valid after gen_prologue): "return 0" and "return a0". */
+void la64_epilogue_offsets(uint32_t *ret_zero, uint32_t *ret_a0);
+
+#endif
