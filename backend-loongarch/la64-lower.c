@@ -111,7 +111,7 @@ int la64_opnd_reg(La64Gen *g, RaOperand o, int tmp, bool i32_sext)
  * into tmp (i32), or as it is (i64). */
 static int in_ext(La64Gen *g, bool q, RaOperand o, int tmp)
 {
-    int r = la64_opnd_reg(g, o, tmp, true);
+    int r = la64_opnd_reg(g, o, tmp, !q);
     if (!q && !o.is_imm) {
         la64_sext32(g, tmp, r);
         return tmp;

@@ -32,3 +32,19 @@ tests_ir_run_conformance_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_ir_run_conformance_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
 EXTRA_DIST += tests/ir/README.md \
 	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/ir/*.ir))
+
+# ---------------------------------------------------------------------------
+# loongarch64 backend (la64lower): the conformance suite and a fixed-seed
+# fuzz slice as standalone executables under qemu-loongarch64 (no
+# loongarch64 C library here); la64-batch.c builds and runs them.
+tests_ir_la64_sources = tests/ir/la64-batch.c tests/ir/la64-batch.h $(tests_ir_harness_sources)
+tests_ir_la64_cppflags = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags) \
+	-DQEMU_LOONGARCH64=\"$(QEMU_LOONGARCH64)\"
+tests_ir_la64_libs = backend-loongarch/libla64.a $(tests_ir_backend_libs) jit/libjit.a \
+	$(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/ir/run-la64
+TESTS += tests/ir/run-la64
+tests_ir_run_la64_SOURCES = tests/ir/run-la64.c $(tests_ir_la64_sources)
+tests_ir_run_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_run_la64_LDADD = $(tests_ir_la64_libs)

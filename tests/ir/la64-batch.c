@@ -1,0 +1,190 @@
+/*
+ * la64-batch.c — standalone loongarch64 executables for many IR test cases
+ * (see la64-batch.h). Code layout: word 0 branches to the startup routine
+ * at the end; the prologue follows; then every case's TBs. All branches
+ * between them are pc-relative, so the code runs wherever la64_elf_write
+ * places it; generation uses a nominal base address.
+ */
+#include "tests/ir/la64-batch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "backend-loongarch/la64-elf.h"
+#include "backend-loongarch/la64-enc.h"
+
+#define NOMINAL_BASE 0x10000000u
+#define TB_CAP (256 * 1024)
+
+static uintptr_t word_addr(size_t w) { return NOMINAL_BASE + 4 * w; }
+
+void la64_batch_init(La64Batch *b)
+{
+    static uint32_t tmp[256];
+    JitCodeGen cg = { .rw = (uint8_t *)tmp, .rx = word_addr(1), .cap = sizeof(tmp) };
+    uint32_t zero = 0;
+
+    b->code = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    b->data = g_byte_array_new();
+    b->cases = g_array_new(FALSE, FALSE, sizeof(La64BatchCase));
+    b->result = NULL;
+    g_array_append_val(b->code, zero);          /* B startup, set by run */
+    if (jit_backend_loongarch64.gen_prologue(&cg) != JIT_OK) {
+        fprintf(stderr, "la64-batch: prologue generation failed\n");
+        abort();
+    }
+    g_array_append_vals(b->code, tmp, cg.size / 4);
+    jit_backend_loongarch64.prologue = (void *)word_addr(1);
+}
+
+void la64_batch_free(La64Batch *b)
+{
+    g_array_free(b->code, TRUE);
+    g_byte_array_free(b->data, TRUE);
+    g_array_free(b->cases, TRUE);
+    if (b->result) {
+        g_byte_array_free(b->result, TRUE);
+    }
+}
+
+static size_t data_append(La64Batch *b, const void *p, size_t len)
+{
+    static const uint8_t pad[16];
+    size_t off = b->data->len;
+    if (p) {
+        g_byte_array_append(b->data, p, len);
+    } else {
+        g_byte_array_set_size(b->data, off + len);
+        memset(b->data->data + off, 0, len);
+    }
+    g_byte_array_append(b->data, pad, (16 - len % 16) % 16);
+    return off;
+}
+
+ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
+                        const int chain[][2], const TestCpu *cpu, const uint8_t *mem)
+{
+    static uint8_t buf[TB_CAP];
+    size_t start[TH_MAX_TBS];
+    JitCodeGen *cg = g_new0(JitCodeGen, TH_MAX_TBS);
+    size_t first = b->code->len;
+    ThStatus st = TH_RAN;
+
+    for (unsigned t = 0; t < n && st == TH_RAN; t++) {
+        start[t] = b->code->len;
+        cg[t].rw = buf;
+        cg[t].rx = word_addr(start[t]);
+        cg[t].cap = sizeof(buf);
+        cg[t].user_mode = true;
+        JitError e = jit_backend_loongarch64.gen_code(tbs[t], &cg[t]);
+        if (e != JIT_OK) {
+            st = e == JIT_ERR_UNSUPPORTED ? TH_UNSUPPORTED : TH_GEN_FAILED;
+        } else {
+            g_array_append_vals(b->code, buf, cg[t].size / 4);
+        }
+    }
+    for (unsigned t = 0; t < n && st == TH_RAN; t++) {
+        for (unsigned s = 0; s < 2; s++) {
+            if (chain[t][s] < 0 || !cg[t].goto_tb_used[s]) {
+                continue;
+            }
+            size_t at = start[t] + cg[t].goto_tb_jmp[s] / 4;
+            int64_t off = ((int64_t)start[chain[t][s]] - (int64_t)at) * 4;
+            if (la64_set_branch_offset(&g_array_index(b->code, uint32_t, at), off)) {
+                st = TH_GEN_FAILED;
+            }
+        }
+    }
+    g_free(cg);
+    if (st != TH_RAN) {
+        g_array_set_size(b->code, first);
+        return st;
+    }
+    La64BatchCase c = { .entry = first };
+    c.env_off = data_append(b, cpu, sizeof(*cpu));
+    c.ret_off = data_append(b, NULL, 8);
+    c.mem_off = data_append(b, mem, TH_MEM_SIZE);
+    g_array_append_val(b->cases, c);
+    return TH_RAN;
+}
+
+/*
+ * The startup routine (entered with a0 = data, a1 = rt_write, ra): per case
+ * a0 = env, env->guest_base = the case's memory - TH_MEM_BASE, a1 = TB 0,
+ * call the prologue, store the returned word; then write the data block.
+ */
+static void emit_startup(La64Buf *s, const La64Batch *b, size_t at)
+{
+    la64_addi_d(s, LA64_SP, LA64_SP, -32);
+    la64_st_d(s, LA64_RA, LA64_SP, 0);
+    la64_st_d(s, LA64_A1, LA64_SP, 8);
+    la64_st_d(s, LA64_A0, LA64_SP, 16);
+    for (unsigned i = 0; i < b->cases->len; i++) {
+        const La64BatchCase *c = &g_array_index(b->cases, La64BatchCase, i);
+        la64_ld_d(s, LA64_A0, LA64_SP, 16);
+        la64_addi_any(s, LA64_T1, LA64_A0, (int64_t)c->mem_off - TH_MEM_BASE, LA64_T2);
+        la64_addi_any(s, LA64_A0, LA64_A0, c->env_off, LA64_T2);
+        la64_st_d(s, LA64_T1, LA64_A0, offsetof(JitCpu, guest_base));
+        la64_pcrel(s, LA64_A1, ((int64_t)c->entry - (int64_t)(at + s->len)) * 4);
+        la64_bl(s, (1 - (int64_t)(at + s->len)) * 4);
+        la64_ld_d(s, LA64_T1, LA64_SP, 16);
+        la64_addi_any(s, LA64_T1, LA64_T1, c->ret_off, LA64_T2);
+        la64_st_d(s, LA64_A0, LA64_T1, 0);
+    }
+    la64_ld_d(s, LA64_A0, LA64_SP, 16);
+    la64_movi64(s, LA64_A1, b->data->len);
+    la64_ld_d(s, LA64_T2, LA64_SP, 8);
+    la64_jirl(s, LA64_RA, LA64_T2, 0);
+    la64_ld_d(s, LA64_RA, LA64_SP, 0);
+    la64_addi_d(s, LA64_SP, LA64_SP, 32);
+    la64_mov(s, LA64_A0, LA64_ZERO);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+}
+
+bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *why, size_t len)
+{
+    size_t at = b->code->len;
+    size_t cap = 64 + 24 * b->cases->len;
+    uint32_t *words = g_new(uint32_t, cap);
+    La64Buf s;
+    La64RunResult res = { 0 };
+    bool ok = false;
+
+    la64_buf_init(&s, words, cap);
+    emit_startup(&s, b, at);
+    if (s.err != LA64_OK) {
+        snprintf(why, len, "startup: %s", la64_err_name(s.err));
+        g_free(words);
+        return false;
+    }
+    g_array_append_vals(b->code, words, s.len);
+    g_free(words);
+    La64Buf w0;
+    la64_buf_init(&w0, &g_array_index(b->code, uint32_t, 0), 1);
+    la64_b(&w0, (int64_t)at * 4);
+
+    int e = la64_elf_run(qemu, b->code->data, b->code->len * 4, b->data->data, b->data->len,
+                         timeout_s, &res);
+    if (e) {
+        snprintf(why, len, "could not run: %s", g_strerror(-e));
+    } else if (res.signal || res.exit_code != 0) {
+        snprintf(why, len, "program died (exit %d, signal %d)", res.exit_code, res.signal);
+    } else if (res.out_len != b->data->len) {
+        snprintf(why, len, "short output (%zu of %u bytes)", res.out_len, b->data->len);
+    } else {
+        b->result = g_byte_array_new();
+        g_byte_array_append(b->result, res.out, res.out_len);
+        ok = true;
+    }
+    la64_run_result_clear(&res);
+    return ok;
+}
+
+void la64_batch_result(const La64Batch *b, unsigned i, TestCpu *cpu, uint8_t *mem,
+                       uint64_t *ret)
+{
+    const La64BatchCase *c = &g_array_index(b->cases, La64BatchCase, i);
+    memcpy(cpu, b->result->data + c->env_off, sizeof(*cpu));
+    memcpy(mem, b->result->data + c->mem_off, TH_MEM_SIZE);
+    memcpy(ret, b->result->data + c->ret_off, 8);
+}

@@ -1,0 +1,56 @@
+/*
+ * la64-batch.h — runs many IR test cases on the loongarch64 backend in one
+ * standalone executable under qemu-loongarch64: each case's TBs are
+ * translated into one code blob after the backend's prologue, its CPU state
+ * (TestCpu image) and 64 KiB of guest memory go to the data block, and a
+ * startup routine emitted here runs every case and writes the data block
+ * back to stdout. Used by tests/ir/run-la64.c and tests/ir/fuzz-la64.c.
+ */
+#ifndef FERRY_TESTS_IR_LA64_BATCH_H
+#define FERRY_TESTS_IR_LA64_BATCH_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "tests/ir/harness.h"
+
+typedef struct La64BatchCase {
+    size_t env_off, ret_off, mem_off;   /* in the data block */
+    size_t entry;                       /* word index of TB 0 in the code */
+} La64BatchCase;
+
+/* One executable being assembled. Single-threaded test use only. */
+typedef struct La64Batch {
+    GArray *code;            /* uint32_t words: B startup, prologue, TBs */
+    GByteArray *data;
+    GArray *cases;           /* La64BatchCase */
+    GByteArray *result;      /* the data block as the program wrote it back */
+} La64Batch;
+
+void la64_batch_init(La64Batch *b);
+void la64_batch_free(La64Batch *b);
+
+/*
+ * Translate tbs[0..n) (prepared: opt_run already applied) for user mode,
+ * patch chain[t][slot] (TB index or -1), and queue the case with initial
+ * state cpu/mem. TH_RAN when queued, TH_UNSUPPORTED or TH_GEN_FAILED
+ * otherwise (nothing queued).
+ */
+ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
+                        const int chain[][2], const TestCpu *cpu, const uint8_t *mem);
+
+/* Number of queued cases. */
+static inline unsigned la64_batch_count(const La64Batch *b) { return b->cases->len; }
+
+/*
+ * Write the executable and run it under qemu (timeout_s seconds). True
+ * when it exited 0 having written the whole data block; else *why says what
+ * happened (static string or formatted into why_buf).
+ */
+bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *why, size_t len);
+
+/* After a successful run: case i's final state (cpu fields, memory, ret). */
+void la64_batch_result(const La64Batch *b, unsigned i, TestCpu *cpu, uint8_t *mem,
+                       uint64_t *ret);
+
+#endif
