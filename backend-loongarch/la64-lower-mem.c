@@ -24,6 +24,15 @@ static const RaConstraint c_cmpxchg = {
     .in = { { 0 }, IMM, IMM },
 };
 
+/* Byte-swapped atomics: the generic loop (la64_emit_llsc_swap) wants its
+ * inputs in registers and four scratch. */
+static const RaConstraint c_rmw_swap = {
+    .name = "rmw_swap_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
+};
+static const RaConstraint c_cmpxchg_swap = {
+    .name = "cmpxchg_swap_r_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
+};
+
 static bool is_atomic(IrOpcode opc)
 {
     return opc >= IR_OP_atomic_cmpxchg && opc <= IR_OP_atomic_fetch_xor;
@@ -37,10 +46,17 @@ const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op)
     case IR_OP_st:        return &c_st;
     case IR_OP_guest_ld:  return &c_gld;
     case IR_OP_guest_st:  return &c_gst;
-    case IR_OP_atomic_cmpxchg: return &c_cmpxchg;
     default:
-        return is_atomic(op->opc) ? &c_rmw : NULL;
+        break;
     }
+    if (!is_atomic(op->opc)) {
+        return NULL;
+    }
+    bool cx = op->opc == IR_OP_atomic_cmpxchg;
+    if (ir_op_cargs((IrOp *)op)[0] & IR_MO_BSWAP) {
+        return cx ? &c_cmpxchg_swap : &c_rmw_swap;
+    }
+    return cx ? &c_cmpxchg : &c_rmw;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -233,6 +249,82 @@ static void emit_llsc(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o
     atomic_result(g, mo, o[0].reg, LA64_TMP1);
 }
 
+/* d = the low `bits` of s byte-swapped, zero-extended (bits 16, 32, 64). */
+static void swap_field(La64Gen *g, unsigned bits, int d, int s)
+{
+    La64Buf *b = &g->buf;
+    if (bits == 16) {
+        la64_revb_2h(b, d, s);
+        la64_bstrpick_d(b, d, d, 15, 0);
+    } else if (bits == 32) {
+        la64_revb_2w(b, d, s);
+        la64_bstrpick_d(b, d, d, 31, 0);
+    } else if (bits == 64) {
+        la64_revb_d(b, d, s);
+    } else if (d != s) {
+        la64_mov(b, d, s);
+    }
+}
+
+/*
+ * Byte-swapped atomics, any size: an LL/SC loop on the containing word (or
+ * doubleword) that extracts the field, swaps it to guest order, computes,
+ * swaps back and merges. Scratch: sh (bit offset), m (field mask), old
+ * (field in guest order: the result), w (work). TMP0 = word address,
+ * TMP1 = old word, TMP2 = new word.
+ */
+static void emit_llsc_swap(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
+                           const int *s)
+{
+    La64Buf *b = &g->buf;
+    unsigned sz = mo & IR_MO_SIZE_MASK, bits = 8u << sz;
+    bool cx = op->opc == IR_OP_atomic_cmpxchg, dw = sz == 3;
+    int sh = s[0], m = s[1], old = s[2], w = s[3];
+    int val = o[cx ? 3 : 2].reg;
+
+    if (dw) {
+        sh = LA64_ZERO;
+    } else {
+        la64_andi(b, sh, LA64_TMP0, 3);
+        la64_slli_d(b, sh, sh, 3);
+        la64_bstrins_d(b, LA64_TMP0, LA64_ZERO, 1, 0);
+    }
+    la64_movi64(b, m, dw ? ~0ull : (1ull << bits) - 1);
+    la64_dbar(b, LA64_DBAR_FULL);
+    size_t loop = b->len;
+    (dw ? la64_ll_d : la64_ll_w)(b, LA64_TMP1, LA64_TMP0, 0);
+    la64_srl_d(b, w, LA64_TMP1, sh);
+    la64_and(b, w, w, m);
+    swap_field(g, bits, old, w);
+    size_t fail = 0;
+    if (cx) {
+        la64_and(b, w, o[2].reg, m);                 /* cmp at the access size */
+        fail = b->len;
+        la64_bne(b, old, w, 4);
+    }
+    switch (op->opc) {
+    case IR_OP_atomic_fetch_add: la64_add_d(b, w, old, val); break;
+    case IR_OP_atomic_fetch_and: la64_and(b, w, old, val); break;
+    case IR_OP_atomic_fetch_or:  la64_or(b, w, old, val); break;
+    case IR_OP_atomic_fetch_xor: la64_xor(b, w, old, val); break;
+    default:                     la64_mov(b, w, val); break;
+    }
+    la64_and(b, w, w, m);
+    swap_field(g, bits, w, w);
+    la64_sll_d(b, LA64_TMP2, m, sh);                  /* merge the field */
+    la64_sll_d(b, w, w, sh);
+    la64_xor(b, w, w, LA64_TMP1);
+    la64_and(b, w, w, LA64_TMP2);
+    la64_xor(b, LA64_TMP2, w, LA64_TMP1);
+    (dw ? la64_sc_d : la64_sc_w)(b, LA64_TMP2, LA64_TMP0, 0);
+    la64_beqz(b, LA64_TMP2, -(int64_t)(b->len - loop) * 4);
+    if (cx && b->err == LA64_OK) {
+        la64_set_branch_offset(&b->start[fail], (int64_t)(b->len - fail) * 4);
+    }
+    la64_dbar(b, LA64_DBAR_FULL);
+    atomic_result(g, mo, o[0].reg, old);
+}
+
 static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
@@ -245,10 +337,14 @@ static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
     if (!g->user_mode || op->type == IR_I128 || sz > 3) {
         return JIT_ERR_UNSUPPORTED;
     }
-    for (unsigned i = 0; i < (cx ? 4u : 3u); i++) {
+    for (unsigned i = 0; i < ((cx || (mo & IR_MO_BSWAP)) ? 4u : 3u); i++) {
         scratch[i] = o[1 + nin + i].reg;
     }
     la64_add_d(&g->buf, LA64_TMP0, LA64_GBASE, o[1].reg);
+    if (mo & IR_MO_BSWAP) {
+        emit_llsc_swap(g, op, mo, o, scratch);
+        return JIT_OK;
+    }
     if (cx) {
         /* immediates go to the scratch registers that hold their shifted
          * copies (emit_llsc shifts in place) */
