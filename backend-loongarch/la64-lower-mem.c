@@ -16,21 +16,12 @@ static const RaConstraint c_ld = { .name = "r_r" };
 static const RaConstraint c_st = { .name = "ri_r", .in = { IMM } };
 static const RaConstraint c_gld = { .name = "gld_r_r", .flags = RA_OP_SYNC_GLOBALS };
 static const RaConstraint c_gst = { .name = "gst_ri_r", .flags = RA_OP_SYNC_GLOBALS, .in = { IMM } };
-static const RaConstraint c_rmw = {
-    .name = "rmw_r_r_ri_3s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 3, .in = { { 0 }, IMM },
+/* Atomics: inputs in registers, four scratch for emit_atomic_generic. */
+static const RaConstraint c_rmw_4s = {
+    .name = "rmw_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
 };
-static const RaConstraint c_cmpxchg = {
-    .name = "cmpxchg_r_r_ri_ri_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
-    .in = { { 0 }, IMM, IMM },
-};
-
-/* Byte-swapped atomics: the generic loop (la64_emit_llsc_swap) wants its
- * inputs in registers and four scratch. */
-static const RaConstraint c_rmw_swap = {
-    .name = "rmw_swap_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
-};
-static const RaConstraint c_cmpxchg_swap = {
-    .name = "cmpxchg_swap_r_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
+static const RaConstraint c_cmpxchg_4s = {
+    .name = "cmpxchg_r_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
 };
 
 static bool is_atomic(IrOpcode opc)
@@ -52,11 +43,7 @@ const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op)
     if (!is_atomic(op->opc)) {
         return NULL;
     }
-    bool cx = op->opc == IR_OP_atomic_cmpxchg;
-    if (ir_op_cargs((IrOp *)op)[0] & IR_MO_BSWAP) {
-        return cx ? &c_cmpxchg_swap : &c_rmw_swap;
-    }
-    return cx ? &c_cmpxchg : &c_rmw;
+    return op->opc == IR_OP_atomic_cmpxchg ? &c_cmpxchg_4s : &c_rmw_4s;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -165,90 +152,6 @@ static void emit_am(La64Gen *g, const IrOp *op, IrMemOp mo, int d, int val)
     atomic_result(g, mo, d, LA64_TMP1);
 }
 
-/*
- * LL/SC loop between full barriers. For 8/16 bits the word containing the
- * field is reserved: sh = bit offset, m = field mask, v = new field value
- * (shifted, masked), c = expected field (cmpxchg). TMP0 = word address,
- * TMP1 = old word, TMP2 = new word.
- */
-static void emit_llsc(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
-                      int val, int cmp, const int *s)
-{
-    La64Buf *b = &g->buf;
-    unsigned sz = mo & IR_MO_SIZE_MASK;
-    bool sub = sz < 2, dw = sz == 3;
-    int sh = s[0], m = s[1], v = val, c = cmp;
-
-    if (sub) {
-        la64_andi(b, sh, LA64_TMP0, 3);
-        la64_slli_d(b, sh, sh, 3);
-        la64_bstrins_d(b, LA64_TMP0, LA64_ZERO, 1, 0);
-        la64_movi64(b, m, sz == 0 ? 0xff : 0xffff);
-        la64_sll_d(b, m, m, sh);
-        v = s[2];
-        la64_sll_d(b, v, val, sh);
-        la64_and(b, v, v, m);
-        if (cmp >= 0) {
-            c = s[3];
-            la64_sll_d(b, c, cmp, sh);
-            la64_and(b, c, c, m);
-        }
-    } else if (cmp >= 0 && !dw) {
-        la64_sext32(g, s[3], cmp);          /* compare with LL.W's sign-extended word */
-        c = s[3];
-    }
-    la64_dbar(b, LA64_DBAR_FULL);
-    size_t loop = b->len;
-    (dw ? la64_ll_d : la64_ll_w)(b, LA64_TMP1, LA64_TMP0, 0);
-    size_t fail = 0;
-    if (cmp >= 0) {
-        int f = LA64_TMP1;
-        if (sub) {
-            la64_and(b, LA64_TMP2, LA64_TMP1, m);
-            f = LA64_TMP2;
-        }
-        fail = b->len;
-        la64_bne(b, f, c, 4);
-    }
-    if (!sub) {
-        la64_mov(b, LA64_TMP2, v);
-    } else {
-        switch (op->opc) {
-        case IR_OP_atomic_fetch_add:
-            la64_add_d(b, LA64_TMP2, LA64_TMP1, v);
-            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
-            la64_and(b, LA64_TMP2, LA64_TMP2, m);
-            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
-            break;
-        case IR_OP_atomic_fetch_and:
-            la64_orn(b, LA64_TMP2, v, m);
-            la64_and(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
-            break;
-        case IR_OP_atomic_fetch_or:
-            la64_or(b, LA64_TMP2, LA64_TMP1, v);
-            break;
-        case IR_OP_atomic_fetch_xor:
-            la64_xor(b, LA64_TMP2, LA64_TMP1, v);
-            break;
-        default:    /* xchg, cmpxchg: replace the field */
-            la64_xor(b, LA64_TMP2, LA64_TMP1, v);
-            la64_and(b, LA64_TMP2, LA64_TMP2, m);
-            la64_xor(b, LA64_TMP2, LA64_TMP2, LA64_TMP1);
-            break;
-        }
-    }
-    (dw ? la64_sc_d : la64_sc_w)(b, LA64_TMP2, LA64_TMP0, 0);
-    la64_beqz(b, LA64_TMP2, -(int64_t)(b->len - loop) * 4);
-    if (cmp >= 0 && b->err == LA64_OK) {
-        la64_set_branch_offset(&b->start[fail], (int64_t)(b->len - fail) * 4);
-    }
-    la64_dbar(b, LA64_DBAR_FULL);
-    if (sub) {
-        la64_srl_d(b, LA64_TMP1, LA64_TMP1, sh);
-    }
-    atomic_result(g, mo, o[0].reg, LA64_TMP1);
-}
-
 /* d = the low `bits` of s byte-swapped, zero-extended (bits 16, 32, 64). */
 static void swap_field(La64Gen *g, unsigned bits, int d, int s)
 {
@@ -266,99 +169,141 @@ static void swap_field(La64Gen *g, unsigned bits, int d, int s)
     }
 }
 
-/*
- * Byte-swapped atomics, any size: an LL/SC loop on the containing word (or
- * doubleword) that extracts the field, swaps it to guest order, computes,
- * swaps back and merges. Scratch: sh (bit offset), m (field mask), old
- * (field in guest order: the result), w (work). TMP0 = word address,
- * TMP1 = old word, TMP2 = new word.
- */
-static void emit_llsc_swap(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
-                           const int *s)
+/* w = op(old, val) for the fetch ops; the new value for xchg/cmpxchg. */
+static void rmw_compute(La64Gen *g, IrOpcode opc, int w, int old, int val)
 {
     La64Buf *b = &g->buf;
-    unsigned sz = mo & IR_MO_SIZE_MASK, bits = 8u << sz;
-    bool cx = op->opc == IR_OP_atomic_cmpxchg, dw = sz == 3;
-    int sh = s[0], m = s[1], old = s[2], w = s[3];
-    int val = o[cx ? 3 : 2].reg;
-
-    if (dw) {
-        sh = LA64_ZERO;
-    } else {
-        la64_andi(b, sh, LA64_TMP0, 3);
-        la64_slli_d(b, sh, sh, 3);
-        la64_bstrins_d(b, LA64_TMP0, LA64_ZERO, 1, 0);
-    }
-    la64_movi64(b, m, dw ? ~0ull : (1ull << bits) - 1);
-    la64_dbar(b, LA64_DBAR_FULL);
-    size_t loop = b->len;
-    (dw ? la64_ll_d : la64_ll_w)(b, LA64_TMP1, LA64_TMP0, 0);
-    la64_srl_d(b, w, LA64_TMP1, sh);
-    la64_and(b, w, w, m);
-    swap_field(g, bits, old, w);
-    size_t fail = 0;
-    if (cx) {
-        la64_and(b, w, o[2].reg, m);                 /* cmp at the access size */
-        fail = b->len;
-        la64_bne(b, old, w, 4);
-    }
-    switch (op->opc) {
+    switch (opc) {
     case IR_OP_atomic_fetch_add: la64_add_d(b, w, old, val); break;
     case IR_OP_atomic_fetch_and: la64_and(b, w, old, val); break;
     case IR_OP_atomic_fetch_or:  la64_or(b, w, old, val); break;
     case IR_OP_atomic_fetch_xor: la64_xor(b, w, old, val); break;
     default:                     la64_mov(b, w, val); break;
     }
+}
+
+static void set_branch_here(La64Gen *g, size_t at)
+{
+    if (g->buf.err == LA64_OK) {
+        la64_set_branch_offset(&g->buf.start[at], (int64_t)(g->buf.len - at) * 4);
+    }
+}
+
+/*
+ * Any atomic at host address TMP0: an LL.D/SC.D loop on the aligned
+ * doubleword that contains the field (any size, any byte order, any
+ * alignment within the doubleword): extract the field, swap it to guest
+ * order, compute, swap back, merge. A field that straddles two doublewords
+ * (a misaligned x86 split lock) cannot be done with one LL/SC: it gets a
+ * plain load/compute/store between full barriers, which is NOT atomic
+ * against other vCPUs (documented limitation). Scratch: sh (bit offset),
+ * m (field mask), old (field in guest order, the result), w (work);
+ * TMP1 = old doubleword, TMP2 = new doubleword.
+ */
+static void emit_atomic_generic(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
+                                const int *s)
+{
+    La64Buf *b = &g->buf;
+    unsigned sz = mo & IR_MO_SIZE_MASK, bits = 8u << sz;
+    bool cx = op->opc == IR_OP_atomic_cmpxchg, swap = mo & IR_MO_BSWAP;
+    int sh = s[0], m = s[1], old = s[2], w = s[3];
+    int val = o[cx ? 3 : 2].reg;
+
+    la64_movi64(b, m, bits == 64 ? ~0ull : (1ull << bits) - 1);
+    la64_andi(b, sh, LA64_TMP0, 7);
+    la64_slli_d(b, sh, sh, 3);
+    la64_addi_d(b, w, sh, bits);
+    la64_sltui(b, w, w, 65);                       /* the field fits the doubleword */
+    size_t to_split = b->len;
+    la64_beqz(b, w, 4);
+    la64_bstrins_d(b, LA64_TMP0, LA64_ZERO, 2, 0);
+    la64_dbar(b, LA64_DBAR_FULL);
+    size_t loop = b->len;
+    la64_ll_d(b, LA64_TMP1, LA64_TMP0, 0);
+    la64_srl_d(b, w, LA64_TMP1, sh);
     la64_and(b, w, w, m);
-    swap_field(g, bits, w, w);
-    la64_sll_d(b, LA64_TMP2, m, sh);                  /* merge the field */
+    swap_field(g, swap ? bits : 8, old, w);
+    size_t fail = 0;
+    if (cx) {
+        la64_and(b, w, o[2].reg, m);               /* cmp at the access size */
+        fail = b->len;
+        la64_bne(b, old, w, 4);
+    }
+    rmw_compute(g, op->opc, w, old, val);
+    la64_and(b, w, w, m);
+    swap_field(g, swap ? bits : 8, w, w);
+    la64_sll_d(b, LA64_TMP2, m, sh);                /* merge the field */
     la64_sll_d(b, w, w, sh);
     la64_xor(b, w, w, LA64_TMP1);
     la64_and(b, w, w, LA64_TMP2);
     la64_xor(b, LA64_TMP2, w, LA64_TMP1);
-    (dw ? la64_sc_d : la64_sc_w)(b, LA64_TMP2, LA64_TMP0, 0);
+    la64_sc_d(b, LA64_TMP2, LA64_TMP0, 0);
     la64_beqz(b, LA64_TMP2, -(int64_t)(b->len - loop) * 4);
-    if (cx && b->err == LA64_OK) {
-        la64_set_branch_offset(&b->start[fail], (int64_t)(b->len - fail) * 4);
+    if (cx) {
+        set_branch_here(g, fail);
     }
+    size_t to_done = b->len;
+    la64_b(b, 4);
+
+    /* split: not atomic, see above */
+    static const La64MemOp ldk[4] = { LA64_LD_BU, LA64_LD_HU, LA64_LD_WU, LA64_LD_D };
+    static const La64MemOp stk[4] = { LA64_ST_B, LA64_ST_H, LA64_ST_W, LA64_ST_D };
+    set_branch_here(g, to_split);
+    la64_dbar(b, LA64_DBAR_FULL);
+    la64_mem(b, ldk[sz], w, LA64_TMP0, 0, LA64_TMP2);
+    swap_field(g, swap ? bits : 8, old, w);
+    size_t cx_skip = 0;
+    if (cx) {
+        la64_and(b, w, o[2].reg, m);
+        cx_skip = b->len;
+        la64_bne(b, old, w, 4);
+    }
+    rmw_compute(g, op->opc, w, old, val);
+    la64_and(b, w, w, m);
+    swap_field(g, swap ? bits : 8, w, w);
+    la64_mem(b, stk[sz], w, LA64_TMP0, 0, LA64_TMP2);
+    if (cx) {
+        set_branch_here(g, cx_skip);
+    }
+    set_branch_here(g, to_done);
     la64_dbar(b, LA64_DBAR_FULL);
     atomic_result(g, mo, o[0].reg, old);
 }
 
+/*
+ * Guest atomics (user mode): 32/64-bit xchg and fetch ops at an aligned
+ * address are one AM*_DB; everything else (cmpxchg, 8/16 bits, byte
+ * swapped, misaligned) takes emit_atomic_generic.
+ */
 static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
 {
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-    IrMemOp mo = ca[0];
+    La64Buf *b = &g->buf;
+    IrMemOp mo = ir_op_cargs((IrOp *)op)[0];
     unsigned sz = mo & IR_MO_SIZE_MASK;
     bool cx = op->opc == IR_OP_atomic_cmpxchg;
     unsigned nin = cx ? 3 : 2;
-    int scratch[4] = { -1, -1, -1, -1 };
+    int scratch[4];
 
     if (!g->user_mode || op->type == IR_I128 || sz > 3) {
         return JIT_ERR_UNSUPPORTED;
     }
-    for (unsigned i = 0; i < ((cx || (mo & IR_MO_BSWAP)) ? 4u : 3u); i++) {
+    for (unsigned i = 0; i < 4; i++) {
         scratch[i] = o[1 + nin + i].reg;
     }
-    la64_add_d(&g->buf, LA64_TMP0, LA64_GBASE, o[1].reg);
-    if (mo & IR_MO_BSWAP) {
-        emit_llsc_swap(g, op, mo, o, scratch);
+    la64_add_d(b, LA64_TMP0, LA64_GBASE, o[1].reg);
+    if (cx || sz < 2 || (mo & IR_MO_BSWAP)) {
+        emit_atomic_generic(g, op, mo, o, scratch);
         return JIT_OK;
     }
-    if (cx) {
-        /* immediates go to the scratch registers that hold their shifted
-         * copies (emit_llsc shifts in place) */
-        int nv = la64_opnd_reg(g, o[3], scratch[2], false);
-        int cmp = la64_opnd_reg(g, o[2], scratch[3], false);
-        emit_llsc(g, op, mo, o, nv, cmp, scratch);
-        return JIT_OK;
-    }
-    int val = la64_opnd_reg(g, o[2], LA64_TMP2, false);
-    if (sz >= 2) {
-        emit_am(g, op, mo, o[0].reg, val);
-    } else {
-        emit_llsc(g, op, mo, o, val, -1, scratch);
-    }
+    la64_andi(b, LA64_TMP1, LA64_TMP0, (1u << sz) - 1);
+    size_t to_generic = b->len;
+    la64_bnez(b, LA64_TMP1, 4);
+    emit_am(g, op, mo, o[0].reg, o[2].reg);
+    size_t to_done = b->len;
+    la64_b(b, 4);
+    set_branch_here(g, to_generic);
+    emit_atomic_generic(g, op, mo, o, scratch);
+    set_branch_here(g, to_done);
     return JIT_OK;
 }
 

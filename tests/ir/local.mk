@@ -48,3 +48,9 @@ TESTS += tests/ir/run-la64
 tests_ir_run_la64_SOURCES = tests/ir/run-la64.c $(tests_ir_la64_sources)
 tests_ir_run_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
 tests_ir_run_la64_LDADD = $(tests_ir_la64_libs)
+
+check_PROGRAMS += tests/ir/fuzz-la64
+TESTS += tests/ir/fuzz-la64
+tests_ir_fuzz_la64_SOURCES = tests/ir/fuzz-la64.c tests/ir/reference.c $(tests_ir_la64_sources)
+tests_ir_fuzz_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_fuzz_la64_LDADD = $(tests_ir_la64_libs)

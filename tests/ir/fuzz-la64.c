@@ -1,0 +1,183 @@
+/*
+ * fuzz-la64.c — a fixed-seed slice of the random-IR differential tester on
+ * the loongarch64 backend under qemu-loongarch64. The generator and the
+ * reference evaluator are fuzz.c's and reference.c's (fuzz.c is included
+ * with its main renamed). Programs are generated in user mode (even seeds)
+ * and made helper-free: each `call` becomes a move of a constant into its
+ * result and v128 ops are dropped (vec_extract becomes a move of a
+ * constant), since the backend lowers no v128 yet and a standalone
+ * executable has no C helpers. The reference runs the same transformed
+ * program. Batches of programs share one executable.
+ *
+ *   fuzz-la64 [--seed S] [--count N] [--verbose]   (default seed 2, 600 programs)
+ */
+#define main fuzz_main
+#include "tests/ir/fuzz.c"
+#undef main
+
+#include "jit/opt.h"
+#include "tests/ir/la64-batch.h"
+
+#ifndef QEMU_LOONGARCH64
+#define QEMU_LOONGARCH64 "qemu-loongarch64-static"
+#endif
+
+#define BATCH 150
+
+static bool touches_v128(const IrContext *ctx, const IrOp *op)
+{
+    unsigned n = ir_op_nb_oargs(op) + ir_op_nb_iargs(op);
+    if (op->type == IR_V128) {
+        return true;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (ir_temp(ctx, op->args[i])->type == IR_V128) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Replace calls and vec_extract by constant moves, drop other v128 ops. */
+static void make_helper_free(IrContext *ctx, uint64_t seed)
+{
+    IR_FOR_EACH_OP_SAFE(ctx, op, nx) {
+        bool call = op->opc == IR_OP_call;
+        if (!call && !touches_v128(ctx, op)) {
+            continue;
+        }
+        if ((call && ir_op_nb_oargs(op) == 1) || op->opc == IR_OP_vec_extract) {
+            IrTempIdx d = op->args[0];
+            IrType t = ir_temp(ctx, d)->type;
+            uint64_t k = seed * 0x9e3779b97f4a7c15ull + ir_op_index(ctx, op);
+            ir_insert_before(ctx, op, IR_OP_mov, t, 1, 1, (IrArg[]){ d, ir_const(ctx, t, k) });
+        }
+        ir_remove(ctx, op);
+    }
+}
+
+typedef struct Expect {
+    uint64_t seed;
+    TestCpu cpu;
+    uint8_t *mem;
+} Expect;
+
+static bool same_globals(uint64_t seed, const TestCpu *got, const uint8_t *gm, const Expect *e)
+{
+    return same_state("loongarch64", seed, got, gm, &e->cpu, e->mem);
+}
+
+/* Generate, transform and reference-run seed; queue it on b. */
+static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e)
+{
+    static uint8_t mem0[TH_MEM_SIZE];
+    static TestCpu c0;
+    Fz z = { .ctx = ctx, .rng = g_rand_new_with_seed_array((const guint32 *)&seed, 2) };
+    char msg[256];
+    bool ok = true;
+
+    for (unsigned i = 0; i < TH_NB_R; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "r%u", i);
+        ir_global_find(ctx, name, &z.r[i]);
+        snprintf(name, sizeof(name), "w%u", i);
+        ir_global_find(ctx, name, &z.w[i]);
+        if (i < TH_NB_V) {
+            snprintf(name, sizeof(name), "v%u", i);
+            ir_global_find(ctx, name, &z.v[i]);
+        }
+    }
+    ir_helper_find("h_add3", &z.h_add3);
+    ir_helper_find("h_mix32", &z.h_mix32);
+    ir_reset(ctx);
+    th_cpu_init(&c0, mem0, JIT_MEM_USER);
+    random_state(&z, &c0, mem0);
+    gen_program(&z, 10 + rnd(&z, 60));
+    make_helper_free(ctx, seed);
+    if (!ir_verify(ctx, msg, sizeof(msg))) {
+        printf("seed %" PRIu64 ": transformed program is malformed: %s\n", seed, msg);
+        ok = false;
+    }
+    if (verbose) {
+        ir_print(ctx, stdout);
+    }
+    e->seed = seed;
+    e->cpu = c0;
+    e->mem = g_memdup2(mem0, TH_MEM_SIZE);
+    if (ok) {
+        fz_reference_run(ctx, &e->cpu, e->mem);
+        opt_run(ctx);
+        const int chain[1][2] = { { -1, -1 } };
+        ThStatus st = la64_batch_add(b, &ctx, 1, chain, &c0, mem0);
+        if (st != TH_RAN) {
+            printf("seed %" PRIu64 ": code generation failed (%d)\n", seed, st);
+            ok = false;
+        }
+    }
+    th_cpu_free(&c0);
+    g_rand_free(z.rng);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = 2, count = 600;
+    unsigned failed = 0;
+    static uint8_t gm[TH_MEM_SIZE];
+    static TestCpu got;
+    gint64 t0 = g_get_monotonic_time();
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--verbose")) {
+            verbose = true;
+        } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            seed = strtoull(argv[++i], NULL, 0) & ~1ull;
+        } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            count = strtoull(argv[++i], NULL, 0);
+        } else {
+            fprintf(stderr, "usage: fuzz-la64 [--seed S] [--count N] [--verbose]\n");
+            return 2;
+        }
+    }
+    if (!g_file_test(QEMU_LOONGARCH64, G_FILE_TEST_IS_EXECUTABLE)) {
+        printf("SKIP: %s not found\n", QEMU_LOONGARCH64);
+        return 77;
+    }
+    th_register_helpers();
+    IrContext *ctx = ir_context_new();
+    th_register_globals(ctx);
+    Expect *ex = g_new0(Expect, BATCH);
+    for (uint64_t done = 0; done < count && failed < 10;) {
+        La64Batch b;
+        unsigned n = 0;
+        char why[160];
+        la64_batch_init(&b);
+        for (; n < BATCH && done < count; done++) {
+            if (queue_seed(&b, ctx, seed + 2 * done, &ex[n])) {
+                n++;
+            } else {
+                g_free(ex[n].mem);
+                failed++;
+            }
+        }
+        if (n && !la64_batch_run(&b, QEMU_LOONGARCH64, 120, why, sizeof(why))) {
+            printf("seeds %" PRIu64 "..%" PRIu64 ": %s\n", ex[0].seed, ex[n - 1].seed, why);
+            failed += n;
+        } else {
+            for (unsigned i = 0; i < n; i++) {
+                uint64_t ret;
+                la64_batch_result(&b, i, &got, gm, &ret);
+                failed += !same_globals(ex[i].seed, &got, gm, &ex[i]);
+            }
+        }
+        for (unsigned i = 0; i < n; i++) {
+            g_free(ex[i].mem);
+        }
+        la64_batch_free(&b);
+    }
+    printf("fuzz-la64: %" PRIu64 " programs from seed %" PRIu64 " (user mode, helper-free), "
+           "%u failed, %.1f s\n", count, seed, failed, (g_get_monotonic_time() - t0) / 1e6);
+    g_free(ex);
+    ir_context_free(ctx);
+    return failed ? 1 : 0;
+}
