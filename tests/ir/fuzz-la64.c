@@ -9,7 +9,10 @@
  * executable has no C helpers. The reference runs the same transformed
  * program. Batches of programs share one executable.
  *
- *   fuzz-la64 [--seed S] [--count N] [--verbose]   (default seed 2, 600 programs)
+ *   fuzz-la64 [--seed S] [--count N] [--no-opt] [--verbose]
+ *     default seed 2, 600 programs. Every other program is given to the
+ *     backend raw (only opt_liveness run, so constant operands and dead
+ *     code reach it), the rest after opt_run; --no-opt makes all raw.
  */
 #define main fuzz_main
 #include "tests/ir/fuzz.c"
@@ -23,6 +26,8 @@
 #endif
 
 #define BATCH 150
+
+static bool no_opt;
 
 static bool touches_v128(const IrContext *ctx, const IrOp *op)
 {
@@ -68,7 +73,7 @@ static bool same_globals(uint64_t seed, const TestCpu *got, const uint8_t *gm, c
 }
 
 /* Generate, transform and reference-run seed; queue it on b. */
-static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e)
+static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e, bool raw)
 {
     static uint8_t mem0[TH_MEM_SIZE];
     static TestCpu c0;
@@ -106,7 +111,11 @@ static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e)
     e->mem = g_memdup2(mem0, TH_MEM_SIZE);
     if (ok) {
         fz_reference_run(ctx, &e->cpu, e->mem);
-        opt_run(ctx);
+        if (raw) {
+            opt_liveness(ctx);
+        } else {
+            opt_run(ctx);
+        }
         const int chain[1][2] = { { -1, -1 } };
         ThStatus st = la64_batch_add(b, &ctx, 1, chain, &c0, mem0);
         if (st != TH_RAN) {
@@ -130,12 +139,14 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--verbose")) {
             verbose = true;
+        } else if (!strcmp(argv[i], "--no-opt")) {
+            no_opt = true;
         } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
             seed = strtoull(argv[++i], NULL, 0) & ~1ull;
         } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
             count = strtoull(argv[++i], NULL, 0);
         } else {
-            fprintf(stderr, "usage: fuzz-la64 [--seed S] [--count N] [--verbose]\n");
+            fprintf(stderr, "usage: fuzz-la64 [--seed S] [--count N] [--no-opt] [--verbose]\n");
             return 2;
         }
     }
@@ -153,7 +164,7 @@ int main(int argc, char **argv)
         char why[160];
         la64_batch_init(&b);
         for (; n < BATCH && done < count; done++) {
-            if (queue_seed(&b, ctx, seed + 2 * done, &ex[n])) {
+            if (queue_seed(&b, ctx, seed + 2 * done, &ex[n], no_opt || (done & 2))) {
                 n++;
             } else {
                 g_free(ex[n].mem);
