@@ -20,22 +20,32 @@ static const uint8_t alloc_order[] = {
     LA64_S2, LA64_S3, LA64_S4, LA64_S5, LA64_S6, LA64_S7, LA64_S8, LA64_FP, LA64_S1,
     LA64_T1, LA64_T2, LA64_T3, LA64_T4, LA64_T5, LA64_T6, LA64_T7, LA64_T8,
     LA64_A7, LA64_A6, LA64_A5, LA64_A4, LA64_A3, LA64_A2, LA64_A1, LA64_A0,
+    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
 };
 
-static const char *const reg_names[32] = {
+static const char *const reg_names[] = {
     "zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
     "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0",
     "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+    "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7",
+    "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15",
 };
 
+_Static_assert(sizeof(reg_names) / sizeof(reg_names[0]) == LA64_VREG0 + LA64_NB_VREGS,
+               "a name per register");
+
 /* ---------------------------------------------------------------------- */
-/* Allocator hooks (GPR values only: TBs with i128/v128 never get here)    */
+/* Allocator hooks (vector pseudo registers are frame slots)              */
 
 static void hook_mov(void *be, IrType t, int d, int s)
 {
     La64Gen *g = be;
-    (void)t;
-    if (d != s) {
+    if (d == s) {
+        return;
+    }
+    if (la64_is_vreg(d)) {
+        la64_copy16(g, LA64_SP, la64_vslot(d), LA64_SP, la64_vslot(s));
+    } else {
         la64_mov(&g->buf, d, s);
     }
 }
@@ -49,12 +59,20 @@ static void hook_movi(void *be, IrType t, int d, uint64_t v)
 static void hook_load(void *be, IrType t, int reg, int base, int32_t off)
 {
     La64Gen *g = be;
+    if (la64_is_vreg(reg)) {
+        la64_copy16(g, LA64_SP, la64_vslot(reg), base, off);
+        return;
+    }
     la64_mem(&g->buf, t == IR_I64 ? LA64_LD_D : LA64_LD_W, reg, base, off, LA64_TMP2);
 }
 
 static void hook_store(void *be, IrType t, int reg, int base, int32_t off)
 {
     La64Gen *g = be;
+    if (la64_is_vreg(reg)) {
+        la64_copy16(g, base, off, LA64_SP, la64_vslot(reg));
+        return;
+    }
     la64_mem(&g->buf, t == IR_I64 ? LA64_ST_D : LA64_ST_W, reg, base, off, LA64_TMP2);
 }
 
@@ -82,10 +100,12 @@ static void hook_store_imm(void *be, IrType t, uint64_t v, int base, int32_t off
                         R(LA64_T1) | R(LA64_T2) | R(LA64_T3) | R(LA64_T4) | R(LA64_T5) |  \
                         R(LA64_T6) | R(LA64_T7) | R(LA64_T8))
 
+#define VREGS (((RaRegSet)1 << LA64_NB_VREGS) - 1) << LA64_VREG0
+
 #define TARGET(gprs)                                                                  \
     {                                                                                 \
-        .nb_regs = 32, .reg_names = reg_names,                                        \
-        .class_regs = { [RA_CLASS_GPR] = (gprs), [RA_CLASS_VEC] = 0 },                \
+        .nb_regs = LA64_VREG0 + LA64_NB_VREGS, .reg_names = reg_names,                \
+        .class_regs = { [RA_CLASS_GPR] = (gprs), [RA_CLASS_VEC] = VREGS },            \
         .alloc_order = alloc_order, .nb_alloc_order = sizeof(alloc_order),            \
         .call_clobbered = CALL_CLOBBERED,                                             \
         .call_arg_regs = { LA64_A0, LA64_A1, LA64_A2, LA64_A3, LA64_A4, LA64_A5 },    \
@@ -147,24 +167,6 @@ void la64_epilogue_offsets(uint32_t *ret_zero, uint32_t *ret_a0)
 /* ---------------------------------------------------------------------- */
 /* Code generation                                                         */
 
-/* Values this backend does not lower yet: i128/v128 anywhere. */
-static bool has_wide_values(const IrContext *ctx)
-{
-    IR_FOR_EACH_OP((IrContext *)ctx, op) {
-        unsigned n = ir_op_nb_oargs(op) + ir_op_nb_iargs(op);
-        if (op->type == IR_I128 || op->type == IR_V128) {
-            return true;
-        }
-        for (unsigned i = 0; i < n; i++) {
-            IrType t = ir_temp(ctx, op->args[i])->type;
-            if (t == IR_I128 || t == IR_V128) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 /* Resolve the label branches; false if a label was never placed. */
 static bool fix_relocs(La64Gen *g)
 {
@@ -185,9 +187,6 @@ static JitError la64_gen_code(IrContext *ctx, JitCodeGen *cg)
 
     if (!jit_backend_loongarch64.prologue) {
         return JIT_ERR_UNSUPPORTED;             /* jit_init has not run gen_prologue */
-    }
-    if (has_wide_values(ctx)) {
-        return JIT_ERR_UNSUPPORTED;
     }
     memset(&g, 0, sizeof(g));
     la64_buf_init(&g.buf, (uint32_t *)cg->rw, cg->cap / 4);

@@ -68,7 +68,7 @@ static void raw_access(La64Gen *g, La64MemOp k, int rd, int base, int idx, int64
 }
 
 /* d = the memop-sized value, byte-swapped if asked, extended per the sign. */
-static void emit_load(La64Gen *g, IrMemOp mo, int d, int base, int idx, int64_t off)
+void la64_emit_load(La64Gen *g, IrMemOp mo, int d, int base, int idx, int64_t off)
 {
     static const La64MemOp zx[4] = { LA64_LD_BU, LA64_LD_HU, LA64_LD_WU, LA64_LD_D };
     static const La64MemOp sx[4] = { LA64_LD_B, LA64_LD_H, LA64_LD_W, LA64_LD_D };
@@ -101,7 +101,7 @@ static void emit_load(La64Gen *g, IrMemOp mo, int d, int base, int idx, int64_t 
 }
 
 /* Store the low memop-size bytes of v (byte-swapped in TMP1 if asked). */
-static void emit_store(La64Gen *g, IrMemOp mo, RaOperand v, int base, int idx, int64_t off)
+void la64_emit_store(La64Gen *g, IrMemOp mo, RaOperand v, int base, int idx, int64_t off)
 {
     static const La64MemOp st[4] = { LA64_ST_B, LA64_ST_H, LA64_ST_W, LA64_ST_D };
     unsigned sz = mo & IR_MO_SIZE_MASK;
@@ -320,25 +320,25 @@ JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
         if (vec) {
             return JIT_ERR_UNSUPPORTED;
         }
-        emit_load(g, ca[1], o[0].reg, o[1].reg, -1, (int32_t)ca[0]);
+        la64_emit_load(g, ca[1], o[0].reg, o[1].reg, -1, (int32_t)ca[0]);
         return JIT_OK;
     case IR_OP_st:
         if (vec) {
             return JIT_ERR_UNSUPPORTED;
         }
-        emit_store(g, ca[1], o[0], o[1].reg, -1, (int32_t)ca[0]);
+        la64_emit_store(g, ca[1], o[0], o[1].reg, -1, (int32_t)ca[0]);
         return JIT_OK;
     case IR_OP_guest_ld:
         if (vec || !g->user_mode) {
             return JIT_ERR_UNSUPPORTED;
         }
-        emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
+        la64_emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
         return JIT_OK;
     case IR_OP_guest_st:
         if (vec || !g->user_mode) {
             return JIT_ERR_UNSUPPORTED;
         }
-        emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
+        la64_emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
         return JIT_OK;
     default:
         return is_atomic(op->opc) ? emit_atomic(g, op, o) : JIT_ERR_UNSUPPORTED;

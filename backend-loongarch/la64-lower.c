@@ -47,8 +47,11 @@ static const RaConstraint c_lookup = {
 const RaConstraint *la64_constraint(void *be, const IrOp *op)
 {
     La64Gen *g = be;
-    const RaConstraint *mc = la64_mem_constraint(g, op);
+    const RaConstraint *mc = la64_vec_constraint(g, op);
 
+    if (!mc) {
+        mc = la64_mem_constraint(g, op);
+    }
     if (mc) {
         return mc;
     }
@@ -737,6 +740,10 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     JitError e;
 
     (void)ra;
+    e = la64_emit_vec(g, op, o);
+    if (e != JIT_ERR_UNSUPPORTED || op->type == IR_V128 || op->type == IR_I128) {
+        return e;
+    }
     switch (op->opc) {
     case IR_OP_insn_start: emit_insn_start(g, op); return g->err;
     case IR_OP_set_label:

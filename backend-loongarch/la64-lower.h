@@ -15,9 +15,11 @@
  *   sp   the frame: register saves and spill slots
  * The guest-GPR pinning that la64-regs.h describes is a later step: for now
  * globals are loaded lazily by the shared allocator like on x86-64.
- * v128 and i128 are not lowered yet (qemu-loongarch64 7.2 has no LSX; the
- * planned scalar path keeps them in pairs of frame slots): gen_code reports
- * JIT_ERR_UNSUPPORTED for a TB that has one.
+ * v128 and i128 values take a scalar path (qemu-loongarch64 7.2 has no
+ * LSX, so LSX is not used): the allocator's vector class is 16 pseudo
+ * registers 32..47, each a 16-byte frame slot; la64-lower-vec.c works on
+ * them a 64-bit half at a time through GPRs (lanes one by one with
+ * BSTRPICK/BSTRINS).
  */
 #ifndef FERRY_BACKEND_LOONGARCH_LA64_LOWER_H
 #define FERRY_BACKEND_LOONGARCH_LA64_LOWER_H
@@ -37,8 +39,16 @@
 /* Frame (sp-relative, set up by the prologue; a multiple of 16). */
 #define LA64_FRAME_SLOTS_OFF  0
 #define LA64_FRAME_SLOTS_SIZE 1024      /* 64 spill slots of 16 bytes */
-#define LA64_FRAME_SAVE_OFF   1024      /* ra, fp, s0..s8 */
-#define LA64_FRAME_SIZE       1120
+#define LA64_FRAME_VREG_OFF   1024      /* the 16 vector pseudo registers */
+#define LA64_FRAME_SAVE_OFF   1280      /* ra, fp, s0..s8 */
+#define LA64_FRAME_SIZE       1376
+
+#define LA64_VREG0    32                /* first vector pseudo register */
+#define LA64_NB_VREGS 16
+
+/* Frame offset of vector pseudo register r. */
+static inline int32_t la64_vslot(int r) { return LA64_FRAME_VREG_OFF + 16 * (r - LA64_VREG0); }
+static inline bool la64_is_vreg(int r) { return r >= LA64_VREG0; }
 
 _Static_assert(LA64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned in TB code");
 _Static_assert(LA64_FRAME_SAVE_OFF + 11 * 8 <= LA64_FRAME_SIZE, "room for the saves");
@@ -72,6 +82,17 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
 /* Memory ops (la64-lower-mem.c): NULL / JIT_ERR_UNSUPPORTED if not theirs. */
 const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op);
 JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o);
+
+/* Vectors, i128 and their memory accesses (la64-lower-vec.c). */
+const RaConstraint *la64_vec_constraint(La64Gen *g, const IrOp *op);
+JitError la64_emit_vec(La64Gen *g, const IrOp *op, const RaOperand *o);
+/* 16 bytes from base+off to base2+off2 through TMP0 (la64_mem offsets). */
+void la64_copy16(La64Gen *g, int dbase, int32_t doff, int sbase, int32_t soff);
+
+/* One memop access at base+idx (idx >= 0: LDX/STX) or base+off
+ * (la64-lower-mem.c): d extended per the memop; v stored (TMP1 for a swap). */
+void la64_emit_load(La64Gen *g, IrMemOp mo, int d, int base, int idx, int64_t off);
+void la64_emit_store(La64Gen *g, IrMemOp mo, RaOperand v, int base, int idx, int64_t off);
 
 /* Operand in a register: the register itself, or the immediate loaded into
  * tmp (sign-extended from 32 bits when i32 and `sext`). */

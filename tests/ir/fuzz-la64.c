@@ -4,9 +4,7 @@
  * reference evaluator are fuzz.c's and reference.c's (fuzz.c is included
  * with its main renamed). Programs are generated in user mode (even seeds)
  * and made helper-free: each `call` becomes a move of a constant into its
- * result and v128 ops are dropped (vec_extract becomes a move of a
- * constant), since the backend lowers no v128 yet and a standalone
- * executable has no C helpers. The reference runs the same transformed
+ * result, since a standalone executable has no C helpers. The reference runs the same transformed
  * program. Batches of programs share one executable.
  *
  *   fuzz-la64 [--seed S] [--count N] [--no-opt] [--verbose]
@@ -29,29 +27,14 @@
 
 static bool no_opt;
 
-static bool touches_v128(const IrContext *ctx, const IrOp *op)
-{
-    unsigned n = ir_op_nb_oargs(op) + ir_op_nb_iargs(op);
-    if (op->type == IR_V128) {
-        return true;
-    }
-    for (unsigned i = 0; i < n; i++) {
-        if (ir_temp(ctx, op->args[i])->type == IR_V128) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Replace calls and vec_extract by constant moves, drop other v128 ops. */
+/* Replace each call by a move of a constant into its result (if any). */
 static void make_helper_free(IrContext *ctx, uint64_t seed)
 {
     IR_FOR_EACH_OP_SAFE(ctx, op, nx) {
-        bool call = op->opc == IR_OP_call;
-        if (!call && !touches_v128(ctx, op)) {
+        if (op->opc != IR_OP_call) {
             continue;
         }
-        if ((call && ir_op_nb_oargs(op) == 1) || op->opc == IR_OP_vec_extract) {
+        if (ir_op_nb_oargs(op) == 1) {
             IrTempIdx d = op->args[0];
             IrType t = ir_temp(ctx, d)->type;
             uint64_t k = seed * 0x9e3779b97f4a7c15ull + ir_op_index(ctx, op);
