@@ -62,7 +62,8 @@ static size_t data_append(La64Batch *b, const void *p, size_t len)
 }
 
 ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
-                        const int chain[][2], const TestCpu *cpu, const uint8_t *mem)
+                        const int chain[][2], const void *env, size_t env_size,
+                        const uint8_t *mem)
 {
     static uint8_t buf[TB_CAP];
     size_t start[TH_MAX_TBS];
@@ -100,8 +101,8 @@ ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
         g_array_set_size(b->code, first);
         return st;
     }
-    La64BatchCase c = { .entry = first };
-    c.env_off = data_append(b, cpu, sizeof(*cpu));
+    La64BatchCase c = { .entry = first, .env_size = env_size };
+    c.env_off = data_append(b, env, env_size);
     c.ret_off = data_append(b, NULL, 8);
     c.mem_off = data_append(b, mem, TH_MEM_SIZE);
     g_array_append_val(b->cases, c);
@@ -180,11 +181,11 @@ bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *wh
     return ok;
 }
 
-void la64_batch_result(const La64Batch *b, unsigned i, TestCpu *cpu, uint8_t *mem,
+void la64_batch_result(const La64Batch *b, unsigned i, void *env, uint8_t *mem,
                        uint64_t *ret)
 {
     const La64BatchCase *c = &g_array_index(b->cases, La64BatchCase, i);
-    memcpy(cpu, b->result->data + c->env_off, sizeof(*cpu));
+    memcpy(env, b->result->data + c->env_off, c->env_size);
     memcpy(mem, b->result->data + c->mem_off, TH_MEM_SIZE);
     memcpy(ret, b->result->data + c->ret_off, 8);
 }

@@ -15,7 +15,7 @@
 #include "tests/ir/harness.h"
 
 typedef struct La64BatchCase {
-    size_t env_off, ret_off, mem_off;   /* in the data block */
+    size_t env_off, env_size, ret_off, mem_off;   /* in the data block */
     size_t entry;                       /* word index of TB 0 in the code */
 } La64BatchCase;
 
@@ -33,11 +33,14 @@ void la64_batch_free(La64Batch *b);
 /*
  * Translate tbs[0..n) (prepared: opt_run already applied) for user mode,
  * patch chain[t][slot] (TB index or -1), and queue the case with initial
- * state cpu/mem. TH_RAN when queued, TH_UNSUPPORTED or TH_GEN_FAILED
+ * CPU state env[0..env_size) (a struct that begins with JitCpu; its
+ * guest_base is set at run time) and TH_MEM_SIZE bytes of guest memory at
+ * TH_MEM_BASE. TH_RAN when queued, TH_UNSUPPORTED or TH_GEN_FAILED
  * otherwise (nothing queued).
  */
 ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
-                        const int chain[][2], const TestCpu *cpu, const uint8_t *mem);
+                        const int chain[][2], const void *env, size_t env_size,
+                        const uint8_t *mem);
 
 /* Number of queued cases. */
 static inline unsigned la64_batch_count(const La64Batch *b) { return b->cases->len; }
@@ -49,8 +52,9 @@ static inline unsigned la64_batch_count(const La64Batch *b) { return b->cases->l
  */
 bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *why, size_t len);
 
-/* After a successful run: case i's final state (cpu fields, memory, ret). */
-void la64_batch_result(const La64Batch *b, unsigned i, TestCpu *cpu, uint8_t *mem,
+/* After a successful run: case i's final state (env_size bytes, memory,
+ * the exit_tb word). */
+void la64_batch_result(const La64Batch *b, unsigned i, void *env, uint8_t *mem,
                        uint64_t *ret);
 
 #endif

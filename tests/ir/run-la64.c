@@ -157,7 +157,7 @@ static void run_batch(Queued *q, unsigned n, La64Stats *st)
     for (unsigned i = 0; i < n; i++) {
         case_states(q[i].c, &cpu, m, &want, wm);
         ThStatus s = la64_batch_add(&b, q[i].run.tbs, q[i].run.nb_tbs,
-                                    (const int (*)[2])q[i].run.chain, &cpu, m);
+                                    (const int (*)[2])q[i].run.chain, &cpu, sizeof(cpu), m);
         th_cpu_free(&cpu);
         if (s == TH_RAN) {
             idx[nq++] = i;
