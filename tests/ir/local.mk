@@ -54,3 +54,14 @@ TESTS += tests/ir/fuzz-la64
 tests_ir_fuzz_la64_SOURCES = tests/ir/fuzz-la64.c tests/ir/reference.c $(tests_ir_la64_sources)
 tests_ir_fuzz_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
 tests_ir_fuzz_la64_LDADD = $(tests_ir_la64_libs)
+
+# x86 snippets: real front end -> loongarch64 backend under qemu, compared
+# with native execution (so x86-64 hosts only).
+if HOST_X86_64
+check_PROGRAMS += tests/ir/x86-la64
+TESTS += tests/ir/x86-la64
+tests_ir_x86_la64_SOURCES = tests/ir/x86-la64.c tests/ir/la64-batch.c tests/ir/la64-batch.h
+tests_ir_x86_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_x86_la64_LDADD = frontend-x86/libfrontend.a backend-loongarch/libla64.a \
+	backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
+endif
