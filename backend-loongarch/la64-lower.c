@@ -644,27 +644,70 @@ static void emit_exit_tb(La64Gen *g, uint64_t val)
     }
 }
 
+uintptr_t (*la64_call_target_hook)(const IrHelper *h);
+
+/* Call an absolute run-time address: BL, PCADDU18I+JIRL, or the address
+ * in TMP0 when it is beyond +-128 GiB. */
+static void call_abs(La64Gen *g, uintptr_t target)
+{
+    int64_t off = (int64_t)(target - la64_gen_pc(g));
+    if (off >= -(1ll << 37) && off < (1ll << 37)) {
+        la64_jump_abs(g, target, true);
+    } else {
+        la64_movi64(&g->buf, LA64_TMP0, target);
+        la64_jirl(&g->buf, LA64_RA, LA64_TMP0, 0);
+    }
+}
+
+static uintptr_t call_target(const IrHelper *h)
+{
+    if (la64_call_target_hook) {
+        return la64_call_target_hook(h);
+    }
+    return h ? (uintptr_t)h->func : (uintptr_t)jit_lookup_tb_ptr;
+}
+
 /* a0 = jit_lookup_tb_ptr(env), or the return-0 epilogue when NULL. */
-static void emit_lookup_tb(La64Gen *g)
+static JitError emit_lookup_tb(La64Gen *g)
 {
     La64Buf *b = &g->buf;
+    uintptr_t target = call_target(NULL);
 
+    if (!target) {
+        return JIT_ERR_UNSUPPORTED;
+    }
     la64_mov(b, LA64_A0, LA64_ENV);
-    la64_movi64(b, LA64_TMP0, (uintptr_t)jit_lookup_tb_ptr);
-    la64_jirl(b, LA64_RA, LA64_TMP0, 0);
+    call_abs(g, target);
     size_t br = b->len;
     la64_bnez(b, LA64_A0, 4);
     la64_pcrel(b, LA64_A0, (int64_t)(g->epilogue_zero - la64_gen_pc(g)));
     if (b->err == LA64_OK) {
         la64_set_branch_offset(&b->start[br], (int64_t)(b->len - br) * 4);
     }
+    return JIT_OK;
 }
 
-static void emit_call(La64Gen *g, const IrOp *op)
+/*
+ * A helper call; the allocator has put the arguments in a0..a5. The LP64
+ * ABI passes 32-bit integers sign-extended (unsigned ones too), so i32
+ * arguments, whose upper halves are undefined in IR, are extended first.
+ */
+static JitError emit_call(La64Gen *g, const IrOp *op, const RaOperand *o)
 {
     const IrHelper *h = ir_helper_get(ir_op_cargs((IrOp *)op)[0]);
-    la64_movi64(&g->buf, LA64_TMP0, (uintptr_t)h->func);
-    la64_jirl(&g->buf, LA64_RA, LA64_TMP0, 0);
+    uintptr_t target = call_target(h);
+    unsigned nb_o = ir_op_nb_oargs(op);
+
+    if (!target) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    for (unsigned i = 0; i < h->nb_args; i++) {
+        if (h->args[i] == IR_I32) {
+            la64_sext32(g, o[nb_o + i].reg, o[nb_o + i].reg);
+        }
+    }
+    call_abs(g, target);
+    return JIT_OK;
 }
 
 /*
@@ -754,8 +797,8 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     case IR_OP_goto_tb:    emit_goto_tb(g, ca[0]); return JIT_OK;
     case IR_OP_exit_tb:    emit_exit_tb(g, ca[0]); return JIT_OK;
     case IR_OP_goto_ptr:   la64_jirl(&g->buf, LA64_ZERO, o[0].reg, 0); return JIT_OK;
-    case IR_OP_lookup_tb:  emit_lookup_tb(g); return JIT_OK;
-    case IR_OP_call:       emit_call(g, op); return JIT_OK;
+    case IR_OP_lookup_tb:  return emit_lookup_tb(g);
+    case IR_OP_call:       return emit_call(g, op, o);
     case IR_OP_mb:         emit_mb(g, ca[0]); return JIT_OK;
     default:
         e = la64_emit_mem(g, op, o);

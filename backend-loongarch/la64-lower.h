@@ -103,6 +103,16 @@ void la64_sext32(La64Gen *g, int rd, int rj);
  * through TMP0); `link`: call (ra) instead of jump. */
 void la64_jump_abs(La64Gen *g, uintptr_t target, bool link);
 
+/*
+ * Where generated code calls helper h, or jit_lookup_tb_ptr when h is NULL.
+ * A NULL hook (the default) means the C functions themselves. Tests that
+ * run the code outside this process (standalone loongarch64 executables)
+ * point calls at routines they emit; a hook result of 0 makes code
+ * generation report JIT_ERR_UNSUPPORTED. Set before translating, read-only
+ * afterwards.
+ */
+extern uintptr_t (*la64_call_target_hook)(const IrHelper *h);
+
 /* Byte offsets of the two epilogue entries from the prologue's start
  * (valid after gen_prologue): "return 0" and "return a0". */
 void la64_epilogue_offsets(uint32_t *ret_zero, uint32_t *ret_a0);

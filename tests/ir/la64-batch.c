@@ -12,11 +12,75 @@
 
 #include "backend-loongarch/la64-elf.h"
 #include "backend-loongarch/la64-enc.h"
+#include "backend-loongarch/la64-lower.h"
 
 #define NOMINAL_BASE 0x10000000u
 #define TB_CAP (256 * 1024)
 
 static uintptr_t word_addr(size_t w) { return NOMINAL_BASE + 4 * w; }
+
+/* The per-case TB table lookup_tb's stand-in reads: right after the
+ * 16-byte-rounded TestCpu image. */
+#define TABLE_OFF ((sizeof(TestCpu) + 15) & ~(size_t)15)
+
+/*
+ * Stand-ins for the C code that generated code calls, emitted into the
+ * executable (same contracts as tests/ir/harness.c): the helpers h_add3,
+ * h_mix32, h_sum6, h_set_r0, and jit_lookup_tb_ptr (TB number tbsel of
+ * the running case from its table, or NULL). Nominal addresses; written
+ * by la64_batch_init, read by call_target.
+ */
+static uintptr_t stub_add3, stub_mix32, stub_sum6, stub_set_r0, stub_lookup;
+
+static void emit_stubs(La64Buf *s, size_t at)
+{
+    stub_add3 = word_addr(at + s->len);              /* a0 + 2 a1 + 3 a2 */
+    la64_alsl_d(s, LA64_A0, LA64_A1, LA64_A0, 1);
+    la64_alsl_d(s, LA64_T0, LA64_A2, LA64_A2, 1);
+    la64_add_d(s, LA64_A0, LA64_A0, LA64_T0);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    stub_mix32 = word_addr(at + s->len);             /* (u32)(a0 ^ (a1 >> 16)) */
+    la64_srli_d(s, LA64_T0, LA64_A1, 16);
+    la64_xor(s, LA64_A0, LA64_A0, LA64_T0);
+    la64_addi_w(s, LA64_A0, LA64_A0, 0);             /* the ABI's sign-extended u32 */
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    stub_sum6 = word_addr(at + s->len);              /* a0 + 2 a1 + ... + 6 a5 */
+    for (int i = 1; i < 6; i++) {
+        la64_addi_d(s, LA64_T1, LA64_ZERO, i + 1);
+        la64_mul_d(s, LA64_T1, LA64_A0 + i, LA64_T1);
+        la64_add_d(s, LA64_A0, LA64_A0, LA64_T1);
+    }
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    stub_set_r0 = word_addr(at + s->len);            /* env->r[0] = a1 */
+    la64_st_d(s, LA64_A1, LA64_A0, offsetof(TestCpu, r));
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    stub_lookup = word_addr(at + s->len);            /* table: count, entries */
+    la64_ld_d(s, LA64_T0, LA64_A0, offsetof(TestCpu, tbsel));
+    la64_ld_d(s, LA64_T1, LA64_A0, TABLE_OFF);
+    la64_bltu(s, LA64_T0, LA64_T1, 12);
+    la64_mov(s, LA64_A0, LA64_ZERO);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    la64_alsl_d(s, LA64_T1, LA64_T0, LA64_A0, 3);
+    la64_ld_d(s, LA64_A0, LA64_T1, TABLE_OFF + 8);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+}
+
+static uintptr_t call_target(const IrHelper *h)
+{
+    if (!h) {
+        return stub_lookup;
+    }
+    if (!strcmp(h->name, "h_add3")) {
+        return stub_add3;
+    }
+    if (!strcmp(h->name, "h_mix32")) {
+        return stub_mix32;
+    }
+    if (!strcmp(h->name, "h_sum6")) {
+        return stub_sum6;
+    }
+    return !strcmp(h->name, "h_set_r0") ? stub_set_r0 : 0;
+}
 
 void la64_batch_init(La64Batch *b)
 {
@@ -35,6 +99,12 @@ void la64_batch_init(La64Batch *b)
     }
     g_array_append_vals(b->code, tmp, cg.size / 4);
     jit_backend_loongarch64.prologue = (void *)word_addr(1);
+    La64Buf s;
+    la64_buf_init(&s, tmp, G_N_ELEMENTS(tmp));
+    emit_stubs(&s, b->code->len);
+    g_assert(s.err == LA64_OK);
+    g_array_append_vals(b->code, tmp, s.len);
+    la64_call_target_hook = call_target;
 }
 
 void la64_batch_free(La64Batch *b)
@@ -101,8 +171,12 @@ ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
         g_array_set_size(b->code, first);
         return st;
     }
-    La64BatchCase c = { .entry = first, .env_size = env_size };
+    La64BatchCase c = { .entry = first, .env_size = env_size, .nb_tbs = n };
+    for (unsigned t = 0; t < n; t++) {
+        c.tb[t] = start[t];
+    }
     c.env_off = data_append(b, env, env_size);
+    c.table_off = data_append(b, NULL, 8 * (1 + TH_MAX_TBS));
     c.ret_off = data_append(b, NULL, 8);
     c.mem_off = data_append(b, mem, TH_MEM_SIZE);
     g_array_append_val(b->cases, c);
@@ -126,6 +200,14 @@ static void emit_startup(La64Buf *s, const La64Batch *b, size_t at)
         la64_addi_any(s, LA64_T1, LA64_A0, (int64_t)c->mem_off - TH_MEM_BASE, LA64_T2);
         la64_addi_any(s, LA64_A0, LA64_A0, c->env_off, LA64_T2);
         la64_st_d(s, LA64_T1, LA64_A0, offsetof(JitCpu, guest_base));
+        la64_ld_d(s, LA64_T1, LA64_SP, 16);          /* the TB table */
+        la64_addi_any(s, LA64_T1, LA64_T1, c->table_off, LA64_T2);
+        la64_addi_d(s, LA64_T3, LA64_ZERO, c->nb_tbs);
+        la64_st_d(s, LA64_T3, LA64_T1, 0);
+        for (unsigned t = 0; t < c->nb_tbs; t++) {
+            la64_pcrel(s, LA64_T3, ((int64_t)c->tb[t] - (int64_t)(at + s->len)) * 4);
+            la64_st_d(s, LA64_T3, LA64_T1, 8 + 8 * t);
+        }
         la64_pcrel(s, LA64_A1, ((int64_t)c->entry - (int64_t)(at + s->len)) * 4);
         la64_bl(s, (1 - (int64_t)(at + s->len)) * 4);
         la64_ld_d(s, LA64_T1, LA64_SP, 16);
@@ -145,7 +227,7 @@ static void emit_startup(La64Buf *s, const La64Batch *b, size_t at)
 bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *why, size_t len)
 {
     size_t at = b->code->len;
-    size_t cap = 64 + 24 * b->cases->len;
+    size_t cap = 64 + 48 * b->cases->len;
     uint32_t *words = g_new(uint32_t, cap);
     La64Buf s;
     La64RunResult res = { 0 };

@@ -4,7 +4,13 @@
  * translated into one code blob after the backend's prologue, its CPU state
  * (TestCpu image) and 64 KiB of guest memory go to the data block, and a
  * startup routine emitted here runs every case and writes the data block
- * back to stdout. Used by tests/ir/run-la64.c and tests/ir/fuzz-la64.c.
+ * back to stdout. Used by tests/ir/run-la64.c, fuzz-la64.c and x86-la64.c.
+ *
+ * Calls out of generated code go to stand-ins emitted into the executable
+ * (la64_call_target_hook): the test helpers h_add3, h_mix32, h_sum6 and
+ * h_set_r0 of tests/ir/harness.c, and jit_lookup_tb_ptr, which finds TB
+ * number `tbsel` of the running case (so lookup_tb assumes a TestCpu
+ * state). Any other helper makes gen_code report JIT_ERR_UNSUPPORTED.
  */
 #ifndef FERRY_TESTS_IR_LA64_BATCH_H
 #define FERRY_TESTS_IR_LA64_BATCH_H
@@ -16,7 +22,10 @@
 
 typedef struct La64BatchCase {
     size_t env_off, env_size, ret_off, mem_off;   /* in the data block */
+    size_t table_off;                   /* lookup_tb's table: count, entries */
     size_t entry;                       /* word index of TB 0 in the code */
+    size_t tb[TH_MAX_TBS];              /* word index of each TB */
+    unsigned nb_tbs;
 } La64BatchCase;
 
 /* One executable being assembled. Single-threaded test use only. */
