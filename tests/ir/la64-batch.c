@@ -159,11 +159,11 @@ ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
             if (chain[t][s] < 0 || !cg[t].goto_tb_used[s]) {
                 continue;
             }
+            /* through the backend's own patch_jump, as the exec layer chains */
             size_t at = start[t] + cg[t].goto_tb_jmp[s] / 4;
-            int64_t off = ((int64_t)start[chain[t][s]] - (int64_t)at) * 4;
-            if (la64_set_branch_offset(&g_array_index(b->code, uint32_t, at), off)) {
-                st = TH_GEN_FAILED;
-            }
+            jit_backend_loongarch64.patch_jump(word_addr(at),
+                                               (uint8_t *)&g_array_index(b->code, uint32_t, at),
+                                               word_addr(start[chain[t][s]]));
         }
     }
     g_free(cg);
