@@ -83,6 +83,10 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
 const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op);
 JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o);
 
+/* Block exits, calls, barriers (la64-lower-ctl.c): JIT_ERR_UNSUPPORTED if
+ * op is not one of them. */
+JitError la64_emit_ctl(La64Gen *g, const IrOp *op, const RaOperand *o);
+
 /* Vectors, i128 and their memory accesses (la64-lower-vec.c). */
 const RaConstraint *la64_vec_constraint(La64Gen *g, const IrOp *op);
 JitError la64_emit_vec(La64Gen *g, const IrOp *op, const RaOperand *o);
