@@ -198,6 +198,7 @@ static JitError la64_gen_code(IrContext *ctx, JitCodeGen *cg)
         g.label_insn[i] = -1;
     }
     g.relocs = g_array_new(FALSE, FALSE, sizeof(La64Reloc));
+    g.slows = g_array_new(FALSE, FALSE, sizeof(La64Slow));
     uintptr_t pro = (uintptr_t)jit_backend_loongarch64.prologue;
     g.epilogue = pro + epilogue_off;
     g.epilogue_zero = pro + epilogue_zero_off;
@@ -208,6 +209,9 @@ static JitError la64_gen_code(IrContext *ctx, JitCodeGen *cg)
     if (e == JIT_OK && cg->nb_insns) {
         cg->insn_end[cg->nb_insns - 1] = la64_gen_offset(&g);
     }
+    if (e == JIT_OK && !la64_emit_slow_paths(&g)) {
+        e = g.buf.err == LA64_ERR_OVERFLOW ? JIT_ERR_BUF_FULL : JIT_ERR_UNSUPPORTED;
+    }
     if (e == JIT_OK && !fix_relocs(&g)) {
         e = JIT_ERR_UNSUPPORTED;
     }
@@ -217,6 +221,7 @@ static JitError la64_gen_code(IrContext *ctx, JitCodeGen *cg)
     cg->size = e == JIT_OK ? la64_gen_offset(&g) : 0;
     g_free(g.label_insn);
     g_array_free(g.relocs, TRUE);
+    g_array_free(g.slows, TRUE);
     return e;
 }
 

@@ -44,11 +44,11 @@ static void emit_exit_tb(La64Gen *g, uint64_t val)
     }
 }
 
-uintptr_t (*la64_call_target_hook)(const IrHelper *h);
+uintptr_t (*la64_call_target_hook)(const char *name, uintptr_t func);
 
 /* Call an absolute run-time address: BL, PCADDU18I+JIRL, or the address
  * in TMP0 when it is beyond +-128 GiB. */
-static void call_abs(La64Gen *g, uintptr_t target)
+void la64_call_abs(La64Gen *g, uintptr_t target)
 {
     int64_t off = (int64_t)(target - la64_gen_pc(g));
     if (off >= -(1ll << 37) && off < (1ll << 37)) {
@@ -59,25 +59,22 @@ static void call_abs(La64Gen *g, uintptr_t target)
     }
 }
 
-static uintptr_t call_target(const IrHelper *h)
+uintptr_t la64_call_target(const char *name, uintptr_t func)
 {
-    if (la64_call_target_hook) {
-        return la64_call_target_hook(h);
-    }
-    return h ? (uintptr_t)h->func : (uintptr_t)jit_lookup_tb_ptr;
+    return la64_call_target_hook ? la64_call_target_hook(name, func) : func;
 }
 
 /* a0 = jit_lookup_tb_ptr(env), or the return-0 epilogue when NULL. */
 static JitError emit_lookup_tb(La64Gen *g)
 {
     La64Buf *b = &g->buf;
-    uintptr_t target = call_target(NULL);
+    uintptr_t target = la64_call_target("jit_lookup_tb_ptr", (uintptr_t)jit_lookup_tb_ptr);
 
     if (!target) {
         return JIT_ERR_UNSUPPORTED;
     }
     la64_mov(b, LA64_A0, LA64_ENV);
-    call_abs(g, target);
+    la64_call_abs(g, target);
     size_t br = b->len;
     la64_bnez(b, LA64_A0, 4);
     la64_pcrel(b, LA64_A0, (int64_t)(g->epilogue_zero - la64_gen_pc(g)));
@@ -95,7 +92,7 @@ static JitError emit_lookup_tb(La64Gen *g)
 static JitError emit_call(La64Gen *g, const IrOp *op, const RaOperand *o)
 {
     const IrHelper *h = ir_helper_get(ir_op_cargs((IrOp *)op)[0]);
-    uintptr_t target = call_target(h);
+    uintptr_t target = la64_call_target(h->name, (uintptr_t)h->func);
     unsigned nb_o = ir_op_nb_oargs(op);
 
     if (!target) {
@@ -106,7 +103,7 @@ static JitError emit_call(La64Gen *g, const IrOp *op, const RaOperand *o)
             la64_sext32(g, o[nb_o + i].reg, o[nb_o + i].reg);
         }
     }
-    call_abs(g, target);
+    la64_call_abs(g, target);
     return JIT_OK;
 }
 

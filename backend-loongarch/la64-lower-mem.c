@@ -2,13 +2,14 @@
  * la64-lower-mem.c — memory ops of the loongarch64 backend: host loads and
  * stores relative to a host pointer (ld/st), guest loads and stores, and
  * guest atomics. User mode addresses guest memory as [guest_base + addr]
- * with LDX/STX. Atomics of 32 and 64 bits use AM*_DB (full barrier
- * semantics), cmpxchg an LL/SC loop between DBARs; 8- and 16-bit atomics
- * run an LL/SC loop on the containing aligned word. Softmmu (the inline
- * TLB fast path and the helper slow path) is not lowered yet: those ops
- * report JIT_ERR_UNSUPPORTED, as do i128/v128 accesses.
+ * with LDX/STX; softmmu runs the inline TLB lookup first (la64-softmmu.c)
+ * and addresses [addend + addr]. Aligned 32/64-bit xchg and fetch ops use
+ * AM*_DB (full barrier semantics); every other atomic runs an LL.D/SC.D
+ * loop on the containing doubleword between DBARs (emit_atomic_generic).
  */
 #include "backend-loongarch/la64-lower.h"
+
+#include "jit/softmmu.h"
 
 #define IMM { .imm = RA_IMM_ANY }
 
@@ -16,6 +17,7 @@ static const RaConstraint c_ld = { .name = "r_r" };
 static const RaConstraint c_st = { .name = "ri_r", .in = { IMM } };
 static const RaConstraint c_gld = { .name = "gld_r_r", .flags = RA_OP_SYNC_GLOBALS };
 static const RaConstraint c_gst = { .name = "gst_ri_r", .flags = RA_OP_SYNC_GLOBALS, .in = { IMM } };
+static const RaConstraint c_gst_soft = { .name = "gst_soft_r_r", .flags = RA_OP_SYNC_GLOBALS };
 /* Atomics: inputs in registers, four scratch for emit_atomic_generic. */
 static const RaConstraint c_rmw_4s = {
     .name = "rmw_r_r_r_4s", .flags = RA_OP_SYNC_GLOBALS, .nb_scratch = 4,
@@ -31,12 +33,11 @@ static bool is_atomic(IrOpcode opc)
 
 const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op)
 {
-    (void)g;
     switch (op->opc) {
     case IR_OP_ld:        return &c_ld;
     case IR_OP_st:        return &c_st;
     case IR_OP_guest_ld:  return &c_gld;
-    case IR_OP_guest_st:  return &c_gst;
+    case IR_OP_guest_st:  return g->user_mode ? &c_gst : &c_gst_soft;
     default:
         break;
     }
@@ -270,12 +271,26 @@ static void emit_atomic_generic(La64Gen *g, const IrOp *op, IrMemOp mo, const Ra
     atomic_result(g, mo, o[0].reg, old);
 }
 
+static void emit_atomic_body(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
+                             const int *scratch, bool cx);
+
+static uint8_t rmw_kind(IrOpcode opc)
+{
+    switch (opc) {
+    case IR_OP_atomic_fetch_add: return JIT_ATOMIC_ADD;
+    case IR_OP_atomic_fetch_and: return JIT_ATOMIC_AND;
+    case IR_OP_atomic_fetch_or:  return JIT_ATOMIC_OR;
+    case IR_OP_atomic_fetch_xor: return JIT_ATOMIC_XOR;
+    default:                     return JIT_ATOMIC_XCHG;
+    }
+}
+
 /*
  * Guest atomics (user mode): 32/64-bit xchg and fetch ops at an aligned
  * address are one AM*_DB; everything else (cmpxchg, 8/16 bits, byte
  * swapped, misaligned) takes emit_atomic_generic.
  */
-static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
+static JitError emit_atomic(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     La64Buf *b = &g->buf;
     IrMemOp mo = ir_op_cargs((IrOp *)op)[0];
@@ -284,16 +299,39 @@ static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
     unsigned nin = cx ? 3 : 2;
     int scratch[4];
 
-    if (!g->user_mode || op->type == IR_I128 || sz > 3) {
+    if (op->type == IR_I128 || sz > 3) {
         return JIT_ERR_UNSUPPORTED;
     }
     for (unsigned i = 0; i < 4; i++) {
         scratch[i] = o[1 + nin + i].reg;
     }
+    if (!g->user_mode) {
+        unsigned slow = la64_tlb_check(g, ra, cx ? LA64_SLOW_CMPXCHG : LA64_SLOW_RMW, o[1].reg,
+                                       mo, ir_op_cargs((IrOp *)op)[1], o[0].reg);
+        La64Slow *sl = &g_array_index(g->slows, La64Slow, slow);
+        sl->val = o[cx ? 3 : 2].reg;
+        sl->cmp = cx ? o[2].reg : 255;
+        sl->rmw_op = rmw_kind(op->opc);
+        la64_add_d(b, LA64_TMP0, LA64_TMP0, o[1].reg);
+        emit_atomic_body(g, op, mo, o, scratch, cx);
+        la64_slow_return(g, slow);
+        return JIT_OK;
+    }
     la64_add_d(b, LA64_TMP0, LA64_GBASE, o[1].reg);
+    emit_atomic_body(g, op, mo, o, scratch, cx);
+    return JIT_OK;
+}
+
+/* The atomic at host address TMP0. */
+static void emit_atomic_body(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
+                             const int *scratch, bool cx)
+{
+    La64Buf *b = &g->buf;
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+
     if (cx || sz < 2 || (mo & IR_MO_BSWAP)) {
         emit_atomic_generic(g, op, mo, o, scratch);
-        return JIT_OK;
+        return;
     }
     la64_andi(b, LA64_TMP1, LA64_TMP0, (1u << sz) - 1);
     size_t to_generic = b->len;
@@ -304,13 +342,28 @@ static JitError emit_atomic(La64Gen *g, const IrOp *op, const RaOperand *o)
     set_branch_here(g, to_generic);
     emit_atomic_generic(g, op, mo, o, scratch);
     set_branch_here(g, to_done);
-    return JIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Dispatch                                                                */
 
-JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
+/* Softmmu guest load/store: TLB check, access at TMP0 + addr, slow path. */
+static void emit_soft_access(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    bool ld = op->opc == IR_OP_guest_ld;
+    unsigned slow = la64_tlb_check(g, ra, ld ? LA64_SLOW_LD : LA64_SLOW_ST, o[1].reg, ca[0],
+                                   ca[1], ld ? o[0].reg : -1);
+    if (ld) {
+        la64_emit_load(g, ca[0], o[0].reg, LA64_TMP0, o[1].reg, 0);
+    } else {
+        g_array_index(g->slows, La64Slow, slow).val = o[0].reg;
+        la64_emit_store(g, ca[0], o[0], LA64_TMP0, o[1].reg, 0);
+    }
+    la64_slow_return(g, slow);
+}
+
+JitError la64_emit_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
     bool vec = op->type == IR_I128 || op->type == IR_V128;
@@ -329,18 +382,24 @@ JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
         la64_emit_store(g, ca[1], o[0], o[1].reg, -1, (int32_t)ca[0]);
         return JIT_OK;
     case IR_OP_guest_ld:
-        if (vec || !g->user_mode) {
+        if (vec) {
             return JIT_ERR_UNSUPPORTED;
+        } else if (!g->user_mode) {
+            emit_soft_access(g, ra, op, o);
+        } else {
+            la64_emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
         }
-        la64_emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
         return JIT_OK;
     case IR_OP_guest_st:
-        if (vec || !g->user_mode) {
+        if (vec) {
             return JIT_ERR_UNSUPPORTED;
+        } else if (!g->user_mode) {
+            emit_soft_access(g, ra, op, o);
+        } else {
+            la64_emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
         }
-        la64_emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
         return JIT_OK;
     default:
-        return is_atomic(op->opc) ? emit_atomic(g, op, o) : JIT_ERR_UNSUPPORTED;
+        return is_atomic(op->opc) ? emit_atomic(g, ra, op, o) : JIT_ERR_UNSUPPORTED;
     }
 }

@@ -25,7 +25,6 @@
 
 static const RaConstraint c_none = { .name = "none" };
 static const RaConstraint c_r_r = { .name = "r_r" };
-static const RaConstraint c_r_ri = { .name = "r_ri", .in = { IMM } };
 static const RaConstraint c_r_ri_ri = { .name = "r_ri_ri", .in = { IMM, IMM } };
 static const RaConstraint c_r_ri_ri_r_r = { .name = "r_ri_ri_r_r", .in = { IMM, IMM, ANY, ANY } };
 static const RaConstraint c_ri_ri = { .name = "ri_ri", .in = { IMM, IMM } };
@@ -82,7 +81,6 @@ const RaConstraint *la64_constraint(void *be, const IrOp *op)
     case IR_OP_lookup_tb:
         return &c_lookup;
     default:
-        (void)c_r_ri;
         return &c_none;
     }
 }
@@ -654,7 +652,6 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     IrArg *ca = ir_op_cargs((IrOp *)op);
     JitError e;
 
-    (void)ra;
     e = la64_emit_vec(g, op, o);
     if (e != JIT_ERR_UNSUPPORTED || op->type == IR_V128 || op->type == IR_I128) {
         return e;
@@ -670,7 +667,7 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
         if (e != JIT_ERR_UNSUPPORTED) {
             return e;
         }
-        e = la64_emit_mem(g, op, o);
+        e = la64_emit_mem(g, ra, op, o);
         return e == JIT_ERR_UNSUPPORTED ? emit_int(g, op, o) : e;
     }
 }

@@ -40,8 +40,9 @@
 #define LA64_FRAME_SLOTS_OFF  0
 #define LA64_FRAME_SLOTS_SIZE 1024      /* 64 spill slots of 16 bytes */
 #define LA64_FRAME_VREG_OFF   1024      /* the 16 vector pseudo registers */
-#define LA64_FRAME_SAVE_OFF   1280      /* ra, fp, s0..s8 */
-#define LA64_FRAME_SIZE       1376
+#define LA64_FRAME_SLOW_OFF   1280      /* slow paths save GPR r at +8r */
+#define LA64_FRAME_SAVE_OFF   1536      /* ra, fp, s0..s8 */
+#define LA64_FRAME_SIZE       1632
 
 #define LA64_VREG0    32                /* first vector pseudo register */
 #define LA64_NB_VREGS 16
@@ -52,6 +53,19 @@ static inline bool la64_is_vreg(int r) { return r >= LA64_VREG0; }
 
 _Static_assert(LA64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned in TB code");
 _Static_assert(LA64_FRAME_SAVE_OFF + 11 * 8 <= LA64_FRAME_SIZE, "room for the saves");
+
+typedef enum La64SlowKind { LA64_SLOW_LD, LA64_SLOW_ST, LA64_SLOW_CMPXCHG, LA64_SLOW_RMW } La64SlowKind;
+
+/* An out-of-line softmmu slow path (la64-softmmu.c). */
+typedef struct La64Slow {
+    uint8_t kind;            /* La64SlowKind */
+    uint8_t out, addr, val, cmp;   /* registers; 255 = none */
+    uint8_t rmw_op;          /* JitAtomicOp */
+    uint32_t oi;             /* jit_make_oi(memop, mmu) */
+    uint32_t miss_insn;      /* the fast path's BNE to the slow path */
+    uint32_t ret_insn;       /* where the slow path returns to */
+    RaRegSet save;           /* call-clobbered registers to preserve */
+} La64Slow;
 
 /* A branch to a label not placed yet: the instruction index. */
 typedef struct La64Reloc {
@@ -66,6 +80,7 @@ typedef struct La64Gen {
     bool user_mode;
     int32_t *label_insn;     /* instruction index per label, -1 until placed */
     GArray *relocs;          /* La64Reloc */
+    GArray *slows;           /* La64Slow: softmmu slow paths, emitted after the body */
     uintptr_t epilogue;      /* run-time address: return a0 */
     uintptr_t epilogue_zero; /* run-time address: return 0 */
     JitError err;
@@ -81,7 +96,21 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
 
 /* Memory ops (la64-lower-mem.c): NULL / JIT_ERR_UNSUPPORTED if not theirs. */
 const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op);
-JitError la64_emit_mem(La64Gen *g, const IrOp *op, const RaOperand *o);
+JitError la64_emit_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o);
+
+/*
+ * Softmmu (la64-softmmu.c). la64_tlb_check emits the inline TLB lookup for
+ * an access of 2^sz bytes at register addr and leaves the page's addend
+ * in TMP0 on a hit; a miss branches to a slow path it records (returned,
+ * an index into g->slows). After emitting the hit-path access the caller
+ * marks where the slow path returns with la64_slow_return. out is the
+ * op's output register (not preserved across the call), or 255.
+ */
+unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                        unsigned mmu, int out);
+void la64_slow_return(La64Gen *g, unsigned slow);
+/* Emit every recorded slow path; false if one cannot be emitted. */
+bool la64_emit_slow_paths(La64Gen *g);
 
 /* Block exits, calls, barriers (la64-lower-ctl.c): JIT_ERR_UNSUPPORTED if
  * op is not one of them. */
@@ -108,14 +137,20 @@ void la64_sext32(La64Gen *g, int rd, int rj);
 void la64_jump_abs(La64Gen *g, uintptr_t target, bool link);
 
 /*
- * Where generated code calls helper h, or jit_lookup_tb_ptr when h is NULL.
- * A NULL hook (the default) means the C functions themselves. Tests that
- * run the code outside this process (standalone loongarch64 executables)
- * point calls at routines they emit; a hook result of 0 makes code
- * generation report JIT_ERR_UNSUPPORTED. Set before translating, read-only
- * afterwards.
+ * Where generated code calls the C function `name` (a helper's registered
+ * name, "jit_lookup_tb_ptr", or a softmmu slow path "jit_ld_helper" ...)
+ * whose address in this process is func. A NULL hook (the default) means
+ * func itself. Tests that run the code outside this process (standalone
+ * loongarch64 executables) point calls at routines they emit; a hook
+ * result of 0 makes code generation report JIT_ERR_UNSUPPORTED. Set before
+ * translating, read-only afterwards.
  */
-extern uintptr_t (*la64_call_target_hook)(const IrHelper *h);
+extern uintptr_t (*la64_call_target_hook)(const char *name, uintptr_t func);
+
+/* The call target for `name`/func after the hook (0: cannot call). */
+uintptr_t la64_call_target(const char *name, uintptr_t func);
+/* Call an absolute run-time address (BL, PCADDU18I+JIRL, or via TMP0). */
+void la64_call_abs(La64Gen *g, uintptr_t target);
 
 /* Byte offsets of the two epilogue entries from the prologue's start
  * (valid after gen_prologue): "return 0" and "return a0". */

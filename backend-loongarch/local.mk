@@ -9,7 +9,7 @@ backend_loongarch_libla64_a_SOURCES = \
 	backend-loongarch/la64-elf.c backend-loongarch/la64-elf.h \
 	backend-loongarch/la64-lower.c backend-loongarch/la64-lower.h \
 	backend-loongarch/la64-lower-mem.c backend-loongarch/la64-lower-vec.c \
-	backend-loongarch/la64-lower-ctl.c \
+	backend-loongarch/la64-lower-ctl.c backend-loongarch/la64-softmmu.c \
 	backend-loongarch/la64-backend.c
 
 # Encoder words checked against llvm-objdump-16; programs run under qemu.

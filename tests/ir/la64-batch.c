@@ -65,21 +65,19 @@ static void emit_stubs(La64Buf *s, size_t at)
     la64_jirl(s, LA64_ZERO, LA64_RA, 0);
 }
 
-static uintptr_t call_target(const IrHelper *h)
+static uintptr_t call_target(const char *name, uintptr_t func)
 {
-    if (!h) {
-        return stub_lookup;
+    static const struct { const char *name; uintptr_t *addr; } stubs[] = {
+        { "jit_lookup_tb_ptr", &stub_lookup }, { "h_add3", &stub_add3 },
+        { "h_mix32", &stub_mix32 }, { "h_sum6", &stub_sum6 }, { "h_set_r0", &stub_set_r0 },
+    };
+    (void)func;
+    for (unsigned i = 0; i < G_N_ELEMENTS(stubs); i++) {
+        if (!strcmp(name, stubs[i].name)) {
+            return *stubs[i].addr;
+        }
     }
-    if (!strcmp(h->name, "h_add3")) {
-        return stub_add3;
-    }
-    if (!strcmp(h->name, "h_mix32")) {
-        return stub_mix32;
-    }
-    if (!strcmp(h->name, "h_sum6")) {
-        return stub_sum6;
-    }
-    return !strcmp(h->name, "h_set_r0") ? stub_set_r0 : 0;
+    return 0;
 }
 
 void la64_batch_init(La64Batch *b)
