@@ -81,7 +81,7 @@ static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e, b
             opt_run(ctx);
         }
         const int chain[1][2] = { { -1, -1 } };
-        ThStatus st = la64_batch_add(b, &ctx, 1, chain, &c0, sizeof(c0), mem0);
+        ThStatus st = la64_batch_add(b, &ctx, 1, chain, &c0, sizeof(c0), mem0, false);
         if (st != TH_RAN) {
             printf("seed %" PRIu64 ": code generation failed (%d)\n", seed, st);
             ok = false;

@@ -13,6 +13,7 @@
 #include "backend-loongarch/la64-elf.h"
 #include "backend-loongarch/la64-enc.h"
 #include "backend-loongarch/la64-lower.h"
+#include "jit/softmmu.h"
 
 #define NOMINAL_BASE 0x10000000u
 #define TB_CAP (256 * 1024)
@@ -31,6 +32,151 @@ static uintptr_t word_addr(size_t w) { return NOMINAL_BASE + 4 * w; }
  * by la64_batch_init, read by call_target.
  */
 static uintptr_t stub_add3, stub_mix32, stub_sum6, stub_set_r0, stub_lookup;
+static uintptr_t stub_ld, stub_st, stub_rmw, stub_cmpxchg;
+
+/* Branch at instruction `at` of s to the current position. */
+static void land(La64Buf *s, size_t at)
+{
+    la64_set_branch_offset(&s->start[at], ((int64_t)s->len - (int64_t)at) * 4);
+}
+
+/*
+ * Subroutines of the softmmu stand-ins, called with BL (ra): t0 = host
+ * address, t6 = memop. ld_core: t7 = the value, byte by byte little-endian,
+ * then byte-swapped and extended per the memop. st_core: store the low
+ * bytes of t7 (swapped per the memop). Both clobber t0..t5 (t3 = 8n).
+ */
+static size_t emit_ld_core(La64Buf *s)
+{
+    size_t at = s->len;
+    la64_andi(s, LA64_T1, LA64_T6, 7);
+    la64_addi_d(s, LA64_T2, LA64_ZERO, 1);
+    la64_sll_d(s, LA64_T2, LA64_T2, LA64_T1);          /* n bytes */
+    la64_mov(s, LA64_T7, LA64_ZERO);
+    la64_mov(s, LA64_T3, LA64_ZERO);
+    size_t loop = s->len;
+    la64_ld_bu(s, LA64_T4, LA64_T0, 0);
+    la64_sll_d(s, LA64_T4, LA64_T4, LA64_T3);
+    la64_or(s, LA64_T7, LA64_T7, LA64_T4);
+    la64_addi_d(s, LA64_T0, LA64_T0, 1);
+    la64_addi_d(s, LA64_T3, LA64_T3, 8);
+    la64_addi_d(s, LA64_T2, LA64_T2, -1);
+    la64_bnez(s, LA64_T2, ((int64_t)loop - (int64_t)s->len) * 4);
+    la64_addi_d(s, LA64_T5, LA64_ZERO, 64);
+    la64_sub_d(s, LA64_T5, LA64_T5, LA64_T3);           /* 64 - 8n (0 for n = 8) */
+    la64_andi(s, LA64_T4, LA64_T6, IR_MO_BSWAP);
+    la64_beqz(s, LA64_T4, 12);
+    la64_revb_d(s, LA64_T7, LA64_T7);
+    la64_srl_d(s, LA64_T7, LA64_T7, LA64_T5);
+    la64_andi(s, LA64_T4, LA64_T6, IR_MO_SIGN);
+    la64_beqz(s, LA64_T4, 12);
+    la64_sll_d(s, LA64_T7, LA64_T7, LA64_T5);
+    la64_sra_d(s, LA64_T7, LA64_T7, LA64_T5);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    return at;
+}
+
+static size_t emit_st_core(La64Buf *s)
+{
+    size_t at = s->len;
+    la64_andi(s, LA64_T1, LA64_T6, 7);
+    la64_addi_d(s, LA64_T2, LA64_ZERO, 1);
+    la64_sll_d(s, LA64_T2, LA64_T2, LA64_T1);
+    la64_slli_d(s, LA64_T3, LA64_T2, 3);
+    la64_addi_d(s, LA64_T5, LA64_ZERO, 64);
+    la64_sub_d(s, LA64_T5, LA64_T5, LA64_T3);
+    la64_andi(s, LA64_T4, LA64_T6, IR_MO_BSWAP);
+    la64_beqz(s, LA64_T4, 12);
+    la64_revb_d(s, LA64_T7, LA64_T7);
+    la64_srl_d(s, LA64_T7, LA64_T7, LA64_T5);
+    size_t loop = s->len;
+    la64_st_b(s, LA64_T7, LA64_T0, 0);
+    la64_srli_d(s, LA64_T7, LA64_T7, 8);
+    la64_addi_d(s, LA64_T0, LA64_T0, 1);
+    la64_addi_d(s, LA64_T2, LA64_T2, -1);
+    la64_bnez(s, LA64_T2, ((int64_t)loop - (int64_t)s->len) * 4);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    return at;
+}
+
+/* t0 = env->guest_base + a1 (the stand-ins see RAM at guest_base). */
+static void host_addr(La64Buf *s)
+{
+    la64_ld_d(s, LA64_T0, LA64_A0, offsetof(JitCpu, guest_base));
+    la64_add_d(s, LA64_T0, LA64_T0, LA64_A1);
+}
+
+static void bl_to(La64Buf *s, size_t target)
+{
+    la64_bl(s, ((int64_t)target - (int64_t)s->len) * 4);
+}
+
+/*
+ * Softmmu slow-path stand-ins (jit/softmmu.h signatures) for a TLB that
+ * maps only RAM: plain accesses at guest_base + addr, any size and
+ * alignment; the atomics are not atomic (one thread).
+ */
+static void emit_soft_stubs(La64Buf *s, size_t at)
+{
+    size_t ldc = emit_ld_core(s), stc = emit_st_core(s);
+
+    stub_ld = word_addr(at + s->len);             /* (env, addr, oi, ra) */
+    la64_mov(s, LA64_T8, LA64_RA);
+    host_addr(s);
+    la64_mov(s, LA64_T6, LA64_A2);
+    bl_to(s, ldc);
+    la64_mov(s, LA64_A0, LA64_T7);
+    la64_jirl(s, LA64_ZERO, LA64_T8, 0);
+    stub_st = word_addr(at + s->len);             /* (env, addr, val, oi, ra) */
+    la64_mov(s, LA64_T8, LA64_RA);
+    host_addr(s);
+    la64_mov(s, LA64_T6, LA64_A3);
+    la64_mov(s, LA64_T7, LA64_A2);
+    bl_to(s, stc);
+    la64_jirl(s, LA64_ZERO, LA64_T8, 0);
+    stub_rmw = word_addr(at + s->len);            /* (env, addr, val, op, oi, ra) */
+    la64_mov(s, LA64_T8, LA64_RA);
+    host_addr(s);
+    la64_mov(s, LA64_T6, LA64_A4);
+    bl_to(s, ldc);
+    la64_mov(s, LA64_A7, LA64_T7);                /* old, the result */
+    la64_mov(s, LA64_T7, LA64_A2);                /* XCHG */
+    static const struct { unsigned op; int (*fn)(La64Buf *, int, int, int); } ops[] = {
+        { JIT_ATOMIC_ADD, la64_add_d }, { JIT_ATOMIC_AND, la64_and },
+        { JIT_ATOMIC_OR, la64_or }, { JIT_ATOMIC_XOR, la64_xor },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(ops); i++) {
+        la64_addi_d(s, LA64_T1, LA64_ZERO, ops[i].op);
+        la64_bne(s, LA64_A3, LA64_T1, 8);
+        ops[i].fn(s, LA64_T7, LA64_A7, LA64_A2);
+    }
+    host_addr(s);
+    bl_to(s, stc);
+    la64_mov(s, LA64_A0, LA64_A7);
+    la64_jirl(s, LA64_ZERO, LA64_T8, 0);
+    stub_cmpxchg = word_addr(at + s->len);        /* (env, addr, cmp, new, oi, ra) */
+    la64_mov(s, LA64_T8, LA64_RA);
+    host_addr(s);
+    la64_mov(s, LA64_T6, LA64_A4);
+    bl_to(s, ldc);
+    la64_mov(s, LA64_A7, LA64_T7);
+    /* cmp truncated and extended like old: shift by t5 = 64 - 8n */
+    la64_sll_d(s, LA64_A2, LA64_A2, LA64_T5);
+    la64_andi(s, LA64_T4, LA64_T6, IR_MO_SIGN);
+    la64_srl_d(s, LA64_T1, LA64_A2, LA64_T5);
+    la64_sra_d(s, LA64_T2, LA64_A2, LA64_T5);
+    la64_masknez(s, LA64_T1, LA64_T1, LA64_T4);
+    la64_maskeqz(s, LA64_T2, LA64_T2, LA64_T4);
+    la64_or(s, LA64_A2, LA64_T1, LA64_T2);
+    size_t ne = s->len;
+    la64_bne(s, LA64_A7, LA64_A2, 4);
+    host_addr(s);
+    la64_mov(s, LA64_T7, LA64_A3);
+    bl_to(s, stc);
+    land(s, ne);
+    la64_mov(s, LA64_A0, LA64_A7);
+    la64_jirl(s, LA64_ZERO, LA64_T8, 0);
+}
 
 static void emit_stubs(La64Buf *s, size_t at)
 {
@@ -63,6 +209,7 @@ static void emit_stubs(La64Buf *s, size_t at)
     la64_alsl_d(s, LA64_T1, LA64_T0, LA64_A0, 3);
     la64_ld_d(s, LA64_A0, LA64_T1, TABLE_OFF + 8);
     la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    emit_soft_stubs(s, at);
 }
 
 static uintptr_t call_target(const char *name, uintptr_t func)
@@ -70,6 +217,8 @@ static uintptr_t call_target(const char *name, uintptr_t func)
     static const struct { const char *name; uintptr_t *addr; } stubs[] = {
         { "jit_lookup_tb_ptr", &stub_lookup }, { "h_add3", &stub_add3 },
         { "h_mix32", &stub_mix32 }, { "h_sum6", &stub_sum6 }, { "h_set_r0", &stub_set_r0 },
+        { "jit_ld_helper", &stub_ld }, { "jit_st_helper", &stub_st },
+        { "jit_atomic_rmw_helper", &stub_rmw }, { "jit_atomic_cmpxchg_helper", &stub_cmpxchg },
     };
     (void)func;
     for (unsigned i = 0; i < G_N_ELEMENTS(stubs); i++) {
@@ -82,7 +231,7 @@ static uintptr_t call_target(const char *name, uintptr_t func)
 
 void la64_batch_init(La64Batch *b)
 {
-    static uint32_t tmp[256];
+    static uint32_t tmp[1024];
     JitCodeGen cg = { .rw = (uint8_t *)tmp, .rx = word_addr(1), .cap = sizeof(tmp) };
     uint32_t zero = 0;
 
@@ -131,7 +280,7 @@ static size_t data_append(La64Batch *b, const void *p, size_t len)
 
 ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
                         const int chain[][2], const void *env, size_t env_size,
-                        const uint8_t *mem)
+                        const uint8_t *mem, bool softmmu)
 {
     static uint8_t buf[TB_CAP];
     size_t start[TH_MAX_TBS];
@@ -144,7 +293,7 @@ ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
         cg[t].rw = buf;
         cg[t].rx = word_addr(start[t]);
         cg[t].cap = sizeof(buf);
-        cg[t].user_mode = true;
+        cg[t].user_mode = !softmmu;
         JitError e = jit_backend_loongarch64.gen_code(tbs[t], &cg[t]);
         if (e != JIT_OK) {
             st = e == JIT_ERR_UNSUPPORTED ? TH_UNSUPPORTED : TH_GEN_FAILED;
@@ -175,6 +324,20 @@ ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
     }
     c.env_off = data_append(b, env, env_size);
     c.table_off = data_append(b, NULL, 8 * (1 + TH_MAX_TBS));
+    if (softmmu) {
+        /* RAM-only TLB: the entries of the 16 RAM pages; the addend (the
+         * same for all: memory - TH_MEM_BASE) is set at run time */
+        JitTlbEntry tlb[JIT_TLB_SIZE];
+        for (unsigned i = 0; i < JIT_TLB_SIZE; i++) {
+            uint64_t page = TH_MEM_BASE + (uint64_t)(i - ((TH_MEM_BASE >> JIT_PAGE_BITS) %
+                                                          JIT_TLB_SIZE)) * JIT_PAGE_SIZE;
+            bool ram = page >= TH_MEM_BASE && page < TH_MEM_BASE + TH_MEM_SIZE &&
+                       ((page >> JIT_PAGE_BITS) % JIT_TLB_SIZE) == i;
+            uint64_t tag = ram ? page : JIT_TLB_INVALID;
+            tlb[i] = (JitTlbEntry){ tag, tag, tag, 0 };
+        }
+        c.tlb_off = data_append(b, tlb, sizeof(tlb));
+    }
     c.ret_off = data_append(b, NULL, 8);
     c.mem_off = data_append(b, mem, TH_MEM_SIZE);
     g_array_append_val(b->cases, c);
@@ -198,6 +361,18 @@ static void emit_startup(La64Buf *s, const La64Batch *b, size_t at)
         la64_addi_any(s, LA64_T1, LA64_A0, (int64_t)c->mem_off - TH_MEM_BASE, LA64_T2);
         la64_addi_any(s, LA64_A0, LA64_A0, c->env_off, LA64_T2);
         la64_st_d(s, LA64_T1, LA64_A0, offsetof(JitCpu, guest_base));
+        if (c->tlb_off) {
+            la64_ld_d(s, LA64_T2, LA64_SP, 16);
+            la64_addi_any(s, LA64_T2, LA64_T2, c->tlb_off, LA64_T3);
+            for (unsigned m = 0; m < JIT_NB_MMU_MODES; m++) {
+                la64_st_d(s, LA64_T2, LA64_A0, offsetof(JitCpu, tlb) + 8 * m);
+            }
+            unsigned first = (TH_MEM_BASE >> JIT_PAGE_BITS) % JIT_TLB_SIZE;
+            for (unsigned p = 0; p < TH_MEM_SIZE / JIT_PAGE_SIZE; p++) {
+                la64_addi_any(s, LA64_T3, LA64_T2, (first + p) * sizeof(JitTlbEntry), LA64_T4);
+                la64_st_d(s, LA64_T1, LA64_T3, offsetof(JitTlbEntry, addend));
+            }
+        }
         la64_ld_d(s, LA64_T1, LA64_SP, 16);          /* the TB table */
         la64_addi_any(s, LA64_T1, LA64_T1, c->table_off, LA64_T2);
         la64_addi_d(s, LA64_T3, LA64_ZERO, c->nb_tbs);
@@ -225,7 +400,7 @@ static void emit_startup(La64Buf *s, const La64Batch *b, size_t at)
 bool la64_batch_run(La64Batch *b, const char *qemu, unsigned timeout_s, char *why, size_t len)
 {
     size_t at = b->code->len;
-    size_t cap = 64 + 48 * b->cases->len;
+    size_t cap = 64 + 96 * b->cases->len;
     uint32_t *words = g_new(uint32_t, cap);
     La64Buf s;
     La64RunResult res = { 0 };

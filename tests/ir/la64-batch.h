@@ -10,7 +10,9 @@
  * (la64_call_target_hook): the test helpers h_add3, h_mix32, h_sum6 and
  * h_set_r0 of tests/ir/harness.c, and jit_lookup_tb_ptr, which finds TB
  * number `tbsel` of the running case (so lookup_tb assumes a TestCpu
- * state). Any other helper makes gen_code report JIT_ERR_UNSUPPORTED.
+ * state), and the softmmu slow paths jit_ld_helper, jit_st_helper,
+ * jit_atomic_rmw_helper and jit_atomic_cmpxchg_helper for RAM (no faults,
+ * no MMIO). Any other helper makes gen_code report JIT_ERR_UNSUPPORTED.
  */
 #ifndef FERRY_TESTS_IR_LA64_BATCH_H
 #define FERRY_TESTS_IR_LA64_BATCH_H
@@ -23,6 +25,7 @@
 typedef struct La64BatchCase {
     size_t env_off, env_size, ret_off, mem_off;   /* in the data block */
     size_t table_off;                   /* lookup_tb's table: count, entries */
+    size_t tlb_off;                     /* softmmu: the TLB, 0 in user mode */
     size_t entry;                       /* word index of TB 0 in the code */
     size_t tb[TH_MAX_TBS];              /* word index of each TB */
     unsigned nb_tbs;
@@ -44,12 +47,14 @@ void la64_batch_free(La64Batch *b);
  * patch chain[t][slot] (TB index or -1), and queue the case with initial
  * CPU state env[0..env_size) (a struct that begins with JitCpu; its
  * guest_base is set at run time) and TH_MEM_SIZE bytes of guest memory at
- * TH_MEM_BASE. TH_RAN when queued, TH_UNSUPPORTED or TH_GEN_FAILED
- * otherwise (nothing queued).
+ * TH_MEM_BASE. softmmu: generate softmmu code; the case gets a TLB (every
+ * mmu index) that maps exactly the RAM pages, and the slow paths reach
+ * stand-ins that access RAM directly. TH_RAN when queued, TH_UNSUPPORTED
+ * or TH_GEN_FAILED otherwise (nothing queued).
  */
 ThStatus la64_batch_add(La64Batch *b, IrContext *const *tbs, unsigned n,
                         const int chain[][2], const void *env, size_t env_size,
-                        const uint8_t *mem);
+                        const uint8_t *mem, bool softmmu);
 
 /* Number of queued cases. */
 static inline unsigned la64_batch_count(const La64Batch *b) { return b->cases->len; }

@@ -79,7 +79,7 @@ static void free_run(ThRun *run)
 }
 
 /* Check queued case i of a batch that ran. */
-static void check_one(La64Batch *b, unsigned i, Queued *q, La64Stats *st)
+static void check_one(La64Batch *b, unsigned i, Queued *q, La64Stats *st, const char *mname)
 {
     static TestCpu cpu, want, got;
     GString *why = g_string_new(NULL);
@@ -92,8 +92,8 @@ static void check_one(La64Batch *b, unsigned i, Queued *q, La64Stats *st)
         check_state(q->c, &got, &want, why);
     }
     if (why->len) {
-        printf("FAIL %s:%u %s [loongarch64, user]:%s\n", q->c->file, q->c->line, q->c->name,
-               why->str);
+        printf("FAIL %s:%u %s [loongarch64, %s]:%s\n", q->c->file, q->c->line, q->c->name,
+               mname, why->str);
         st->bs.failed++;
         for (unsigned t = 0; verbose && t < q->run.nb_tbs; t++) {
             printf("  tb %u as given to loongarch64:\n", t);
@@ -101,7 +101,7 @@ static void check_one(La64Batch *b, unsigned i, Queued *q, La64Stats *st)
         }
     } else {
         if (verbose) {
-            printf("pass %s [loongarch64, user]\n", q->c->name);
+            printf("pass %s [loongarch64, %s]\n", q->c->name, mname);
         }
         st->bs.passed++;
         mark_covered(&q->run, &st->bs);
@@ -138,7 +138,7 @@ static bool prepare_case(const Case *c, Queued *q, La64Stats *st, bool raw)
  * executable as a whole fails, each case again alone, to name the one that
  * crashed or hung.
  */
-static void run_batch(Queued *q, unsigned n, La64Stats *st)
+static void run_batch(Queued *q, unsigned n, La64Stats *st, bool soft)
 {
     static TestCpu cpu, want;
     static uint8_t m[TH_MEM_SIZE], wm[TH_MEM_SIZE];
@@ -150,7 +150,7 @@ static void run_batch(Queued *q, unsigned n, La64Stats *st)
     for (unsigned i = 0; i < n; i++) {
         case_states(q[i].c, &cpu, m, &want, wm);
         ThStatus s = la64_batch_add(&b, q[i].run.tbs, q[i].run.nb_tbs,
-                                    (const int (*)[2])q[i].run.chain, &cpu, sizeof(cpu), m);
+                                    (const int (*)[2])q[i].run.chain, &cpu, sizeof(cpu), m, soft);
         th_cpu_free(&cpu);
         if (s == TH_RAN) {
             idx[nq++] = i;
@@ -164,7 +164,7 @@ static void run_batch(Queued *q, unsigned n, La64Stats *st)
     }
     if (nq && la64_batch_run(&b, QEMU_LOONGARCH64, 60, why, sizeof(why))) {
         for (unsigned k = 0; k < nq; k++) {
-            check_one(&b, k, &q[idx[k]], st);
+            check_one(&b, k, &q[idx[k]], st, soft ? "softmmu" : "user");
         }
     } else if (nq == 1 || (nq && n == 1)) {
         printf("FAIL %s:%u %s [loongarch64, user]: %s\n", q[idx[0]].c->file,
@@ -174,7 +174,7 @@ static void run_batch(Queued *q, unsigned n, La64Stats *st)
         printf("note: %s: the batch failed (%s); running its cases one by one\n",
                q[0].c->file, why);
         for (unsigned k = 0; k < nq; k++) {
-            run_batch(&q[idx[k]], 1, st);
+            run_batch(&q[idx[k]], 1, st, soft);
         }
     }
     la64_batch_free(&b);
@@ -193,7 +193,7 @@ static bool la64_report(const La64Stats *st, const char *how)
             g_string_append_printf(missing, " %s", ir_op_defs[o].name);
         }
     }
-    printf("loongarch64 (qemu, user mode, %s): passed %u, failed %u, unsupported %u; "
+    printf("loongarch64 (qemu, %s): passed %u, failed %u, unsupported %u; "
            "ops covered %u/%u\n", how, st->bs.passed, st->bs.failed, st->bs.unsupported, covered,
            IR_OP_COUNT);
     printf("  skipped:");
@@ -212,7 +212,7 @@ static bool la64_report(const La64Stats *st, const char *how)
 int main(int argc, char **argv)
 {
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    La64Stats stats[2];
+    La64Stats stats[4];
 
     memset(stats, 0, sizeof(stats));
     gint64 t0 = g_get_monotonic_time();
@@ -244,19 +244,20 @@ int main(int argc, char **argv)
             stats[0].bs.failed++;
         }
         Queued *q = g_new0(Queued, cases->len + 1);
-        for (unsigned raw = 0; raw < 2; raw++) {
-            La64Stats *st = &stats[raw];
+        for (unsigned pass = 0; pass < 4; pass++) {
+            bool raw = pass & 1, soft = pass & 2;
+            La64Stats *st = &stats[pass];
             unsigned n = 0;
             for (guint i = 0; i < cases->len; i++) {
                 const Case *c = g_ptr_array_index(cases, i);
                 if (only_case && !strstr(c->name, only_case)) {
                     continue;
                 }
-                nb_cases += !raw;
+                nb_cases += pass == 0;
                 n += prepare_case(c, &q[n], st, raw);
             }
             if (n) {
-                run_batch(q, n, st);
+                run_batch(q, n, st, soft);
             }
             for (unsigned i = 0; i < n; i++) {
                 free_run(&q[i].run);
@@ -267,8 +268,10 @@ int main(int argc, char **argv)
     }
     printf("%u cases from %u files in %.1f s\n", nb_cases, files->len,
            (g_get_monotonic_time() - t0) / 1e6);
-    bool ok = la64_report(&stats[0], "after opt_run");
-    ok &= la64_report(&stats[1], "raw IR, opt_liveness only");
+    bool ok = la64_report(&stats[0], "user mode, after opt_run");
+    ok &= la64_report(&stats[1], "user mode, raw IR (opt_liveness only)");
+    ok &= la64_report(&stats[2], "softmmu (RAM-only TLB), after opt_run");
+    ok &= la64_report(&stats[3], "softmmu (RAM-only TLB), raw IR");
     g_ptr_array_free(files, true);
     return ok ? 0 : 1;
 }

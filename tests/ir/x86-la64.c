@@ -317,7 +317,7 @@ int main(int argc, char **argv)
             if (k) {
                 init_state(&cpu, rng);
             }
-            ThStatus st = la64_batch_add(&b, &ctx, 1, chain, &cpu, sizeof(cpu), mem);
+            ThStatus st = la64_batch_add(&b, &ctx, 1, chain, &cpu, sizeof(cpu), mem, false);
             if (st != TH_RAN) {
                 printf("FAIL %s: code generation failed (%d)\n", snippets[s].name, st);
                 failed++;
