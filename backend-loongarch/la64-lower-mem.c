@@ -37,7 +37,9 @@ const RaConstraint *la64_mem_constraint(La64Gen *g, const IrOp *op)
     case IR_OP_ld:        return &c_ld;
     case IR_OP_st:        return &c_st;
     case IR_OP_guest_ld:  return &c_gld;
-    case IR_OP_guest_st:  return g->user_mode ? &c_gst : &c_gst_soft;
+    case IR_OP_guest_st:
+        /* an immediate is fine unless a slow path must pass it in a register */
+        return g->user_mode && !(ir_op_cargs((IrOp *)op)[0] & IR_MO_ALIGN) ? &c_gst : &c_gst_soft;
     default:
         break;
     }
@@ -317,8 +319,19 @@ static JitError emit_atomic(La64Gen *g, RaState *ra, const IrOp *op, const RaOpe
         la64_slow_return(g, slow);
         return JIT_OK;
     }
+    int al = la64_align_check(g, ra, cx ? LA64_SLOW_CMPXCHG : LA64_SLOW_RMW, o[1].reg, mo,
+                              ir_op_cargs((IrOp *)op)[1], o[0].reg);
+    if (al >= 0) {
+        La64Slow *sl = &g_array_index(g->slows, La64Slow, al);
+        sl->val = o[cx ? 3 : 2].reg;
+        sl->cmp = cx ? o[2].reg : 255;
+        sl->rmw_op = rmw_kind(op->opc);
+    }
     la64_add_d(b, LA64_TMP0, LA64_GBASE, o[1].reg);
     emit_atomic_body(g, op, mo, o, scratch, cx);
+    if (al >= 0) {
+        la64_slow_return(g, al);
+    }
     return JIT_OK;
 }
 
@@ -363,6 +376,31 @@ static void emit_soft_access(La64Gen *g, RaState *ra, const IrOp *op, const RaOp
     la64_slow_return(g, slow);
 }
 
+/* User-mode guest load/store at guest_base + addr (alignment-checked if
+ * the memop asks). */
+static void emit_user_access(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    bool ld = op->opc == IR_OP_guest_ld;
+    int al = la64_align_check(g, ra, ld ? LA64_SLOW_LD : LA64_SLOW_ST, o[1].reg, ca[0], ca[1],
+                              ld ? o[0].reg : -1);
+    if (ld) {
+        la64_emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
+    } else {
+        if (al >= 0) {
+            RaOperand v = o[0];
+            if (v.is_imm) {
+                return;      /* cannot happen: the constraint below keeps it a register */
+            }
+            g_array_index(g->slows, La64Slow, al).val = v.reg;
+        }
+        la64_emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
+    }
+    if (al >= 0) {
+        la64_slow_return(g, al);
+    }
+}
+
 JitError la64_emit_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
@@ -381,22 +419,13 @@ JitError la64_emit_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
         }
         la64_emit_store(g, ca[1], o[0], o[1].reg, -1, (int32_t)ca[0]);
         return JIT_OK;
-    case IR_OP_guest_ld:
+    case IR_OP_guest_ld: case IR_OP_guest_st:
         if (vec) {
             return JIT_ERR_UNSUPPORTED;
         } else if (!g->user_mode) {
             emit_soft_access(g, ra, op, o);
         } else {
-            la64_emit_load(g, ca[0], o[0].reg, LA64_GBASE, o[1].reg, 0);
-        }
-        return JIT_OK;
-    case IR_OP_guest_st:
-        if (vec) {
-            return JIT_ERR_UNSUPPORTED;
-        } else if (!g->user_mode) {
-            emit_soft_access(g, ra, op, o);
-        } else {
-            la64_emit_store(g, ca[0], o[0], LA64_GBASE, o[1].reg, 0);
+            emit_user_access(g, ra, op, o);
         }
         return JIT_OK;
     default:

@@ -109,6 +109,11 @@ JitError la64_emit_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
 unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                         unsigned mmu, int out);
 void la64_slow_return(La64Gen *g, unsigned slow);
+/* User mode, memop with IR_MO_ALIGN and size > 1: branch to a slow path
+ * (which faults) when addr is misaligned; returns the slow path to pass to
+ * la64_slow_return, or -1 when no check is needed. */
+int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                     unsigned mmu, int out);
 /* Emit every recorded slow path; false if one cannot be emitted. */
 bool la64_emit_slow_paths(La64Gen *g);
 

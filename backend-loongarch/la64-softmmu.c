@@ -6,7 +6,9 @@
  *     addr & (JIT_PAGE_MASK | (size - 1))
  * with the entry's read or write tag, so a flagged entry (MMIO, NOTDIRTY,
  * watch, invalid) or a misaligned access also takes the slow path, which
- * handles page crossing, alignment faults and I/O.
+ * handles page crossing, alignment faults and I/O. In user mode the same
+ * slow paths serve accesses with IR_MO_ALIGN at a misaligned address (the
+ * C layer raises the alignment fault).
  */
 #include "backend-loongarch/la64-lower.h"
 
@@ -20,17 +22,38 @@
                              R(LA64_T3) | R(LA64_T4) | R(LA64_T5) | R(LA64_T6) | R(LA64_T7) | \
                              R(LA64_T8))
 
+static La64Slow slow_new(RaState *ra, La64SlowKind kind, int addr, IrMemOp mo, unsigned mmu,
+                         int out)
+{
+    return (La64Slow){
+        .kind = kind, .out = out < 0 ? 255 : out, .addr = addr, .val = 255, .cmp = 255,
+        .oi = jit_make_oi(mo, mmu),
+        .save = ra_live_regs(ra) & CALL_CLOBBERED_GPRS & ~(out < 0 ? 0 : R(out)),
+    };
+}
+
+int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                     unsigned mmu, int out)
+{
+    unsigned sz = mo & IR_MO_SIZE_MASK;
+    if (!(mo & IR_MO_ALIGN) || sz == 0) {
+        return -1;
+    }
+    La64Slow s = slow_new(ra, kind, addr, mo, mmu, out);
+    la64_andi(&g->buf, LA64_TMP1, addr, (1u << sz) - 1);
+    s.miss_insn = g->buf.len;
+    la64_bnez(&g->buf, LA64_TMP1, 4);
+    g_array_append_val(g->slows, s);
+    return g->slows->len - 1;
+}
+
 unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                         unsigned mmu, int out)
 {
     La64Buf *b = &g->buf;
     unsigned sz = mo & IR_MO_SIZE_MASK;
     bool write = kind != LA64_SLOW_LD;
-    La64Slow s = {
-        .kind = kind, .out = out < 0 ? 255 : out, .addr = addr, .val = 255, .cmp = 255,
-        .oi = jit_make_oi(mo, mmu),
-        .save = ra_live_regs(ra) & CALL_CLOBBERED_GPRS & ~(out < 0 ? 0 : R(out)),
-    };
+    La64Slow s = slow_new(ra, kind, addr, mo, mmu, out);
 
     la64_mem(b, LA64_LD_D, LA64_TMP0, LA64_ENV,
              offsetof(JitCpu, tlb) + sizeof(JitTlbEntry *) * mmu, LA64_TMP2);
@@ -40,7 +63,7 @@ unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, Ir
     la64_ld_d(b, LA64_TMP1, LA64_TMP0,
               write ? offsetof(JitTlbEntry, addr_write) : offsetof(JitTlbEntry, addr_read));
     la64_mov(b, LA64_TMP2, addr);
-    la64_bstrins_d(b, LA64_TMP2, LA64_ZERO, JIT_PAGE_BITS - 1, sz < 3 ? sz : 3);
+    la64_bstrins_d(b, LA64_TMP2, LA64_ZERO, JIT_PAGE_BITS - 1, sz);
     s.miss_insn = b->len;
     la64_bne(b, LA64_TMP1, LA64_TMP2, 4);
     la64_ld_d(b, LA64_TMP0, LA64_TMP0, offsetof(JitTlbEntry, addend));
