@@ -95,7 +95,7 @@ static void vec_access(La64Gen *g, bool load, IrMemOp mo, int v, int base, int64
     }
 }
 
-static JitError emit_vec_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
+static JitError emit_vec_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
 
@@ -106,13 +106,27 @@ static JitError emit_vec_mem(La64Gen *g, const IrOp *op, const RaOperand *o)
     case IR_OP_st:
         vec_access(g, false, ca[1], o[0].reg, o[1].reg, (int32_t)ca[0]);
         return JIT_OK;
-    case IR_OP_guest_ld: case IR_OP_guest_st:
-        if (!g->user_mode) {
-            return JIT_ERR_UNSUPPORTED;
+    case IR_OP_guest_ld: case IR_OP_guest_st: {
+        bool ld = op->opc == IR_OP_guest_ld, wide = (ca[0] & IR_MO_SIZE_MASK) == 4;
+        La64SlowKind k = wide ? (ld ? LA64_SLOW_LD128 : LA64_SLOW_ST128)
+                              : (ld ? LA64_SLOW_LD : LA64_SLOW_ST);
+        int slow;
+        if (g->user_mode) {
+            slow = la64_align_check(g, ra, k, o[1].reg, ca[0], ca[1], -1);
+            la64_add_d(&g->buf, LA64_TMP0, LA64_GBASE, o[1].reg);
+        } else {
+            slow = la64_tlb_check(g, ra, k, o[1].reg, ca[0], ca[1], -1);
+            la64_add_d(&g->buf, LA64_TMP0, LA64_TMP0, o[1].reg);
         }
-        la64_add_d(&g->buf, LA64_TMP0, LA64_GBASE, o[1].reg);
-        vec_access(g, op->opc == IR_OP_guest_ld, ca[0], o[0].reg, LA64_TMP0, 0);
+        if (slow >= 0) {
+            g_array_index(g->slows, La64Slow, slow).vreg = o[0].reg;
+        }
+        vec_access(g, ld, ca[0], o[0].reg, LA64_TMP0, 0);
+        if (slow >= 0) {
+            la64_slow_return(g, slow);
+        }
         return JIT_OK;
+    }
     default:
         return JIT_ERR_UNSUPPORTED;   /* i128 cmpxchg: no 128-bit LL/SC before LA v1.1 */
     }
@@ -214,7 +228,7 @@ static void lane_at(const IrOp *op, int *h, unsigned *pos, unsigned *lb)
     *pos = bit % 64;
 }
 
-JitError la64_emit_vec(La64Gen *g, const IrOp *op, const RaOperand *o)
+JitError la64_emit_vec(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     int h;
     unsigned pos, lb;
@@ -236,7 +250,7 @@ JitError la64_emit_vec(La64Gen *g, const IrOp *op, const RaOperand *o)
     case IR_OP_extrh_i128_i64: ld_half(g, o[0].reg, o[1].reg, 1); return JIT_OK;
     case IR_OP_ld: case IR_OP_st: case IR_OP_guest_ld: case IR_OP_guest_st:
     case IR_OP_atomic_cmpxchg:
-        return emit_vec_mem(g, op, o);
+        return emit_vec_mem(g, ra, op, o);
     case IR_OP_dup:
         emit_dup(g, ir_op_cargs((IrOp *)op)[0], o[0].reg, o[1].reg, o[2].reg);
         return JIT_OK;

@@ -652,7 +652,7 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     IrArg *ca = ir_op_cargs((IrOp *)op);
     JitError e;
 
-    e = la64_emit_vec(g, op, o);
+    e = la64_emit_vec(g, ra, op, o);
     if (e != JIT_ERR_UNSUPPORTED || op->type == IR_V128 || op->type == IR_I128) {
         return e;
     }

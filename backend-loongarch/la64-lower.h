@@ -54,13 +54,17 @@ static inline bool la64_is_vreg(int r) { return r >= LA64_VREG0; }
 _Static_assert(LA64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned in TB code");
 _Static_assert(LA64_FRAME_SAVE_OFF + 11 * 8 <= LA64_FRAME_SIZE, "room for the saves");
 
-typedef enum La64SlowKind { LA64_SLOW_LD, LA64_SLOW_ST, LA64_SLOW_CMPXCHG, LA64_SLOW_RMW } La64SlowKind;
+typedef enum La64SlowKind {
+    LA64_SLOW_LD, LA64_SLOW_ST, LA64_SLOW_CMPXCHG, LA64_SLOW_RMW,
+    LA64_SLOW_LD128, LA64_SLOW_ST128,
+} La64SlowKind;
 
 /* An out-of-line softmmu slow path (la64-softmmu.c). */
 typedef struct La64Slow {
     uint8_t kind;            /* La64SlowKind */
     uint8_t out, addr, val, cmp;   /* registers; 255 = none */
     uint8_t rmw_op;          /* JitAtomicOp */
+    uint8_t vreg;            /* v128/i128 value (vector pseudo register), 255 = none */
     uint32_t oi;             /* jit_make_oi(memop, mmu) */
     uint32_t miss_insn;      /* the fast path's BNE to the slow path */
     uint32_t ret_insn;       /* where the slow path returns to */
@@ -123,7 +127,7 @@ JitError la64_emit_ctl(La64Gen *g, const IrOp *op, const RaOperand *o);
 
 /* Vectors, i128 and their memory accesses (la64-lower-vec.c). */
 const RaConstraint *la64_vec_constraint(La64Gen *g, const IrOp *op);
-JitError la64_emit_vec(La64Gen *g, const IrOp *op, const RaOperand *o);
+JitError la64_emit_vec(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o);
 /* 16 bytes from base+off to base2+off2 through TMP0 (la64_mem offsets). */
 void la64_copy16(La64Gen *g, int dbase, int32_t doff, int sbase, int32_t soff);
 

@@ -27,6 +27,7 @@ static La64Slow slow_new(RaState *ra, La64SlowKind kind, int addr, IrMemOp mo, u
 {
     return (La64Slow){
         .kind = kind, .out = out < 0 ? 255 : out, .addr = addr, .val = 255, .cmp = 255,
+        .vreg = 255,
         .oi = jit_make_oi(mo, mmu),
         .save = ra_live_regs(ra) & CALL_CLOBBERED_GPRS & ~(out < 0 ? 0 : R(out)),
     };
@@ -52,7 +53,7 @@ unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, Ir
 {
     La64Buf *b = &g->buf;
     unsigned sz = mo & IR_MO_SIZE_MASK;
-    bool write = kind != LA64_SLOW_LD;
+    bool write = kind != LA64_SLOW_LD && kind != LA64_SLOW_LD128;
     La64Slow s = slow_new(ra, kind, addr, mo, mmu, out);
 
     la64_mem(b, LA64_LD_D, LA64_TMP0, LA64_ENV,
@@ -98,6 +99,8 @@ static bool emit_slow(La64Gen *g, const La64Slow *s)
         [LA64_SLOW_ST] = { "jit_st_helper", (uintptr_t)jit_st_helper },
         [LA64_SLOW_CMPXCHG] = { "jit_atomic_cmpxchg_helper", (uintptr_t)jit_atomic_cmpxchg_helper },
         [LA64_SLOW_RMW] = { "jit_atomic_rmw_helper", (uintptr_t)jit_atomic_rmw_helper },
+        [LA64_SLOW_LD128] = { "jit_ld128_helper", (uintptr_t)jit_ld128_helper },
+        [LA64_SLOW_ST128] = { "jit_st128_helper", (uintptr_t)jit_st128_helper },
     };
     La64Buf *b = &g->buf;
     uintptr_t target = la64_call_target(fn[s->kind].name, fn[s->kind].func);
@@ -112,6 +115,10 @@ static bool emit_slow(La64Gen *g, const La64Slow *s)
     la64_mov(b, LA64_TMP1, s->addr);                 /* a-registers may hold them */
     if (s->val != 255) {
         la64_mov(b, LA64_TMP2, s->val);
+    } else if (s->vreg != 255 && s->kind == LA64_SLOW_ST) {
+        la64_ld_d(b, LA64_TMP2, LA64_SP, la64_vslot(s->vreg));  /* <= 8 bytes of a v128 */
+    } else if (s->vreg != 255) {
+        la64_addi_d(b, LA64_TMP2, LA64_SP, la64_vslot(s->vreg));  /* the _128 forms' buffer */
     }
     if (s->cmp != 255) {
         la64_mov(b, LA64_TMP0, s->cmp);
@@ -121,17 +128,29 @@ static bool emit_slow(La64Gen *g, const La64Slow *s)
     if (s->kind == LA64_SLOW_CMPXCHG) {
         la64_mov(b, next++, LA64_TMP0);              /* cmp, new */
     }
-    if (s->kind != LA64_SLOW_LD) {
+    if (s->kind != LA64_SLOW_LD && s->kind != LA64_SLOW_LD128) {
         la64_mov(b, next++, LA64_TMP2);              /* the stored / operand value */
     }
     if (s->kind == LA64_SLOW_RMW) {
         la64_movi64(b, next++, s->rmw_op);
     }
     la64_movi64(b, next++, s->oi);
-    la64_pcrel(b, next, (int64_t)(ret - la64_gen_pc(g)));
+    la64_pcrel(b, next++, (int64_t)(ret - la64_gen_pc(g)));
+    if (s->kind == LA64_SLOW_LD128) {
+        la64_mov(b, next, LA64_TMP2);                /* out[2] */
+    }
     la64_call_abs(g, target);
     if (s->out != 255) {
         la64_mov(b, s->out, LA64_A0);
+    } else if (s->vreg != 255 && s->kind == LA64_SLOW_LD) {
+        /* <= 8 bytes into a v128: low half, high half zero or the sign */
+        la64_st_d(b, LA64_A0, LA64_SP, la64_vslot(s->vreg));
+        if (jit_oi_memop(s->oi) & IR_MO_SIGN) {
+            la64_srai_d(b, LA64_A0, LA64_A0, 63);
+        } else {
+            la64_mov(b, LA64_A0, LA64_ZERO);
+        }
+        la64_st_d(b, LA64_A0, LA64_SP, la64_vslot(s->vreg) + 8);
     }
     save_regs(g, s->save, true);
     la64_b(b, ((int64_t)s->ret_insn - (int64_t)b->len) * 4);

@@ -158,7 +158,7 @@ int main(int argc, char **argv)
         la64_batch_free(&b);
     }
     printf("fuzz-la64: %" PRIu64 " programs from seed %" PRIu64 " (even seeds user mode, odd "
-           "softmmu), %u failed, %u unsupported (softmmu v128 accesses), %.1f s\n", count, seed,
+           "softmmu), %u failed, %u unsupported, %.1f s\n", count, seed,
            failed, unsupported, (g_get_monotonic_time() - t0) / 1e6);
     g_free(ex);
     ir_context_free(ctx);

@@ -32,7 +32,7 @@ static uintptr_t word_addr(size_t w) { return NOMINAL_BASE + 4 * w; }
  * by la64_batch_init, read by call_target.
  */
 static uintptr_t stub_add3, stub_mix32, stub_sum6, stub_set_r0, stub_lookup;
-static uintptr_t stub_ld, stub_st, stub_rmw, stub_cmpxchg;
+static uintptr_t stub_ld, stub_st, stub_rmw, stub_cmpxchg, stub_ld128, stub_st128;
 
 /* Branch at instruction `at` of s to the current position. */
 static void land(La64Buf *s, size_t at)
@@ -176,6 +176,32 @@ static void emit_soft_stubs(La64Buf *s, size_t at)
     land(s, ne);
     la64_mov(s, LA64_A0, LA64_A7);
     la64_jirl(s, LA64_ZERO, LA64_T8, 0);
+    /* 128-bit: halves little-endian in the buffer; be swaps the halves too */
+    for (int st = 0; st < 2; st++) {
+        int buf = st ? LA64_A2 : LA64_A4, oi = st ? LA64_A3 : LA64_A2;
+        *(st ? &stub_st128 : &stub_ld128) = word_addr(at + s->len);
+        host_addr(s);
+        la64_andi(s, LA64_T4, oi, IR_MO_BSWAP);
+        for (int h = 0; h < 2; h++) {
+            /* memory half h <-> buffer half h, or 1 - h byte-swapped */
+            la64_addi_d(s, LA64_T5, LA64_ZERO, 8 * h);
+            la64_beqz(s, LA64_T4, 8);
+            la64_addi_d(s, LA64_T5, LA64_ZERO, 8 * (1 - h));
+            la64_add_d(s, LA64_T5, LA64_T5, buf);
+            if (st) {
+                la64_ld_d(s, LA64_T1, LA64_T5, 0);
+                la64_beqz(s, LA64_T4, 8);
+                la64_revb_d(s, LA64_T1, LA64_T1);
+                la64_st_d(s, LA64_T1, LA64_T0, 8 * h);
+            } else {
+                la64_ld_d(s, LA64_T1, LA64_T0, 8 * h);
+                la64_beqz(s, LA64_T4, 8);
+                la64_revb_d(s, LA64_T1, LA64_T1);
+                la64_st_d(s, LA64_T1, LA64_T5, 0);
+            }
+        }
+        la64_jirl(s, LA64_ZERO, LA64_RA, 0);
+    }
 }
 
 static void emit_stubs(La64Buf *s, size_t at)
@@ -219,6 +245,7 @@ static uintptr_t call_target(const char *name, uintptr_t func)
         { "h_mix32", &stub_mix32 }, { "h_sum6", &stub_sum6 }, { "h_set_r0", &stub_set_r0 },
         { "jit_ld_helper", &stub_ld }, { "jit_st_helper", &stub_st },
         { "jit_atomic_rmw_helper", &stub_rmw }, { "jit_atomic_cmpxchg_helper", &stub_cmpxchg },
+        { "jit_ld128_helper", &stub_ld128 }, { "jit_st128_helper", &stub_st128 },
     };
     (void)func;
     for (unsigned i = 0; i < G_N_ELEMENTS(stubs); i++) {

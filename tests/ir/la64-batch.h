@@ -10,9 +10,9 @@
  * (la64_call_target_hook): the test helpers h_add3, h_mix32, h_sum6 and
  * h_set_r0 of tests/ir/harness.c, and jit_lookup_tb_ptr, which finds TB
  * number `tbsel` of the running case (so lookup_tb assumes a TestCpu
- * state), and the softmmu slow paths jit_ld_helper, jit_st_helper,
- * jit_atomic_rmw_helper and jit_atomic_cmpxchg_helper for RAM (no faults,
- * no MMIO). Any other helper makes gen_code report JIT_ERR_UNSUPPORTED.
+ * state), and the softmmu slow paths jit_ld_helper, jit_st_helper, their
+ * _128 forms, jit_atomic_rmw_helper and jit_atomic_cmpxchg_helper for RAM
+ * (no faults, no MMIO). Any other helper makes gen_code report JIT_ERR_UNSUPPORTED.
  */
 #ifndef FERRY_TESTS_IR_LA64_BATCH_H
 #define FERRY_TESTS_IR_LA64_BATCH_H
