@@ -8,13 +8,18 @@
  *
  *   run-la64 [-v] [-c SUBSTRING] [FILE.ir | DIR]...
  *
- * Skipped, by documented reason: softmmu-only cases (the backend lowers
- * user mode only) and cases expecting an exception (user mode faults are
- * host signals; no exception machinery runs standalone). Helper calls and
- * lookup_tb reach stand-ins emitted into the executable (la64-batch.h).
- * Cases the backend cannot emit (i128 cmpxchg) count as unsupported. Every case runs twice: after opt_run (as
- * the JIT does) and raw with only opt_liveness (constants reach the
- * backend as operands).
+ * Every case runs four times: after opt_run (as the JIT does) and raw with
+ * only opt_liveness (constants reach the backend as operands), each in user
+ * mode and in softmmu mode. Softmmu runs get a TLB that maps exactly the
+ * RAM pages and slow-path stand-ins that access RAM (la64-batch.h), so the
+ * user-mode cases exercise the inline TLB fast path and, for misaligned or
+ * page-crossing accesses, the slow-path calls. Helper calls and lookup_tb
+ * reach stand-ins emitted into the executable too.
+ *
+ * Skipped, by documented reason: softmmu-only cases (faults, read-only,
+ * NOTDIRTY and MMIO pages, tlb_fill counts need the C softmmu layer) and
+ * cases expecting an exception (no exception machinery runs standalone).
+ * Cases the backend cannot emit (i128 cmpxchg) count as unsupported.
  */
 #define main run_conformance_main
 #include "tests/ir/run-conformance.c"
