@@ -13,6 +13,10 @@
 static const RaConstraint c_v_none = { .name = "v" };
 static const RaConstraint c_v_3s = { .name = "v_3s", .nb_scratch = 3 };
 static const RaConstraint c_vmem_guest = { .name = "vmem_guest", .flags = RA_OP_SYNC_GLOBALS };
+/* The helper writes old[] while it may still read cmp[]/new[]: no sharing. */
+static const RaConstraint c_cmpxchg128 = {
+    .name = "cmpxchg128_call", .flags = RA_OP_SYNC_GLOBALS, .out = { { .flags = RA_ARG_NEWREG } },
+};
 
 static bool vec_candidate(const IrOp *op)
 {
@@ -28,8 +32,10 @@ const RaConstraint *la64_vec_constraint(La64Gen *g, const IrOp *op)
         return NULL;
     }
     switch (op->opc) {
-    case IR_OP_guest_ld: case IR_OP_guest_st: case IR_OP_atomic_cmpxchg:
+    case IR_OP_guest_ld: case IR_OP_guest_st:
         return &c_vmem_guest;
+    case IR_OP_atomic_cmpxchg:
+        return &c_cmpxchg128;
     case IR_OP_mov: case IR_OP_concat_i64_i128: case IR_OP_extrl_i128_i64:
     case IR_OP_extrh_i128_i64: case IR_OP_ld: case IR_OP_st:
         return &c_v_none;
@@ -127,8 +133,19 @@ static JitError emit_vec_mem(La64Gen *g, RaState *ra, const IrOp *op, const RaOp
         }
         return JIT_OK;
     }
+    case IR_OP_atomic_cmpxchg: {
+        /* no 128-bit LL/SC before LoongArch v1.1 (SC.Q): the C helper,
+         * which is atomic against other vCPUs the way the C layer is */
+        unsigned slow = la64_slow_always(g, ra, LA64_SLOW_CMPXCHG128, o[1].reg, ca[0], ca[1]);
+        La64Slow *sl = &g_array_index(g->slows, La64Slow, slow);
+        sl->vreg = o[0].reg;
+        sl->vcmp = o[2].reg;
+        sl->vnew = o[3].reg;
+        la64_slow_return(g, slow);
+        return JIT_OK;
+    }
     default:
-        return JIT_ERR_UNSUPPORTED;   /* i128 cmpxchg: no 128-bit LL/SC before LA v1.1 */
+        return JIT_ERR_UNSUPPORTED;
     }
 }
 

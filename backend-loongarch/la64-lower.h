@@ -57,6 +57,7 @@ _Static_assert(LA64_FRAME_SAVE_OFF + 11 * 8 <= LA64_FRAME_SIZE, "room for the sa
 typedef enum La64SlowKind {
     LA64_SLOW_LD, LA64_SLOW_ST, LA64_SLOW_CMPXCHG, LA64_SLOW_RMW,
     LA64_SLOW_LD128, LA64_SLOW_ST128,
+    LA64_SLOW_CMPXCHG128,    /* always taken: i128 cmpxchg is a helper call */
 } La64SlowKind;
 
 /* An out-of-line softmmu slow path (la64-softmmu.c). */
@@ -65,6 +66,7 @@ typedef struct La64Slow {
     uint8_t out, addr, val, cmp;   /* registers; 255 = none */
     uint8_t rmw_op;          /* JitAtomicOp */
     uint8_t vreg;            /* v128/i128 value (vector pseudo register), 255 = none */
+    uint8_t vcmp, vnew;      /* CMPXCHG128: the vector registers of cmp and new */
     uint32_t oi;             /* jit_make_oi(memop, mmu) */
     uint32_t miss_insn;      /* the fast path's BNE to the slow path */
     uint32_t ret_insn;       /* where the slow path returns to */
@@ -118,6 +120,10 @@ void la64_slow_return(La64Gen *g, unsigned slow);
  * la64_slow_return, or -1 when no check is needed. */
 int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                      unsigned mmu, int out);
+/* An out-of-line call to the C layer that is always taken (B there and
+ * back): i128 cmpxchg. Returns the slow path for la64_slow_return. */
+unsigned la64_slow_always(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                          unsigned mmu);
 /* Emit every recorded slow path; false if one cannot be emitted. */
 bool la64_emit_slow_paths(La64Gen *g);
 

@@ -48,6 +48,16 @@ int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMem
     return g->slows->len - 1;
 }
 
+unsigned la64_slow_always(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                          unsigned mmu)
+{
+    La64Slow s = slow_new(ra, kind, addr, mo, mmu, -1);
+    s.miss_insn = g->buf.len;
+    la64_b(&g->buf, 4);
+    g_array_append_val(g->slows, s);
+    return g->slows->len - 1;
+}
+
 unsigned la64_tlb_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                         unsigned mmu, int out)
 {
@@ -101,6 +111,8 @@ static bool emit_slow(La64Gen *g, const La64Slow *s)
         [LA64_SLOW_RMW] = { "jit_atomic_rmw_helper", (uintptr_t)jit_atomic_rmw_helper },
         [LA64_SLOW_LD128] = { "jit_ld128_helper", (uintptr_t)jit_ld128_helper },
         [LA64_SLOW_ST128] = { "jit_st128_helper", (uintptr_t)jit_st128_helper },
+        [LA64_SLOW_CMPXCHG128] = { "jit_atomic_cmpxchg128_helper",
+                                   (uintptr_t)jit_atomic_cmpxchg128_helper },
     };
     La64Buf *b = &g->buf;
     uintptr_t target = la64_call_target(fn[s->kind].name, fn[s->kind].func);
@@ -112,6 +124,20 @@ static bool emit_slow(La64Gen *g, const La64Slow *s)
         return false;
     }
     save_regs(g, s->save, false);
+    if (s->kind == LA64_SLOW_CMPXCHG128) {
+        /* (env, addr, cmp[2], new[2], oi, ra, old[2]): the vector slots */
+        la64_mov(b, LA64_A1, s->addr);
+        la64_mov(b, LA64_A0, LA64_ENV);
+        la64_addi_d(b, LA64_A2, LA64_SP, la64_vslot(s->vcmp));
+        la64_addi_d(b, LA64_A3, LA64_SP, la64_vslot(s->vnew));
+        la64_movi64(b, LA64_A4, s->oi);
+        la64_pcrel(b, LA64_A5, (int64_t)(ret - la64_gen_pc(g)));
+        la64_addi_d(b, LA64_A6, LA64_SP, la64_vslot(s->vreg));
+        la64_call_abs(g, target);
+        save_regs(g, s->save, true);
+        la64_b(b, ((int64_t)s->ret_insn - (int64_t)b->len) * 4);
+        return b->err == LA64_OK;
+    }
     la64_mov(b, LA64_TMP1, s->addr);                 /* a-registers may hold them */
     if (s->val != 255) {
         la64_mov(b, LA64_TMP2, s->val);

@@ -33,6 +33,7 @@ static uintptr_t word_addr(size_t w) { return NOMINAL_BASE + 4 * w; }
  */
 static uintptr_t stub_add3, stub_mix32, stub_sum6, stub_set_r0, stub_lookup;
 static uintptr_t stub_ld, stub_st, stub_rmw, stub_cmpxchg, stub_ld128, stub_st128;
+static uintptr_t stub_cmpxchg128;
 
 /* Branch at instruction `at` of s to the current position. */
 static void land(La64Buf *s, size_t at)
@@ -202,6 +203,23 @@ static void emit_soft_stubs(La64Buf *s, size_t at)
         }
         la64_jirl(s, LA64_ZERO, LA64_RA, 0);
     }
+    /* (env, addr, cmp[2], new[2], oi, ra, old[2]), little-endian, not atomic */
+    stub_cmpxchg128 = word_addr(at + s->len);
+    host_addr(s);
+    la64_ld_d(s, LA64_T1, LA64_T0, 0);
+    la64_ld_d(s, LA64_T2, LA64_T0, 8);
+    la64_ld_d(s, LA64_T3, LA64_A2, 0);
+    la64_ld_d(s, LA64_T4, LA64_A2, 8);
+    la64_st_d(s, LA64_T1, LA64_A6, 0);
+    la64_st_d(s, LA64_T2, LA64_A6, 8);
+    la64_bne(s, LA64_T1, LA64_T3, 7 * 4);
+    la64_bne(s, LA64_T2, LA64_T4, 6 * 4);
+    la64_ld_d(s, LA64_T1, LA64_A3, 0);
+    la64_ld_d(s, LA64_T2, LA64_A3, 8);
+    la64_st_d(s, LA64_T1, LA64_T0, 0);
+    la64_st_d(s, LA64_T2, LA64_T0, 8);
+    la64_nop(s);
+    la64_jirl(s, LA64_ZERO, LA64_RA, 0);
 }
 
 static void emit_stubs(La64Buf *s, size_t at)
@@ -246,6 +264,7 @@ static uintptr_t call_target(const char *name, uintptr_t func)
         { "jit_ld_helper", &stub_ld }, { "jit_st_helper", &stub_st },
         { "jit_atomic_rmw_helper", &stub_rmw }, { "jit_atomic_cmpxchg_helper", &stub_cmpxchg },
         { "jit_ld128_helper", &stub_ld128 }, { "jit_st128_helper", &stub_st128 },
+        { "jit_atomic_cmpxchg128_helper", &stub_cmpxchg128 },
     };
     (void)func;
     for (unsigned i = 0; i < G_N_ELEMENTS(stubs); i++) {
