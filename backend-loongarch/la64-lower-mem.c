@@ -192,19 +192,40 @@ static void set_branch_here(La64Gen *g, size_t at)
     }
 }
 
+static uint8_t rmw_kind(IrOpcode opc)
+{
+    switch (opc) {
+    case IR_OP_atomic_fetch_add: return JIT_ATOMIC_ADD;
+    case IR_OP_atomic_fetch_and: return JIT_ATOMIC_AND;
+    case IR_OP_atomic_fetch_or:  return JIT_ATOMIC_OR;
+    case IR_OP_atomic_fetch_xor: return JIT_ATOMIC_XOR;
+    default:                     return JIT_ATOMIC_XCHG;
+    }
+}
+
+/* The operands an atomic's slow path passes to the C helper. */
+static void atomic_slow_args(La64Gen *g, unsigned slow, const IrOp *op, const RaOperand *o)
+{
+    bool cx = op->opc == IR_OP_atomic_cmpxchg;
+    La64Slow *sl = &g_array_index(g->slows, La64Slow, slow);
+    sl->val = o[cx ? 3 : 2].reg;
+    sl->cmp = cx ? o[2].reg : 255;
+    sl->rmw_op = rmw_kind(op->opc);
+}
+
 /*
  * Any atomic at host address TMP0: an LL.D/SC.D loop on the aligned
  * doubleword that contains the field (any size, any byte order, any
  * alignment within the doubleword): extract the field, swap it to guest
  * order, compute, swap back, merge. A field that straddles two doublewords
- * (a misaligned x86 split lock) cannot be done with one LL/SC: it gets a
- * plain load/compute/store between full barriers, which is NOT atomic
- * against other vCPUs (documented limitation). Scratch: sh (bit offset),
+ * (a misaligned x86 split lock) cannot be done with one LL/SC: it goes to
+ * the C helper (jit_atomic_*_helper, atomic under the C layer's fallback
+ * lock), out of line like a softmmu miss. Scratch: sh (bit offset),
  * m (field mask), old (field in guest order, the result), w (work);
  * TMP1 = old doubleword, TMP2 = new doubleword.
  */
-static void emit_atomic_generic(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
-                                const int *s)
+static void emit_atomic_generic(La64Gen *g, RaState *ra, const IrOp *op, IrMemOp mo,
+                                const RaOperand *o, const int *s)
 {
     La64Buf *b = &g->buf;
     unsigned sz = mo & IR_MO_SIZE_MASK, bits = 8u << sz;
@@ -245,47 +266,16 @@ static void emit_atomic_generic(La64Gen *g, const IrOp *op, IrMemOp mo, const Ra
     if (cx) {
         set_branch_here(g, fail);
     }
-    size_t to_done = b->len;
-    la64_b(b, 4);
-
-    /* split: not atomic, see above */
-    static const La64MemOp ldk[4] = { LA64_LD_BU, LA64_LD_HU, LA64_LD_WU, LA64_LD_D };
-    static const La64MemOp stk[4] = { LA64_ST_B, LA64_ST_H, LA64_ST_W, LA64_ST_D };
-    set_branch_here(g, to_split);
-    la64_dbar(b, LA64_DBAR_FULL);
-    la64_mem(b, ldk[sz], w, LA64_TMP0, 0, LA64_TMP2);
-    swap_field(g, swap ? bits : 8, old, w);
-    size_t cx_skip = 0;
-    if (cx) {
-        la64_and(b, w, o[2].reg, m);
-        cx_skip = b->len;
-        la64_bne(b, old, w, 4);
-    }
-    rmw_compute(g, op->opc, w, old, val);
-    la64_and(b, w, w, m);
-    swap_field(g, swap ? bits : 8, w, w);
-    la64_mem(b, stk[sz], w, LA64_TMP0, 0, LA64_TMP2);
-    if (cx) {
-        set_branch_here(g, cx_skip);
-    }
-    set_branch_here(g, to_done);
     la64_dbar(b, LA64_DBAR_FULL);
     atomic_result(g, mo, o[0].reg, old);
+    unsigned slow = la64_slow_from(g, ra, cx ? LA64_SLOW_CMPXCHG : LA64_SLOW_RMW, o[1].reg, mo,
+                                   ir_op_cargs((IrOp *)op)[1], o[0].reg, to_split);
+    atomic_slow_args(g, slow, op, o);
+    la64_slow_return(g, slow);
 }
 
-static void emit_atomic_body(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
-                             const int *scratch, bool cx);
-
-static uint8_t rmw_kind(IrOpcode opc)
-{
-    switch (opc) {
-    case IR_OP_atomic_fetch_add: return JIT_ATOMIC_ADD;
-    case IR_OP_atomic_fetch_and: return JIT_ATOMIC_AND;
-    case IR_OP_atomic_fetch_or:  return JIT_ATOMIC_OR;
-    case IR_OP_atomic_fetch_xor: return JIT_ATOMIC_XOR;
-    default:                     return JIT_ATOMIC_XCHG;
-    }
-}
+static void emit_atomic_body(La64Gen *g, RaState *ra, const IrOp *op, IrMemOp mo,
+                             const RaOperand *o, const int *scratch, bool cx);
 
 /*
  * Guest atomics (user mode): 32/64-bit xchg and fetch ops at an aligned
@@ -310,25 +300,19 @@ static JitError emit_atomic(La64Gen *g, RaState *ra, const IrOp *op, const RaOpe
     if (!g->user_mode) {
         unsigned slow = la64_tlb_check(g, ra, cx ? LA64_SLOW_CMPXCHG : LA64_SLOW_RMW, o[1].reg,
                                        mo, ir_op_cargs((IrOp *)op)[1], o[0].reg);
-        La64Slow *sl = &g_array_index(g->slows, La64Slow, slow);
-        sl->val = o[cx ? 3 : 2].reg;
-        sl->cmp = cx ? o[2].reg : 255;
-        sl->rmw_op = rmw_kind(op->opc);
+        atomic_slow_args(g, slow, op, o);
         la64_add_d(b, LA64_TMP0, LA64_TMP0, o[1].reg);
-        emit_atomic_body(g, op, mo, o, scratch, cx);
+        emit_atomic_body(g, ra, op, mo, o, scratch, cx);
         la64_slow_return(g, slow);
         return JIT_OK;
     }
     int al = la64_align_check(g, ra, cx ? LA64_SLOW_CMPXCHG : LA64_SLOW_RMW, o[1].reg, mo,
                               ir_op_cargs((IrOp *)op)[1], o[0].reg);
     if (al >= 0) {
-        La64Slow *sl = &g_array_index(g->slows, La64Slow, al);
-        sl->val = o[cx ? 3 : 2].reg;
-        sl->cmp = cx ? o[2].reg : 255;
-        sl->rmw_op = rmw_kind(op->opc);
+        atomic_slow_args(g, al, op, o);
     }
     la64_add_d(b, LA64_TMP0, LA64_GBASE, o[1].reg);
-    emit_atomic_body(g, op, mo, o, scratch, cx);
+    emit_atomic_body(g, ra, op, mo, o, scratch, cx);
     if (al >= 0) {
         la64_slow_return(g, al);
     }
@@ -336,14 +320,14 @@ static JitError emit_atomic(La64Gen *g, RaState *ra, const IrOp *op, const RaOpe
 }
 
 /* The atomic at host address TMP0. */
-static void emit_atomic_body(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOperand *o,
-                             const int *scratch, bool cx)
+static void emit_atomic_body(La64Gen *g, RaState *ra, const IrOp *op, IrMemOp mo,
+                             const RaOperand *o, const int *scratch, bool cx)
 {
     La64Buf *b = &g->buf;
     unsigned sz = mo & IR_MO_SIZE_MASK;
 
     if (cx || sz < 2 || (mo & IR_MO_BSWAP)) {
-        emit_atomic_generic(g, op, mo, o, scratch);
+        emit_atomic_generic(g, ra, op, mo, o, scratch);
         return;
     }
     la64_andi(b, LA64_TMP1, LA64_TMP0, (1u << sz) - 1);
@@ -353,7 +337,7 @@ static void emit_atomic_body(La64Gen *g, const IrOp *op, IrMemOp mo, const RaOpe
     size_t to_done = b->len;
     la64_b(b, 4);
     set_branch_here(g, to_generic);
-    emit_atomic_generic(g, op, mo, o, scratch);
+    emit_atomic_generic(g, ra, op, mo, o, scratch);
     set_branch_here(g, to_done);
 }
 

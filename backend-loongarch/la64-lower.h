@@ -124,6 +124,9 @@ int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMem
  * back): i128 cmpxchg. Returns the slow path for la64_slow_return. */
 unsigned la64_slow_always(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                           unsigned mmu);
+/* A slow path reached by the already emitted branch at instruction `branch`. */
+unsigned la64_slow_from(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                        unsigned mmu, int out, size_t branch);
 /* Emit every recorded slow path; false if one cannot be emitted. */
 bool la64_emit_slow_paths(La64Gen *g);
 

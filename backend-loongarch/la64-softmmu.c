@@ -51,9 +51,16 @@ int la64_align_check(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMem
 unsigned la64_slow_always(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
                           unsigned mmu)
 {
-    La64Slow s = slow_new(ra, kind, addr, mo, mmu, -1);
-    s.miss_insn = g->buf.len;
+    size_t at = g->buf.len;
     la64_b(&g->buf, 4);
+    return la64_slow_from(g, ra, kind, addr, mo, mmu, -1, at);
+}
+
+unsigned la64_slow_from(La64Gen *g, RaState *ra, La64SlowKind kind, int addr, IrMemOp mo,
+                        unsigned mmu, int out, size_t branch)
+{
+    La64Slow s = slow_new(ra, kind, addr, mo, mmu, out);
+    s.miss_insn = branch;
     g_array_append_val(g->slows, s);
     return g->slows->len - 1;
 }
