@@ -4,9 +4,11 @@
  * buffer) translates each snippet into one TB, opt_run optimizes it, the
  * loongarch64 backend compiles it, and the TB runs as a standalone
  * executable under qemu-loongarch64 (tests/ir/la64-batch.h). The final
- * GPRs, rip and the defined OSZAPC flags (x86_cpu_get_eflags on the lazy
- * state) are compared with the same bytes executed natively on this x86-64
- * host from the same initial registers. Only snippets whose translation
+ * GPRs, rip, the defined OSZAPC flags (x86_cpu_get_eflags on the lazy
+ * state) and, for the memory snippets, the whole 64 KiB of guest RAM
+ * (mapped at the same guest addresses in this process for the native run)
+ * are compared with the same bytes executed natively on this x86-64 host
+ * from the same initial state. Only snippets whose translation
  * needs no helper call can run standalone; the others are reported as
  * skipped. x86-64 hosts only (the native run is the oracle).
  *
@@ -41,6 +43,7 @@ typedef struct Snippet {
     const uint8_t *code;
     unsigned len;
     uint32_t flags;                 /* EFLAGS bits the snippet defines */
+    bool mem;                       /* accesses guest memory at rbx (RAM at TH_MEM_BASE) */
 } Snippet;
 
 /* Bytes assembled with nasm from the text in each comment. */
@@ -112,6 +115,31 @@ static const Snippet snippets[] = {
     { "cmp8+flags", 1,
       /* cmp al, bl */
       (const uint8_t[]){ 0x38, 0xd8 }, 2, FLAGS_ALL },
+    { "load/store", 8,
+      /* mov [rbx+8], rax; mov rcx, [rbx+16]; mov [rbx+20], edx; mov [rbx+27], si; mov [rbx+30], dil; movzx r8d, byte [rbx+3]; movsx r9, word [rbx+5]; movsxd r10, dword [rbx+9] */
+      (const uint8_t[]){ 0x48, 0x89, 0x43, 0x08, 0x48, 0x8b, 0x4b, 0x10, 0x89, 0x53, 0x14, 0x66, 0x89, 0x73,
+                         0x1b, 0x40, 0x88, 0x7b, 0x1e, 0x44, 0x0f, 0xb6, 0x43, 0x03, 0x4c, 0x0f, 0xbf, 0x4b,
+                         0x05, 0x4c, 0x63, 0x53, 0x09 }, 33, 0, true },
+    { "rmw memory", 8,
+      /* add [rbx+24], rdx; sub dword [rbx+40], 77; and [rbx+44], cx; or byte [rbx+47], 0x81; xor [rbx+48], rsi; neg qword [rbx+56]; not dword [rbx+64]; inc word [rbx+70] */
+      (const uint8_t[]){ 0x48, 0x01, 0x53, 0x18, 0x83, 0x6b, 0x28, 0x4d, 0x66, 0x21, 0x4b, 0x2c, 0x80, 0x4b,
+                         0x2f, 0x81, 0x48, 0x31, 0x73, 0x30, 0x48, 0xf7, 0x5b, 0x38, 0xf7, 0x53, 0x40, 0x66,
+                         0xff, 0x43, 0x46 }, 31, FLAGS_ALL, true },
+    { "xadd/xchg memory", 3,
+      /* xadd [rbx+32], r8; xchg [rbx+40], r9; lock xadd [rbx+61], r11d */
+      (const uint8_t[]){ 0x4c, 0x0f, 0xc1, 0x43, 0x20, 0x4c, 0x87, 0x4b, 0x28, 0xf0, 0x44, 0x0f, 0xc1, 0x5b,
+                         0x3d }, 15, FLAGS_ALL, true },
+    /* Flags after CMPXCHG are not compared: the front end computes them from
+     * the accumulator after it was updated (cc_dst = rax_new - old, so ZF is
+     * always set); the second cmpxchg succeeds, the others mostly fail. */
+    { "cmpxchg memory", 6,
+      /* cmpxchg [rbx+48], r10; mov r13, rax; mov rax, [rbx+8]; lock cmpxchg [rbx+8], r12; mov r14, rax; lock cmpxchg [rbx+72], r12 */
+      (const uint8_t[]){ 0x4c, 0x0f, 0xb1, 0x53, 0x30, 0x49, 0x89, 0xc5, 0x48, 0x8b, 0x43, 0x08, 0xf0, 0x4c,
+                         0x0f, 0xb1, 0x63, 0x08, 0x49, 0x89, 0xc6, 0xf0, 0x4c, 0x0f, 0xb1, 0x63, 0x48 }, 27, 0, true },
+    { "cmp memory+setcc", 6,
+      /* cmp [rbx+16], rax; setb cl; setz dl; setl sil; test [rbx+24], edi; setnz r8b */
+      (const uint8_t[]){ 0x48, 0x39, 0x43, 0x10, 0x0f, 0x92, 0xc1, 0x0f, 0x94, 0xc2, 0x40, 0x0f, 0x9c, 0xc6,
+                         0x85, 0x7b, 0x18, 0x41, 0x0f, 0x95, 0xc0 }, 21, FLAGS_NO_AF, true },
 };
 
 static const Snippet *cur_snippet;
@@ -129,6 +157,20 @@ static size_t fetch(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len)
 
 /* ---------------------------------------------------------------------- */
 /* Native execution                                                        */
+
+/*
+ * Guest RAM for the native run: the same guest addresses, mapped at
+ * TH_MEM_BASE in this process (NULL if that address is taken: the memory
+ * snippets are then skipped).
+ */
+static uint8_t *native_mem;
+
+static void native_mem_map(void)
+{
+    void *p = mmap((void *)(uintptr_t)TH_MEM_BASE, TH_MEM_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    native_mem = p == (void *)(uintptr_t)TH_MEM_BASE ? p : NULL;
+}
 
 /* regs[16] in, regs[16] and flags out; rsp is neither loaded nor stored. */
 typedef struct NativeState {
@@ -218,7 +260,7 @@ static bool translate(const Snippet *sn, IrContext *ctx, X86Cpu *cpu, TbEntry *t
     return true;
 }
 
-static void init_state(X86Cpu *cpu, GRand *rng)
+static void init_state(X86Cpu *cpu, GRand *rng, const Snippet *sn, uint8_t *mem)
 {
     static const uint64_t edge[] = { 0, 1, ~0ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
                                      0xffffffff, 0x80000000, 0x7f, 0x80, 0xffff };
@@ -235,6 +277,14 @@ static void init_state(X86Cpu *cpu, GRand *rng)
         cpu->regs[r] = v;
     }
     cpu->regs[4] = 0x7fff0000;               /* rsp: never touched by the snippets */
+    if (sn->mem) {
+        cpu->regs[3] = TH_MEM_BASE + 0x100 + g_rand_int_range(rng, 0, 64);   /* rbx */
+        for (unsigned i = 0; i < TH_MEM_SIZE; i++) {
+            mem[i] = g_rand_int(rng);
+        }
+    } else {
+        memset(mem, 0, TH_MEM_SIZE);
+    }
     cpu->rip = GUEST_PC;
     cpu->df = 1;
     x86_cpu_set_eflags(cpu, 0x202);
@@ -244,15 +294,27 @@ typedef struct Run {
     const Snippet *sn;
     X86Cpu start;
     TbEntry *tb;
+    uint8_t *mem;                   /* initial guest RAM (memory snippets) */
 } Run;
 
-static bool check(const Run *r, const X86Cpu *got, uint64_t ret, bool verbose)
+static bool check(const Run *r, const X86Cpu *got, const uint8_t *got_mem, uint64_t ret,
+                  bool verbose)
 {
     NativeState ns;
     GString *why = g_string_new(NULL);
 
     memcpy(ns.regs, r->start.regs, sizeof(ns.regs));
+    if (r->mem) {
+        memcpy(native_mem, r->mem, TH_MEM_SIZE);
+    }
     native_run(r->sn, &ns);
+    for (unsigned i = 0; r->mem && i < TH_MEM_SIZE; i++) {
+        if (got_mem[i] != native_mem[i]) {
+            g_string_append_printf(why, " mem[%#x]=%02x (native %02x)", TH_MEM_BASE + i,
+                                   got_mem[i], native_mem[i]);
+            break;
+        }
+    }
     ns.regs[4] = r->start.regs[4];
     for (int i = 0; i < 16; i++) {
         if (got->regs[i] != ns.regs[i]) {
@@ -292,6 +354,7 @@ int main(int argc, char **argv)
         return 77;
     }
     engine.log = stdout;
+    native_mem_map();
     IrContext *ctx = ir_context_new();
     x86_translator.init_context(ctx);
     La64Batch b;
@@ -302,7 +365,13 @@ int main(int argc, char **argv)
         const char *why = NULL;
         X86Cpu cpu;
         TbEntry *tb = g_new0(TbEntry, 1);
-        init_state(&cpu, rng);
+        if (snippets[s].mem && !native_mem) {
+            printf("skip %s: guest RAM address taken in this process\n", snippets[s].name);
+            skipped++;
+            g_free(tb);
+            continue;
+        }
+        init_state(&cpu, rng, &snippets[s], mem);
         if (!translate(&snippets[s], ctx, &cpu, tb, &why)) {
             printf("skip %s: calls helper %s\n", snippets[s].name, why);
             skipped++;
@@ -315,7 +384,7 @@ int main(int argc, char **argv)
         const int chain[1][2] = { { -1, -1 } };
         for (unsigned k = 0; k < NB_STATES; k++) {
             if (k) {
-                init_state(&cpu, rng);
+                init_state(&cpu, rng, &snippets[s], mem);
             }
             ThStatus st = la64_batch_add(&b, &ctx, 1, chain, &cpu, sizeof(cpu), mem, false);
             if (st != TH_RAN) {
@@ -323,7 +392,8 @@ int main(int argc, char **argv)
                 failed++;
                 break;
             }
-            runs[nr++] = (Run){ .sn = &snippets[s], .start = cpu, .tb = tb };
+            runs[nr++] = (Run){ .sn = &snippets[s], .start = cpu, .tb = tb,
+                                .mem = snippets[s].mem ? g_memdup2(mem, TH_MEM_SIZE) : NULL };
         }
     }
     char why[160];
@@ -335,12 +405,16 @@ int main(int argc, char **argv)
             X86Cpu got;
             uint64_t ret;
             la64_batch_result(&b, i, &got, mem, &ret);
-            check(&runs[i], &got, ret, verbose) ? passed++ : failed++;
+            check(&runs[i], &got, mem, ret, verbose) ? passed++ : failed++;
         }
     }
     printf("x86-la64: %u snippets x %u states: %u runs passed, %u failed; %u snippets skipped "
            "(%.1f s)\n", (unsigned)G_N_ELEMENTS(snippets), NB_STATES, passed, failed, skipped,
            (g_get_monotonic_time() - t0) / 1e6);
+    for (unsigned i = 0; i < nr; i++) {
+        g_free(runs[i].mem);
+    }
+    g_free(runs);
     la64_batch_free(&b);
     ir_context_free(ctx);
     g_rand_free(rng);
