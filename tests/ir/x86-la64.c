@@ -129,9 +129,10 @@ static const Snippet snippets[] = {
       /* xadd [rbx+32], r8; xchg [rbx+40], r9; lock xadd [rbx+61], r11d */
       (const uint8_t[]){ 0x4c, 0x0f, 0xc1, 0x43, 0x20, 0x4c, 0x87, 0x4b, 0x28, 0xf0, 0x44, 0x0f, 0xc1, 0x5b,
                          0x3d }, 15, FLAGS_ALL, true },
-    /* Flags after CMPXCHG are not compared: the front end computes them from
-     * the accumulator after it was updated (cc_dst = rax_new - old, so ZF is
-     * always set); the second cmpxchg succeeds, the others mostly fail. */
+    /* Flags after CMPXCHG are not compared: for the 64-bit form the front end
+     * (frontend-x86/atomic.c, x86_tr_cmpxchg) computes them from rAX after
+     * the movcond updated it (x86_load_reg returns the rax global itself), so
+     * ZF is always set. The second cmpxchg succeeds, the others mostly fail. */
     { "cmpxchg memory", 6,
       /* cmpxchg [rbx+48], r10; mov r13, rax; mov rax, [rbx+8]; lock cmpxchg [rbx+8], r12; mov r14, rax; lock cmpxchg [rbx+72], r12 */
       (const uint8_t[]){ 0x4c, 0x0f, 0xb1, 0x53, 0x30, 0x49, 0x89, 0xc5, 0x48, 0x8b, 0x43, 0x08, 0xf0, 0x4c,
