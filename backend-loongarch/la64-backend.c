@@ -158,12 +158,6 @@ static JitError la64_gen_prologue(JitCodeGen *cg)
     return JIT_OK;
 }
 
-void la64_epilogue_offsets(uint32_t *ret_zero, uint32_t *ret_a0)
-{
-    *ret_zero = epilogue_zero_off;
-    *ret_a0 = epilogue_off;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Code generation                                                         */
 

@@ -170,8 +170,5 @@ uintptr_t la64_call_target(const char *name, uintptr_t func);
 /* Call an absolute run-time address (BL, PCADDU18I+JIRL, or via TMP0). */
 void la64_call_abs(La64Gen *g, uintptr_t target);
 
-/* Byte offsets of the two epilogue entries from the prologue's start
- * (valid after gen_prologue): "return 0" and "return a0". */
-void la64_epilogue_offsets(uint32_t *ret_zero, uint32_t *ret_a0);
 
 #endif
