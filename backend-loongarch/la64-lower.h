@@ -170,5 +170,4 @@ uintptr_t la64_call_target(const char *name, uintptr_t func);
 /* Call an absolute run-time address (BL, PCADDU18I+JIRL, or via TMP0). */
 void la64_call_abs(La64Gen *g, uintptr_t target);
 
-
 #endif
