@@ -44,7 +44,10 @@ typedef struct Snippet {
     unsigned len;
     uint32_t flags;                 /* EFLAGS bits the snippet defines */
     bool mem;                       /* accesses guest memory at rbx (RAM at TH_MEM_BASE) */
+    unsigned feat;                  /* FEAT_*: host features the native run needs */
 } Snippet;
+
+enum { FEAT_POPCNT = 1, FEAT_LZCNT = 2, FEAT_BMI1 = 4 };
 
 /* Bytes assembled with nasm from the text in each comment. */
 static const Snippet snippets[] = {
@@ -141,6 +144,47 @@ static const Snippet snippets[] = {
       /* cmp [rbx+16], rax; setb cl; setz dl; setl sil; test [rbx+24], edi; setnz r8b */
       (const uint8_t[]){ 0x48, 0x39, 0x43, 0x10, 0x0f, 0x92, 0xc1, 0x0f, 0x94, 0xc2, 0x40, 0x0f, 0x9c, 0xc6,
                          0x85, 0x7b, 0x18, 0x41, 0x0f, 0x95, 0xc0 }, 21, FLAGS_NO_AF, true },
+    { "bit scan", 6,
+      /* or rsi, 1; bsf rax, rsi; bsr rcx, rsi; or edi, 0x100; bsf edx, edi; bsr r8d, edi */
+      (const uint8_t[]){ 0x48, 0x83, 0xce, 0x01, 0x48, 0x0f, 0xbc, 0xc6, 0x48, 0x0f, 0xbd, 0xce, 0x81, 0xcf,
+                         0x00, 0x01, 0x00, 0x00, 0x0f, 0xbc, 0xd7, 0x44, 0x0f, 0xbd, 0xc7 }, 25, 0x40, false, 0 },
+    { "popcnt", 3,
+      /* popcnt rax, rbx; popcnt r8d, r9d; popcnt cx, dx */
+      (const uint8_t[]){ 0xf3, 0x48, 0x0f, 0xb8, 0xc3, 0xf3, 0x45, 0x0f, 0xb8, 0xc1, 0x66, 0xf3, 0x0f, 0xb8,
+                         0xca }, 15, 0x8d5, false, FEAT_POPCNT },
+    { "lzcnt", 3,
+      /* lzcnt rcx, rdx; lzcnt r10d, r11d; lzcnt si, di */
+      (const uint8_t[]){ 0xf3, 0x48, 0x0f, 0xbd, 0xca, 0xf3, 0x45, 0x0f, 0xbd, 0xd3, 0x66, 0xf3, 0x0f, 0xbd,
+                         0xf7 }, 15, 0x41, false, FEAT_LZCNT },
+    { "tzcnt", 3,
+      /* tzcnt rsi, rdi; tzcnt eax, ebx; tzcnt r12w, r13w */
+      (const uint8_t[]){ 0xf3, 0x48, 0x0f, 0xbc, 0xf7, 0xf3, 0x0f, 0xbc, 0xc3, 0x66, 0xf3, 0x45, 0x0f, 0xbc,
+                         0xe5 }, 15, 0x41, false, FEAT_BMI1 },
+    { "bt family", 6,
+      /* bt rax, 5; setc cl; bts rdx, 63; btr rsi, 0; btc edi, 31; bt r8, r9 */
+      (const uint8_t[]){ 0x48, 0x0f, 0xba, 0xe0, 0x05, 0x0f, 0x92, 0xc1, 0x48, 0x0f, 0xba, 0xea, 0x3f, 0x48,
+                         0x0f, 0xba, 0xf6, 0x00, 0x0f, 0xba, 0xff, 0x1f, 0x4d, 0x0f, 0xa3, 0xc8 }, 26, 0x1, false, 0 },
+    { "cdqe/cqo", 2,
+      /* cdqe; cqo */
+      (const uint8_t[]){ 0x48, 0x98, 0x48, 0x99 }, 4, 0, false, 0 },
+    { "cbw/cwd/cdq", 4,
+      /* cbw; cwd; cwde; cdq */
+      (const uint8_t[]){ 0x66, 0x98, 0x66, 0x99, 0x98, 0x99 }, 6, 0, false, 0 },
+    { "mul", 2,
+      /* imul rbx; mul ecx */
+      (const uint8_t[]){ 0x48, 0xf7, 0xeb, 0xf7, 0xe1 }, 5, 0x801, false, 0 },
+    { "div", 3,
+      /* xor edx, edx; or rcx, 1; div rcx */
+      (const uint8_t[]){ 0x31, 0xd2, 0x48, 0x83, 0xc9, 0x01, 0x48, 0xf7, 0xf1 }, 9, 0, false, 0 },
+    { "shl 1 flags", 1,
+      /* shl rax, 1 */
+      (const uint8_t[]){ 0x48, 0xd1, 0xe0 }, 3, 0x8c5, false, 0 },
+    { "sar cl flags", 2,
+      /* mov ecx, 3; sar rbx, cl */
+      (const uint8_t[]){ 0xb9, 0x03, 0x00, 0x00, 0x00, 0x48, 0xd3, 0xfb }, 8, 0xc5, false, 0 },
+    { "shr 8-bit flags", 1,
+      /* shr dl, 2 */
+      (const uint8_t[]){ 0xc0, 0xea, 0x02 }, 3, 0xc5, false, 0 },
 };
 
 static const Snippet *cur_snippet;
@@ -227,6 +271,12 @@ static void native_run(const Snippet *sn, NativeState *st)
     g_assert(!x64_buf_overflow(&b));
     __builtin___clear_cache((char *)page, (char *)b.p);
     ((void (*)(NativeState *))page)(st);
+}
+
+static unsigned host_feats(void)
+{
+    const X64Features *f = x64_features();
+    return (f->popcnt ? FEAT_POPCNT : 0) | (f->lzcnt ? FEAT_LZCNT : 0) | (f->bmi1 ? FEAT_BMI1 : 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -368,6 +418,12 @@ int main(int argc, char **argv)
         TbEntry *tb = g_new0(TbEntry, 1);
         if (snippets[s].mem && !native_mem) {
             printf("skip %s: guest RAM address taken in this process\n", snippets[s].name);
+            skipped++;
+            g_free(tb);
+            continue;
+        }
+        if (snippets[s].feat & ~host_feats()) {
+            printf("skip %s: this host cannot run it natively\n", snippets[s].name);
             skipped++;
             g_free(tb);
             continue;
