@@ -25,6 +25,9 @@
 
 #define BATCH 150
 
+/* Code size statistics per memory mode (0 user, 1 softmmu). */
+static uint64_t stat_ops[2], stat_bytes[2];
+
 static bool no_opt;
 
 typedef struct Expect {
@@ -84,7 +87,14 @@ static bool queue_seed(La64Batch *b, IrContext *ctx, uint64_t seed, Expect *e, b
             opt_run(ctx);
         }
         const int chain[1][2] = { { -1, -1 } };
+        size_t before = b->code->len;
         ThStatus st = la64_batch_add(b, &ctx, 1, chain, &c0, sizeof(c0), mem0, soft);
+        if (st == TH_RAN) {
+            stat_bytes[soft] += 4 * (b->code->len - before);
+            IR_FOR_EACH_OP(ctx, op) {
+                stat_ops[soft] += op->opc != IR_OP_insn_start && op->opc != IR_OP_set_label;
+            }
+        }
         if (st == TH_UNSUPPORTED) {
             (*unsupported)++;
             ok = false;
@@ -160,6 +170,11 @@ int main(int argc, char **argv)
     printf("fuzz-la64: %" PRIu64 " programs from seed %" PRIu64 " (even seeds user mode, odd "
            "softmmu), %u failed, %u unsupported, %.1f s\n", count, seed,
            failed, unsupported, (g_get_monotonic_time() - t0) / 1e6);
+    for (int m = 0; m < 2; m++) {
+        printf("  %s: %" PRIu64 " IR ops, %" PRIu64 " bytes of code, %.1f bytes per op\n",
+               m ? "softmmu" : "user", stat_ops[m], stat_bytes[m],
+               stat_ops[m] ? (double)stat_bytes[m] / stat_ops[m] : 0.0);
+    }
     g_free(ex);
     ir_context_free(ctx);
     return failed ? 1 : 0;
