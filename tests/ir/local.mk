@@ -20,6 +20,10 @@ if HOST_ARM64
 tests_ir_backend_cppflags += -DFERRY_TEST_ARM64
 tests_ir_backend_libs += backend-arm64/liba64.a
 endif
+if HOST_LOONGARCH64
+tests_ir_backend_cppflags += -DFERRY_TEST_LOONGARCH64
+tests_ir_backend_libs += backend-loongarch/libla64.a
+endif
 
 tests_ir_harness_sources = tests/ir/harness.c tests/ir/harness.h
 
@@ -66,6 +70,6 @@ check_PROGRAMS += tests/ir/x86-la64
 TESTS += tests/ir/x86-la64
 tests_ir_x86_la64_SOURCES = tests/ir/x86-la64.c tests/ir/la64-batch.c tests/ir/la64-batch.h
 tests_ir_x86_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
-tests_ir_x86_la64_LDADD = frontend-x86/libfrontend.a backend-loongarch/libla64.a \
+tests_ir_x86_la64_LDADD = $(FRONTEND_X86_LIBS) backend-loongarch/libla64.a \
 	backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
 endif
