@@ -127,6 +127,7 @@ static void gen_cmpxchg16b(X86Tr *tr)
     x86_gen_exception(tr, X86_EXCP_GP);
     tr->end = false;
     ir_gen_set_label(ctx, aligned);
+    tr->ea = 0;                    /* the cached address was a block temp */
 
     IrTempIdx cmp = ir_temp_new(ctx, IR_I128), nv = ir_temp_new(ctx, IR_I128);
     IrTempIdx old = ir_temp_new(ctx, IR_I128);

@@ -37,6 +37,7 @@ static bool need(Dec *d, size_t n)
     return false;
 }
 
+/* Read an n-byte little-endian field (checked by need()), sign-extended. */
 static int64_t read_le(Dec *d, unsigned n)
 {
     uint64_t v = 0;
@@ -48,6 +49,7 @@ static int64_t read_le(Dec *d, unsigned n)
     return (int64_t)v;
 }
 
+/* Record why the instruction is #UD; the first reason found is kept. */
 static void set_invalid(X86Insn *o, X86Invalid why)
 {
     if (!o->invalid)
@@ -104,6 +106,7 @@ static bool decode_prefixes(Dec *d, X86Mode mode)
 static const int8_t base16[8] = { 3, 3, 5, 5, 6, 7, 5, 3 };  /* BX BX BP BP SI DI BP BX */
 static const int8_t index16[8] = { 6, 7, 6, 7, -1, -1, -1, -1 };
 
+/* 16-bit addressing: fixed base/index pairs, no SIB, disp 0/8/16. */
 static bool decode_mem16(Dec *d)
 {
     X86Insn *o = d->out;
@@ -119,6 +122,7 @@ static bool decode_mem16(Dec *d)
     return true;
 }
 
+/* 32/64-bit addressing: SIB, disp32-only forms and RIP-relative. */
 static bool decode_mem32(Dec *d, X86Mode mode, unsigned rexb, unsigned rexx)
 {
     X86Insn *o = d->out;
@@ -310,7 +314,7 @@ static const X86OpRow row_pause = R0(PAUSE, 0);
 
 static const uint8_t pclass_byte[4] = { 0, 0x66, 0xf3, 0xf2 };
 
-/* Extension bits from REX or VEX, as 8 or 0, and W. */
+/* Register-number extension bits from REX or VEX, each 8 or 0. */
 typedef struct Ext {
     unsigned r, x, b;
 } Ext;
@@ -491,7 +495,8 @@ static const X86OpRow *decode_opcode(Dec *d, X86Mode mode, Ext *e)
 
 /* ---- the decoder --------------------------------------------------------- */
 
-/* Follow group and rm-table links from row; returns the merged flags. */
+/* Follow group and rm-table links from row to the final row; *flags
+   becomes the union of the flags on the way. */
 static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
                                      uint32_t *flags)
 {
@@ -504,8 +509,9 @@ static const X86OpRow *resolve_group(X86Insn *o, const X86OpRow *row,
     return sub;
 }
 
-/* VEX-specific #UD rules: VEX.L constraints and an unused VEX.vvvv that
-   is not 1111b. */
+/* VEX-specific #UD rules (each seen on the host CPU): the row must allow
+   VEX, VEX.L and VEX.W constraints, an unused VEX.vvvv must be 1111b, and
+   gathers need a SIB byte. */
 static void check_vex(X86Insn *o, uint32_t flags, bool has_h,
                       unsigned vvvv_raw)
 {

@@ -3,6 +3,14 @@
  * Covers 16-, 32- and 64-bit modes, legacy/REX/VEX prefixes, the one-byte,
  * 0F, 0F38 and 0F3A maps, x87 and the opcode groups. It is table driven
  * (frontend-x86/opcodes-*.c) and never reads past the buffer it is given.
+ *
+ * Lengths and #UD verdicts are tested against capstone and against the
+ * host CPU (tests/x86). Where CPUs differ the decoder follows the test
+ * host, an AMD EPYC: 66-prefixed near branches in 64-bit mode take rel16,
+ * UD0/UD1 end after their opcode, LOCK MOV CR0 is MOV CR8, and rows that
+ * the CPU makes #UD under an unexpected 66/F2/F3 are prefix-strict.
+ * EVEX (AVX-512), XOP and 3DNow! are decoded for their length only and
+ * reported as X86_INV_UNSUPPORTED.
  */
 #ifndef FERRY_FRONTEND_X86_DECODE_H
 #define FERRY_FRONTEND_X86_DECODE_H

@@ -8,10 +8,14 @@ bool x86_tr_mov(X86Tr *tr)
 {
     const X86Insn *in = &tr->insn;
 
-    /* MOV to/from segment and control registers is system-level. */
-    if (in->opnd[0] == X86_OPND_Sw || in->opnd[1] == X86_OPND_Sw ||
-        in->opnd[0] == X86_OPND_Cy || in->opnd[1] == X86_OPND_Cy ||
+    /* Control and debug registers are CPL 0 only. */
+    if (in->opnd[0] == X86_OPND_Cy || in->opnd[1] == X86_OPND_Cy ||
         in->opnd[0] == X86_OPND_Dy || in->opnd[1] == X86_OPND_Dy) {
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return true;
+    }
+    /* Segment registers are not modelled in user mode yet. */
+    if (in->opnd[0] == X86_OPND_Sw || in->opnd[1] == X86_OPND_Sw) {
         return false;
     }
     x86_store_opnd(tr, 0, x86_load_opnd(tr, 1));

@@ -143,12 +143,19 @@ static bool is_high_byte(const X86Tr *tr, unsigned reg, unsigned size)
 
 IrTempIdx x86_load_reg(X86Tr *tr, unsigned reg, unsigned size)
 {
+    IrTempIdx t = x86_tmp(tr);
+
     if (is_high_byte(tr, reg, size)) {
-        IrTempIdx t = x86_tmp(tr);
         ir_gen_extract(tr->ctx, IR_I64, t, x86_g.regs[reg - 4], 8, 8);
-        return t;
+    } else if (size == 8) {
+        /* A snapshot, not the global itself: handlers read their operands
+         * after writing the destination (flags of `add r14, r14`, BTS's
+         * old bit), and the copy costs nothing after copy propagation. */
+        ir_gen_mov(tr->ctx, IR_I64, t, x86_g.regs[reg]);
+    } else {
+        ir_gen_extract(tr->ctx, IR_I64, t, x86_g.regs[reg], 0, size * 8);
     }
-    return x86_zext(tr, x86_g.regs[reg], size);
+    return t;
 }
 
 void x86_store_reg(X86Tr *tr, unsigned reg, unsigned size, IrTempIdx val)
@@ -239,7 +246,12 @@ IrTempIdx x86_load_opnd(X86Tr *tr, unsigned i)
         return x86_const(tr, 1);
     }
     if (opnd_is_imm(tr, i)) {
+        /* The decoder sign-extended the immediate; it has the operand's
+         * size (an imm32 of a 64-bit operation is sign-extended to 64). */
         uint64_t v = (uint64_t)tr->insn.imm;
+        if (tr->insn.opnd[i] == X86_OPND_Iz) {
+            size = tr->insn.opsize;
+        }
         return x86_const(tr, size == 8 ? v : v & ((1ull << (size * 8)) - 1));
     }
     if (opnd_is_mem(tr, i)) {

@@ -10,10 +10,14 @@
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* What the translator implements today, and nothing more (no FPU, MMX or
- * SSE yet: programs that need them must find out here). */
-#define CPUID_1_EDX ((1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | (1u << 15) /* CMOV */)
-#define CPUID_1_ECX ((1u << 13) /* CX16 */ | (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
+/* What the translator implements today, and nothing more (no FPU or MMX
+ * yet: programs that need them must find out here). SSE up to SSE4.2 and
+ * PCLMULQDQ are in sse-*.c and crc32.c. */
+#define CPUID_1_EDX ((1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | (1u << 15) /* CMOV */ | \
+                     (1u << 24) /* FXSR */ | (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
+#define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
+                     (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
+                     (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
 #define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
 
 static void helper_x86_cpuid(void *env)
@@ -113,6 +117,28 @@ bool x86_tr_system(X86Tr *tr)
         return true;
     default:
         return false;
+    }
+}
+
+/*
+ * Instructions that fault at CPL 3 with #GP: I/O without IOPL, interrupt
+ * flag changes, descriptor-table and control-register writes, MSRs, cache
+ * and TLB control. The system emulator will give them their CPL 0 meaning.
+ */
+bool x86_tr_priv(X86Tr *tr)
+{
+    switch (tr->insn.op) {
+    case X86_OP_INT1:
+        /* #DB is a trap, but what a Linux program sees (the native oracle
+         * on this host) is rip at the INT1 itself, so report it there. */
+        x86_gen_exception(tr, X86_EXCP_DB);
+        return true;
+    case X86_OP_INT:
+        /* INT n through a DPL 0 gate is #GP. Linux's `int 0x80` (the 32-bit
+         * syscall gate) is not supported yet and faults the same way. */
+    default:
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return true;
     }
 }
 

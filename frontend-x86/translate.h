@@ -78,7 +78,9 @@ static inline IrTempIdx x86_const(X86Tr *tr, uint64_t v) { return ir_const_i64(t
 /* ---- operands (operand.c) ---- */
 /* Size in bytes of operand i of the current instruction. */
 unsigned x86_opnd_size(const X86Tr *tr, unsigned i);
-/* The effective address of the memory operand (segment base applied). */
+/* The effective address of the memory operand (segment base applied).
+ * Cached per instruction in tr->ea, a block temp: a handler that places a
+ * label must clear tr->ea after it. */
 IrTempIdx x86_ea(X86Tr *tr);
 /* Read a general register's low `size` bytes, zero-extended (AH..BH when
  * size is 1, reg 4..7 and no REX). */
@@ -118,6 +120,7 @@ void x86_system_register_helpers(void);
 void x86_shift_register_helpers(void);
 void x86_bmi_register_helpers(void);
 void x86_misc_register_helpers(void);
+void x86_sse_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -174,6 +177,15 @@ bool x86_tr_pop(X86Tr *tr);
 bool x86_tr_leave(X86Tr *tr);
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
+bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
+/* SSE (sse-tr*.c, sse-state.c; helpers in sse-float/cvt/int/move.c) */
+bool x86_tr_sse_move(X86Tr *tr);     /* MOV*, MOVD/Q, PINSR/PEXTR, shuffles, unpacks, packs */
+bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts */
+bool x86_tr_sse_float(X86Tr *tr);    /* float arithmetic, CMP, (U)COMIS, ROUND, DP, RCP */
+bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
+bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
+bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
+bool x86_tr_crc32(X86Tr *tr);
 
 /* ---- the JitTranslator for x86 (translate.c) ---- */
 extern const JitTranslator x86_translator;

@@ -19,7 +19,9 @@ typedef struct LiveTemp {
     uint8_t state;
     bool tb_used;       /* TB temp: read somewhere in the TB */
     uint32_t tick;      /* when `state` was set */
-    /* Block temp t: `g = mov t` (op index) is its last use; the ticks at
+    /* Block temp t: `g = mov t` (op index) is the last use of the value
+     * of t live here, 0 if none; cleared at any op writing t, since
+     * earlier definitions of t are not read by that mov. The ticks at
      * which that mov stamped t and g. */
     uint32_t mov_op, mov_in_tick, mov_out_tick;
 } LiveTemp;
@@ -262,6 +264,7 @@ static void live_op(Live *l, IrOp *op)
             sync |= 1u << i;
         }
         set_state(l, d, TS_DEAD);       /* the old value is not needed */
+        l->t[d].mov_op = 0;             /* a mov below read this value, not an earlier one */
     }
     op_memory_point(l, op);
     for (unsigned i = 0; i < nb_i; i++) {

@@ -48,9 +48,15 @@ typedef struct TbKey {
 
 static unsigned long tb_hash(uint64_t pc, uint64_t cs_base, uint32_t flags)
 {
-    uint64_t h = pc * 0x9e3779b97f4a7c15ull;
-    h ^= (cs_base + flags) * 0xc2b2ae3d27d4eb4full;
-    return (unsigned long)(h ^ (h >> 29));
+    /* A full avalanche (murmur3's finalizer): lfht picks buckets by the
+     * low bits and orders chains by the bit-reversed hash. */
+    uint64_t h = pc ^ (cs_base * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)flags << 56);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (unsigned long)h;
 }
 
 static int tb_match(struct cds_lfht_node *node, const void *key)
@@ -65,8 +71,13 @@ static TbEntry *table_lookup(JitEngine *e, uint64_t pc, uint64_t cs_base, uint32
     TbKey k = { pc, cs_base, flags };
     struct cds_lfht_iter iter;
 
+    /* lfht operations need the RCU read lock (nesting is allowed). The TB
+     * outlives it: TbEntry structs are freed only after a flush's grace
+     * period, and callers that keep TBs across exits hold the lock. */
+    rcu_read_lock();
     cds_lfht_lookup(e->table, tb_hash(pc, cs_base, flags), tb_match, &k, &iter);
     struct cds_lfht_node *node = cds_lfht_iter_get_node(&iter);
+    rcu_read_unlock();
     return node ? caa_container_of(node, TbEntry, node) : NULL;
 }
 
@@ -90,7 +101,9 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
     }
     e->ctx = ir_context_new();
     tr->init_context(e->ctx);
-    e->table = cds_lfht_new(1 << 12, 1 << 12, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+    /* Sized for a large program from the start: resizing runs in a call_rcu
+     * worker and lags behind a burst of translations (long chains meanwhile). */
+    e->table = cds_lfht_new(1 << 16, 1 << 16, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
     e->pages = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* Every TB starts 16-byte aligned, so this many entries always suffice. */
     e->by_code_cap = e->code->size / 16;
@@ -449,7 +462,9 @@ static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_
     e->by_code[n] = tb;
     atomic_store_explicit(&e->nb_by_code, n + 1, memory_order_release);
     page_list_add(e, tb);
+    rcu_read_lock();
     cds_lfht_add(e->table, tb_hash(pc, cs_base, flags), &tb->node);
+    rcu_read_unlock();
     return tb;
 }
 
@@ -515,7 +530,9 @@ static void jmp_cache_forget(JitEngine *e, TbEntry *tb)
 static void invalidate_locked(JitEngine *e, TbEntry *tb)
 {
     atomic_store(&tb->invalid, true);
+    rcu_read_lock();
     cds_lfht_del(e->table, &tb->node);
+    rcu_read_unlock();
     page_list_remove(e, tb);
     jmp_cache_forget(e, tb);
     for (int n = 0; n < 2; n++) {
@@ -551,6 +568,7 @@ static void flush_locked(JitEngine *e)
 {
     size_t n = atomic_load(&e->nb_by_code);
 
+    rcu_read_lock();
     for (size_t i = 0; i < n; i++) {
         TbEntry *tb = e->by_code[i];
         if (!atomic_load(&tb->invalid)) {
@@ -558,6 +576,7 @@ static void flush_locked(JitEngine *e)
             cds_lfht_del(e->table, &tb->node);
         }
     }
+    rcu_read_unlock();
     pthread_mutex_lock(&e->cpu_list_lock);
     for (guint i = 0; i < e->cpus->len; i++) {
         JitCpu *cpu = g_ptr_array_index(e->cpus, i);

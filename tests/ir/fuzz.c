@@ -32,6 +32,14 @@ typedef struct Fz {
     unsigned h_add3, h_mix32;
 } Fz;
 
+/*
+ * A seed must give the same program on every host (a failure seen in the
+ * arm64 cross build has to reproduce natively with --seed). C leaves the
+ * order of function arguments, initializer-list items and operands of |
+ * unspecified, and GCC orders them differently on x86-64 and arm64: so no
+ * expression below contains two calls that draw random numbers (rnd, src,
+ * dst, ...); operands are drawn into locals first, in the order written.
+ */
 static unsigned rnd(Fz *z, unsigned n)
 {
     return g_rand_int_range(z->rng, 0, n);
@@ -39,7 +47,8 @@ static unsigned rnd(Fz *z, unsigned n)
 
 static uint64_t rnd64(Fz *z)
 {
-    return (uint64_t)g_rand_int(z->rng) << 32 | g_rand_int(z->rng);
+    uint64_t hi = g_rand_int(z->rng);
+    return hi << 32 | g_rand_int(z->rng);
 }
 
 static uint64_t interesting(Fz *z)
@@ -140,28 +149,39 @@ static void gen_pair_op(Fz *z, IrType t, IrOpcode opc)
     if (a == b) {
         b = ir_temp_new(z->ctx, t);
     }
+    IrTempIdx x = src(z, t), y = src(z, t);
     if (opc == IR_OP_addcarry || opc == IR_OP_subborrow) {
-        ir_emit(z->ctx, opc, t, 2, 3, (IrArg[]){ a, b, src(z, t), src(z, t), src(z, t) });
+        IrTempIdx c = src(z, t);
+        ir_emit(z->ctx, opc, t, 2, 3, (IrArg[]){ a, b, x, y, c });
     } else {
-        ir_emit(z->ctx, opc, t, 2, 2, (IrArg[]){ a, b, src(z, t), src(z, t) });
+        ir_emit(z->ctx, opc, t, 2, 2, (IrArg[]){ a, b, x, y });
     }
 }
 
 static void gen_bitfield(Fz *z, IrType t)
 {
     unsigned w = t == IR_I32 ? 32 : 64, len = 1 + rnd(z, w), pos = rnd(z, w - len + 1);
-    switch (rnd(z, 3)) {
-    case 0: ir_gen_extract(z->ctx, t, dst(z, t), src(z, t), pos, len); break;
-    case 1: ir_gen_sextract(z->ctx, t, dst(z, t), src(z, t), pos, len); break;
-    default: ir_gen_deposit(z->ctx, t, dst(z, t), src(z, t), src(z, t), pos, len); break;
+    unsigned kind = rnd(z, 3);
+    IrTempIdx d = dst(z, t), a = src(z, t);
+    switch (kind) {
+    case 0: ir_gen_extract(z->ctx, t, d, a, pos, len); break;
+    case 1: ir_gen_sextract(z->ctx, t, d, a, pos, len); break;
+    default: ir_gen_deposit(z->ctx, t, d, a, src(z, t), pos, len); break;
     }
+}
+
+/* A load/store memop for type t: any size up to t's, signed or not, maybe swapped. */
+static IrMemOp rand_memop(Fz *z, IrType t)
+{
+    IrMemOp mo = rnd(z, t == IR_I64 ? 4 : 3);
+    mo |= rnd(z, 2) ? IR_MO_SIGN : 0;
+    return mo | (rnd(z, 4) == 0 ? IR_MO_BSWAP : 0);
 }
 
 static void gen_mem(Fz *z)
 {
     IrType t = rnd(z, 2) ? IR_I64 : IR_I32;
-    unsigned szl = rnd(z, t == IR_I64 ? 4 : 3);
-    IrMemOp mo = szl | (rnd(z, 2) ? IR_MO_SIGN : 0) | (rnd(z, 4) == 0 ? IR_MO_BSWAP : 0);
+    IrMemOp mo = rand_memop(z, t);
     IrTempIdx a = ir_temp_new(z->ctx, IR_I64);
 
     /* Any address in 0x10000..0x1bfff + 7: RAM, never the special pages. */
@@ -181,17 +201,34 @@ static void gen_atomic(Fz *z)
         IR_OP_atomic_fetch_and, IR_OP_atomic_fetch_or, IR_OP_atomic_fetch_xor,
     };
     IrType t = rnd(z, 2) ? IR_I64 : IR_I32;
-    IrMemOp mo = rnd(z, t == IR_I64 ? 4 : 3) | (rnd(z, 2) ? IR_MO_SIGN : 0) |
-                 (rnd(z, 4) == 0 ? IR_MO_BSWAP : 0);
+    IrMemOp mo = rand_memop(z, t);
     IrOpcode opc = ops[rnd(z, G_N_ELEMENTS(ops))];
     IrTempIdx a = ir_temp_new(z->ctx, IR_I64);
 
     ir_gen_op2(z->ctx, IR_OP_and, IR_I64, a, src(z, IR_I64), ir_const_i64(z->ctx, 0xbfff));
     ir_gen_op2(z->ctx, IR_OP_add, IR_I64, a, a, ir_const_i64(z->ctx, TH_MEM_BASE));
+    IrTempIdx d = dst(z, t), x = src(z, t);
     if (opc == IR_OP_atomic_cmpxchg) {
-        ir_emit(z->ctx, opc, t, 1, 3, (IrArg[]){ dst(z, t), a, src(z, t), src(z, t), mo, 0 });
+        IrTempIdx y = src(z, t);
+        ir_emit(z->ctx, opc, t, 1, 3, (IrArg[]){ d, a, x, y, mo, 0 });
     } else {
-        ir_emit(z->ctx, opc, t, 1, 2, (IrArg[]){ dst(z, t), a, src(z, t), mo, 0 });
+        ir_emit(z->ctx, opc, t, 1, 2, (IrArg[]){ d, a, x, mo, 0 });
+    }
+}
+
+/* A 128- or 64-bit guest load or store of a v128 value. */
+static void gen_vec_mem(Fz *z)
+{
+    IrContext *c = z->ctx;
+    IrMemOp mo = rnd(z, 2) ? IR_MO_128 : IR_MO_64;
+    IrTempIdx a = ir_temp_new(c, IR_I64);
+
+    ir_gen_op2(c, IR_OP_and, IR_I64, a, src(z, IR_I64), ir_const_i64(c, 0xbfff));
+    ir_gen_op2(c, IR_OP_add, IR_I64, a, a, ir_const_i64(c, TH_MEM_BASE));
+    if (rnd(z, 2)) {
+        ir_gen_guest_ld(c, IR_V128, dst(z, IR_V128), a, mo, 0);
+    } else {
+        ir_gen_guest_st(c, IR_V128, src(z, IR_V128), a, mo, 0);
     }
 }
 
@@ -207,47 +244,63 @@ static void gen_vec(Fz *z)
     IrType st = vece == 3 ? IR_I64 : IR_I32;
     IrContext *c = z->ctx;
 
-    if (k == 0) {
-        ir_emit(c, bin[rnd(z, 4)], IR_V128, 1, 2,
-                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, IR_V128), vece });
-    } else if (k == 1) {
-        ir_emit(c, logic[rnd(z, 4)], IR_V128, 1, 2,
-                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, IR_V128) });
-    } else if (k == 2) {
-        ir_emit(c, sh[rnd(z, 3)], IR_V128, 1, 1,
-                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), vece, rnd(z, 8u << vece) });
-    } else if (k == 3) {
-        ir_emit(c, IR_OP_dup, IR_V128, 1, 1, (IrArg[]){ dst(z, IR_V128), src(z, st), vece });
-    } else if (k == 4) {
-        ir_emit(c, IR_OP_vec_extract, IR_V128, 1, 1,
-                (IrArg[]){ dst(z, st), src(z, IR_V128), vece, rnd(z, 16u >> vece) });
-    } else if (k == 5) {
-        ir_emit(c, IR_OP_vec_insert, IR_V128, 1, 2,
-                (IrArg[]){ dst(z, IR_V128), src(z, IR_V128), src(z, st), vece,
-                           rnd(z, 16u >> vece) });
-    } else if (k == 6) {
-        ir_gen_mov(c, IR_V128, dst(z, IR_V128), src(z, IR_V128));
-    } else {
-        IrMemOp mo = rnd(z, 2) ? IR_MO_128 : IR_MO_64;
-        IrTempIdx a = ir_temp_new(c, IR_I64);
-        ir_gen_op2(c, IR_OP_and, IR_I64, a, src(z, IR_I64), ir_const_i64(c, 0xbfff));
-        ir_gen_op2(c, IR_OP_add, IR_I64, a, a, ir_const_i64(c, TH_MEM_BASE));
-        if (rnd(z, 2)) {
-            ir_gen_guest_ld(c, IR_V128, dst(z, IR_V128), a, mo, 0);
+    IrOpcode opc;
+    IrTempIdx d, x, y;
+    unsigned imm;
+
+    if (k == 0 || k == 1) {
+        opc = k == 0 ? bin[rnd(z, 4)] : logic[rnd(z, 4)];
+        d = dst(z, IR_V128);
+        x = src(z, IR_V128);
+        y = src(z, IR_V128);
+        if (k == 0) {
+            ir_emit(c, opc, IR_V128, 1, 2, (IrArg[]){ d, x, y, vece });
         } else {
-            ir_gen_guest_st(c, IR_V128, src(z, IR_V128), a, mo, 0);
+            ir_emit(c, opc, IR_V128, 1, 2, (IrArg[]){ d, x, y });
         }
+    } else if (k == 2) {
+        opc = sh[rnd(z, 3)];
+        d = dst(z, IR_V128);
+        x = src(z, IR_V128);
+        imm = rnd(z, 8u << vece);
+        ir_emit(c, opc, IR_V128, 1, 1, (IrArg[]){ d, x, vece, imm });
+    } else if (k == 3) {
+        d = dst(z, IR_V128);
+        ir_emit(c, IR_OP_dup, IR_V128, 1, 1, (IrArg[]){ d, src(z, st), vece });
+    } else if (k == 4) {
+        d = dst(z, st);
+        x = src(z, IR_V128);
+        imm = rnd(z, 16u >> vece);
+        ir_emit(c, IR_OP_vec_extract, IR_V128, 1, 1, (IrArg[]){ d, x, vece, imm });
+    } else if (k == 5) {
+        d = dst(z, IR_V128);
+        x = src(z, IR_V128);
+        y = src(z, st);
+        imm = rnd(z, 16u >> vece);
+        ir_emit(c, IR_OP_vec_insert, IR_V128, 1, 2, (IrArg[]){ d, x, y, vece, imm });
+    } else if (k == 6) {
+        d = dst(z, IR_V128);
+        ir_gen_mov(c, IR_V128, d, src(z, IR_V128));
+    } else {
+        gen_vec_mem(z);
     }
 }
 
 static void gen_call(Fz *z)
 {
+    IrTempIdx d, a[3];
+
     if (rnd(z, 2)) {
-        ir_gen_call(z->ctx, z->h_add3, dst(z, IR_I64),
-                    (IrTempIdx[]){ src(z, IR_I64), src(z, IR_I64), src(z, IR_I64) });
+        d = dst(z, IR_I64);
+        for (unsigned i = 0; i < 3; i++) {
+            a[i] = src(z, IR_I64);
+        }
+        ir_gen_call(z->ctx, z->h_add3, d, a);
     } else {
-        ir_gen_call(z->ctx, z->h_mix32, dst(z, IR_I32),
-                    (IrTempIdx[]){ src(z, IR_I32), src(z, IR_I64) });
+        d = dst(z, IR_I32);
+        a[0] = src(z, IR_I32);
+        a[1] = src(z, IR_I64);
+        ir_gen_call(z->ctx, z->h_mix32, d, a);
     }
 }
 
@@ -257,7 +310,9 @@ static void gen_branch(Fz *z, IrType t)
         return;
     }
     uint32_t l = ir_label_new(z->ctx);
-    ir_gen_brcond(z->ctx, t, 2 + rnd(z, IR_COND_COUNT - 2), src(z, t), src(z, t), l);
+    IrCond c = 2 + rnd(z, IR_COND_COUNT - 2);
+    IrTempIdx a = src(z, t), b = src(z, t);
+    ir_gen_brcond(z->ctx, t, c, a, b, l);
     z->pending[z->npending++] = l;
     end_block(z);
 }
@@ -278,19 +333,55 @@ static const IrOpcode unops[] = {
     IR_OP_neg, IR_OP_not, IR_OP_popcnt, IR_OP_bswap16, IR_OP_bswap32, IR_OP_mov,
 };
 
+/* d = opc a, b with d, a, b drawn in that order. */
+static void emit_op2(Fz *z, IrOpcode opc, IrType t)
+{
+    IrTempIdx d = dst(z, t), a = src(z, t);
+    ir_gen_op2(z->ctx, opc, t, d, a, src(z, t));
+}
+
+/* d = opc a, d of type `to`, a of type `from`. */
+static void emit_op1(Fz *z, IrOpcode opc, IrType to, IrType from)
+{
+    IrTempIdx d = dst(z, to);
+    ir_gen_op1(z->ctx, opc, to, d, src(z, from));
+}
+
+static void gen_div(Fz *z, IrType t)
+{
+    static const IrOpcode ops[] = { IR_OP_divu, IR_OP_divs, IR_OP_remu, IR_OP_rems };
+    IrTempIdx div = safe_divisor(z, t);
+    IrOpcode opc = ops[rnd(z, 4)];
+    IrTempIdx d = dst(z, t);
+    ir_gen_op2(z->ctx, opc, t, d, src(z, t), div);
+}
+
+static void gen_compare(Fz *z, IrType t)
+{
+    IrCond c = rnd(z, IR_COND_COUNT);
+    unsigned kind = rnd(z, 3);
+    IrTempIdx d = dst(z, t), a = src(z, t), b = src(z, t);
+
+    if (kind == 0) {
+        IrTempIdx vt = src(z, t), vf = src(z, t);
+        ir_gen_movcond(z->ctx, t, c, d, a, b, vt, vf);
+    } else {
+        IrOpcode opc = rnd(z, 2) ? IR_OP_setcond : IR_OP_negsetcond;
+        ir_emit(z->ctx, opc, t, 1, 2, (IrArg[]){ d, a, b, c });
+    }
+}
+
 static void gen_one(Fz *z)
 {
     IrType t = rnd(z, 2) ? IR_I64 : IR_I32;
     unsigned k = rnd(z, 100);
 
     if (k < 30) {
-        ir_gen_op2(z->ctx, binops[rnd(z, G_N_ELEMENTS(binops))], t, dst(z, t), src(z, t), src(z, t));
+        emit_op2(z, binops[rnd(z, G_N_ELEMENTS(binops))], t);
     } else if (k < 40) {
-        ir_gen_op1(z->ctx, unops[rnd(z, G_N_ELEMENTS(unops))], t, dst(z, t), src(z, t));
+        emit_op1(z, unops[rnd(z, G_N_ELEMENTS(unops))], t, t);
     } else if (k < 45) {
-        static const IrOpcode d[] = { IR_OP_divu, IR_OP_divs, IR_OP_remu, IR_OP_rems };
-        IrTempIdx div = safe_divisor(z, t);
-        ir_gen_op2(z->ctx, d[rnd(z, 4)], t, dst(z, t), src(z, t), div);
+        gen_div(z, t);
     } else if (k < 48) {
         gen_div2(z, t, rnd(z, 2));
     } else if (k < 53) {
@@ -299,24 +390,18 @@ static void gen_one(Fz *z)
     } else if (k < 58) {
         gen_bitfield(z, t);
     } else if (k < 64) {
-        IrCond c = rnd(z, IR_COND_COUNT);
-        if (rnd(z, 3) == 0) {
-            ir_gen_movcond(z->ctx, t, c, dst(z, t), src(z, t), src(z, t), src(z, t), src(z, t));
-        } else {
-            ir_emit(z->ctx, rnd(z, 2) ? IR_OP_setcond : IR_OP_negsetcond, t, 1, 2,
-                    (IrArg[]){ dst(z, t), src(z, t), src(z, t), c });
-        }
+        gen_compare(z, t);
     } else if (k < 70) {
         static const IrOpcode x[] = { IR_OP_extu_i32_i64, IR_OP_exts_i32_i64,
                                       IR_OP_extrl_i64_i32, IR_OP_extrh_i64_i32 };
         unsigned i = rnd(z, 4);
         IrType from = i < 2 ? IR_I32 : IR_I64, to = i < 2 ? IR_I64 : IR_I32;
-        ir_gen_op1(z->ctx, x[i], to, dst(z, to), src(z, from));
+        emit_op1(z, x[i], to, from);
     } else if (k < 73) {
         if (rnd(z, 3)) {
             gen_vec(z);
         } else {
-            ir_gen_op1(z->ctx, IR_OP_bswap64, IR_I64, dst(z, IR_I64), src(z, IR_I64));
+            emit_op1(z, IR_OP_bswap64, IR_I64, IR_I64);
         }
     } else if (k < 82) {
         gen_mem(z);

@@ -21,7 +21,10 @@
 #define NB_TEMPS 6              /* block temps per type */
 
 /* ---------------------------------------------------------------------- */
-/* A small deterministic PRNG (xorshift64*), fixed seed.                   */
+/* A small deterministic PRNG (xorshift64*), fixed seed. The programs must
+ * be the same on every host: at most one rnd() consumer per full
+ * expression (C leaves the order of function arguments unspecified, and
+ * GCC evaluates them differently for x86-64 and arm64).                   */
 
 static uint64_t rng_state = 0x243f6a8885a308d3ull;
 
@@ -463,7 +466,8 @@ static void gen_op(Gen *g)
         ir_gen_mov(g->ctx, t, pick_output(g, t), a);
         break;
     case 0: case 1: case 2: case 3:
-        ir_gen_op2(g->ctx, PICK(binary_ops), t, pick_output(g, t), a, b);
+        opc = PICK(binary_ops);         /* not in the call: argument order is unspecified */
+        ir_gen_op2(g->ctx, opc, t, pick_output(g, t), a, b);
         break;
     case 4: case 5:
         opc = PICK(unary_ops);
@@ -528,7 +532,8 @@ static void gen_call(Gen *g)
 {
     static const unsigned *const ids[] = { &h_clobber, &h_pure, &h_ro };
     IrTempIdx a = pick_input(g, IR_I64);
-    ir_gen_call(g->ctx, *ids[rnd_below(3)], pick_output(g, IR_I64), (IrTempIdx[]){ a });
+    unsigned id = *ids[rnd_below(3)];
+    ir_gen_call(g->ctx, id, pick_output(g, IR_I64), (IrTempIdx[]){ a });
 }
 
 static void gen_program(Gen *g)

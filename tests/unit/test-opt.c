@@ -1001,6 +1001,39 @@ START_TEST(live_coalesce_reads_between)
 }
 END_TEST
 
+/*
+ * `g = mov t` is the last use of the value of t written by the op just
+ * before it; an op that writes t and cannot itself be coalesced (two
+ * outputs, a call) must end that pairing, or an earlier definition of t
+ * would be coalesced with the mov and g would get the wrong value.
+ */
+START_TEST(live_no_coalesce_past_redefinition)
+{
+    IrTempIdx t = ir_temp_new(ctx, I64), lo = ir_temp_new(ctx, I64);
+    IrTempIdx u = ir_temp_new(ctx, I64);
+
+    ir_gen_op2(ctx, IR_OP_sub, I64, t, G(1), C(I64, 1));          /* 0: stays t = sub */
+    ir_emit(ctx, IR_OP_muls2, I64, 2, 2, (IrArg[]){ lo, t, G(2), t });   /* 1: t redefined */
+    ir_gen_mov(ctx, I64, G(3), t);                                 /* 2: g3 = high half */
+    ir_gen_op2(ctx, IR_OP_add, I64, u, G(1), C(I64, 2));          /* 3: stays u = add */
+    ir_gen_call(ctx, h_pure, u, (IrTempIdx[]){ u });               /* 4: u redefined */
+    ir_gen_mov(ctx, I64, G(0), u);                                 /* 5: g0 = call result */
+    ir_gen_exit_tb(ctx, 0);
+    RUN(opt_liveness);
+    ck_assert_uint_eq(count_ops(), 7);
+    ck_assert_str_eq(opname(nth_op(0)), "sub");
+    ck_assert_uint_eq(nth_op(0)->args[0], t);
+    ck_assert_uint_eq(nth_op(1)->args[1], t);
+    ck_assert_uint_eq(nth_op(1)->args[3], t);
+    check_mov(nth_op(2), G(3), t);
+    ck_assert_str_eq(opname(nth_op(3)), "add");
+    ck_assert_uint_eq(nth_op(3)->args[0], u);
+    ck_assert_uint_eq(nth_op(4)->args[0], u);
+    ck_assert_uint_eq(nth_op(4)->args[1], u);
+    check_mov(nth_op(5), G(0), u);
+}
+END_TEST
+
 static Suite *opt_suite(void)
 {
     Suite *s = suite_create("opt");
@@ -1038,6 +1071,7 @@ static Suite *opt_suite(void)
     tcase_add_test(tc, live_coalesce);
     tcase_add_test(tc, live_tb_temp_backward_branch);
     tcase_add_test(tc, live_coalesce_reads_between);
+    tcase_add_test(tc, live_no_coalesce_past_redefinition);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("barriers and pipeline");

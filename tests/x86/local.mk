@@ -43,3 +43,105 @@ TESTS += tests/x86/test-decode-native
 tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
 	tests/x86/native-probe.c tests/x86/native-probe.h
 tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
+
+# --- native oracle (tests/x86/native.c, gen*.c, differ.c, insn/) ---
+# Runs only on an x86-64 host: the CPU is the oracle. See tests/x86/README.
+if HOST_X86_64
+xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
+	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
+	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c
+
+check_PROGRAMS += tests/x86/test-native
+TESTS += tests/x86/test-native
+tests_x86_test_native_SOURCES = tests/x86/test-native.c $(xt_oracle_native_sources)
+tests_x86_test_native_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_native_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+
+# The ferry half: the translator on the interpreter and the x86-64 backend.
+xt_oracle_ferry_sources = tests/x86/ferry-run.c tests/x86/ferry-run.h
+xt_oracle_ferry_libs = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
+	jit/libjit.a $(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/x86/differ
+TESTS += tests/x86/differ
+tests_x86_differ_SOURCES = tests/x86/differ.c $(xt_oracle_ferry_sources) \
+	$(xt_oracle_native_sources)
+tests_x86_differ_LDADD = $(xt_oracle_ferry_libs)
+endif
+
+# Hand-written instruction tests: nasm listings made at build time carry
+# each test's bytes next to its `;>` header lines (see tests/x86/README).
+xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
+	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
+	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
+	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm
+xt_insn_lst = $(xt_insn_asm:.asm=.lst)
+EXTRA_DIST += $(xt_insn_asm) tests/x86/README
+CLEANFILES += $(xt_insn_lst)
+
+tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
+	@$(MKDIR_P) tests/x86/insn
+	$(AM_V_GEN)if test -n "$(NASM)"; then \
+	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
+
+if HOST_X86_64
+check_PROGRAMS += tests/x86/insn-run
+TESTS += tests/x86/insn-run
+tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_ferry_sources) \
+	$(xt_oracle_native_sources)
+tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
+	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
+tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
+EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
+endif
+# ---- SSE ---------------------------------------------------------------------
+# Every SSE helper against the same instruction run natively on this CPU
+# (x86-64 hosts; the arm64 replay below carries the results elsewhere).
+if HOST_X86_64
+check_PROGRAMS += tests/x86/test-sse
+TESTS += tests/x86/test-sse
+tests_x86_test_sse_SOURCES = tests/x86/test-sse.c tests/x86/sse-native.h
+tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS) -lm
+tests_x86_test_sse_CPPFLAGS = $(AM_CPPFLAGS) -DQEMU_AARCH64=\"$(QEMU_AARCH64)\" \
+	-DSSE_REPLAY_A64=\"$(abs_builddir)/tests/x86/sse-replay-a64\"
+EXTRA_tests_x86_test_sse_DEPENDENCIES = tests/x86/sse-replay-a64
+check_PROGRAMS += tests/x86/test-sse-int
+TESTS += tests/x86/test-sse-int
+tests_x86_test_sse_int_SOURCES = tests/x86/test-sse-int.c tests/x86/sse-native.h
+tests_x86_test_sse_int_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_int_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS)
+# The float helpers built for arm64 (static, run under qemu-aarch64 by
+# test-sse). Without the cross compiler the file is left empty and that
+# test case says it skipped.
+AARCH64_CC = aarch64-linux-gnu-gcc
+sse_replay_sources = tests/x86/sse-replay.c tests/x86/sse-replay.h \
+	$(frontend_x86_sse_helper_sources)
+EXTRA_DIST += tests/x86/sse-replay.c tests/x86/sse-replay.h
+CLEANFILES += tests/x86/sse-replay-a64
+tests/x86/sse-replay-a64: $(addprefix $(srcdir)/,$(sse_replay_sources))
+	@$(MKDIR_P) tests/x86
+	$(AM_V_GEN)if command -v $(AARCH64_CC) >/dev/null 2>&1; then \
+	  $(AARCH64_CC) -static -O1 -std=gnu11 -D_GNU_SOURCE -frounding-math \
+	    -fsignaling-nans -I$(top_srcdir) -I$(top_builddir) -o $@ \
+	    $(addprefix $(srcdir)/,$(filter %.c,$(sse_replay_sources))) -lm; \
+	else : > $@; fi
+
+
+# SSE snippets natively and under ferry through the oracle's runners.
+check_PROGRAMS += tests/x86/sse-oracle
+TESTS += tests/x86/sse-oracle
+tests_x86_sse_oracle_SOURCES = tests/x86/sse-oracle.c tests/x86/sse-oracle-snips.h \
+	$(xt_oracle_ferry_sources) $(xt_oracle_native_sources)
+tests_x86_sse_oracle_LDADD = $(xt_oracle_ferry_libs)
+
+# Every SSE form through the translator: no #UD fallback, IR passes
+# ir_verify (it checks CRC32 against the host instruction too).
+check_PROGRAMS += tests/x86/test-sse-ir
+TESTS += tests/x86/test-sse-ir
+tests_x86_test_sse_ir_SOURCES = tests/x86/test-sse-ir.c
+tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
+endif

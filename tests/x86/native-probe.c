@@ -8,8 +8,8 @@
  * followed by a PROT_NONE page; if the CPU needs byte k+1 it takes an
  * instruction-fetch page fault at the instruction itself (IP = start, error
  * code I/D bit). The smallest k that does not fault that way is the
- * length, whatever the instruction then does. #UD: the instruction is
- * followed by INT3; SIGILL means #UD, anything else means it was accepted.
+ * length, whatever the instruction then does; #UD is SIGILL at the
+ * instruction itself in that last run, anything else means it was accepted.
  */
 #include "tests/x86/native-probe.h"
 
@@ -120,7 +120,8 @@ static __attribute__((noinline)) void run(uint8_t *m, uint8_t *start,
     __builtin_unreachable();
 }
 
-static void length_child(const uint8_t *bytes, size_t n, X86Mode mode)
+/* Exit status: the length k, plus 16 if the instruction raised #UD. */
+static void probe_child(const uint8_t *bytes, size_t n, X86Mode mode)
 {
     uint8_t *m = setup(mode);
     for (size_t k = 1; k <= n; k++) {
@@ -128,54 +129,53 @@ static void length_child(const uint8_t *bytes, size_t n, X86Mode mode)
         memcpy(start, bytes, k);
         probe_timeout_exit = (int)k;
         run(m, start, mode);
-        if (!probe_fetch_fault)
-            _exit((int)k);
+        if (probe_fetch_fault)
+            continue;
+        /* #UD of this instruction, not of whatever it jumped to */
+        bool ud = probe_sig == SIGILL && probe_ip == probe_start;
+        _exit((int)k + (ud ? 16 : 0));
     }
     _exit(0);
 }
 
-static void ud_child(const uint8_t *bytes, size_t n, X86Mode mode)
+int native_insn_probe(const uint8_t *bytes, size_t n, X86Mode mode,
+                      int *ud)
 {
-    uint8_t *m = setup(mode);
-    memcpy(m, bytes, n);
-    m[n] = 0xcc;                /* int3: reaching it means accepted */
-    probe_timeout_exit = 0;
-    run(m, m, mode);
-    /* #UD of this instruction, not of whatever it jumped to */
-    _exit(probe_sig == SIGILL && probe_ip == probe_start ? 1 : 0);
-}
-
-/* Fork, run fn in the child, return its exit status or -1. */
-static int in_child(void (*fn)(const uint8_t *, size_t, X86Mode),
-                    const uint8_t *bytes, size_t n, X86Mode mode)
-{
+    if (n > 15)
+        n = 15;
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0)
-        fn(bytes, n, mode);
+        probe_child(bytes, n, mode);
     int st;
     if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-        WEXITSTATUS(st) >= 120)
+        WEXITSTATUS(st) == 0 || WEXITSTATUS(st) >= 120)
         return -1;
-    return WEXITSTATUS(st);
+    if (ud)
+        *ud = WEXITSTATUS(st) >= 16;
+    return WEXITSTATUS(st) & 15;
 }
 
 int native_insn_length(const uint8_t *bytes, size_t n, X86Mode mode)
 {
-    int r = in_child(length_child, bytes, n > 15 ? 15 : n, mode);
-    return r > 0 ? r : -1;
+    return native_insn_probe(bytes, n, mode, NULL);
 }
 
 int native_insn_ud(const uint8_t *bytes, size_t n, X86Mode mode)
 {
-    if (n > 15)
-        return -1;
-    int r = in_child(ud_child, bytes, n, mode);
-    return r < 0 ? -1 : r;
+    int ud;
+    return native_insn_probe(bytes, n, mode, &ud) < 0 ? -1 : ud;
 }
 
 #else
+int native_insn_probe(const uint8_t *bytes, size_t n, X86Mode mode,
+                      int *ud)
+{
+    (void)bytes, (void)n, (void)mode, (void)ud;
+    return -1;
+}
+
 int native_insn_length(const uint8_t *bytes, size_t n, X86Mode mode)
 {
     (void)bytes, (void)n, (void)mode;

@@ -14,6 +14,15 @@
 #include "frontend-x86/decode.h"
 
 /*
+ * Both answers from one run: returns the length (as native_insn_length)
+ * and stores in *ud (when not NULL) 1 if the instruction raised #UD, else
+ * 0. For a #UD instruction the "length" is only what the CPU fetched
+ * before deciding: often less than the encoding's length.
+ */
+int native_insn_probe(const uint8_t *bytes, size_t n, X86Mode mode,
+                      int *ud);
+
+/*
  * Length in bytes the host CPU fetches for the instruction at
  * bytes[0..n), or -1 when it cannot tell (no x86-64 host, or
  * the instruction's own data access hides the answer). Runs the

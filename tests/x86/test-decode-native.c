@@ -1,6 +1,6 @@
 /*
  * test-decode-native.c — checks the decoder's validity verdicts (#UD or
- * not) against the host CPU: random 64-bit instructions, biased toward
+ * not) and lengths against the host CPU: random instructions, biased toward
  * every opcode map and prefix, are decoded and then executed in a forked
  * child, in 64-bit mode, 32-bit compatibility mode and 16-bit protected
  * mode. Skipped
@@ -72,10 +72,56 @@ static int bits(X86Mode mode)
     return mode == X86_MODE_64 ? 64 : mode == X86_MODE_32 ? 32 : 16;
 }
 
+typedef struct Tally {
+    unsigned long ran, agree, host, len_checked, bad;
+} Tally;
+
+static void report(X86Mode mode, const uint8_t *b, int n, const X86Insn *in,
+                   const char *what, Tally *t)
+{
+    if (t->bad++ >= MAX_REPORTS)
+        return;
+    char d[256];
+    x86_insn_print(in, d, sizeof d);
+    printf("DIFFER %d-bit: %s:", bits(mode), what);
+    for (int k = 0; k < n; k++)
+        printf(" %02x", b[k]);
+    printf(" | %s\n", d);
+}
+
+/* One instruction: #UD verdict, and the length when both accept it. */
+static void check_one(X86Mode mode, const uint8_t *b, Tally *t)
+{
+    X86Insn in;
+    int n = x86_decode(b, 15, mode, &in);
+    if (n <= 0 || unsafe(in.op) || in.invalid == X86_INV_UNSUPPORTED)
+        return;
+    int cpu_ud, cpu_len = native_insn_probe(b, 15, mode, &cpu_ud);
+    if (cpu_len < 0)
+        return;
+    t->ran++;
+    bool ours_ud = in.invalid != X86_INV_NONE;
+    if (ours_ud == cpu_ud)
+        t->agree++;
+    else if (!ours_ud && cpu_ud && may_ud_on_host(in.op))
+        t->host++;
+    else
+        report(mode, b, n, &in, cpu_ud ? "cpu #UD, ours valid"
+                                       : "cpu runs, ours #UD", t);
+    if (!ours_ud && !cpu_ud) {
+        t->len_checked++;
+        if (cpu_len != n) {
+            char what[64];
+            snprintf(what, sizeof what, "cpu length %d, ours %d", cpu_len, n);
+            report(mode, b, n, &in, what, t);
+        }
+    }
+}
+
 /* Random instructions in one mode; returns the number that differ. */
 static unsigned long run_mode(X86Mode mode, uint64_t x)
 {
-    unsigned long ran = 0, agree = 0, host = 0, bad = 0;
+    Tally t = { 0 };
     for (unsigned i = 0; i < SAMPLES; i++) {
         uint8_t b[16];
         for (unsigned j = 0; j < 16; j += 8) {
@@ -84,34 +130,13 @@ static unsigned long run_mode(X86Mode mode, uint64_t x)
         }
         unsigned h = i % (sizeof heads / sizeof heads[0]);
         memcpy(b, heads[h].b, heads[h].n);
-        X86Insn in;
-        int n = x86_decode(b, 15, mode, &in);
-        if (n <= 0 || unsafe(in.op) || in.invalid == X86_INV_UNSUPPORTED)
-            continue;
-        int cpu_ud = native_insn_ud(b, n, mode);
-        if (cpu_ud < 0)
-            continue;
-        ran++;
-        bool ours_ud = in.invalid != X86_INV_NONE;
-        if (ours_ud == cpu_ud) {
-            agree++;
-        } else if (!ours_ud && cpu_ud && may_ud_on_host(in.op)) {
-            host++;
-        } else if (bad++ < MAX_REPORTS) {
-            char d[256];
-            x86_insn_print(&in, d, sizeof d);
-            printf("DIFFER %d-bit: cpu %s, ours %s:", bits(mode),
-                   cpu_ud ? "#UD" : "runs",
-                   ours_ud ? "#UD" : "valid");
-            for (int k = 0; k < n; k++)
-                printf(" %02x", b[k]);
-            printf(" | %s\n", d);
-        }
+        check_one(mode, b, &t);
     }
-    printf("%d-bit: ran %lu instructions natively: %lu agree, %lu #UD for "
-           "features the host lacks, %lu differ\n",
-           bits(mode), ran, agree, host, bad);
-    return bad;
+    printf("%d-bit: ran %lu instructions natively: %lu agree on #UD, %lu "
+           "#UD for features the host lacks, %lu lengths compared, %lu "
+           "differ\n", bits(mode), t.ran, t.agree, t.host, t.len_checked,
+           t.bad);
+    return t.bad;
 }
 
 int main(void)
