@@ -141,9 +141,15 @@ static int check(const char *name, GByteArray *img, int want_status,
 
 int main(void)
 {
-    int fd = open("/dev/kvm", O_RDWR);
     int a, b;
 
+    /* KVM on the development and CI machines is nested and unreliable
+     * (internal errors, hangs): no default run may depend on it. */
+    if (!g_getenv("FERRY_TEST_KVM")) {
+        printf("SKIP: set FERRY_TEST_KVM=1 to run the KVM tests\n");
+        return SKIP;
+    }
+    int fd = open("/dev/kvm", O_RDWR);
     if (fd < 0) {
         printf("SKIP: /dev/kvm: %s\n", strerror(errno));
         return SKIP;
