@@ -5,16 +5,17 @@
  * TLB, MMIO callbacks, NOTDIRTY code pages, page-crossing accesses). Also
  * TLB maintenance and the non-local exit back to the exec loop.
  *
- * Not done yet: JIT_TLB_WATCH and JIT_TLB_LINKED pages are accessed as
- * plain RAM (watchpoints and the link helpers of DESIGN §6 will hook in
- * where NOTDIRTY does), and IR_MO_ATOM on a 16-byte load or store is two
- * 8-byte atomic halves.
+ * Atomics the host cannot do in one instruction take links on their pages
+ * (jit/excl-link.c); stores to a JIT_TLB_LINKED page serialize with them.
+ * Not done yet: JIT_TLB_WATCH pages are accessed as plain RAM, and
+ * IR_MO_ATOM on a 16-byte load or store is two 8-byte atomic halves.
  */
 #include "jit/softmmu.h"
 
 #include <glib.h>
 #include <string.h>
 
+#include "jit/excl-link.h"
 #include "jit/fatal.h"
 
 void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
@@ -24,16 +25,17 @@ __thread uintptr_t jit_user_access_ra;
 __thread uintptr_t jit_interp_helper_ra;
 
 /*
- * Serializes the atomics that cannot be done with one host atomic
- * instruction (crossing a page, MMIO, watch/linked pages, misaligned in
- * user mode, 16 bytes on hosts without a 16-byte CAS). They are atomic with
- * respect to each other only; the link helpers of DESIGN §6 will make them
- * atomic against plain stores of other vCPUs too. Every page involved is
- * probed before the lock is taken so that a guest fault never leaves with
- * it held (user mode cannot probe: a fault there under the lock is fatal
- * for the process, like a split lock to an unmapped page).
+ * The atomics that cannot be done with one host atomic instruction
+ * (crossing a line or a page, MMIO, watch/linked pages, misaligned in user
+ * mode, 16 bytes on hosts without a 16-byte CAS) run holding jit_link_lock,
+ * after linking their RAM pages in softmmu mode (fallback_begin). That makes
+ * them atomic with respect to each other and to every other CPU's stores to
+ * those pages. User mode has no TLB: there they are atomic with respect to
+ * each other only (DESIGN §6 wants an exclusive section; not done). Every
+ * page involved is probed before the lock is taken so that a guest fault
+ * never leaves with it held (user mode cannot probe: a fault there under
+ * the lock is fatal for the process, like a split lock to an unmapped page).
  */
-static GMutex atomic_fallback_lock;
 
 /* ---------------------------------------------------------------------- */
 /* Raw little-endian host accesses                                         */
@@ -209,7 +211,17 @@ static void st_in_page(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size,
         cpu->mem_ops->io_write(cpu, pa.iotlb, addr, raw, size, ra);
         return;
     }
-    host_st(pa.host, raw, size);
+    if (!(pa.flags & JIT_TLB_LINKED)) {
+        host_st(pa.host, raw, size);
+    } else if (jit_link_held()) {
+        host_st(pa.host, raw, size);     /* this thread's own atomic */
+    } else {
+        /* Another CPU may be inside a split atomic on this page. */
+        cpu->linked_stores++;
+        jit_mutex_lock(&jit_link_lock);
+        host_st(pa.host, raw, size);
+        jit_mutex_unlock(&jit_link_lock);
+    }
     if ((pa.flags & JIT_TLB_NOTDIRTY) && jit_notdirty_hook) {
         jit_notdirty_hook(cpu, addr, size);
     }
@@ -377,6 +389,29 @@ static void *atomic_host(JitCpu *cpu, uint64_t addr, unsigned size, unsigned mmu
     return NULL;
 }
 
+/* Host page of the RAM page holding addr, 0 for MMIO. Probed already. */
+static uintptr_t host_page_of(JitCpu *cpu, uint64_t addr, unsigned mmu, uintptr_t ra)
+{
+    PageAccess pa = tlb_lookup(cpu, addr, JIT_ACCESS_WRITE, mmu, ra);
+
+    return pa.host ? (uintptr_t)pa.host - (uintptr_t)(addr & ~JIT_PAGE_MASK) : 0;
+}
+
+/* Enter the fallback of an atomic of size bytes at addr (see above). */
+static void fallback_begin(JitCpu *cpu, uint64_t addr, unsigned size, unsigned mmu,
+                           uintptr_t ra) ACQUIRE(jit_link_lock)
+{
+    uintptr_t hp[2] = { 0, 0 };
+
+    if (cpu->mem_mode == JIT_MEM_SOFTMMU) {
+        hp[0] = host_page_of(cpu, addr, mmu, ra);
+        if (crosses_page(addr, size)) {
+            hp[1] = host_page_of(cpu, addr + size - 1, mmu, ra);
+        }
+    }
+    jit_link_acquire(cpu, hp);
+}
+
 static uint64_t host_cmpxchg(void *p, uint64_t cmp, uint64_t nv, unsigned size)
 {
     switch (size) {
@@ -445,12 +480,12 @@ uint64_t jit_atomic_cmpxchg_helper(JitCpu *cpu, uint64_t addr, uint64_t cmp, uin
             jit_notdirty_hook(cpu, addr, size);
         }
     } else {
-        g_mutex_lock(&atomic_fallback_lock);
+        fallback_begin(cpu, addr, size, mmu, ra);
         old = ld_raw(cpu, addr, size, mmu, ra);
         if (old == rcmp) {
             st_raw(cpu, addr, rnv, size, mmu, ra);
         }
-        g_mutex_unlock(&atomic_fallback_lock);
+        jit_link_release(cpu);
     }
     return ld_finish(old, mo);
 }
@@ -485,10 +520,10 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
         }
         return ld_finish(st_prepare(old, mo), mo);
     }
-    g_mutex_lock(&atomic_fallback_lock);
+    fallback_begin(cpu, addr, size, mmu, ra);
     old = ld_finish(ld_raw(cpu, addr, size, mmu, ra), mo & ~IR_MO_SIGN);
     st_raw(cpu, addr, st_prepare(rmw_apply(op, old, val), mo), size, mmu, ra);
-    g_mutex_unlock(&atomic_fallback_lock);
+    jit_link_release(cpu);
     return ld_finish(st_prepare(old, mo), mo);
 }
 
@@ -567,7 +602,7 @@ void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp
     }
 #endif
     uint32_t plain = jit_make_oi(mo & ~(IR_MO_ALIGN | IR_MO_ATOM), mmu);
-    g_mutex_lock(&atomic_fallback_lock);
+    fallback_begin(cpu, addr, 16, mmu, ra);
     jit_ld128_helper(cpu, addr, plain, ra, old);
     if (old[0] == cmp[0] && old[1] == cmp[1]) {
         jit_st128_helper(cpu, addr, nv, plain, ra);
@@ -575,7 +610,7 @@ void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp
             jit_notdirty_hook(cpu, addr, 16);
         }
     }
-    g_mutex_unlock(&atomic_fallback_lock);
+    jit_link_release(cpu);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -647,6 +682,9 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
     e->addr_read = (prot & (1u << JIT_ACCESS_READ))
         ? base & ~(uint64_t)(JIT_TLB_NOTDIRTY | JIT_TLB_LINKED) : JIT_TLB_INVALID;
     e->addr_write = (prot & (1u << JIT_ACCESS_WRITE)) ? base : JIT_TLB_INVALID;
+    if (host && (e->addr_write & JIT_TLB_INVALID) == 0 && jit_link_page_linked((uintptr_t)host)) {
+        e->addr_write |= JIT_TLB_LINKED;
+    }
     e->addr_code = (prot & (1u << JIT_ACCESS_CODE))
         ? base & ~(uint64_t)(JIT_TLB_NOTDIRTY | JIT_TLB_LINKED | JIT_TLB_WATCH)
         : JIT_TLB_INVALID;
