@@ -124,6 +124,16 @@ static bool safe_point(JitEngine *e, JitCpu *cpu)
         atomic_store(&cpu->exit_request, 0);
         kicked = atomic_exchange(&cpu->kick_pending, false);
     }
+    if (!atomic_load(&e->pending_cpus) && !atomic_load(&e->flush_pending)) {
+        jit_link_sync(cpu);
+        return kicked;
+    }
+    /* Leave the RCU read section while parked, so that grace periods (TBs
+     * freed after a flush) do not wait for a section to end. The exec loop
+     * keeps no TbEntry across this except `last`, which it does not touch
+     * after a flush. */
+    JIT_TSAN_READER_DONE();
+    rcu_read_unlock();
     if (atomic_load(&e->pending_cpus)) {
         cpu_exec_end(e, cpu);
         cpu_exec_start(e, cpu);
@@ -135,6 +145,7 @@ static bool safe_point(JitEngine *e, JitCpu *cpu)
         }
         jit_exclusive_end(e, cpu);
     }
+    rcu_read_lock();
     jit_link_sync(cpu);
     return kicked;
 }

@@ -187,9 +187,10 @@ void jit_cpu_unregister(JitEngine *e, JitCpu *cpu)
     jit_mutex_lock(&jit_cpu_list_lock);
     g_ptr_array_remove(e->cpus, cpu);
     jit_mutex_unlock(&jit_cpu_list_lock);
-    /* Invalidators only touch registered CPUs' caches; after a grace
-     * period none can be inside the loop above with this cache. */
-    synchronize_rcu();
+    /* Invalidators and flushes touch registered CPUs' caches only, under
+     * jit_cpu_list_lock: none can see this one any more. (No grace period
+     * here: it would wait for every CPU still inside jit_cpu_exec, which
+     * need never return.) */
     g_free(cpu->jmp_cache);
     cpu->jmp_cache = NULL;
 }
