@@ -44,13 +44,56 @@ __thread uintptr_t jit_interp_helper_ra;
  * A naturally aligned access is one host atomic access: loads acquire and
  * stores release, which is x86-TSO for the accesses done here (a weakly
  * ordered host may still reorder a store with a later load, as x86 does)
- * and makes them single-copy atomic. Misaligned ones are plain copies
- * bracketed by the same fences (an acquire fence after a load, a release
- * fence before a store), so they keep the order too.
+ * and makes them single-copy atomic. Misaligned ones are aligned pieces
+ * (below) bracketed by the same fences (an acquire fence after a load, a
+ * release fence before a store), so they keep the order too.
  */
+/*
+ * A misaligned access within a 64-byte line is one host access (memcpy
+ * compiles to one unaligned load or store), which x86 hosts make atomic as
+ * x86 guests expect. One that crosses a line is atomic on no host: it is
+ * done as the fewest naturally aligned pieces, each a relaxed atomic, so
+ * that an aligned access of another thread overlapping it sees each piece
+ * whole (never a torn aligned word) and it is not a C data race.
+ */
+static inline bool crosses_line(uintptr_t a, unsigned size)
+{
+    return (a & 63) + size > 64;
+}
+
+static unsigned piece_size(uintptr_t a, unsigned left)
+{
+    unsigned k = 8;
+
+    while (k > left || (a & (k - 1))) {
+        k >>= 1;
+    }
+    return k;
+}
+
+static uint64_t piece_ld(const uint8_t *p, unsigned k)
+{
+    switch (k) {
+    case 8: return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+    case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+    case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+    default: return __atomic_load_n(p, __ATOMIC_RELAXED);
+    }
+}
+
+static void piece_st(uint8_t *p, uint64_t v, unsigned k)
+{
+    switch (k) {
+    case 8: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED); break;
+    case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED); break;
+    case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED); break;
+    default: __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED); break;
+    }
+}
+
 static uint64_t host_ld(const void *p, unsigned size)
 {
-    uint8_t b; uint16_t h; uint32_t w; uint64_t d;
+    uint64_t d;
 
     if (((uintptr_t)p & (size - 1)) == 0) {
         switch (size) {
@@ -60,11 +103,20 @@ static uint64_t host_ld(const void *p, unsigned size)
         default: return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
         }
     }
-    switch (size) {
-    case 2: memcpy(&h, p, 2); d = h; break;
-    case 4: memcpy(&w, p, 4); d = w; break;
-    case 8: memcpy(&d, p, 8); break;
-    default: memcpy(&b, p, 1); d = b; break;
+    if (!crosses_line((uintptr_t)p, size)) {
+        switch (size) {
+        case 2: { uint16_t h; memcpy(&h, p, 2); d = h; break; }
+        case 4: { uint32_t w; memcpy(&w, p, 4); d = w; break; }
+        default: memcpy(&d, p, 8); break;
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        return d;
+    }
+    d = 0;
+    for (unsigned off = 0; off < size;) {
+        unsigned k = piece_size((uintptr_t)p + off, size - off);
+        d |= piece_ld((const uint8_t *)p + off, k) << (8 * off);
+        off += k;
     }
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     return d;
@@ -72,8 +124,6 @@ static uint64_t host_ld(const void *p, unsigned size)
 
 static void host_st(void *p, uint64_t v, unsigned size)
 {
-    uint16_t h = v; uint32_t w = v;
-
     if (((uintptr_t)p & (size - 1)) == 0) {
         switch (size) {
         case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELEASE); return;
@@ -83,10 +133,16 @@ static void host_st(void *p, uint64_t v, unsigned size)
         }
     }
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    switch (size) {
-    case 2: memcpy(p, &h, 2); break;
-    case 4: memcpy(p, &w, 4); break;
-    default: memcpy(p, &v, 8); break;
+    if (!crosses_line((uintptr_t)p, size)) {
+        uint16_t h = v;
+        uint32_t w = v;
+        memcpy(p, size == 2 ? (void *)&h : size == 4 ? (void *)&w : (void *)&v, size);
+        return;
+    }
+    for (unsigned off = 0; off < size;) {
+        unsigned k = piece_size((uintptr_t)p + off, size - off);
+        piece_st((uint8_t *)p + off, v >> (8 * off), k);
+        off += k;
     }
 }
 

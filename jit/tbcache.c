@@ -64,8 +64,10 @@ static unsigned long tb_hash(uint64_t pc, uint64_t cs_base, uint32_t flags)
 
 static int tb_match(struct cds_lfht_node *node, const void *key)
 {
-    const TbEntry *tb = caa_container_of(node, TbEntry, node);
+    TbEntry *tb = caa_container_of(node, TbEntry, node);
     const TbKey *k = key;
+
+    JIT_TSAN_FOUND(tb);
     return tb->pc == k->pc && tb->cs_base == k->cs_base && tb->flags == k->flags;
 }
 

@@ -108,8 +108,6 @@ END_TEST
 /* Two CPUs loop A -> B -> A ... (A at 0x1000 counts, B at 0x2000 tests)
  * while the main thread keeps invalidating B: both keep chaining into and
  * out of a TB that is being unchained, and must count exactly. */
-static volatile int stop_invalidating;
-
 START_TEST(chain_into_invalidated)
 {
     JitEngine *e = toy_engine_new(_i, 4 << 20);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tsan-engine.sh — build libjit with the engine's threading tests
-# (tests/unit/test-engine, tests/unit/test-interp) under clang-16
+# (tests/unit/test-engine, test-engine-threads, test-interp) under clang-16
 # -fsanitize=thread and run them. Exits non-zero on a build failure, a
 # failed check, or any TSan report; 77 if clang-16 cannot build with TSan.
 # Usage: tests/unit/tsan-engine.sh [outdir] (default /tmp/ferry-tsan-engine);
@@ -43,9 +43,11 @@ done
 rm -f "$out/libjit.a"
 # shellcheck disable=SC2086
 ar rcs "$out/libjit.a" $objs
-# shellcheck disable=SC2086
-clang-16 $cflags $defs -o "$out/test-engine" "$src/tests/unit/test-engine.c" \
-    "$out/libjit.a" $libs
+for t in test-engine test-engine-threads; do
+    # shellcheck disable=SC2086
+    clang-16 $cflags $defs -o "$out/$t" "$src/tests/unit/$t.c" \
+        "$src/tests/unit/toy-guest.c" "$out/libjit.a" $libs
+done
 # shellcheck disable=SC2086
 clang-16 $cflags $defs -o "$out/test-interp" "$src/tests/unit/test-interp.c" \
     "$src/tests/ir/harness.c" "$out/libjit.a" $libs
@@ -53,7 +55,8 @@ export TSAN_OPTIONS="halt_on_error=${TSAN_HALT:-1} exitcode=66 second_deadlock_s
 # Check forks each test by default; TSan is happier without fork.
 export CK_FORK=no
 status=0
-for t in test-engine test-interp; do
+for t in test-engine test-engine-threads test-interp; do
+    [ -x "$out/$t" ] || continue
     echo "tsan-engine.sh: running $t"
     "$out/$t" || { echo "tsan-engine.sh: $t failed ($?)"; status=1; }
 done
