@@ -8,8 +8,12 @@
  *   1. an exclusive section (jit_exclusive_start: not a mutex, but whoever
  *      holds one waits for every running CPU, so it is taken holding none
  *      of the locks below, and a running CPU only parks holding none)
- *   2. jit_tb_lock       translation, TB table writes, chaining, invalidation
- *   3. jit_link_lock     split atomics and stores to linked pages (excl-link.c)
+ *   2. jit_link_lock     a split atomic, or a store to a linked page
+ *                        (excl-link.c); held briefly, never across a wait
+ *   3. jit_tb_lock       translation, TB table writes, chaining, invalidation
+ *                        (2 and 3 are never held together today: a split
+ *                        atomic that stores into a code page reports it
+ *                        after releasing jit_link_lock)
  *   4. jit_cpu_list_lock the CPU list, running/has_waiter, exclusive state
  * glib's and liburcu's internal locks are leaves. Readers of the TB table
  * and of the host-pc map hold only an RCU read lock (or nothing, in a signal
@@ -36,7 +40,7 @@
 #include "jit/tb.h"
 #include "jit/thread-annot.h"
 
-/* Level 2 of the lock order above. */
+/* Level 3 of the lock order above. */
 extern JitMutex jit_tb_lock;
 
 /* What a front end provides. */

@@ -19,7 +19,7 @@
 /* Pages linked at once; linking one more when full unlinks them all. */
 #define JIT_LINK_MAX_PAGES 32
 
-/* Level 3 of the lock order in jit/engine.h: held while a fallback atomic
+/* Level 2 of the lock order in jit/engine.h: held while a fallback atomic
  * runs, and by a store to a linked page. Never held across a wait. */
 extern JitMutex jit_link_lock;
 

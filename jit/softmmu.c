@@ -257,6 +257,29 @@ static uint64_t ld_in_page(JitCpu *cpu, uint64_t addr, unsigned size, unsigned m
     return host_ld(pa.host, size);
 }
 
+/*
+ * Stores into code pages done inside a fallback atomic are reported only
+ * after it has released jit_link_lock: the hook takes jit_tb_lock and may
+ * leave through jit_cpu_loop_exit, which must not happen with the lock
+ * held. The range of this thread's deferred report:
+ */
+static __thread uint64_t nd_start, nd_end;
+
+static void notdirty_report(JitCpu *cpu, uint64_t addr, unsigned size)
+{
+    if (!jit_link_held()) {
+        jit_notdirty_hook(cpu, addr, size);
+        return;
+    }
+    if (nd_start == nd_end) {
+        nd_start = addr;
+        nd_end = addr + size;
+    } else {
+        nd_start = addr < nd_start ? addr : nd_start;
+        nd_end = addr + size > nd_end ? addr + size : nd_end;
+    }
+}
+
 /* Raw store of size bytes that do not cross a page. */
 static void st_in_page(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size,
                        unsigned mmu, uintptr_t ra)
@@ -279,7 +302,7 @@ static void st_in_page(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size,
         jit_mutex_unlock(&jit_link_lock);
     }
     if ((pa.flags & JIT_TLB_NOTDIRTY) && jit_notdirty_hook) {
-        jit_notdirty_hook(cpu, addr, size);
+        notdirty_report(cpu, addr, size);
     }
 }
 
@@ -468,6 +491,18 @@ static void fallback_begin(JitCpu *cpu, uint64_t addr, unsigned size, unsigned m
     jit_link_acquire(cpu, hp);
 }
 
+/* Leave the fallback: release the lock, then report code-page stores. */
+static void fallback_end(JitCpu *cpu) RELEASE(jit_link_lock)
+{
+    uint64_t start = nd_start, end = nd_end;
+
+    jit_link_release(cpu);
+    if (start != end) {
+        nd_start = nd_end = 0;
+        jit_notdirty_hook(cpu, start, (unsigned)(end - start));
+    }
+}
+
 static uint64_t host_cmpxchg(void *p, uint64_t cmp, uint64_t nv, unsigned size)
 {
     switch (size) {
@@ -541,7 +576,7 @@ uint64_t jit_atomic_cmpxchg_helper(JitCpu *cpu, uint64_t addr, uint64_t cmp, uin
         if (old == rcmp) {
             st_raw(cpu, addr, rnv, size, mmu, ra);
         }
-        jit_link_release(cpu);
+        fallback_end(cpu);
     }
     return ld_finish(old, mo);
 }
@@ -579,7 +614,7 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
     fallback_begin(cpu, addr, size, mmu, ra);
     old = ld_finish(ld_raw(cpu, addr, size, mmu, ra), mo & ~IR_MO_SIGN);
     st_raw(cpu, addr, st_prepare(rmw_apply(op, old, val), mo), size, mmu, ra);
-    jit_link_release(cpu);
+    fallback_end(cpu);
     return ld_finish(st_prepare(old, mo), mo);
 }
 
@@ -657,16 +692,14 @@ void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp
         return;
     }
 #endif
+    (void)host;                     /* no host CAS128, or it cannot be used */
     uint32_t plain = jit_make_oi(mo & ~(IR_MO_ALIGN | IR_MO_ATOM), mmu);
     fallback_begin(cpu, addr, 16, mmu, ra);
     jit_ld128_helper(cpu, addr, plain, ra, old);
     if (old[0] == cmp[0] && old[1] == cmp[1]) {
-        jit_st128_helper(cpu, addr, nv, plain, ra);
-        if (notdirty && jit_notdirty_hook && host) {
-            jit_notdirty_hook(cpu, addr, 16);
-        }
+        jit_st128_helper(cpu, addr, nv, plain, ra);   /* reports code pages */
     }
-    jit_link_release(cpu);
+    fallback_end(cpu);
 }
 
 /* ---------------------------------------------------------------------- */
