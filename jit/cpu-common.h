@@ -48,7 +48,7 @@ enum {
     JIT_TLB_MMIO     = 1u << 10,   /* I/O: go through JitMemOps.io_* */
     JIT_TLB_NOTDIRTY = 1u << 9,    /* page holds translated code: invalidate on write */
     JIT_TLB_WATCH    = 1u << 8,    /* watchpoint */
-    JIT_TLB_LINKED   = 1u << 7,    /* another CPU holds an exclusive link here */
+    JIT_TLB_LINKED   = 1u << 7,    /* linked by a split atomic (excl-link.c) */
     JIT_TLB_FLAGS_MASK = 0xf80u,
 };
 

@@ -224,6 +224,68 @@ START_TEST(exclusive_parks_everyone)
 }
 END_TEST
 
+/* A flush does not free the TbEntry structs (and their insn_start data)
+ * that a reader inside an RCU read section may still hold: they go only
+ * after the section ends. rcu_barrier() on another thread cannot return
+ * before the reader leaves, and the TB stays intact meanwhile. */
+typedef struct FlushArg {
+    JitEngine *e;
+    int flushed, freed;
+} FlushArg;
+
+static void *flush_and_barrier(void *p)
+{
+    FlushArg *f = p;
+
+    rcu_register_thread();
+    jit_tb_flush(f->e);
+    __atomic_store_n(&f->flushed, 1, __ATOMIC_RELEASE);
+    rcu_barrier();
+    __atomic_store_n(&f->freed, 1, __ATOMIC_RELEASE);
+    rcu_unregister_thread();
+    return NULL;
+}
+
+START_TEST(tb_freed_after_grace_period)
+{
+    JitEngine *e = toy_engine_new(_i, 1 << 20);
+    ToyCpu cpu;
+    pthread_t th;
+
+    toy_cpu_init(e, &cpu);
+    toy_set_block(0x3000, "  insn_start $0x3000, $0\n  r0 = add.i64 r0, $1\n", END_EXIT, 1, 0);
+    cpu.pc = 0x3000;
+    ck_assert_int_eq(jit_cpu_exec(e, &cpu.jit), 1);
+
+    rcu_read_lock();
+    TbEntry *tb = jit_tb_find(e, &cpu.jit, 0x3000, 0, 0, false);
+    ck_assert_ptr_nonnull(tb);
+    const uint8_t *data = tb->insn_data;
+    uint32_t size = tb->insn_data_size;
+    uint8_t copy[64];
+    ck_assert_uint_le(size, sizeof(copy));
+    memcpy(copy, data, size);
+
+    FlushArg f = { .e = e };
+    pthread_create(&th, NULL, flush_and_barrier, &f);
+    while (!__atomic_load_n(&f.flushed, __ATOMIC_ACQUIRE)) {
+        sched_yield();
+    }
+    ck_assert(atomic_load(&tb->invalid));                 /* the flush did run */
+    usleep(20000);
+    ck_assert_int_eq(__atomic_load_n(&f.freed, __ATOMIC_ACQUIRE), 0);
+    ck_assert_uint_eq(tb->pc, 0x3000);                    /* still intact */
+    ck_assert_ptr_eq(tb->insn_data, data);
+    ck_assert_mem_eq(tb->insn_data, copy, size);
+    rcu_read_unlock();
+
+    pthread_join(th, NULL);
+    ck_assert_int_eq(f.freed, 1);
+    toy_cpu_fini(e, &cpu);
+    jit_engine_free(e);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Link helpers: split atomics against plain stores                        */
 
@@ -353,6 +415,7 @@ TCase *engine_threads_tcase(int n)
     tcase_add_loop_test(tc, chain_into_invalidated, 0, n);
     tcase_add_loop_test(tc, flush_while_others_run, 0, n);
     tcase_add_loop_test(tc, exclusive_parks_everyone, 0, n);
+    tcase_add_loop_test(tc, tb_freed_after_grace_period, 0, n);
     tcase_add_loop_test(tc, split_page_atomics_vs_stores, 0, n);
     tcase_add_loop_test(tc, split_line_atomics_vs_stores, 0, n);
     tcase_add_loop_test(tc, no_link_no_cost, 0, n);
