@@ -112,8 +112,8 @@ typedef struct JitEngine {
     _Atomic int pending_cpus;
     pthread_cond_t exclusive_cond;  /* the section's owner waits here */
     pthread_cond_t exclusive_resume;/* parked CPUs wait here */
-    /* A translation found the code buffer full while other CPUs were
-     * registered: the next safe point flushes in an exclusive section. */
+    /* A translation found the code buffer full: the next safe point
+     * flushes in an exclusive section. */
     atomic_bool flush_pending;
 
     uint32_t prologue_size;
@@ -156,8 +156,8 @@ void jit_exclusive_end(JitEngine *e, JitCpu *self) EXCLUDES(jit_tb_lock, jit_cpu
 /*
  * Find or translate the TB for a key (jit_tb_lock taken inside). NULL if
  * the translator could not fetch the code (cpu->exception set), or if the
- * code buffer is full and other CPUs are registered (cpu->exception < 0):
- * then a flush is pending and the exec loop runs it at its next safe point.
+ * code buffer is full (cpu->exception < 0): then a flush is pending, and
+ * the exec loop runs it in an exclusive section at its next safe point.
  */
 TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc,
                                     uint64_t cs_base, uint32_t flags) EXCLUDES(jit_tb_lock);

@@ -177,8 +177,8 @@ static int exec_tbs(JitEngine *e, JitCpu *cpu)
             continue;   /* an exception (returned above) or a pending flush */
         }
         /* A flush since `last` ran freed its code: never chain it. Flushes
-         * happen only on this thread or while it is parked in safe_point,
-         * so the counter cannot change between this check and the chain. */
+         * happen only while this CPU is in safe_point (parked, or flushing
+         * itself), so the counter cannot change between here and the chain. */
         uint64_t now = atomic_load_explicit(&e->stats.flushes, memory_order_relaxed);
         if (last && slot < 2 && now == flushes) {
             jit_tb_chain(e, last, (int)slot, tb);

@@ -9,8 +9,7 @@
  * functions named *_locked require it. Lookups run under the RCU read lock
  * only; TbEntry structs are freed after a grace period (call_rcu). Code
  * memory is reclaimed only by the full flush, which runs in an exclusive
- * section (no CPU runs generated code) whenever more than one CPU is
- * registered; with one CPU it is that CPU's own thread, between TBs.
+ * section (no CPU runs generated code or holds a TB but the flusher).
  */
 #include "jit/engine.h"
 
@@ -397,8 +396,6 @@ static void unchain_locked(JitEngine *e, TbEntry *src, int n) REQUIRES(jit_tb_lo
 /* ---------------------------------------------------------------------- */
 /* Translation (jit_tb_lock)                                               */
 
-static void flush_locked(JitEngine *e) REQUIRES(jit_tb_lock);
-
 static void log_ir(JitEngine *e, unsigned what, const char *title, const TbEntry *tb)
     REQUIRES(jit_tb_lock)
 {
@@ -410,37 +407,18 @@ static void log_ir(JitEngine *e, unsigned what, const char *title, const TbEntry
 }
 
 /*
- * The code buffer is full. With one registered CPU (the caller's) flush now:
- * no other thread runs generated code, and the exec loop does not chain
- * across a flush. Otherwise other CPUs may be inside the code: ask for a
- * flush in an exclusive section at the next safe point and return false.
+ * Generate code for tb into the buffer. When it does not fit, ask for a
+ * flush and return JIT_ERR_BUF_FULL: other CPUs may be running the code
+ * (or start to: a CPU may register at any time), so the flush waits for
+ * the exec loop's next safe point and runs in an exclusive section there,
+ * even when this CPU is alone (then that costs two lock round trips).
  */
-static bool flush_when_full_locked(JitEngine *e) REQUIRES(jit_tb_lock)
-{
-    jit_mutex_lock(&jit_cpu_list_lock);
-    bool alone = e->cpus->len <= 1;
-    jit_mutex_unlock(&jit_cpu_list_lock);
-    if (!alone) {
-        atomic_store(&e->flush_pending, true);
-        return false;
-    }
-    flush_locked(e);
-    return true;
-}
-
-/* Generate code for tb into the buffer; returns the JitError of the last
- * try, JIT_ERR_BUF_FULL when a flush was requested instead (see above). */
 static JitError gen_code_locked(JitEngine *e, JitCpu *cpu, TbEntry *tb, JitCodeGen *cg)
     REQUIRES(jit_tb_lock)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
-        size_t start = (e->code->used + 15) & ~(size_t)15;
-        if (start >= e->code->size) {
-            if (!flush_when_full_locked(e)) {
-                return JIT_ERR_BUF_FULL;
-            }
-            continue;
-        }
+    size_t start = (e->code->used + 15) & ~(size_t)15;
+
+    if (start < e->code->size) {
         memset(cg, 0, sizeof(*cg));
         cg->rw = e->code->rw + start;
         cg->rx = (uintptr_t)e->code->rx + start;
@@ -453,11 +431,9 @@ static JitError gen_code_locked(JitEngine *e, JitCpu *cpu, TbEntry *tb, JitCodeG
         if (start == e->prologue_size) {
             return JIT_ERR_TOO_LARGE;   /* the buffer was already empty */
         }
-        if (!flush_when_full_locked(e)) {
-            return JIT_ERR_BUF_FULL;
-        }
     }
-    return JIT_ERR_TOO_LARGE;
+    atomic_store(&e->flush_pending, true);
+    return JIT_ERR_BUF_FULL;
 }
 
 static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
@@ -619,8 +595,8 @@ void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end)
 }
 
 /* Requires, besides jit_tb_lock, that no other CPU runs generated code or
- * reads its jump cache (an exclusive section, or a single CPU). */
-static void flush_locked(JitEngine *e)
+ * reads its jump cache: an exclusive section. */
+static void flush_locked(JitEngine *e) REQUIRES(jit_tb_lock)
 {
     size_t n = atomic_load(&e->nb_by_code);
 
