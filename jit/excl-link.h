@@ -30,7 +30,10 @@ extern JitMutex jit_link_lock;
  * JIT_TLB_LINKED on its TLB entries for them. Owner thread of cpu; cpu may
  * be inside a helper called by generated code. Links outlive the call:
  * the next atomic on the same pages waits for nobody. A CPU registered with
- * no engine links nothing (there is nobody it could make wait).
+ * no engine links nothing (there is nobody it could make wait). The caller
+ * must hold no lock that a running CPU may wait for inside a helper (the
+ * BQL, a device lock): the handshake waits for every running CPU to reach
+ * a safe point.
  */
 void jit_link_acquire(JitCpu *cpu, const uintptr_t hp[2]) ACQUIRE(jit_link_lock);
 void jit_link_release(JitCpu *cpu) RELEASE(jit_link_lock);
