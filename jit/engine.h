@@ -18,8 +18,9 @@
  * glib's and liburcu's internal locks are leaves. Readers of the TB table
  * and of the host-pc map hold only an RCU read lock (or nothing, in a signal
  * handler: the host-pc map is append-only between flushes). A CPU inside
- * jit_cpu_exec holds the RCU read lock throughout, parked or not, so nothing
- * may wait for a grace period (synchronize_rcu) inside an exclusive section.
+ * jit_cpu_exec holds the RCU read lock while it runs TBs and leaves it to
+ * park, so an exclusive section may wait for a grace period; a running CPU
+ * that loops in chained code holds it until kicked.
  *
  * The locks are process-wide rather than per engine: clang's analysis of C
  * cannot name a sibling field in GUARDED_BY, and a process has one engine.

@@ -200,8 +200,8 @@ int jit_cpu_exec(JitEngine *e, JitCpu *cpu)
 {
     int ret;
 
+    cpu_exec_start(e, cpu);         /* may wait: outside the read section */
     rcu_read_lock();
-    cpu_exec_start(e, cpu);
     /*
      * Helpers leave generated code with siglongjmp back here (see
      * softmmu.h). Nothing is live across the jump: exec_tbs starts afresh
@@ -214,8 +214,8 @@ int jit_cpu_exec(JitEngine *e, JitCpu *cpu)
     } else {
         ret = exec_tbs(e, cpu);
     }
-    cpu_exec_end(e, cpu);
     JIT_TSAN_READER_DONE();
     rcu_read_unlock();
+    cpu_exec_end(e, cpu);
     return ret;
 }
