@@ -412,6 +412,51 @@ START_TEST(no_link_no_cost)
 }
 END_TEST
 
+/* A split atomic whose bytes land in a code page reports them to the
+ * NOTDIRTY hook once, for exactly those bytes, and only after releasing
+ * jit_link_lock (the real hook invalidates TBs and may longjmp out). */
+static unsigned nd_calls, nd_locked;
+static uint64_t nd_addr;
+static unsigned nd_size;
+
+static void count_notdirty(JitCpu *cpu, uint64_t addr, unsigned size)
+{
+    (void)cpu;
+    nd_calls++;
+    nd_locked += jit_link_held();
+    nd_addr = addr;
+    nd_size = size;
+}
+
+START_TEST(split_atomic_into_code_page)
+{
+    JitEngine *e = toy_engine_new(_i, 1 << 20);
+    ToyCpu cpu;
+
+    memset(toy_ram, 0, TOY_RAM_PAGES * JIT_PAGE_SIZE);
+    toy_code_page = TOY_RAM_BASE + JIT_PAGE_SIZE;
+    nd_calls = nd_locked = 0;
+    jit_notdirty_hook = count_notdirty;
+    toy_cpu_init(e, &cpu);
+    link_program();
+    cpu.pc = 0x7000;
+    cpu.r[1] = 1;
+    cpu.r[3] = TOY_RAM_BASE + JIT_PAGE_SIZE - 4;    /* 4 bytes each side */
+    ck_assert_int_eq(jit_cpu_exec(e, &cpu.jit), 9);
+    jit_notdirty_hook = NULL;
+    toy_code_page = 0;
+    ck_assert_uint_eq(nd_calls, 1);
+    ck_assert_uint_eq(nd_locked, 0);
+    ck_assert_uint_eq(nd_addr, TOY_RAM_BASE + JIT_PAGE_SIZE);
+    ck_assert_uint_eq(nd_size, 4);
+    uint64_t c;
+    memcpy(&c, toy_ram + JIT_PAGE_SIZE - 4, 8);
+    ck_assert_uint_eq(c, 1);
+    toy_cpu_fini(e, &cpu);
+    jit_engine_free(e);
+}
+END_TEST
+
 TCase *engine_threads_tcase(int n);
 
 TCase *engine_threads_tcase(int n)
@@ -427,6 +472,7 @@ TCase *engine_threads_tcase(int n)
     tcase_add_loop_test(tc, split_page_atomics_vs_stores, 0, n);
     tcase_add_loop_test(tc, split_line_atomics_vs_stores, 0, n);
     tcase_add_loop_test(tc, no_link_no_cost, 0, n);
+    tcase_add_loop_test(tc, split_atomic_into_code_page, 0, n);
     return tc;
 }
 

@@ -150,6 +150,7 @@ static const JitTranslator toy_translator = {
 /* raises exception 14 at the faulting instruction.                        */
 
 uint8_t toy_ram[TOY_RAM_PAGES * JIT_PAGE_SIZE] __attribute__((aligned(4096)));
+uint64_t toy_code_page;
 
 static void toy_tlb_fill(JitCpu *cpu, uint64_t addr, JitAccess access, unsigned mmu,
                          uintptr_t ra)
@@ -158,7 +159,8 @@ static void toy_tlb_fill(JitCpu *cpu, uint64_t addr, JitAccess access, unsigned 
 
     (void)access;
     if (page >= TOY_RAM_BASE && page < TOY_RAM_BASE + TOY_RAM_PAGES * JIT_PAGE_SIZE) {
-        jit_tlb_set_page(cpu, page, toy_ram + (page - TOY_RAM_BASE), 7, mmu, 0, 0);
+        unsigned flags = page == toy_code_page ? JIT_TLB_NOTDIRTY : 0;
+        jit_tlb_set_page(cpu, page, toy_ram + (page - TOY_RAM_BASE), 7, mmu, flags, 0);
         return;
     }
     cpu->exception = 14;

@@ -22,6 +22,8 @@ typedef enum ToyEnd { END_JMP, END_BR_LTU, END_IND, END_EXIT } ToyEnd;
 #define TOY_RAM_BASE 0x10000
 #define TOY_RAM_PAGES 4
 extern uint8_t toy_ram[];
+/* A RAM page mapped JIT_TLB_NOTDIRTY (as if it held code); 0: none. */
+extern uint64_t toy_code_page;
 
 /* Define (or redefine) the block at pc: IR text body, then a terminator. */
 void toy_set_block(uint64_t pc, const char *body, ToyEnd end, uint64_t t0, uint64_t t1);
