@@ -5,8 +5,9 @@
  * offsets from the start of the containing struct.
  *
  * Ownership: a JitCpu belongs to its vCPU / guest thread. Other threads
- * touch only `exit_request` (atomically, to kick) and, in softmmu mode, the
- * TLB through run_on_cpu-style work executed by the owner.
+ * touch only the fields marked below (atomics, or under jit_cpu_list_lock);
+ * the TLB is changed by its owner only (other CPUs' link requests are
+ * applied by the owner at a safe point, jit/excl-link.c).
  */
 #ifndef FERRY_JIT_CPU_COMMON_H
 #define FERRY_JIT_CPU_COMMON_H
@@ -17,6 +18,10 @@
 #include <stdint.h>
 
 #include "jit/ir.h"
+#include "jit/thread-annot.h"
+
+/* The CPU list lock: level 4 of the lock order in jit/engine.h. */
+extern JitMutex jit_cpu_list_lock;
 
 /* Guest pages are 4K whatever the host page size is. */
 #define JIT_PAGE_BITS 12
@@ -43,7 +48,7 @@ enum {
     JIT_TLB_MMIO     = 1u << 10,   /* I/O: go through JitMemOps.io_* */
     JIT_TLB_NOTDIRTY = 1u << 9,    /* page holds translated code: invalidate on write */
     JIT_TLB_WATCH    = 1u << 8,    /* watchpoint */
-    JIT_TLB_LINKED   = 1u << 7,    /* another CPU holds an exclusive link here */
+    JIT_TLB_LINKED   = 1u << 7,    /* linked by a split atomic (excl-link.c) */
     JIT_TLB_FLAGS_MASK = 0xf80u,
 };
 
@@ -105,7 +110,19 @@ typedef struct JitCpu {
     /* Read by generated code at every TB entry; written atomically by any
      * thread that wants this CPU to leave generated code (kick). */
     _Atomic int32_t exit_request;
+    /* Set by jit_cpu_kick with exit_request: the exec loop returns
+     * JIT_EXCP_INTERRUPT. An exit_request without it is internal (an
+     * exclusive section or a link request) and the loop carries on. */
+    atomic_bool kick_pending;
+    /* Inside jit_cpu_exec and not parked (seq_cst; exec.c). */
+    atomic_bool running;
+    /* An exclusive section counted this CPU and waits for it to park. */
+    bool has_waiter GUARDED_BY(jit_cpu_list_lock);
+    /* Link generation whose TLB flags this CPU has applied (excl-link.c):
+     * written by the owner (release), read by link holders (acquire). */
+    _Atomic uint64_t link_gen_seen;
     /* Owner thread only from here on. */
+    uint64_t linked_stores;        /* stores that took the link slow path */
     int32_t exception;             /* front end's exception number, -1 none */
     JitMemMode mem_mode;
     uint64_t guest_base;           /* user mode */

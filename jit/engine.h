@@ -4,9 +4,26 @@
  * CPU until something needs the outside world (exception, syscall, interrupt
  * request, halt). A front end plugs in through JitTranslator.
  *
- * Lock order (outermost first): tb_lock, then cpu_list_lock. Readers of the
- * TB table and of the host-pc map hold only an RCU read lock (or nothing, in a
- * signal handler: the host-pc map is append-only between flushes).
+ * Lock order (outermost first; a thread may skip levels, never go back up):
+ *   1. an exclusive section (jit_exclusive_start: not a mutex, but whoever
+ *      holds one waits for every running CPU, so it is taken holding none
+ *      of the locks below, and a running CPU only parks holding none)
+ *   2. jit_link_lock     a split atomic, or a store to a linked page
+ *                        (excl-link.c); held briefly, never across a wait
+ *   3. jit_tb_lock       translation, TB table writes, chaining, invalidation
+ *                        (2 and 3 are never held together today: a split
+ *                        atomic that stores into a code page reports it
+ *                        after releasing jit_link_lock)
+ *   4. jit_cpu_list_lock the CPU list, running/has_waiter, exclusive state
+ * glib's and liburcu's internal locks are leaves. Readers of the TB table
+ * and of the host-pc map hold only an RCU read lock (or nothing, in a signal
+ * handler: the host-pc map is append-only between flushes). A CPU inside
+ * jit_cpu_exec holds the RCU read lock while it runs TBs and leaves it to
+ * park, so an exclusive section may wait for a grace period; a running CPU
+ * that loops in chained code holds it until kicked.
+ *
+ * The locks are process-wide rather than per engine: clang's analysis of C
+ * cannot name a sibling field in GUARDED_BY, and a process has one engine.
  */
 #ifndef FERRY_JIT_ENGINE_H
 #define FERRY_JIT_ENGINE_H
@@ -22,6 +39,10 @@
 #include "jit/cpu-common.h"
 #include "jit/ir.h"
 #include "jit/tb.h"
+#include "jit/thread-annot.h"
+
+/* Level 3 of the lock order above. */
+extern JitMutex jit_tb_lock;
 
 /* What a front end provides. */
 typedef struct JitTranslator {
@@ -71,20 +92,30 @@ typedef struct JitEngine {
     unsigned log_mask;              /* immutable after setup */
     FILE *log;
 
-    pthread_mutex_t tb_lock;
-    JitCodeBuf *code;               /* contents and `used`: tb_lock */
-    IrContext *ctx;                 /* tb_lock */
-    struct cds_lfht *table;         /* RCU readers; writers hold tb_lock */
-    GHashTable *pages;              /* guest page -> TbEntry list: tb_lock */
+    JitCodeBuf *code PT_GUARDED_BY(jit_tb_lock);   /* contents and `used` */
+    IrContext *ctx PT_GUARDED_BY(jit_tb_lock);
+    struct cds_lfht *table;         /* RCU readers; writers hold jit_tb_lock */
+    GHashTable *pages PT_GUARDED_BY(jit_tb_lock);  /* guest page -> TbEntry list */
 
-    /* TBs in code-address order, for host pc -> TB. Appended under tb_lock;
-     * nb_by_code is published with release order and read with acquire. */
+    /* TBs in code-address order, for host pc -> TB. Appended under
+     * jit_tb_lock; nb_by_code is published with release order and read
+     * with acquire. */
     TbEntry **by_code;
     size_t by_code_cap;
     _Atomic size_t nb_by_code;
 
-    pthread_mutex_t cpu_list_lock;
-    GPtrArray *cpus;                /* JitCpu* registered with the engine */
+    /* JitCpu* registered with the engine. */
+    GPtrArray *cpus PT_GUARDED_BY(jit_cpu_list_lock);
+
+    /* Exclusive sections (exec.c). pending_cpus is written under
+     * jit_cpu_list_lock and read without it (seq_cst) at safe points: 0 no
+     * section, else 1 + the CPUs the section still waits for. */
+    _Atomic int pending_cpus;
+    pthread_cond_t exclusive_cond;  /* the section's owner waits here */
+    pthread_cond_t exclusive_resume;/* parked CPUs wait here */
+    /* A translation found the code buffer full: the next safe point
+     * flushes in an exclusive section. */
+    atomic_bool flush_pending;
 
     uint32_t prologue_size;
     JitStats stats;
@@ -96,23 +127,41 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
 void jit_engine_free(JitEngine *e);
 
 /* Attach a CPU (its jump cache, TLB pointers are the caller's). */
-void jit_cpu_register(JitEngine *e, JitCpu *cpu);
-void jit_cpu_unregister(JitEngine *e, JitCpu *cpu);
+void jit_cpu_register(JitEngine *e, JitCpu *cpu) EXCLUDES(jit_cpu_list_lock);
+/* Detach it; the caller's thread must not be inside an RCU read section. */
+void jit_cpu_unregister(JitEngine *e, JitCpu *cpu) EXCLUDES(jit_cpu_list_lock);
 
 /*
  * Run cpu until an exit; returns the front end's exception number, or a
  * JIT_EXCP_* value. The calling thread must be an RCU reader thread
- * (rcu_register_thread).
+ * (rcu_register_thread) and hold none of the engine's locks.
  */
-int jit_cpu_exec(JitEngine *e, JitCpu *cpu);
+int jit_cpu_exec(JitEngine *e, JitCpu *cpu) EXCLUDES(jit_tb_lock, jit_cpu_list_lock);
 
-/* Ask cpu to leave generated code at the next TB entry (any thread). */
+/* Ask cpu to leave generated code at the next TB entry and jit_cpu_exec
+ * to return JIT_EXCP_INTERRUPT (any thread). */
 void jit_cpu_kick(JitCpu *cpu);
 
-/* Find or translate the TB for a key (tb_lock taken inside). NULL if the
- * translator could not fetch the code (cpu->exception set). */
+/*
+ * Exclusive section: on return every other registered CPU is parked at a
+ * safe point (between TBs in the exec loop, or outside jit_cpu_exec) and
+ * stays there until jit_exclusive_end. `self` is the calling thread's own
+ * CPU when it is inside jit_cpu_exec (it counts as parked meanwhile), else
+ * NULL. Must not be called holding any engine lock or from inside a helper
+ * called by generated code (that CPU could never park). Sections of
+ * different threads run one after the other.
+ */
+void jit_exclusive_start(JitEngine *e, JitCpu *self) EXCLUDES(jit_tb_lock, jit_cpu_list_lock);
+void jit_exclusive_end(JitEngine *e, JitCpu *self) EXCLUDES(jit_tb_lock, jit_cpu_list_lock);
+
+/*
+ * Find or translate the TB for a key (jit_tb_lock taken inside). NULL if
+ * the translator could not fetch the code (cpu->exception set), or if the
+ * code buffer is full (cpu->exception < 0): then a flush is pending, and
+ * the exec loop runs it in an exclusive section at its next safe point.
+ */
 TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc,
-                                    uint64_t cs_base, uint32_t flags);
+                                    uint64_t cs_base, uint32_t flags) EXCLUDES(jit_tb_lock);
 
 /*
  * The exec loop's lookup: the CPU's jump cache, then the shared table, then
@@ -120,22 +169,27 @@ TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc,
  */
 TbEntry *jit_tb_find(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
                      uint32_t flags, bool translate);
-/* Patch goto_tb slot n of src to jump straight to dst (tb_lock inside). */
-void jit_tb_chain(JitEngine *e, TbEntry *src, int n, TbEntry *dst);
+/* Patch goto_tb slot n of src to jump straight to dst (jit_tb_lock inside). */
+void jit_tb_chain(JitEngine *e, TbEntry *src, int n, TbEntry *dst) EXCLUDES(jit_tb_lock);
 
 /* Called by generated code for lookup_tb: the code of the TB for the
  * CPU's current state if already translated, else NULL. */
 const void *jit_lookup_tb_ptr(JitCpu *cpu);
 
 /* Invalidate every TB with guest code in [start, end). Any thread. */
-void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end);
+void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end)
+    EXCLUDES(jit_tb_lock);
 
 /*
- * Drop all translations and reset the code buffer. The caller guarantees
- * no CPU is executing generated code (all parked at safe points, or this
- * is the only thread).
+ * Drop all translations and reset the code buffer, in an exclusive section
+ * (jit_exclusive_start with self NULL: not from a thread inside
+ * jit_cpu_exec). TbEntry structs are freed after a grace period.
  */
-void jit_tb_flush(JitEngine *e);
+void jit_tb_flush(JitEngine *e) EXCLUDES(jit_tb_lock);
+
+/* The same, by a caller already in an exclusive section (or before any CPU
+ * runs). */
+void jit_tb_flush_exclusive(JitEngine *e) EXCLUDES(jit_tb_lock);
 
 /* The TB whose host code contains host_pc, or NULL. Lock-free. */
 TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);

@@ -13,6 +13,7 @@
 
 #include "jit/fatal.h"
 #include "jit/interp-bc.h"
+#include "jit/thread-annot.h"
 
 /* ---------------------------------------------------------------------- */
 /* libffi call descriptors                                                 */
@@ -28,8 +29,8 @@ typedef struct InterpCif {
     ffi_type *args[IR_MAX_CALL_ARGS];
 } InterpCif;
 
-static GMutex cif_lock;
-static GHashTable *cif_table;      /* helper id -> InterpCif *; under cif_lock */
+static JitMutex cif_lock = JIT_MUTEX_INITIALIZER;
+static GHashTable *cif_table GUARDED_BY(cif_lock);   /* helper id -> InterpCif * */
 
 static ffi_type *ffi_type_of(IrType t)
 {
@@ -47,7 +48,7 @@ static ffi_cif *cif_for_helper(unsigned id)
     const IrHelper *h = ir_helper_get(id);
     InterpCif *ic;
 
-    g_mutex_lock(&cif_lock);
+    jit_mutex_lock(&cif_lock);
     if (!cif_table) {
         cif_table = g_hash_table_new(g_direct_hash, g_direct_equal);
     }
@@ -62,12 +63,12 @@ static ffi_cif *cif_for_helper(unsigned id)
         }
         if (!ok || ffi_prep_cif(&ic->cif, FFI_DEFAULT_ABI, h->nb_args, rt, ic->args) != FFI_OK) {
             g_free(ic);
-            g_mutex_unlock(&cif_lock);
+            jit_mutex_unlock(&cif_lock);
             return NULL;
         }
         g_hash_table_insert(cif_table, GUINT_TO_POINTER(id + 1), ic);
     }
-    g_mutex_unlock(&cif_lock);
+    jit_mutex_unlock(&cif_lock);
     return &ic->cif;
 }
 

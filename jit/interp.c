@@ -199,12 +199,28 @@ static uint64_t op_bitcount(unsigned opc, uint64_t a, uint64_t fb, bool w32)
 /* ---------------------------------------------------------------------- */
 /* Host and guest memory                                                   */
 
+/*
+ * Host loads and stores (env fields such as exit_request, which other
+ * threads write atomically): an aligned one is a relaxed atomic access,
+ * the plain load or store native backends emit, so that it is not a C data
+ * race; others are plain copies.
+ */
 static uint64_t host_load(uintptr_t p, IrMemOp mo)
 {
     unsigned size = ir_memop_size(mo);
     uint64_t v = 0;
 
-    memcpy(&v, (const void *)p, size);     /* little-endian hosts only */
+    if ((p & (size - 1)) != 0 || size > 8) {
+        memcpy(&v, (const void *)p, size);     /* little-endian hosts only */
+    } else if (size == 8) {
+        v = __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+    } else if (size == 4) {
+        v = __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+    } else if (size == 2) {
+        v = __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+    } else {
+        v = __atomic_load_n((const uint8_t *)p, __ATOMIC_RELAXED);
+    }
     if (mo & IR_MO_BSWAP) {
         v = __builtin_bswap64(v) >> (64 - 8 * size);
     }
@@ -222,7 +238,17 @@ static void host_store(uintptr_t p, uint64_t v, IrMemOp mo)
     if (mo & IR_MO_BSWAP) {
         v = __builtin_bswap64(v) >> (64 - 8 * size);
     }
-    memcpy((void *)p, &v, size);
+    if ((p & (size - 1)) != 0 || size > 8) {
+        memcpy((void *)p, &v, size);
+    } else if (size == 8) {
+        __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED);
+    } else if (size == 4) {
+        __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED);
+    } else if (size == 2) {
+        __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED);
+    } else {
+        __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELAXED);
+    }
 }
 
 static inline IrMemOp mo_of(uint64_t w) { return (IrMemOp)w; }

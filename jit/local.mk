@@ -20,13 +20,13 @@ jit_opt_sources = \
 # the native backends' slow paths share
 jit_interp_sources = \
 	jit/interp.c jit/interp.h jit/interp-bc.h jit/interp-gen.c \
-	jit/softmmu.c jit/softmmu.h
+	jit/softmmu.c jit/softmmu.h jit/excl-link.c jit/excl-link.h jit/locks.c
 
 # register allocator, code buffer, TB cache, exec loop, softmmu
 jit_exec_sources = \
 	jit/regalloc.c jit/regalloc.h \
 	jit/codebuf.c jit/codebuf.h \
-	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c \
+	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c jit/thread-annot.h jit/tsan.h \
 	jit/disas.c jit/disas.h
 
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \

@@ -5,16 +5,17 @@
  * TLB, MMIO callbacks, NOTDIRTY code pages, page-crossing accesses). Also
  * TLB maintenance and the non-local exit back to the exec loop.
  *
- * Not done yet: JIT_TLB_WATCH and JIT_TLB_LINKED pages are accessed as
- * plain RAM (watchpoints and the link helpers of DESIGN §6 will hook in
- * where NOTDIRTY does), and IR_MO_ATOM on a 16-byte load or store is two
- * 8-byte atomic halves.
+ * Atomics the host cannot do in one instruction take links on their pages
+ * (jit/excl-link.c); stores to a JIT_TLB_LINKED page serialize with them.
+ * Not done yet: JIT_TLB_WATCH pages are accessed as plain RAM, and
+ * IR_MO_ATOM on a 16-byte load or store is two 8-byte atomic halves.
  */
 #include "jit/softmmu.h"
 
 #include <glib.h>
 #include <string.h>
 
+#include "jit/excl-link.h"
 #include "jit/fatal.h"
 
 void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
@@ -24,16 +25,17 @@ __thread uintptr_t jit_user_access_ra;
 __thread uintptr_t jit_interp_helper_ra;
 
 /*
- * Serializes the atomics that cannot be done with one host atomic
- * instruction (crossing a page, MMIO, watch/linked pages, misaligned in
- * user mode, 16 bytes on hosts without a 16-byte CAS). They are atomic with
- * respect to each other only; the link helpers of DESIGN §6 will make them
- * atomic against plain stores of other vCPUs too. Every page involved is
- * probed before the lock is taken so that a guest fault never leaves with
- * it held (user mode cannot probe: a fault there under the lock is fatal
- * for the process, like a split lock to an unmapped page).
+ * The atomics that cannot be done with one host atomic instruction
+ * (crossing a line or a page, MMIO, watch/linked pages, misaligned in user
+ * mode, 16 bytes on hosts without a 16-byte CAS) run holding jit_link_lock,
+ * after linking their RAM pages in softmmu mode (fallback_begin). That makes
+ * them atomic with respect to each other and to every other CPU's stores to
+ * those pages. User mode has no TLB: there they are atomic with respect to
+ * each other only (DESIGN §6 wants an exclusive section; not done). Every
+ * page involved is probed before the lock is taken so that a guest fault
+ * never leaves with it held (user mode cannot probe: a fault there under
+ * the lock is fatal for the process, like a split lock to an unmapped page).
  */
-static GMutex atomic_fallback_lock;
 
 /* ---------------------------------------------------------------------- */
 /* Raw little-endian host accesses                                         */
@@ -42,13 +44,56 @@ static GMutex atomic_fallback_lock;
  * A naturally aligned access is one host atomic access: loads acquire and
  * stores release, which is x86-TSO for the accesses done here (a weakly
  * ordered host may still reorder a store with a later load, as x86 does)
- * and makes them single-copy atomic. Misaligned ones are plain copies
- * bracketed by the same fences (an acquire fence after a load, a release
- * fence before a store), so they keep the order too.
+ * and makes them single-copy atomic. Misaligned ones are aligned pieces
+ * (below) bracketed by the same fences (an acquire fence after a load, a
+ * release fence before a store), so they keep the order too.
  */
+/*
+ * A misaligned access within a 64-byte line is one host access (memcpy
+ * compiles to one unaligned load or store), which x86 hosts make atomic as
+ * x86 guests expect. One that crosses a line is atomic on no host: it is
+ * done as the fewest naturally aligned pieces, each a relaxed atomic, so
+ * that an aligned access of another thread overlapping it sees each piece
+ * whole (never a torn aligned word) and it is not a C data race.
+ */
+static inline bool crosses_line(uintptr_t a, unsigned size)
+{
+    return (a & 63) + size > 64;
+}
+
+static unsigned piece_size(uintptr_t a, unsigned left)
+{
+    unsigned k = 8;
+
+    while (k > left || (a & (k - 1))) {
+        k >>= 1;
+    }
+    return k;
+}
+
+static uint64_t piece_ld(const uint8_t *p, unsigned k)
+{
+    switch (k) {
+    case 8: return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+    case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+    case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+    default: return __atomic_load_n(p, __ATOMIC_RELAXED);
+    }
+}
+
+static void piece_st(uint8_t *p, uint64_t v, unsigned k)
+{
+    switch (k) {
+    case 8: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED); break;
+    case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED); break;
+    case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED); break;
+    default: __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED); break;
+    }
+}
+
 static uint64_t host_ld(const void *p, unsigned size)
 {
-    uint8_t b; uint16_t h; uint32_t w; uint64_t d;
+    uint64_t d;
 
     if (((uintptr_t)p & (size - 1)) == 0) {
         switch (size) {
@@ -58,11 +103,20 @@ static uint64_t host_ld(const void *p, unsigned size)
         default: return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
         }
     }
-    switch (size) {
-    case 2: memcpy(&h, p, 2); d = h; break;
-    case 4: memcpy(&w, p, 4); d = w; break;
-    case 8: memcpy(&d, p, 8); break;
-    default: memcpy(&b, p, 1); d = b; break;
+    if (!crosses_line((uintptr_t)p, size)) {
+        switch (size) {
+        case 2: { uint16_t h; memcpy(&h, p, 2); d = h; break; }
+        case 4: { uint32_t w; memcpy(&w, p, 4); d = w; break; }
+        default: memcpy(&d, p, 8); break;
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        return d;
+    }
+    d = 0;
+    for (unsigned off = 0; off < size;) {
+        unsigned k = piece_size((uintptr_t)p + off, size - off);
+        d |= piece_ld((const uint8_t *)p + off, k) << (8 * off);
+        off += k;
     }
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     return d;
@@ -70,8 +124,6 @@ static uint64_t host_ld(const void *p, unsigned size)
 
 static void host_st(void *p, uint64_t v, unsigned size)
 {
-    uint16_t h = v; uint32_t w = v;
-
     if (((uintptr_t)p & (size - 1)) == 0) {
         switch (size) {
         case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELEASE); return;
@@ -81,10 +133,16 @@ static void host_st(void *p, uint64_t v, unsigned size)
         }
     }
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    switch (size) {
-    case 2: memcpy(p, &h, 2); break;
-    case 4: memcpy(p, &w, 4); break;
-    default: memcpy(p, &v, 8); break;
+    if (!crosses_line((uintptr_t)p, size)) {
+        uint16_t h = v;
+        uint32_t w = v;
+        memcpy(p, size == 2 ? (void *)&h : size == 4 ? (void *)&w : (void *)&v, size);
+        return;
+    }
+    for (unsigned off = 0; off < size;) {
+        unsigned k = piece_size((uintptr_t)p + off, size - off);
+        piece_st((uint8_t *)p + off, v >> (8 * off), k);
+        off += k;
     }
 }
 
@@ -199,6 +257,29 @@ static uint64_t ld_in_page(JitCpu *cpu, uint64_t addr, unsigned size, unsigned m
     return host_ld(pa.host, size);
 }
 
+/*
+ * Stores into code pages done inside a fallback atomic are reported only
+ * after it has released jit_link_lock: the hook takes jit_tb_lock and may
+ * leave through jit_cpu_loop_exit, which must not happen with the lock
+ * held. The range of this thread's deferred report:
+ */
+static __thread uint64_t nd_start, nd_end;
+
+static void notdirty_report(JitCpu *cpu, uint64_t addr, unsigned size)
+{
+    if (!jit_link_held()) {
+        jit_notdirty_hook(cpu, addr, size);
+        return;
+    }
+    if (nd_start == nd_end) {
+        nd_start = addr;
+        nd_end = addr + size;
+    } else {
+        nd_start = addr < nd_start ? addr : nd_start;
+        nd_end = addr + size > nd_end ? addr + size : nd_end;
+    }
+}
+
 /* Raw store of size bytes that do not cross a page. */
 static void st_in_page(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size,
                        unsigned mmu, uintptr_t ra)
@@ -209,9 +290,19 @@ static void st_in_page(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size,
         cpu->mem_ops->io_write(cpu, pa.iotlb, addr, raw, size, ra);
         return;
     }
-    host_st(pa.host, raw, size);
+    if (!(pa.flags & JIT_TLB_LINKED)) {
+        host_st(pa.host, raw, size);
+    } else if (jit_link_held()) {
+        host_st(pa.host, raw, size);     /* this thread's own atomic */
+    } else {
+        /* Another CPU may be inside a split atomic on this page. */
+        cpu->linked_stores++;
+        jit_mutex_lock(&jit_link_lock);
+        host_st(pa.host, raw, size);
+        jit_mutex_unlock(&jit_link_lock);
+    }
     if ((pa.flags & JIT_TLB_NOTDIRTY) && jit_notdirty_hook) {
-        jit_notdirty_hook(cpu, addr, size);
+        notdirty_report(cpu, addr, size);
     }
 }
 
@@ -377,6 +468,41 @@ static void *atomic_host(JitCpu *cpu, uint64_t addr, unsigned size, unsigned mmu
     return NULL;
 }
 
+/* Host page of the RAM page holding addr, 0 for MMIO. Probed already. */
+static uintptr_t host_page_of(JitCpu *cpu, uint64_t addr, unsigned mmu, uintptr_t ra)
+{
+    PageAccess pa = tlb_lookup(cpu, addr, JIT_ACCESS_WRITE, mmu, ra);
+
+    return pa.host ? (uintptr_t)pa.host - (uintptr_t)(addr & ~JIT_PAGE_MASK) : 0;
+}
+
+/* Enter the fallback of an atomic of size bytes at addr (see above). */
+static void fallback_begin(JitCpu *cpu, uint64_t addr, unsigned size, unsigned mmu,
+                           uintptr_t ra) ACQUIRE(jit_link_lock)
+{
+    uintptr_t hp[2] = { 0, 0 };
+
+    if (cpu->mem_mode == JIT_MEM_SOFTMMU) {
+        hp[0] = host_page_of(cpu, addr, mmu, ra);
+        if (crosses_page(addr, size)) {
+            hp[1] = host_page_of(cpu, addr + size - 1, mmu, ra);
+        }
+    }
+    jit_link_acquire(cpu, hp);
+}
+
+/* Leave the fallback: release the lock, then report code-page stores. */
+static void fallback_end(JitCpu *cpu) RELEASE(jit_link_lock)
+{
+    uint64_t start = nd_start, end = nd_end;
+
+    jit_link_release(cpu);
+    if (start != end) {
+        nd_start = nd_end = 0;
+        jit_notdirty_hook(cpu, start, (unsigned)(end - start));
+    }
+}
+
 static uint64_t host_cmpxchg(void *p, uint64_t cmp, uint64_t nv, unsigned size)
 {
     switch (size) {
@@ -445,12 +571,12 @@ uint64_t jit_atomic_cmpxchg_helper(JitCpu *cpu, uint64_t addr, uint64_t cmp, uin
             jit_notdirty_hook(cpu, addr, size);
         }
     } else {
-        g_mutex_lock(&atomic_fallback_lock);
+        fallback_begin(cpu, addr, size, mmu, ra);
         old = ld_raw(cpu, addr, size, mmu, ra);
         if (old == rcmp) {
             st_raw(cpu, addr, rnv, size, mmu, ra);
         }
-        g_mutex_unlock(&atomic_fallback_lock);
+        fallback_end(cpu);
     }
     return ld_finish(old, mo);
 }
@@ -485,10 +611,10 @@ uint64_t jit_atomic_rmw_helper(JitCpu *cpu, uint64_t addr, uint64_t val, JitAtom
         }
         return ld_finish(st_prepare(old, mo), mo);
     }
-    g_mutex_lock(&atomic_fallback_lock);
+    fallback_begin(cpu, addr, size, mmu, ra);
     old = ld_finish(ld_raw(cpu, addr, size, mmu, ra), mo & ~IR_MO_SIGN);
     st_raw(cpu, addr, st_prepare(rmw_apply(op, old, val), mo), size, mmu, ra);
-    g_mutex_unlock(&atomic_fallback_lock);
+    fallback_end(cpu);
     return ld_finish(st_prepare(old, mo), mo);
 }
 
@@ -566,16 +692,14 @@ void jit_atomic_cmpxchg128_helper(JitCpu *cpu, uint64_t addr, const uint64_t cmp
         return;
     }
 #endif
+    (void)host;                     /* no host CAS128, or it cannot be used */
     uint32_t plain = jit_make_oi(mo & ~(IR_MO_ALIGN | IR_MO_ATOM), mmu);
-    g_mutex_lock(&atomic_fallback_lock);
+    fallback_begin(cpu, addr, 16, mmu, ra);
     jit_ld128_helper(cpu, addr, plain, ra, old);
     if (old[0] == cmp[0] && old[1] == cmp[1]) {
-        jit_st128_helper(cpu, addr, nv, plain, ra);
-        if (notdirty && jit_notdirty_hook && host) {
-            jit_notdirty_hook(cpu, addr, 16);
-        }
+        jit_st128_helper(cpu, addr, nv, plain, ra);   /* reports code pages */
     }
-    g_mutex_unlock(&atomic_fallback_lock);
+    fallback_end(cpu);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -647,6 +771,9 @@ void jit_tlb_set_page(JitCpu *cpu, uint64_t vaddr, void *host, unsigned prot, un
     e->addr_read = (prot & (1u << JIT_ACCESS_READ))
         ? base & ~(uint64_t)(JIT_TLB_NOTDIRTY | JIT_TLB_LINKED) : JIT_TLB_INVALID;
     e->addr_write = (prot & (1u << JIT_ACCESS_WRITE)) ? base : JIT_TLB_INVALID;
+    if (host && (e->addr_write & JIT_TLB_INVALID) == 0 && jit_link_page_linked((uintptr_t)host)) {
+        e->addr_write |= JIT_TLB_LINKED;
+    }
     e->addr_code = (prot & (1u << JIT_ACCESS_CODE))
         ? base & ~(uint64_t)(JIT_TLB_NOTDIRTY | JIT_TLB_LINKED | JIT_TLB_WATCH)
         : JIT_TLB_INVALID;

@@ -4,11 +4,12 @@
  * lfht), per-CPU jump caches, direct chaining and unchaining, invalidation
  * by guest range, the full flush, and host pc -> guest state restore.
  *
- * Locking: tb_lock (engine.h) serializes translation, insertion, chaining,
- * invalidation and flush. Lookups run under the RCU read lock only;
- * TbEntry structs are freed after a grace period (call_rcu). Code memory
- * is reclaimed only by the full flush, which requires that no CPU runs
- * generated code (the caller's exclusive section).
+ * Locking (the full order is at the top of engine.h): jit_tb_lock
+ * serializes translation, insertion, chaining, invalidation and flush;
+ * functions named *_locked require it. Lookups run under the RCU read lock
+ * only; TbEntry structs are freed after a grace period (call_rcu). Code
+ * memory is reclaimed only by the full flush, which runs in an exclusive
+ * section (no CPU runs generated code or holds a TB but the flusher).
  */
 #include "jit/engine.h"
 
@@ -21,6 +22,7 @@
 #include "jit/disas.h"
 #include "jit/fatal.h"
 #include "jit/opt.h"
+#include "jit/tsan.h"
 
 /* ---------------------------------------------------------------------- */
 /* Jump cache: per CPU, written by its owner and by invalidators (atomic   */
@@ -61,8 +63,10 @@ static unsigned long tb_hash(uint64_t pc, uint64_t cs_base, uint32_t flags)
 
 static int tb_match(struct cds_lfht_node *node, const void *key)
 {
-    const TbEntry *tb = caa_container_of(node, TbEntry, node);
+    TbEntry *tb = caa_container_of(node, TbEntry, node);
     const TbKey *k = key;
+
+    JIT_TSAN_FOUND(tb);
     return tb->pc == k->pc && tb->cs_base == k->cs_base && tb->flags == k->flags;
 }
 
@@ -77,8 +81,14 @@ static TbEntry *table_lookup(JitEngine *e, uint64_t pc, uint64_t cs_base, uint32
     rcu_read_lock();
     cds_lfht_lookup(e->table, tb_hash(pc, cs_base, flags), tb_match, &k, &iter);
     struct cds_lfht_node *node = cds_lfht_iter_get_node(&iter);
+    JIT_TSAN_READER_DONE();
     rcu_read_unlock();
-    return node ? caa_container_of(node, TbEntry, node) : NULL;
+    if (!node) {
+        return NULL;
+    }
+    TbEntry *tb = caa_container_of(node, TbEntry, node);
+    JIT_TSAN_FOUND(tb);
+    return tb;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -92,9 +102,12 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
     e->backend = be;
     e->tr = tr;
     e->log = stderr;
-    pthread_mutex_init(&e->tb_lock, NULL);
-    pthread_mutex_init(&e->cpu_list_lock, NULL);
+    pthread_cond_init(&e->exclusive_cond, NULL);
+    pthread_cond_init(&e->exclusive_resume, NULL);
+    jit_mutex_lock(&jit_cpu_list_lock);
     e->cpus = g_ptr_array_new();
+    jit_mutex_unlock(&jit_cpu_list_lock);
+    jit_mutex_lock(&jit_tb_lock);
     e->code = jit_codebuf_new(code_size, wx);
     if (!e->code) {
         ferry_die("cannot map a %zu-byte code buffer: %s", code_size, g_strerror(errno));
@@ -122,6 +135,7 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
     jit_codebuf_alloc(e->code, cg.size, 16);
     jit_codebuf_sync(e->code, (uintptr_t)e->code->rx, cg.size);
     e->prologue_size = (uint32_t)e->code->used;
+    jit_mutex_unlock(&jit_tb_lock);
     return e;
 }
 
@@ -133,6 +147,7 @@ static void tb_free(TbEntry *tb)
 
 static void tb_free_rcu(struct rcu_head *head)
 {
+    JIT_TSAN_GP_DONE();
     tb_free(caa_container_of(head, TbEntry, rcu));
 }
 
@@ -144,13 +159,17 @@ void jit_engine_free(JitEngine *e)
     jit_tb_flush(e);
     rcu_barrier();
     cds_lfht_destroy(e->table, NULL);
+    jit_mutex_lock(&jit_tb_lock);
     g_hash_table_destroy(e->pages);
     munmap(e->by_code, e->by_code_cap * sizeof(TbEntry *));
     ir_context_free(e->ctx);
     jit_codebuf_free(e->code);
+    jit_mutex_unlock(&jit_tb_lock);
+    jit_mutex_lock(&jit_cpu_list_lock);
     g_ptr_array_free(e->cpus, true);
-    pthread_mutex_destroy(&e->tb_lock);
-    pthread_mutex_destroy(&e->cpu_list_lock);
+    jit_mutex_unlock(&jit_cpu_list_lock);
+    pthread_cond_destroy(&e->exclusive_cond);
+    pthread_cond_destroy(&e->exclusive_resume);
     g_free(e);
 }
 
@@ -159,19 +178,20 @@ void jit_cpu_register(JitEngine *e, JitCpu *cpu)
     cpu->engine = e;
     cpu->exception = -1;
     cpu->jmp_cache = g_new0(JitJumpCache, 1);
-    pthread_mutex_lock(&e->cpu_list_lock);
+    jit_mutex_lock(&jit_cpu_list_lock);
     g_ptr_array_add(e->cpus, cpu);
-    pthread_mutex_unlock(&e->cpu_list_lock);
+    jit_mutex_unlock(&jit_cpu_list_lock);
 }
 
 void jit_cpu_unregister(JitEngine *e, JitCpu *cpu)
 {
-    pthread_mutex_lock(&e->cpu_list_lock);
+    jit_mutex_lock(&jit_cpu_list_lock);
     g_ptr_array_remove(e->cpus, cpu);
-    pthread_mutex_unlock(&e->cpu_list_lock);
-    /* Invalidators only touch registered CPUs' caches; after a grace
-     * period none can be inside the loop above with this cache. */
-    synchronize_rcu();
+    jit_mutex_unlock(&jit_cpu_list_lock);
+    /* Invalidators and flushes touch registered CPUs' caches only, under
+     * jit_cpu_list_lock: none can see this one any more. (No grace period
+     * here: it would wait for every CPU still inside jit_cpu_exec, which
+     * need never return.) */
     g_free(cpu->jmp_cache);
     cpu->jmp_cache = NULL;
 }
@@ -293,14 +313,14 @@ TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Guest page lists (tb_lock)                                              */
+/* Guest page lists (jit_tb_lock)                                            */
 
 static gpointer page_key(uint64_t page)
 {
     return (gpointer)(uintptr_t)(page >> JIT_PAGE_BITS);
 }
 
-static void page_list_add(JitEngine *e, TbEntry *tb)
+static void page_list_add(JitEngine *e, TbEntry *tb) REQUIRES(jit_tb_lock)
 {
     for (int i = 0; i < 2; i++) {
         if (tb->page[i] == TB_NO_PAGE) {
@@ -312,7 +332,7 @@ static void page_list_add(JitEngine *e, TbEntry *tb)
     }
 }
 
-static void page_list_remove(JitEngine *e, TbEntry *tb)
+static void page_list_remove(JitEngine *e, TbEntry *tb) REQUIRES(jit_tb_lock)
 {
     for (int i = 0; i < 2; i++) {
         if (tb->page[i] == TB_NO_PAGE) {
@@ -334,15 +354,17 @@ static void page_list_remove(JitEngine *e, TbEntry *tb)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Chaining (tb_lock)                                                      */
+/* Chaining (jit_tb_lock)                                                  */
 
 static void patch_slot(JitEngine *e, TbEntry *src, int n, uintptr_t target)
+    REQUIRES(jit_tb_lock)
 {
     e->backend->patch_jump(src->code_rx + src->jmp_insn[n], src->code_rw + src->jmp_insn[n],
                            target);
 }
 
 static void chain_locked(JitEngine *e, TbEntry *src, int n, TbEntry *dst)
+    REQUIRES(jit_tb_lock)
 {
     if (src->jmp_insn[n] == TB_NO_JUMP || src->jmp_dest[n] ||
         atomic_load(&src->invalid) || atomic_load(&dst->invalid)) {
@@ -357,7 +379,7 @@ static void chain_locked(JitEngine *e, TbEntry *src, int n, TbEntry *dst)
 
 /* Remove the edge (src,n) from its destination's incoming list and point
  * the jump back at its unchained exit. */
-static void unchain_locked(JitEngine *e, TbEntry *src, int n)
+static void unchain_locked(JitEngine *e, TbEntry *src, int n) REQUIRES(jit_tb_lock)
 {
     TbEntry *dst = src->jmp_dest[n];
     uintptr_t *link = &dst->jmp_in;
@@ -372,11 +394,10 @@ static void unchain_locked(JitEngine *e, TbEntry *src, int n)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Translation (tb_lock)                                                   */
-
-static void flush_locked(JitEngine *e);
+/* Translation (jit_tb_lock)                                               */
 
 static void log_ir(JitEngine *e, unsigned what, const char *title, const TbEntry *tb)
+    REQUIRES(jit_tb_lock)
 {
     if (e->log_mask & what) {
         fprintf(e->log, "%s %#" PRIx64 ":\n", title, tb->pc);
@@ -385,15 +406,19 @@ static void log_ir(JitEngine *e, unsigned what, const char *title, const TbEntry
     }
 }
 
-/* Generate code for tb into the buffer; returns the JitError of the last try. */
+/*
+ * Generate code for tb into the buffer. When it does not fit, ask for a
+ * flush and return JIT_ERR_BUF_FULL: other CPUs may be running the code
+ * (or start to: a CPU may register at any time), so the flush waits for
+ * the exec loop's next safe point and runs in an exclusive section there,
+ * even when this CPU is alone (then that costs two lock round trips).
+ */
 static JitError gen_code_locked(JitEngine *e, JitCpu *cpu, TbEntry *tb, JitCodeGen *cg)
+    REQUIRES(jit_tb_lock)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
-        size_t start = (e->code->used + 15) & ~(size_t)15;
-        if (start >= e->code->size) {
-            flush_locked(e);
-            continue;
-        }
+    size_t start = (e->code->used + 15) & ~(size_t)15;
+
+    if (start < e->code->size) {
         memset(cg, 0, sizeof(*cg));
         cg->rw = e->code->rw + start;
         cg->rx = (uintptr_t)e->code->rx + start;
@@ -406,13 +431,13 @@ static JitError gen_code_locked(JitEngine *e, JitCpu *cpu, TbEntry *tb, JitCodeG
         if (start == e->prologue_size) {
             return JIT_ERR_TOO_LARGE;   /* the buffer was already empty */
         }
-        flush_locked(e);
     }
-    return JIT_ERR_TOO_LARGE;
+    atomic_store(&e->flush_pending, true);
+    return JIT_ERR_BUF_FULL;
 }
 
 static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
-                                 uint32_t flags)
+                                 uint32_t flags) REQUIRES(jit_tb_lock)
 {
     TbEntry *tb = g_new0(TbEntry, 1);
     JitCodeGen cg;
@@ -432,6 +457,10 @@ static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_
     log_ir(e, JIT_LOG_OP_OPT, "IR after optimization", tb);
 
     JitError err = gen_code_locked(e, cpu, tb, &cg);
+    if (err == JIT_ERR_BUF_FULL) {
+        g_free(tb);
+        return NULL;                /* flush pending; cpu->exception stays -1 */
+    }
     if (err != JIT_OK) {
         ferry_die("cannot generate code for the TB at %#" PRIx64 " (error %d)", pc, err);
     }
@@ -462,6 +491,7 @@ static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_
     e->by_code[n] = tb;
     atomic_store_explicit(&e->nb_by_code, n + 1, memory_order_release);
     page_list_add(e, tb);
+    JIT_TSAN_PUBLISH(tb);
     rcu_read_lock();
     cds_lfht_add(e->table, tb_hash(pc, cs_base, flags), &tb->node);
     rcu_read_unlock();
@@ -475,13 +505,13 @@ TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc, uint
     if (tb) {
         return tb;
     }
-    pthread_mutex_lock(&e->tb_lock);
+    jit_mutex_lock(&jit_tb_lock);
     /* Another thread may have translated it while we waited. */
     tb = table_lookup(e, pc, cs_base, flags);
     if (!tb) {
         tb = translate_locked(e, cpu, pc, cs_base, flags);
     }
-    pthread_mutex_unlock(&e->tb_lock);
+    jit_mutex_unlock(&jit_tb_lock);
     return tb;
 }
 
@@ -507,27 +537,27 @@ TbEntry *jit_tb_find(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
 
 void jit_tb_chain(JitEngine *e, TbEntry *src, int n, TbEntry *dst)
 {
-    pthread_mutex_lock(&e->tb_lock);
+    jit_mutex_lock(&jit_tb_lock);
     chain_locked(e, src, n, dst);
-    pthread_mutex_unlock(&e->tb_lock);
+    jit_mutex_unlock(&jit_tb_lock);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Invalidation and flush                                                  */
 
-static void jmp_cache_forget(JitEngine *e, TbEntry *tb)
+static void jmp_cache_forget(JitEngine *e, TbEntry *tb) EXCLUDES(jit_cpu_list_lock)
 {
-    pthread_mutex_lock(&e->cpu_list_lock);
+    jit_mutex_lock(&jit_cpu_list_lock);
     for (guint i = 0; i < e->cpus->len; i++) {
         JitCpu *cpu = g_ptr_array_index(e->cpus, i);
         TbEntry *expected = tb;
         atomic_compare_exchange_strong(&cpu->jmp_cache->tb[jmp_cache_hash(tb->pc)],
                                        &expected, NULL);
     }
-    pthread_mutex_unlock(&e->cpu_list_lock);
+    jit_mutex_unlock(&jit_cpu_list_lock);
 }
 
-static void invalidate_locked(JitEngine *e, TbEntry *tb)
+static void invalidate_locked(JitEngine *e, TbEntry *tb) REQUIRES(jit_tb_lock)
 {
     atomic_store(&tb->invalid, true);
     rcu_read_lock();
@@ -551,7 +581,7 @@ static void invalidate_locked(JitEngine *e, TbEntry *tb)
 
 void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end)
 {
-    pthread_mutex_lock(&e->tb_lock);
+    jit_mutex_lock(&jit_tb_lock);
     for (uint64_t page = start & JIT_PAGE_MASK; page < end; page += JIT_PAGE_SIZE) {
         TbEntry *tb;
         while ((tb = g_hash_table_lookup(e->pages, page_key(page))) != NULL) {
@@ -561,10 +591,12 @@ void jit_tb_invalidate_range(JitEngine *e, uint64_t start, uint64_t end)
             break;   /* wrapped at the top of the address space */
         }
     }
-    pthread_mutex_unlock(&e->tb_lock);
+    jit_mutex_unlock(&jit_tb_lock);
 }
 
-static void flush_locked(JitEngine *e)
+/* Requires, besides jit_tb_lock, that no other CPU runs generated code or
+ * reads its jump cache: an exclusive section. */
+static void flush_locked(JitEngine *e) REQUIRES(jit_tb_lock)
 {
     size_t n = atomic_load(&e->nb_by_code);
 
@@ -577,24 +609,35 @@ static void flush_locked(JitEngine *e)
         }
     }
     rcu_read_unlock();
-    pthread_mutex_lock(&e->cpu_list_lock);
+    jit_mutex_lock(&jit_cpu_list_lock);
     for (guint i = 0; i < e->cpus->len; i++) {
         JitCpu *cpu = g_ptr_array_index(e->cpus, i);
-        memset(cpu->jmp_cache, 0, sizeof(*cpu->jmp_cache));
+        for (unsigned j = 0; j < JMP_CACHE_SIZE; j++) {
+            atomic_store_explicit(&cpu->jmp_cache->tb[j], NULL, memory_order_relaxed);
+        }
     }
-    pthread_mutex_unlock(&e->cpu_list_lock);
+    jit_mutex_unlock(&jit_cpu_list_lock);
     g_hash_table_remove_all(e->pages);
     atomic_store_explicit(&e->nb_by_code, 0, memory_order_release);
+    JIT_TSAN_READER_DONE();
     for (size_t i = 0; i < n; i++) {
         call_rcu(&e->by_code[i]->rcu, tb_free_rcu);
     }
+    atomic_store(&e->flush_pending, false);
     e->code->used = e->prologue_size;
     atomic_fetch_add_explicit(&e->stats.flushes, 1, memory_order_relaxed);
 }
 
+void jit_tb_flush_exclusive(JitEngine *e)
+{
+    jit_mutex_lock(&jit_tb_lock);
+    flush_locked(e);
+    jit_mutex_unlock(&jit_tb_lock);
+}
+
 void jit_tb_flush(JitEngine *e)
 {
-    pthread_mutex_lock(&e->tb_lock);
-    flush_locked(e);
-    pthread_mutex_unlock(&e->tb_lock);
+    jit_exclusive_start(e, NULL);
+    jit_tb_flush_exclusive(e);
+    jit_exclusive_end(e, NULL);
 }

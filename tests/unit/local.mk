@@ -35,10 +35,31 @@ tests_unit_test_regalloc_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 # The engine through a toy guest, on every backend in the build.
 check_PROGRAMS += tests/unit/test-engine
 TESTS += tests/unit/test-engine
-tests_unit_test_engine_SOURCES = tests/unit/test-engine.c
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c \
+	tests/unit/toy-guest.c tests/unit/toy-guest.h
 tests_unit_test_engine_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_unit_test_engine_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS) \
 	$(CHECK_LIBS)
+
+# --- jit: threads ---
+# clang-16 -Wthread-safety over the annotated directories (skips without
+# clang-16). The ThreadSanitizer run of the engine's threading tests is
+# tests/unit/tsan-engine.sh, by hand: a separate instrumented build.
+if !CROSS_COMPILING
+TESTS += scripts/check-thread-safety
+endif
+EXTRA_DIST += scripts/check-thread-safety tests/unit/tsan-engine.sh \
+	tests/unit/tsan-engine.supp
+
+# The engine under several host threads (translation, chaining, flush in
+# an exclusive section, split-atomic links), on every backend in the build.
+check_PROGRAMS += tests/unit/test-engine-threads
+TESTS += tests/unit/test-engine-threads
+tests_unit_test_engine_threads_SOURCES = tests/unit/test-engine-threads.c \
+	tests/unit/toy-guest.c tests/unit/toy-guest.h
+tests_unit_test_engine_threads_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
+tests_unit_test_engine_threads_LDADD = $(tests_ir_backend_libs) jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(CHECK_LIBS)
 
 # --- frontend-x86 ---
 
