@@ -94,3 +94,10 @@ tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
 tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
 EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
 endif
+
+# --- x87 (helper x87): softfloat80 against the host FPU ---
+check_PROGRAMS += tests/x86/test-softfloat80
+TESTS += tests/x86/test-softfloat80
+tests_x86_test_softfloat80_SOURCES = tests/x86/test-softfloat80.c
+tests_x86_test_softfloat80_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_softfloat80_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS)
