@@ -16,7 +16,9 @@ frontend_x86_translate_sources = \
 	frontend-x86/muldiv.c frontend-x86/bitops.c frontend-x86/branch.c \
 	frontend-x86/stack.c frontend-x86/system.c frontend-x86/atomic.c \
 	frontend-x86/string.c frontend-x86/bmi.c frontend-x86/misc.c \
-	frontend-x86/softfloat80.c frontend-x86/softfloat80.h
+	frontend-x86/softfloat80.c frontend-x86/softfloat80.h \
+	frontend-x86/softfloat80-trans.c frontend-x86/x87.h frontend-x86/x87.c \
+	frontend-x86/x87-helpers.c
 
 frontend_x86_libfrontend_a_SOURCES = $(frontend_x86_decode_sources) \
 	$(frontend_x86_translate_sources)

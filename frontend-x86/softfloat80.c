@@ -810,3 +810,15 @@ Sf80 sf80_xtract(Sf80 a, Sf80 *exp, Sf80Env *env)
     *exp = sf80_from_int(e);
     return sf80_make(SF80_SIGN(a), BIAS, m);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Packing for other modules                                               */
+
+Sf80 sf80_round_pack(bool sign, int exp, uint64_t hi, uint64_t lo, Sf80Env *env)
+{
+    u128 x = ((u128)hi << 64) | lo;
+    if (x == 0) {
+        return zero_of(sign);
+    }
+    return round80_full(sign, exp, x, env);
+}

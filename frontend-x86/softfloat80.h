@@ -92,7 +92,23 @@ uint64_t sf80_to_f64(Sf80 a, Sf80Env *env);
 Sf80 sf80_from_bcd(const uint8_t bcd[10]);
 void sf80_to_bcd(Sf80 a, uint8_t bcd[10], Sf80Env *env);
 
-/* Exact host conversion helpers for tests and transcendentals. */
+/* Exact conversion of a host double (tests). */
 Sf80 sf80_from_double(double d);
+/* Round sign * (hi:lo as a 128-bit integer) * 2^(exp - 127) to 64 bits
+ * (PC ignored) per env->rc, with OE/UE/PE/C1. */
+Sf80 sf80_round_pack(bool sign, int exp, uint64_t hi, uint64_t lo, Sf80Env *env);
+
+/*
+ * Transcendentals (softfloat80-trans.c), computed in the host's long double
+ * (80-bit on x86-64, IEEE quad on arm64/loongarch64) and rounded per
+ * env->rc; x87 special cases and flags. Accuracy: see that file.
+ * sf80_ptan/sincos return false (C2 = 1, operand unchanged) for |x| >= 2^63.
+ */
+Sf80 sf80_f2xm1(Sf80 x, Sf80Env *env);
+Sf80 sf80_yl2x(Sf80 x, Sf80 y, Sf80Env *env);
+Sf80 sf80_yl2xp1(Sf80 x, Sf80 y, Sf80Env *env);
+Sf80 sf80_patan(Sf80 x, Sf80 y, Sf80Env *env);            /* atan2(y, x) */
+bool sf80_ptan(Sf80 x, Sf80 *tan, Sf80Env *env);
+bool sf80_sincos(Sf80 x, Sf80 *sin, Sf80 *cos, Sf80Env *env);
 
 #endif
