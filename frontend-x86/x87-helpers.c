@@ -138,10 +138,24 @@ static void push(X86Fpu *f, Sf80 v)
     set(f, 0, v);
 }
 
-/* Write a result unless an unmasked IE forbids it. */
+/* An unmasked exception found before computing (IE, DE, ZE): the CPU
+ * leaves the destination and the stack alone. */
+static bool pre_fault(const X86Fpu *f, unsigned flags)
+{
+    return (flags & ~f->fcw & (SF80_IE | SF80_DE | SF80_ZE)) != 0;
+}
+
+/* Push after a stack underflow: the CPU reports no overflow then. */
+static void push_quiet(X86Fpu *f, Sf80 v)
+{
+    f->top = (f->top - 1) & 7;
+    set(f, 0, v);
+}
+
+/* Write a result unless an unmasked IE/DE/ZE forbids it. */
 static void put(X86Fpu *f, unsigned i, Sf80 v, unsigned flags)
 {
-    if (!(flags & SF80_IE) || ie_masked(f)) {
+    if (!pre_fault(f, flags)) {
         set(f, i, v);
     }
 }
@@ -196,15 +210,29 @@ void x87_helper_push_tmp(void *env, uint32_t signal)
     X86Fpu *f = fpu_of(env);
     Sf80 v = f->tmp;
     unsigned flags = f->tmp_flags;
+    if ((f->tag_used >> ((f->top - 1) & 7)) & 1) {
+        push(f, v);                    /* overflow: no conversion flags */
+        return;
+    }
     if (signal && sf80_is_snan(v)) {
         flags |= SF80_IE;
         v.mant |= 1ull << 62;
     }
     finish(f, flags);
-    if ((flags & SF80_IE) && !ie_masked(f)) {
+    if (pre_fault(f, flags)) {
         return;
     }
     push(f, v);
+}
+
+/* DE of a denormal float32/float64 memory operand (now normal in tmp):
+ * raised unless a NaN operand, an invalid operation or a division by zero
+ * takes precedence, as for register operands. */
+static unsigned tmp_de(const X86Fpu *f, Sf80 a, Sf80 b, unsigned flags)
+{
+    bool nan = sf80_is_nan(a) || sf80_is_nan(b) || sf80_is_unsupported(a) ||
+               sf80_is_unsupported(b);
+    return nan || (flags & (SF80_IE | SF80_ZE)) ? 0 : f->tmp_flags;
 }
 
 static Sf80 arith(unsigned op, Sf80 a, Sf80 b, Sf80Env *e)
@@ -228,7 +256,6 @@ void x87_helper_arith(void *env, uint32_t code)
 
     if (src == X87_SRC_TMP) {
         b = f->tmp;
-        e.flags = f->tmp_flags;
     } else if (is_empty(f, src)) {
         goto under;
     } else {
@@ -238,14 +265,21 @@ void x87_helper_arith(void *env, uint32_t code)
         goto under;
     }
     Sf80 r = arith(op, get(f, dst), b, &e);
+    if (src == X87_SRC_TMP) {
+        e.flags |= tmp_de(f, get(f, dst), b, e.flags);
+    }
     finish(f, e.flags);
-    put(f, dst, r, e.flags);
+    if (pre_fault(f, e.flags)) {
+        return;                        /* no result, no pop */
+    }
+    set(f, dst, r);
     goto out;
 under:
     underflow(f);
-    if (ie_masked(f)) {
-        set(f, dst, sf80_indefinite);
+    if (!ie_masked(f)) {
+        return;
     }
+    set(f, dst, sf80_indefinite);
 out:
     if ((code >> 12) & 1) {
         pop(f);
@@ -265,28 +299,33 @@ uint32_t x87_helper_com(void *env, uint32_t code)
     int res = SF80_UN;
     Sf80 b;
 
-    if (src == X87_SRC_TMP) {
-        b = f->tmp;
-        e.flags = f->tmp_flags;
-    } else {
-        b = get(f, src);
-    }
+    b = src == X87_SRC_TMP ? f->tmp : get(f, src);
     if (is_empty(f, 0) || (src != X87_SRC_TMP && is_empty(f, src))) {
         underflow(f);
+        e.flags = SF80_IE;
     } else {
         res = sf80_compare(get(f, 0), b, (code >> 4) & 1, &e);
+        if (src == X87_SRC_TMP) {
+            e.flags |= tmp_de(f, get(f, 0), b, e.flags);
+        }
+        if ((code >> 7) & 1) {
+            e.flags |= f->fsw & FSW_C1 ? SF80_C1 : 0;   /* FCOMI keeps C1 */
+        }
         finish(f, e.flags);
     }
     uint32_t ret = 0;
+    if (pre_fault(f, e.flags)) {
+        /* unmasked: no condition codes, no pop; FCOMI's EFLAGS as unordered
+         * is what the CPU leaves too */
+        return (code >> 7) & 1 ? ef[SF80_UN] : 0;
+    }
     if ((code >> 7) & 1) {
         ret = ef[res];
     } else {
         f->fsw = (uint16_t)((f->fsw & ~(FSW_C0 | FSW_C2 | FSW_C3)) | cc[res]);
     }
-    if ((f->fsw & FSW_SF) == 0 || ie_masked(f)) {
-        while (pops--) {
-            pop(f);
-        }
+    while (pops--) {
+        pop(f);
     }
     return ret;
 }
@@ -310,14 +349,17 @@ static uint64_t store_indefinite(X86Fpu *f, unsigned kind)
 /*
  * The value FST/FIST/FBSTP write for ST0 (the caller stores it, then pops).
  * m80 and BCD: the low 8 bytes are returned, the top 2 are left in tmp.se.
+ * tmp_flags = 1: an unmasked exception suppresses the store and the pop.
  */
 uint64_t x87_helper_store(void *env, uint32_t kind)
 {
     X86Fpu *f = fpu_of(env);
     Sf80Env e = env_of(f);
     uint64_t v;
+    f->tmp_flags = 0;
     if (is_empty(f, 0)) {
         underflow(f);
+        f->tmp_flags = !ie_masked(f);
         return store_indefinite(f, kind);
     }
     Sf80 a = get(f, 0);
@@ -343,6 +385,8 @@ uint64_t x87_helper_store(void *env, uint32_t kind)
     }
     }
     finish(f, e.flags);
+    /* An unmasked IE (OE, UE for floats) leaves memory and the stack alone. */
+    f->tmp_flags = (e.flags & ~f->fcw & (SF80_IE | SF80_OE | SF80_UE)) != 0;
     return v;
 }
 
@@ -357,7 +401,7 @@ uint32_t x87_helper_fnstsw(void *env)
 void x87_helper_fldcw(void *env, uint32_t cw)
 {
     X86Fpu *f = fpu_of(env);
-    f->fcw = (uint16_t)(cw | 0x40);
+    f->fcw = (uint16_t)((cw & 0x1f3f) | 0x40);   /* reserved bits as the CPU keeps them */
     f->fsw &= (uint16_t)~(FSW_ES | FSW_B);
     if (f->fsw & ~f->fcw & 0x3f) {
         f->fsw |= FSW_ES | FSW_B;      /* unmasking a pending exception */
@@ -412,7 +456,7 @@ void x87_helper_ldenv(void *env, uint32_t mode)
     const uint8_t *b = f->buf;
     unsigned n = X87_ENV_SIZE(mode), w = (mode & X87_ENV32) ? 4 : 2;
     uint32_t ftw;
-    f->fcw = (uint16_t)(get16(b) | 0x40);
+    f->fcw = (uint16_t)((get16(b) & 0x1f3f) | 0x40);
     uint32_t sw = get16(b + w);
     ftw = get16(b + 2 * w);
     f->top = (sw >> 11) & 7;
@@ -461,7 +505,7 @@ void x87_state_to_fxsave(const X86Cpu *cpu, uint8_t out[512])
 void x87_state_from_fxsave(X86Cpu *cpu, const uint8_t in[512])
 {
     X86Fpu *f = &cpu->fpu;
-    f->fcw = (uint16_t)(get16(in) | 0x40);
+    f->fcw = (uint16_t)((get16(in) & 0x1f3f) | 0x40);
     uint32_t sw = get16(in + 2);
     f->top = (sw >> 11) & 7;
     f->fsw = (uint16_t)(sw & ~0x3800);
@@ -555,6 +599,9 @@ static void binary01(X86Fpu *f, unsigned op)
 {
     Sf80Env e = env_of(f);
     if (is_empty(f, 0) || is_empty(f, 1)) {
+        if (op != X87_FSCALE) {
+            f->fsw &= (uint16_t)~FSW_C2;   /* FPREM: "complete" */
+        }
         underflow(f);
         if (ie_masked(f)) {
             set(f, 0, sf80_indefinite);
@@ -568,23 +615,43 @@ static void binary01(X86Fpu *f, unsigned op)
         unsigned q;
         bool partial;
         r = sf80_rem(a, b, op == X87_FPREM1, &q, &partial, &e);
-        f->fsw &= (uint16_t)~(FSW_C0 | FSW_C2 | FSW_C3);
-        f->fsw |= (uint16_t)((partial ? FSW_C2 : 0) | (q & 4 ? FSW_C0 : 0) |
-                             (q & 2 ? FSW_C3 : 0));
+        f->fsw &= (uint16_t)~FSW_C2;
+        if (!sf80_is_nan(r)) {         /* a NaN result leaves C0 and C3 (as the CPU) */
+            f->fsw &= (uint16_t)~(FSW_C0 | FSW_C3);
+            f->fsw |= (uint16_t)((partial ? FSW_C2 : 0) | (q & 4 ? FSW_C0 : 0) |
+                                 (q & 2 ? FSW_C3 : 0));
+        }
         e.flags = (e.flags & ~SF80_C1) | (q & 1 ? SF80_C1 : 0);
     }
     finish(f, e.flags);
     put(f, 0, r, e.flags);
 }
 
+/* FXTRACT/FPTAN/FSINCOS when ST7 is in use: stack overflow, and (masked)
+ * both results are the indefinite, as on the CPU. */
+static bool overflow2(X86Fpu *f)
+{
+    if (!((f->tag_used >> ((f->top - 1) & 7)) & 1)) {
+        return false;
+    }
+    if (ie_masked(f)) {
+        set(f, 0, sf80_indefinite);
+    }
+    push(f, sf80_indefinite);
+    return true;
+}
+
 static void fxtract(X86Fpu *f)
 {
     Sf80Env e = env_of(f);
+    if (!is_empty(f, 0) && overflow2(f)) {
+        return;
+    }
     if (is_empty(f, 0)) {
         underflow(f);
         if (ie_masked(f)) {
             set(f, 0, sf80_indefinite);
-            push(f, sf80_indefinite);
+            push_quiet(f, sf80_indefinite);
         }
         return;
     }
@@ -630,11 +697,17 @@ static void move(X86Fpu *f, unsigned op, unsigned i, unsigned cond)
             return;
         }
         v = sf80_indefinite;
-    } else {
-        f->fsw &= (uint16_t)~FSW_C1;
+    } else if (op != X87_FCMOV) {
+        f->fsw &= (uint16_t)~FSW_C1;   /* FCMOV leaves C1 alone (as the CPU) */
     }
     switch (op) {
-    case X87_FLDST: push(f, v); break;
+    case X87_FLDST:
+        if (under) {                   /* underflow wins: no overflow report */
+            push_quiet(f, v);
+        } else {
+            push(f, v);
+        }
+        break;
     case X87_FCMOV:
         if (cond || under) {
             set(f, 0, v);
@@ -659,8 +732,13 @@ void x87_helper_misc(void *env, uint32_t code)
     case X87_FST: case X87_FSTP: case X87_FLDST: case X87_FCMOV:
         move(f, op, i, extra);
         break;
-    case X87_FFREE:   f->tag_used &= (uint8_t)~(1 << phys(f, i)); break;
-    case X87_FFREEP:  f->tag_used &= (uint8_t)~(1 << phys(f, i)); pop(f); break;
+    case X87_FFREE: case X87_FFREEP:   /* the CPU clears C1 */
+        f->tag_used &= (uint8_t)~(1 << phys(f, i));
+        f->fsw &= (uint16_t)~FSW_C1;
+        if (op == X87_FFREEP) {
+            pop(f);
+        }
+        break;
     case X87_POP:     pop(f); break;
     case X87_FCHS: case X87_FABS: case X87_FSQRT: case X87_FRNDINT:
         unary(f, op);
@@ -704,18 +782,22 @@ void x87_transcendental(void *env, unsigned op)
     Sf80 x = get(f, 0), r, r2 = sf80_make(0, 0x3fff, 1ull << 63);
 
     if (is_empty(f, 0) || (two && is_empty(f, 1))) {
+        f->fsw &= (uint16_t)~FSW_C2;
         underflow(f);
         if (ie_masked(f)) {
             set(f, two ? 1 : 0, sf80_indefinite);
             if (two) {
                 pop(f);
             } else if (pushes) {
-                push(f, sf80_indefinite);
+                push_quiet(f, sf80_indefinite);
             }
         }
         return;
     }
     f->fsw &= (uint16_t)~FSW_C2;
+    if (pushes && overflow2(f)) {
+        return;
+    }
     switch (op) {
     case X87_F2XM1:   r = sf80_f2xm1(x, &e); break;
     case X87_FYL2X:   r = sf80_yl2x(x, get(f, 1), &e); break;

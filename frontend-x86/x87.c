@@ -120,8 +120,14 @@ static void gen_store(X86Tr *tr, unsigned kind, bool pop)
                                      [X87_M_BCD] = 8, [X87_M_I16T] = 2, [X87_M_I32T] = 4,
                                      [X87_M_I64T] = 8 };
     IrContext *ctx = tr->ctx;
+    IrTempIdx v = ir_temp_new_tb(ctx, IR_I64), skip = ir_temp_new(ctx, IR_I32);
+    uint32_t done = ir_label_new(ctx);
+    /* v crosses the branch: a temp of the whole TB, not a block temp. */
+    ir_gen_call(ctx, helper_id[H_STORE], v, (IrTempIdx[]){ ctx->env, ir_const_i32(ctx, kind) });
+    ir_gen_ld(ctx, IR_I32, skip, ctx->env, offsetof(X86Cpu, fpu.tmp_flags), IR_MO_16);
+    ir_gen_brcond(ctx, IR_I32, IR_COND_NE, skip, ir_const_i32(ctx, 0), done);
+    tr->ea = 0;                        /* recompute the address in this block */
     IrTempIdx ea = x86_ea(tr);
-    IrTempIdx v = call_ret(tr, H_STORE, IR_I64, kind);
     if (kind == X87_M_F80 || kind == X87_M_BCD) {
         IrTempIdx hi = x86_tmp(tr);
         ir_gen_ld(ctx, IR_I64, hi, ctx->env, offsetof(X86Cpu, fpu.tmp.se), IR_MO_16);
@@ -131,6 +137,8 @@ static void gen_store(X86Tr *tr, unsigned kind, bool pop)
     if (pop) {
         call(tr, H_MISC, 0, X87_POP);
     }
+    ir_gen_set_label(ctx, done);
+    tr->ea = 0;
 }
 
 /* Copy n bytes between guest memory at the operand and fpu.buf. */
@@ -311,7 +319,8 @@ static int misc_code(const X86Tr *tr, X86Op op)
     return -1;
 }
 
-/* Control instructions: no #MF check (FN*) and no FIP/FOP update. */
+/* Control instructions: no FIP/FOP update, and no #MF check except the
+ * caller's for FLDCW/FLDENV/FRSTOR. */
 static bool tr_control(X86Tr *tr, X86Op op)
 {
     IrContext *ctx = tr->ctx;
@@ -358,6 +367,9 @@ bool x86_tr_x87(X86Tr *tr)
     if (op == X86_OP_FWAIT) {
         gen_wait(tr);
         return true;
+    }
+    if (op == X86_OP_FLDCW || op == X86_OP_FLDENV || op == X86_OP_FRSTOR) {
+        gen_wait(tr);                  /* waiting control instructions */
     }
     if (tr_control(tr, op)) {
         return true;

@@ -185,6 +185,15 @@ static void report(const char *family, const char *backend, const Options *o, lo
     printf("\n");
     print_code(c);
     print_init(c);
+    if (strcmp(family, "x87") == 0) {              /* its operands: [rbx-128, rbx) */
+        for (int off = -128; off < 0; off += 16) {
+            printf("  data[%+4d]:", off);
+            for (int k = 0; k < 16; k++) {
+                printf(" %02x", c->init.data[XT_DATA_SIZE / 2 + off + k]);
+            }
+            printf("\n");
+        }
+    }
     printf("  native: %s", xt_outcome_name(n->outcome));
     print_flags(" final", n->st.rflags);
     if (f->outcome == XT_DONE) {

@@ -166,6 +166,12 @@ static uint8_t *gen_prologue(const XtState *in)
 
     memcpy(e.p, saves, sizeof(saves));
     e.p += sizeof(saves);
+    /* FNINIT with every physical register +0, as ferry-run's zeroed CPU
+     * (FNINIT keeps register contents, which FXAM and FNSAVE reveal). */
+    b(&e, 0xdb); b(&e, 0xe3);                        /* fninit */
+    for (unsigned i = 0; i < 8; i++) {
+        b(&e, 0xd9); b(&e, 0xee);                    /* fldz */
+    }
     b(&e, 0xdb); b(&e, 0xe3);                        /* fninit */
     movabs(&e, 0, addr(&ctl.host_rsp));
     b(&e, 0x48); b(&e, 0x89); b(&e, 0x20);           /* mov [rax], rsp */
