@@ -10,9 +10,10 @@
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* What the translator implements today, and nothing more (no FPU, MMX or
- * SSE yet: programs that need them must find out here). */
-#define CPUID_1_EDX ((1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | (1u << 15) /* CMOV */)
+/* What the translator implements today, and nothing more (no MMX or SSE
+ * yet: programs that need them must find out here). */
+#define CPUID_1_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
+                     (1u << 15) /* CMOV */)
 #define CPUID_1_ECX ((1u << 13) /* CX16 */ | (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
 #define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
 

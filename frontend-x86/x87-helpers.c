@@ -425,9 +425,12 @@ void x87_helper_stenv(void *env, uint32_t mode)
         put32(b, 0xffff0000u | f->fcw);
         put32(b + 4, 0xffff0000u | x87_get_fsw(cpu));
         put32(b + 8, 0xffff0000u | x87_get_ftw(cpu));
+        /* FCS:FOP and FDS as the test host writes them: the code selector
+         * once an instruction has been recorded, FDS's upper half all ones */
         put32(b + 12, (uint32_t)f->fip);
-        put32(b + 16, (uint32_t)(f->fop & 0x7ff) << 16);
+        put32(b + 16, (uint32_t)(f->fop & 0x7ff) << 16 | (f->fip ? cpu->seg_sel[1] : 0));
         put32(b + 20, (uint32_t)f->fdp);
+        put32(b + 24, 0xffff0000u | (f->fdp ? cpu->seg_sel[3] : 0));
         n = 28;
     } else {
         put16(b, f->fcw);

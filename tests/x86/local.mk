@@ -75,7 +75,8 @@ endif
 xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
-	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm
+	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
+	tests/x86/insn/x87.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
@@ -101,4 +102,4 @@ check_PROGRAMS += tests/x86/test-softfloat80
 TESTS += tests/x86/test-softfloat80
 tests_x86_test_softfloat80_SOURCES = tests/x86/test-softfloat80.c
 tests_x86_test_softfloat80_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_x86_test_softfloat80_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS)
+tests_x86_test_softfloat80_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS) -lm

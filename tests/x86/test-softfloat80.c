@@ -5,6 +5,7 @@
  * cases that also run on hosts without an x87.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,29 @@ START_TEST(test_exact)
     ck_assert_uint_eq(bcd[1], 0x12);
     ck_assert_uint_eq(bcd[9], 0x80);
     ck_assert(same(sf80_from_bcd(bcd), sf80_from_int(-1234)));
+}
+END_TEST
+
+/* Transcendentals at exactly known points (every host). */
+START_TEST(test_trans_exact)
+{
+    Sf80Env env = { .rc = SF80_RC_NEAREST, .pc = SF80_PC_64 };
+    Sf80 one = S(0, 0x3fff, 0x8000000000000000), two = S(0, 0x4000, 0x8000000000000000);
+    Sf80 eight = S(0, 0x4002, 0x8000000000000000), zero = S(0, 0, 0), r, c;
+    /* 2^1 - 1 = 1; 2^-1 - 1 = -0.5; log2(8) * 2 = 6; atan2(1, 1) = pi/4 */
+    ck_assert(same(sf80_f2xm1(one, &env), one));
+    ck_assert(same(sf80_f2xm1(S(1, 0x3fff, 0x8000000000000000), &env),
+                   S(1, 0x3ffe, 0x8000000000000000)));
+    ck_assert(same(sf80_yl2x(eight, two, &env), S(0, 0x4001, 0xc000000000000000)));
+    ck_assert(same(sf80_patan(one, one, &env), S(0, 0x3ffe, 0xc90fdaa22168c235)));
+    /* sin 0 = 0, cos 0 = 1, tan 0 = 0; log2(0): -inf with ZE */
+    ck_assert(sf80_sincos(zero, &r, &c, &env));
+    ck_assert(same(r, zero) && same(c, one));
+    env.flags = 0;
+    ck_assert(same(sf80_yl2x(zero, one, &env), S(1, 0x7fff, 0x8000000000000000)));
+    ck_assert_int_eq(env.flags, SF80_ZE);
+    /* out of range for FSIN: |x| >= 2^63 */
+    ck_assert(!sf80_sincos(S(0, 0x403e, 0x8000000000000000), &r, &c, &env));
 }
 END_TEST
 
@@ -366,6 +390,101 @@ START_TEST(test_host)
 }
 END_TEST
 
+/* ---- transcendentals: host within a few ulps, special values exactly ---- */
+
+/* Distance in ulps of two finite same-sign 80-bit values (large if not). */
+static uint64_t ulps(Sf80 a, Sf80 b)
+{
+    if (SF80_SIGN(a) != SF80_SIGN(b)) {
+        return (a.mant == 0 && b.mant == 0) ? 0 : ~0ull;
+    }
+    /* (exponent, significand) is monotonic for normalized values */
+    __int128 ka = (__int128)SF80_EXP(a) << 64 | a.mant, kb = (__int128)SF80_EXP(b) << 64 | b.mant;
+    __int128 d = ka > kb ? ka - kb : kb - ka;
+    return d > (__int128)1 << 62 ? ~0ull : (uint64_t)d;
+}
+
+typedef enum { T_F2XM1, T_FYL2X, T_FYL2XP1, T_FPATAN, T_FSIN, T_FCOS, T_FPTAN } Trans;
+
+static Sf80 host_trans(Trans t, Sf80 x, Sf80 y)
+{
+    Sf80 r = { 0 };
+    switch (t) {
+    case T_F2XM1:   __asm__ volatile("fninit\n\tfldt %1\n\tf2xm1\n\tfstpt %0" : "=m"(r) : "m"(x)); break;
+    case T_FYL2X:   __asm__ volatile("fninit\n\tfldt %2\n\tfldt %1\n\tfyl2x\n\tfstpt %0" : "=m"(r) : "m"(x), "m"(y)); break;
+    case T_FYL2XP1: __asm__ volatile("fninit\n\tfldt %2\n\tfldt %1\n\tfyl2xp1\n\tfstpt %0" : "=m"(r) : "m"(x), "m"(y)); break;
+    case T_FPATAN:  __asm__ volatile("fninit\n\tfldt %2\n\tfldt %1\n\tfpatan\n\tfstpt %0" : "=m"(r) : "m"(x), "m"(y)); break;
+    case T_FSIN:    __asm__ volatile("fninit\n\tfldt %1\n\tfsin\n\tfstpt %0" : "=m"(r) : "m"(x)); break;
+    case T_FCOS:    __asm__ volatile("fninit\n\tfldt %1\n\tfcos\n\tfstpt %0" : "=m"(r) : "m"(x)); break;
+    default:        __asm__ volatile("fninit\n\tfldt %1\n\tfptan\n\tfstp %%st(0)\n\tfstpt %0" : "=m"(r) : "m"(x)); break;
+    }
+    __asm__ volatile("fninit");
+    return r;
+}
+
+static Sf80 sf_trans(Trans t, Sf80 x, Sf80 y)
+{
+    Sf80Env e = { .rc = SF80_RC_NEAREST, .pc = SF80_PC_64 };
+    Sf80 r = x, c;
+    switch (t) {
+    case T_F2XM1:   return sf80_f2xm1(x, &e);
+    case T_FYL2X:   return sf80_yl2x(x, y, &e);
+    case T_FYL2XP1: return sf80_yl2xp1(x, y, &e);
+    case T_FPATAN:  return sf80_patan(x, y, &e);
+    case T_FSIN:    sf80_sincos(x, &r, &c, &e); return r;
+    case T_FCOS:    sf80_sincos(x, &c, &r, &e); return r;
+    default:        sf80_ptan(x, &r, &e); return r;
+    }
+}
+
+/* A value in [-range, range] (range = 2^k), never tiny. */
+static Sf80 in_range(int k, bool positive)
+{
+    uint64_t r = rnd();
+    unsigned exp = (unsigned)(0x3fff + k - (int)(r % 24));
+    return sf80_make(positive ? 0 : r >> 63, exp, rnd() | 1ull << 63);
+}
+
+START_TEST(test_trans_host)
+{
+    static const struct { Trans t; int k; bool pos; const char *name; } fns[] = {
+        { T_F2XM1, -1, false, "f2xm1" }, { T_FYL2X, 10, true, "fyl2x" },
+        { T_FYL2XP1, -2, false, "fyl2xp1" }, { T_FPATAN, 10, false, "fpatan" },
+        { T_FSIN, 1, false, "fsin" }, { T_FCOS, 1, false, "fcos" }, { T_FPTAN, 0, false, "fptan" },
+    };
+    uint64_t worst[7] = { 0 };
+    int bad = 0;
+    for (unsigned f = 0; f < 7; f++) {
+        for (int i = 0; i < 20000; i++) {
+            Sf80 x = in_range(fns[f].k, fns[f].pos), y = in_range(3, false);
+            Sf80 h = host_trans(fns[f].t, x, y), s = sf_trans(fns[f].t, x, y);
+            uint64_t u = ulps(h, s);
+            /* The CPU reduces FSIN/FCOS/FPTAN arguments with a 66-bit pi:
+             * near their zeros it is off by about |x| * 2^-66 absolute. */
+            long double lh, ls, lx;
+            memcpy(&lh, &h, 10);
+            memcpy(&ls, &s, 10);
+            memcpy(&lx, &x, 10);
+            bool reduced = fns[f].t >= T_FSIN;
+            long double slope = fns[f].t == T_FPTAN ? 1 + lh * lh : 1;   /* tan' */
+            bool ok = u <= 4 || (reduced && fabsl(lh - ls) <= fabsl(lx) * slope * 0x1p-63L);
+            if (ok && u > worst[f] && u <= 4) {
+                worst[f] = u;
+            }
+            if (!ok && bad++ < 10) {
+                fprintf(stderr, "%s x=%04x:%016llx y=%04x:%016llx host %04x:%016llx sf %04x:%016llx\n",
+                        fns[f].name, x.se, (unsigned long long)x.mant, y.se,
+                        (unsigned long long)y.mant, h.se, (unsigned long long)h.mant, s.se,
+                        (unsigned long long)s.mant);
+            }
+        }
+        printf("%s: worst %llu ulp against the host x87 (outside pi reduction)\n", fns[f].name,
+               (unsigned long long)worst[f]);
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 #endif
 
 int main(void)
@@ -373,11 +492,13 @@ int main(void)
     Suite *s = suite_create("softfloat80");
     TCase *tc = tcase_create("exact");
     tcase_add_test(tc, test_exact);
+    tcase_add_test(tc, test_trans_exact);
     suite_add_tcase(s, tc);
 #if defined(__x86_64__)
     TCase *th = tcase_create("host");
     tcase_set_timeout(th, 120);
     tcase_add_loop_test(th, test_host, 0, N_CASES);
+    tcase_add_test(th, test_trans_host);
     suite_add_tcase(s, th);
 #endif
     SRunner *sr = srunner_create(s);
