@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend-x86/cpu.h"
 #include "frontend-x86/softfloat80.h"
 
 #define S(sign, exp, m) ((Sf80){ .mant = m##ull, .se = (uint16_t)((sign) << 15 | (exp)) })
@@ -485,6 +486,39 @@ START_TEST(test_trans_host)
 }
 END_TEST
 
+/* ---- x87 state: the FXSAVE image round trip against the CPU ---- */
+
+START_TEST(test_fxsave_image)
+{
+    static const uint16_t cws[3] = { 0x037f, 0x0f7f, 0x127f };
+    for (unsigned k = 0; k < 3; k++) {
+        uint8_t img[512] __attribute__((aligned(16))), out[512];
+        uint32_t env[7];
+        double vals[3] = { 1.5, -0.0, 3.0 };
+        uint16_t cw = cws[k];
+        memset(img, 0, sizeof(img));
+        __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfldl %[v0]\n\tfldl %[v1]\n\t"
+                         "fldpi\n\tfldz\n\tfdivr %%st(3), %%st\n\tfldl %[v2]\n\t"
+                         "fincstp\n\tfxsave64 %[img]\n\tfnstenv %[env]\n\tfninit"
+                         : [img] "=m"(img), [env] "=m"(env)
+                         : [cw] "m"(cw), [v0] "m"(vals[0]), [v1] "m"(vals[1]),
+                           [v2] "m"(vals[2]));
+        X86Cpu cpu;
+        memset(&cpu, 0, sizeof(cpu));
+        x87_state_from_fxsave(&cpu, img);
+        memcpy(out, img, sizeof(out));
+        memset(out, 0xaa, 24);
+        memset(out + 32, 0xaa, 128);
+        x87_state_to_fxsave(&cpu, out);
+        ck_assert_mem_eq(out, img, 24);
+        ck_assert_mem_eq(out + 32, img + 32, 128);
+        ck_assert_uint_eq(x87_get_fsw(&cpu), env[1] & 0xffff);
+        ck_assert_uint_eq(x87_get_ftw(&cpu), env[2] & 0xffff);
+        ck_assert_uint_eq(cpu.fpu.fcw, env[0] & 0xffff);
+    }
+}
+END_TEST
+
 #endif
 
 int main(void)
@@ -499,6 +533,7 @@ int main(void)
     tcase_set_timeout(th, 120);
     tcase_add_loop_test(th, test_host, 0, N_CASES);
     tcase_add_test(th, test_trans_host);
+    tcase_add_test(th, test_fxsave_image);
     suite_add_tcase(s, th);
 #endif
     SRunner *sr = srunner_create(s);
