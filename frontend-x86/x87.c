@@ -91,8 +91,9 @@ static void gen_note_insn(X86Tr *tr, bool mem)
               IR_MO_64);
     ir_gen_st(ctx, IR_I32, ir_const_i32(ctx, fop), ctx->env, offsetof(X86Cpu, fpu.fop),
               IR_MO_16);
-    ir_gen_st(ctx, IR_I64, mem ? x86_ea(tr) : x86_const(tr, 0), ctx->env,
-              offsetof(X86Cpu, fpu.fdp), IR_MO_64);
+    if (mem) {                         /* register forms keep the last FDP */
+        ir_gen_st(ctx, IR_I64, x86_ea(tr), ctx->env, offsetof(X86Cpu, fpu.fdp), IR_MO_64);
+    }
 }
 
 /* Load the memory operand (kind) into fpu.tmp. */

@@ -98,6 +98,7 @@ static void load_cpu(X86Cpu *cpu, const XtState *in)
     cpu->rip = (uint64_t)(uintptr_t)xt_snippet;
     cpu->mxcsr = 0x1f80;
     x87_reset(cpu);
+    cpu->seg_sel[1] = 0x33;            /* Linux x86-64 user CS (FNSTENV shows it) */
     x86_cpu_set_eflags(cpu, (in->rflags & (XT_OSZAPC | XT_DF)) | 0x202);
     cpu->jit.exception = -1;
 }

@@ -79,7 +79,7 @@ static void load(XtGen *g)
     int8_t d = slot(g, false);
     uint8_t v[10];
     edge80(g, v);
-    switch (xt_pick(g, 8)) {
+    switch (xt_pick(g, 9)) {
     case 0: {                                        /* FLD m32 */
         uint32_t f = (uint32_t)xt_edge_value(g->rng);
         if (xt_coin(g)) {
@@ -103,6 +103,16 @@ static void load(XtGen *g)
         static const uint8_t op[3] = { 0xdf, 0xdb, 0xdf };
         unsigned k = xt_pick(g, 3);
         emit_mem(g, op[k], k == 2 ? 5 : 0, d);
+        break;
+    }
+    case 6: {                                        /* FBLD: 18 valid digits */
+        uint8_t bcd[10];
+        for (unsigned i = 0; i < 9; i++) {
+            bcd[i] = (uint8_t)(xt_pick(g, 10) << 4 | xt_pick(g, 10));
+        }
+        bcd[9] = xt_coin(g) ? 0x80 : 0;
+        put_data(g, d, bcd, 10);
+        emit_mem(g, 0xdf, 4, d);
         break;
     }
     case 3:                                          /* FLD1 .. FLDZ */
@@ -248,6 +258,20 @@ static bool g_control(XtGen *g)
     return true;
 }
 
+/* FNSAVE+FRSTOR or FNSTENV+FLDENV through [rbx+0]: the image is compared
+ * as memory, and the reload must give back the same state. */
+static bool g_save(XtGen *g)
+{
+    if (xt_coin(g)) {
+        emit_mem(g, 0xdd, 6, 0);                     /* FNSAVE */
+        emit_mem(g, 0xdd, 4, 0);                     /* FRSTOR */
+    } else {
+        emit_mem(g, 0xd9, 6, 0);                     /* FNSTENV */
+        emit_mem(g, 0xd9, 4, 0);                     /* FLDENV */
+    }
+    return true;
+}
+
 /* FCMOVcc: reads CF, ZF or PF, which must be defined. */
 static bool g_fcmov(XtGen *g)
 {
@@ -264,5 +288,6 @@ static bool g_fcmov(XtGen *g)
 const XtGenEntry xt_x87_entries[] = {
     { "x87-load", g_load }, { "x87-arith", g_arith }, { "x87-arith2", g_arith },
     { "x87-compare", g_compare }, { "x87-unary", g_unary }, { "x87-store", g_store },
-    { "x87-control", g_control }, { "x87-fcmov", g_fcmov }, { NULL, NULL },
+    { "x87-control", g_control }, { "x87-fcmov", g_fcmov }, { "x87-save", g_save },
+    { NULL, NULL },
 };
