@@ -69,6 +69,11 @@ enum { A64_NZCV_V = 1, A64_NZCV_C = 2, A64_NZCV_Z = 4, A64_NZCV_N = 8 };
  *
  * The exec-loop prologue saves x19..x30 and loads env, guest_base and the
  * guest GPRs; the epilogue stores the guest GPRs back to env.
+ *
+ * Status: jit_backend_arm64 (a64-lower*.c) keeps env in x27, guest_base in
+ * x28 and x16/x17 as scratch as above, but does not pin guest GPRs yet: it
+ * allocates x0..x15, x19..x26 (and x28 in softmmu) per block like the
+ * x86-64 backend (docs/backend-arm64.md).
  */
 enum {
     A64_REG_ENV = A64_X27,

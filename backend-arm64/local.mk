@@ -9,3 +9,10 @@ backend_arm64_liba64_a_SOURCES = \
 	backend-arm64/a64-enc-mem.c \
 	backend-arm64/a64-enc-ctl.c \
 	backend-arm64/a64-elf.h backend-arm64/a64-elf.c
+
+# The backend proper (IR lowering + host glue), also host-independent C:
+# every build can emit arm64 code; running it needs an arm64 host.
+backend_arm64_liba64_a_SOURCES += \
+	backend-arm64/a64-lower.h backend-arm64/a64-lower.c \
+	backend-arm64/a64-lower-mem.c backend-arm64/a64-lower-vec.c \
+	backend-arm64/a64-backend.c

@@ -6,7 +6,11 @@ noinst_LIBRARIES += backend-loongarch/libla64.a
 backend_loongarch_libla64_a_SOURCES = \
 	backend-loongarch/la64-regs.h \
 	backend-loongarch/la64-enc.c backend-loongarch/la64-enc.h \
-	backend-loongarch/la64-elf.c backend-loongarch/la64-elf.h
+	backend-loongarch/la64-elf.c backend-loongarch/la64-elf.h \
+	backend-loongarch/la64-lower.c backend-loongarch/la64-lower.h \
+	backend-loongarch/la64-lower-mem.c backend-loongarch/la64-lower-vec.c \
+	backend-loongarch/la64-lower-ctl.c backend-loongarch/la64-softmmu.c \
+	backend-loongarch/la64-backend.c
 
 # Encoder words checked against llvm-objdump-16; programs run under qemu.
 check_PROGRAMS += tests/unit/test-la64-enc tests/unit/test-la64-run

@@ -16,6 +16,6 @@ bench_decode_LDADD = frontend-x86/libfrontend.a
 if HOST_X86_64
 noinst_PROGRAMS += bench/translate
 bench_translate_SOURCES = bench/translate.c $(bench_elf_text_sources)
-bench_translate_LDADD = frontend-x86/libfrontend.a backend-x86_64/libbackend-x64.a \
+bench_translate_LDADD = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
 	jit/libjit.a $(FERRY_BASE_LIBS)
 endif

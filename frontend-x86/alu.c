@@ -125,12 +125,29 @@ static IrTempIdx alu_locked(X86Tr *tr, X86Op op, unsigned size, IrTempIdx b, IrT
     return old;
 }
 
+/* `xor r, r` / `sub r, r`: the zeroing idiom compilers emit everywhere. */
+static bool is_zero_idiom(const X86Tr *tr, X86Op op)
+{
+    const X86Insn *in = &tr->insn;
+    return (op == X86_OP_XOR || op == X86_OP_SUB) && in->has_modrm && in->mod == 3 &&
+           in->rm == in->reg && !(in->prefixes & X86_PFX_LOCK) &&
+           in->opnd[1] != X86_OPND_Ib && in->opnd[1] != X86_OPND_Iz &&
+           in->opnd[1] != X86_OPND_Ibs;
+}
+
 bool x86_tr_alu(X86Tr *tr)
 {
     X86Op op = (X86Op)tr->insn.op;
     unsigned size = x86_opnd_size(tr, 0);
-    IrTempIdx b = x86_load_opnd(tr, 1);
     IrTempIdx cf = 0, a, r;
+
+    if (is_zero_idiom(tr, op)) {
+        IrTempIdx zero = x86_const(tr, 0);
+        x86_store_opnd(tr, 0, zero);
+        alu_flags(tr, op, size, zero, zero, 0);
+        return true;
+    }
+    IrTempIdx b = x86_load_opnd(tr, 1);
 
     if (op == X86_OP_ADC || op == X86_OP_SBB) {
         cf = x86_gen_cf(tr);

@@ -56,6 +56,12 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
 IrTempIdx x86_gen_eflags(X86Tr *tr)
 {
     IrTempIdx f = x86_tmp(tr);
+
+    if (tr->cc_static == X86_CC_EFLAGS) {
+        /* Already computed: the flags are in cc_src. */
+        ir_gen_op2(tr->ctx, IR_OP_and, IR_I64, f, x86_g.cc_src, x86_const(tr, X86_OSZAPC));
+        return f;
+    }
     IrTempIdx op = tr->cc_static >= 0 ? ir_const_i32(tr->ctx, (uint32_t)tr->cc_static)
                                       : x86_g.cc_op;
     ir_gen_call(tr->ctx, helper_cc_compute, f,
@@ -131,6 +137,37 @@ static bool cond_from_result(X86Tr *tr, unsigned p, unsigned size, bool logic, I
     return true;
 }
 
+/*
+ * CF (condition pair 1, "B") without the helper for the operations that
+ * record it simply: ADD (the sum wrapped below an addend), INC/DEC (kept in
+ * cc_src), SHL (top bit of the value shifted by count - 1), SAR/SHR (its
+ * low bit). INC and DEC read the old CF this way, so chains of ADD/INC
+ * stay inline.
+ */
+static bool carry_inline(X86Tr *tr, X86CcOp kind, unsigned size, IrCond *c, IrTempIdx *a,
+                         IrTempIdx *b)
+{
+    switch (kind) {
+    case X86_CC_ADDB:
+        *c = IR_COND_LTU;
+        *a = x86_zext(tr, x86_g.cc_dst, size);
+        *b = x86_zext(tr, x86_g.cc_src, size);
+        return true;
+    case X86_CC_INCB: case X86_CC_DECB: case X86_CC_SARB:
+        *c = IR_COND_TSTNE;
+        *a = x86_g.cc_src;
+        *b = x86_const(tr, 1);
+        return true;
+    case X86_CC_SHLB:
+        *c = IR_COND_TSTNE;
+        *a = x86_g.cc_src;
+        *b = x86_const(tr, 1ull << (size * 8 - 1));
+        return true;
+    default:
+        return false;
+    }
+}
+
 void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx *b)
 {
     static const uint64_t masks[8] = {
@@ -144,6 +181,9 @@ void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx 
     if (static_kind(tr, &kind, &size)) {
         if (kind == X86_CC_SUBB) {
             done = cond_after_sub(tr, p, size, cond, a, b);
+        } else if (p == 1) {
+            done = kind == X86_CC_LOGICB ? cond_from_result(tr, p, size, true, cond, a, b)
+                                        : carry_inline(tr, kind, size, cond, a, b);
         } else {
             done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
         }

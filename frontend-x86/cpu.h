@@ -104,6 +104,8 @@ typedef struct X86Cpu {
     uint16_t seg_sel[6];
 
     X86Vec xmm[16];
+    X86Vec xmm_tmp;                /* SSE scratch: a memory or GPR source
+                                      operand copied for a helper */
     uint32_t mxcsr;
 
     X86Fpu fpu;                    /* x87; reset with x87_reset() */
@@ -122,6 +124,8 @@ enum {
     X86_EXCP_GP = 13,
     X86_EXCP_PF = 14,
     X86_EXCP_MF = 16,              /* x87 floating-point error */
+    X86_EXCP_XM = 19,              /* SIMD floating point (unmasked MXCSR exception;
+                                      the flags that caused it are in mxcsr) */
     X86_EXCP_SYSCALL = 0x100,      /* user mode: syscall instruction */
     X86_EXCP_HLT = 0x101,
 };

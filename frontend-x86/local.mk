@@ -20,5 +20,26 @@ frontend_x86_translate_sources = \
 	frontend-x86/softfloat80-trans.c frontend-x86/x87.h frontend-x86/x87.c \
 	frontend-x86/x87-helpers.c
 
+# The SSE translator handlers (the helpers they call are in libx86sse.a).
+frontend_x86_sse_tr_sources = \
+	frontend-x86/sse-tr.h frontend-x86/sse-tr.c frontend-x86/sse-tr-float.c \
+	frontend-x86/sse-tr-move.c frontend-x86/sse-state.c
+
 frontend_x86_libfrontend_a_SOURCES = $(frontend_x86_decode_sources) \
-	$(frontend_x86_translate_sources)
+	$(frontend_x86_translate_sources) $(frontend_x86_sse_tr_sources)
+
+# ---- SSE helpers -----------------------------------------------------------
+# Pure C on X86Cpu/X86Vec, unit-tested against the host CPU in
+# tests/x86/test-sse.c. -frounding-math and -fsignaling-nans keep the
+# compiler from folding or reordering float operations across the helpers'
+# MXCSR/rounding-mode handling, so they are a library of their own.
+noinst_LIBRARIES += frontend-x86/libx86sse.a
+frontend_x86_sse_helper_sources = \
+	frontend-x86/sse.h frontend-x86/sse-fp.h frontend-x86/sse-float.c \
+	frontend-x86/sse-cvt.c frontend-x86/sse-int.c frontend-x86/sse-move.c \
+	frontend-x86/crc32.c frontend-x86/sse-string.c
+frontend_x86_libx86sse_a_SOURCES = $(frontend_x86_sse_helper_sources)
+frontend_x86_libx86sse_a_CFLAGS = $(AM_CFLAGS) -frounding-math -fsignaling-nans
+
+# What a program that translates x86 links (before the JIT's libraries).
+FRONTEND_X86_LIBS = frontend-x86/libfrontend.a frontend-x86/libx86sse.a

@@ -6,9 +6,11 @@
 #include "frontend-x86/translate.h"
 
 #include <assert.h>
+#include <glib.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "jit/disas.h"
 #include "jit/fatal.h"
 
 X86Globals x86_g;
@@ -51,6 +53,7 @@ static void x86_init_context(IrContext *ctx)
     x86_bmi_register_helpers();
     x86_misc_register_helpers();
     x86_x87_register_helpers();
+    x86_sse_register_helpers();
 }
 
 static X86Mode cpu_mode(const X86Cpu *cpu)
@@ -239,6 +242,129 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_FUCOMIP] = x86_tr_x87, [X86_OP_FCOMIP] = x86_tr_x87, [X86_OP_FFREEP] = x86_tr_x87,
     [X86_OP_FENI] = x86_tr_x87, [X86_OP_FDISI] = x86_tr_x87, [X86_OP_FSETPM] = x86_tr_x87,
     [X86_OP_FWAIT] = x86_tr_x87,
+    /* SSE */
+    [X86_OP_MOVAPS] = x86_tr_sse_move, [X86_OP_MOVAPD] = x86_tr_sse_move,
+    [X86_OP_MOVDQA] = x86_tr_sse_move, [X86_OP_MOVNTPS] = x86_tr_sse_move,
+    [X86_OP_MOVNTPD] = x86_tr_sse_move, [X86_OP_MOVNTDQ] = x86_tr_sse_move,
+    [X86_OP_MOVNTDQA] = x86_tr_sse_move, [X86_OP_MOVUPS] = x86_tr_sse_move,
+    [X86_OP_MOVUPD] = x86_tr_sse_move, [X86_OP_MOVDQU] = x86_tr_sse_move,
+    [X86_OP_LDDQU] = x86_tr_sse_move, [X86_OP_MOVSS] = x86_tr_sse_move,
+    [X86_OP_MOVSD] = x86_tr_sse_move, [X86_OP_MOVD] = x86_tr_sse_move,
+    [X86_OP_MOVQ] = x86_tr_sse_move, [X86_OP_MOVNTI] = x86_tr_sse_move,
+    [X86_OP_MOVLPS] = x86_tr_sse_move, [X86_OP_MOVLPD] = x86_tr_sse_move,
+    [X86_OP_MOVHLPS] = x86_tr_sse_move, [X86_OP_MOVHPS] = x86_tr_sse_move,
+    [X86_OP_MOVHPD] = x86_tr_sse_move, [X86_OP_MOVLHPS] = x86_tr_sse_move,
+    [X86_OP_MOVMSKPS] = x86_tr_sse_move, [X86_OP_MOVMSKPD] = x86_tr_sse_move,
+    [X86_OP_PMOVMSKB] = x86_tr_sse_move, [X86_OP_PEXTRB] = x86_tr_sse_move,
+    [X86_OP_PEXTRW] = x86_tr_sse_move, [X86_OP_PEXTRD] = x86_tr_sse_move,
+    [X86_OP_EXTRACTPS] = x86_tr_sse_move, [X86_OP_PINSRB] = x86_tr_sse_move,
+    [X86_OP_PINSRW] = x86_tr_sse_move, [X86_OP_PINSRD] = x86_tr_sse_move,
+    [X86_OP_INSERTPS] = x86_tr_sse_move, [X86_OP_MOVDDUP] = x86_tr_sse_move,
+    [X86_OP_MOVSLDUP] = x86_tr_sse_move, [X86_OP_MOVSHDUP] = x86_tr_sse_move,
+    [X86_OP_SHUFPS] = x86_tr_sse_move, [X86_OP_SHUFPD] = x86_tr_sse_move,
+    [X86_OP_PSHUFD] = x86_tr_sse_move, [X86_OP_PSHUFLW] = x86_tr_sse_move,
+    [X86_OP_PSHUFHW] = x86_tr_sse_move, [X86_OP_UNPCKLPS] = x86_tr_sse_move,
+    [X86_OP_UNPCKHPS] = x86_tr_sse_move, [X86_OP_UNPCKLPD] = x86_tr_sse_move,
+    [X86_OP_UNPCKHPD] = x86_tr_sse_move, [X86_OP_PUNPCKLBW] = x86_tr_sse_move,
+    [X86_OP_PUNPCKLWD] = x86_tr_sse_move, [X86_OP_PUNPCKLDQ] = x86_tr_sse_move,
+    [X86_OP_PUNPCKLQDQ] = x86_tr_sse_move, [X86_OP_PUNPCKHBW] = x86_tr_sse_move,
+    [X86_OP_PUNPCKHWD] = x86_tr_sse_move, [X86_OP_PUNPCKHDQ] = x86_tr_sse_move,
+    [X86_OP_PUNPCKHQDQ] = x86_tr_sse_move, [X86_OP_PACKSSWB] = x86_tr_sse_move,
+    [X86_OP_PACKUSWB] = x86_tr_sse_move, [X86_OP_PACKSSDW] = x86_tr_sse_move,
+    [X86_OP_PACKUSDW] = x86_tr_sse_move, [X86_OP_PALIGNR] = x86_tr_sse_move,
+    [X86_OP_PSHUFB] = x86_tr_sse_move, [X86_OP_PBLENDW] = x86_tr_sse_move,
+    [X86_OP_BLENDPS] = x86_tr_sse_move, [X86_OP_BLENDPD] = x86_tr_sse_move,
+    [X86_OP_BLENDVPS] = x86_tr_sse_move, [X86_OP_BLENDVPD] = x86_tr_sse_move,
+    [X86_OP_MASKMOVDQU] = x86_tr_sse_move,
+    [X86_OP_PXOR] = x86_tr_sse_int, [X86_OP_POR] = x86_tr_sse_int,
+    [X86_OP_PAND] = x86_tr_sse_int, [X86_OP_PANDN] = x86_tr_sse_int,
+    [X86_OP_XORPS] = x86_tr_sse_int, [X86_OP_XORPD] = x86_tr_sse_int,
+    [X86_OP_ORPS] = x86_tr_sse_int, [X86_OP_ORPD] = x86_tr_sse_int,
+    [X86_OP_ANDPS] = x86_tr_sse_int, [X86_OP_ANDPD] = x86_tr_sse_int,
+    [X86_OP_ANDNPS] = x86_tr_sse_int, [X86_OP_ANDNPD] = x86_tr_sse_int,
+    [X86_OP_PADDB] = x86_tr_sse_int, [X86_OP_PADDW] = x86_tr_sse_int,
+    [X86_OP_PADDD] = x86_tr_sse_int, [X86_OP_PADDQ] = x86_tr_sse_int,
+    [X86_OP_PSUBB] = x86_tr_sse_int, [X86_OP_PSUBW] = x86_tr_sse_int,
+    [X86_OP_PSUBD] = x86_tr_sse_int, [X86_OP_PSUBQ] = x86_tr_sse_int,
+    [X86_OP_PADDSB] = x86_tr_sse_int, [X86_OP_PADDSW] = x86_tr_sse_int,
+    [X86_OP_PADDUSB] = x86_tr_sse_int, [X86_OP_PADDUSW] = x86_tr_sse_int,
+    [X86_OP_PSUBSB] = x86_tr_sse_int, [X86_OP_PSUBSW] = x86_tr_sse_int,
+    [X86_OP_PSUBUSB] = x86_tr_sse_int, [X86_OP_PSUBUSW] = x86_tr_sse_int,
+    [X86_OP_PAVGB] = x86_tr_sse_int, [X86_OP_PAVGW] = x86_tr_sse_int,
+    [X86_OP_PMINUB] = x86_tr_sse_int, [X86_OP_PMAXUB] = x86_tr_sse_int,
+    [X86_OP_PMINSB] = x86_tr_sse_int, [X86_OP_PMAXSB] = x86_tr_sse_int,
+    [X86_OP_PMINUW] = x86_tr_sse_int, [X86_OP_PMAXUW] = x86_tr_sse_int,
+    [X86_OP_PMINSW] = x86_tr_sse_int, [X86_OP_PMAXSW] = x86_tr_sse_int,
+    [X86_OP_PMINUD] = x86_tr_sse_int, [X86_OP_PMAXUD] = x86_tr_sse_int,
+    [X86_OP_PMINSD] = x86_tr_sse_int, [X86_OP_PMAXSD] = x86_tr_sse_int,
+    [X86_OP_PCMPEQB] = x86_tr_sse_int, [X86_OP_PCMPEQW] = x86_tr_sse_int,
+    [X86_OP_PCMPEQD] = x86_tr_sse_int, [X86_OP_PCMPEQQ] = x86_tr_sse_int,
+    [X86_OP_PCMPGTB] = x86_tr_sse_int, [X86_OP_PCMPGTW] = x86_tr_sse_int,
+    [X86_OP_PCMPGTD] = x86_tr_sse_int, [X86_OP_PCMPGTQ] = x86_tr_sse_int,
+    [X86_OP_PMULLW] = x86_tr_sse_int, [X86_OP_PMULHW] = x86_tr_sse_int,
+    [X86_OP_PMULHUW] = x86_tr_sse_int, [X86_OP_PMULLD] = x86_tr_sse_int,
+    [X86_OP_PMULUDQ] = x86_tr_sse_int, [X86_OP_PMULDQ] = x86_tr_sse_int,
+    [X86_OP_PMULHRSW] = x86_tr_sse_int, [X86_OP_PMADDWD] = x86_tr_sse_int,
+    [X86_OP_PMADDUBSW] = x86_tr_sse_int, [X86_OP_PSADBW] = x86_tr_sse_int,
+    [X86_OP_MPSADBW] = x86_tr_sse_int, [X86_OP_PCLMULQDQ] = x86_tr_sse_int,
+    [X86_OP_PSIGNB] = x86_tr_sse_int,
+    [X86_OP_PSIGNW] = x86_tr_sse_int, [X86_OP_PSIGND] = x86_tr_sse_int,
+    [X86_OP_PABSB] = x86_tr_sse_int, [X86_OP_PABSW] = x86_tr_sse_int,
+    [X86_OP_PABSD] = x86_tr_sse_int, [X86_OP_PHADDW] = x86_tr_sse_int,
+    [X86_OP_PHSUBW] = x86_tr_sse_int, [X86_OP_PHADDSW] = x86_tr_sse_int,
+    [X86_OP_PHSUBSW] = x86_tr_sse_int, [X86_OP_PHADDD] = x86_tr_sse_int,
+    [X86_OP_PHSUBD] = x86_tr_sse_int, [X86_OP_PHMINPOSUW] = x86_tr_sse_int,
+    [X86_OP_PSLLW] = x86_tr_sse_int, [X86_OP_PSRLW] = x86_tr_sse_int,
+    [X86_OP_PSRAW] = x86_tr_sse_int, [X86_OP_PSLLD] = x86_tr_sse_int,
+    [X86_OP_PSRLD] = x86_tr_sse_int, [X86_OP_PSRAD] = x86_tr_sse_int,
+    [X86_OP_PSLLQ] = x86_tr_sse_int, [X86_OP_PSRLQ] = x86_tr_sse_int,
+    [X86_OP_PSLLDQ] = x86_tr_sse_int, [X86_OP_PSRLDQ] = x86_tr_sse_int,
+    [X86_OP_PTEST] = x86_tr_sse_int, [X86_OP_PBLENDVB] = x86_tr_sse_int,
+    [X86_OP_PMOVSXBW] = x86_tr_sse_int, [X86_OP_PMOVSXBD] = x86_tr_sse_int,
+    [X86_OP_PMOVSXBQ] = x86_tr_sse_int, [X86_OP_PMOVSXWD] = x86_tr_sse_int,
+    [X86_OP_PMOVSXWQ] = x86_tr_sse_int, [X86_OP_PMOVSXDQ] = x86_tr_sse_int,
+    [X86_OP_PMOVZXBW] = x86_tr_sse_int, [X86_OP_PMOVZXBD] = x86_tr_sse_int,
+    [X86_OP_PMOVZXBQ] = x86_tr_sse_int, [X86_OP_PMOVZXWD] = x86_tr_sse_int,
+    [X86_OP_PMOVZXWQ] = x86_tr_sse_int, [X86_OP_PMOVZXDQ] = x86_tr_sse_int,
+    [X86_OP_ADDPS] = x86_tr_sse_float, [X86_OP_ADDPD] = x86_tr_sse_float,
+    [X86_OP_ADDSS] = x86_tr_sse_float, [X86_OP_ADDSD] = x86_tr_sse_float,
+    [X86_OP_SUBPS] = x86_tr_sse_float, [X86_OP_SUBPD] = x86_tr_sse_float,
+    [X86_OP_SUBSS] = x86_tr_sse_float, [X86_OP_SUBSD] = x86_tr_sse_float,
+    [X86_OP_MULPS] = x86_tr_sse_float, [X86_OP_MULPD] = x86_tr_sse_float,
+    [X86_OP_MULSS] = x86_tr_sse_float, [X86_OP_MULSD] = x86_tr_sse_float,
+    [X86_OP_DIVPS] = x86_tr_sse_float, [X86_OP_DIVPD] = x86_tr_sse_float,
+    [X86_OP_DIVSS] = x86_tr_sse_float, [X86_OP_DIVSD] = x86_tr_sse_float,
+    [X86_OP_MINPS] = x86_tr_sse_float, [X86_OP_MINPD] = x86_tr_sse_float,
+    [X86_OP_MINSS] = x86_tr_sse_float, [X86_OP_MINSD] = x86_tr_sse_float,
+    [X86_OP_MAXPS] = x86_tr_sse_float, [X86_OP_MAXPD] = x86_tr_sse_float,
+    [X86_OP_MAXSS] = x86_tr_sse_float, [X86_OP_MAXSD] = x86_tr_sse_float,
+    [X86_OP_SQRTPS] = x86_tr_sse_float, [X86_OP_SQRTPD] = x86_tr_sse_float,
+    [X86_OP_SQRTSS] = x86_tr_sse_float, [X86_OP_SQRTSD] = x86_tr_sse_float,
+    [X86_OP_CMPPS] = x86_tr_sse_float, [X86_OP_CMPPD] = x86_tr_sse_float,
+    [X86_OP_CMPSS] = x86_tr_sse_float, [X86_OP_CMPSD] = x86_tr_sse_float,
+    [X86_OP_UCOMISS] = x86_tr_sse_float, [X86_OP_UCOMISD] = x86_tr_sse_float,
+    [X86_OP_COMISS] = x86_tr_sse_float, [X86_OP_COMISD] = x86_tr_sse_float,
+    [X86_OP_HADDPS] = x86_tr_sse_float, [X86_OP_HADDPD] = x86_tr_sse_float,
+    [X86_OP_HSUBPS] = x86_tr_sse_float, [X86_OP_HSUBPD] = x86_tr_sse_float,
+    [X86_OP_ADDSUBPS] = x86_tr_sse_float, [X86_OP_ADDSUBPD] = x86_tr_sse_float,
+    [X86_OP_ROUNDPS] = x86_tr_sse_float, [X86_OP_ROUNDPD] = x86_tr_sse_float,
+    [X86_OP_ROUNDSS] = x86_tr_sse_float, [X86_OP_ROUNDSD] = x86_tr_sse_float,
+    [X86_OP_DPPS] = x86_tr_sse_float, [X86_OP_DPPD] = x86_tr_sse_float,
+    [X86_OP_RCPPS] = x86_tr_sse_float, [X86_OP_RCPSS] = x86_tr_sse_float,
+    [X86_OP_RSQRTPS] = x86_tr_sse_float, [X86_OP_RSQRTSS] = x86_tr_sse_float,
+    [X86_OP_CVTSI2SS] = x86_tr_sse_cvt, [X86_OP_CVTSI2SD] = x86_tr_sse_cvt,
+    [X86_OP_CVTSS2SI] = x86_tr_sse_cvt, [X86_OP_CVTTSS2SI] = x86_tr_sse_cvt,
+    [X86_OP_CVTSD2SI] = x86_tr_sse_cvt, [X86_OP_CVTTSD2SI] = x86_tr_sse_cvt,
+    [X86_OP_CVTSS2SD] = x86_tr_sse_cvt, [X86_OP_CVTSD2SS] = x86_tr_sse_cvt,
+    [X86_OP_CVTPS2PD] = x86_tr_sse_cvt, [X86_OP_CVTPD2PS] = x86_tr_sse_cvt,
+    [X86_OP_CVTDQ2PS] = x86_tr_sse_cvt, [X86_OP_CVTPS2DQ] = x86_tr_sse_cvt,
+    [X86_OP_CVTTPS2DQ] = x86_tr_sse_cvt, [X86_OP_CVTDQ2PD] = x86_tr_sse_cvt,
+    [X86_OP_CVTPD2DQ] = x86_tr_sse_cvt, [X86_OP_CVTTPD2DQ] = x86_tr_sse_cvt,
+    [X86_OP_LDMXCSR] = x86_tr_sse_state, [X86_OP_STMXCSR] = x86_tr_sse_state,
+    [X86_OP_FXSAVE] = x86_tr_sse_state, [X86_OP_FXRSTOR] = x86_tr_sse_state,
+    [X86_OP_PCMPESTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPESTRM] = x86_tr_sse_pcmpstr,
+    [X86_OP_PCMPISTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPISTRM] = x86_tr_sse_pcmpstr,
+    [X86_OP_CRC32] = x86_tr_crc32,
 };
 
 /* Translate one instruction at tr->pc; false if its bytes cannot be fetched
@@ -270,6 +396,20 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
         }
         x86_gen_exception(tr, X86_EXCP_UD);
     }
+}
+
+/* -d in_asm: the guest code of the block. */
+static void log_guest_code(JitCpu *jc, const TbEntry *tb)
+{
+    FILE *f = jc->engine->log;
+    uint8_t *code = g_malloc(tb->guest_size);
+    size_t n = x86_tr_config.fetch(jc, tb->cs_base + tb->pc, code, tb->guest_size);
+
+    fprintf(f, "IN %#llx:\n", (unsigned long long)tb->pc);
+    bool mode64 = (tb->flags & X86_TBF_MODE_MASK) == X86_MODE_64;
+    jit_disas(f, mode64 ? JIT_DISAS_X86_64 : JIT_DISAS_HEX, code, n, tb->pc);
+    fputc('\n', f);
+    g_free(code);
 }
 
 static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
@@ -316,6 +456,9 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
         }
     }
     tb->guest_size = (uint32_t)(tr.next_pc - tb->pc);
+    if (jc->engine->log_mask & JIT_LOG_IN_ASM) {
+        log_guest_code(jc, tb);
+    }
     ir_gen_set_label(ctx, tr.exit_label);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
     return 0;

@@ -6,7 +6,7 @@
 #include <capstone/capstone.h>
 #include <string.h>
 
-static void hexdump(FILE *f, const uint8_t *code, size_t size, uintptr_t rx)
+static void hexdump(FILE *f, const uint8_t *code, size_t size, uint64_t rx)
 {
     for (size_t i = 0; i < size; i += 16) {
         fprintf(f, "  %#014lx:", (unsigned long)(rx + i));
@@ -20,14 +20,21 @@ static void hexdump(FILE *f, const uint8_t *code, size_t size, uintptr_t rx)
 void jit_disas_host(FILE *f, const JitBackend *be, const uint8_t *code, size_t size,
                     uintptr_t rx)
 {
+    JitDisasArch arch = strcmp(be->name, "x86_64") == 0 ? JIT_DISAS_X86_64
+                      : strcmp(be->name, "arm64") == 0 ? JIT_DISAS_ARM64 : JIT_DISAS_HEX;
+    jit_disas(f, arch, code, size, rx);
+}
+
+void jit_disas(FILE *f, JitDisasArch which, const uint8_t *code, size_t size, uint64_t rx)
+{
     cs_arch arch;
     cs_mode mode;
     csh h;
 
-    if (strcmp(be->name, "x86_64") == 0) {
+    if (which == JIT_DISAS_X86_64) {
         arch = CS_ARCH_X86;
         mode = CS_MODE_64;
-    } else if (strcmp(be->name, "arm64") == 0) {
+    } else if (which == JIT_DISAS_ARM64) {
         arch = CS_ARCH_ARM64;
         mode = CS_MODE_LITTLE_ENDIAN;
     } else {

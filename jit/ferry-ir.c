@@ -94,6 +94,16 @@ static JitBackend *pick_backend(const char *name)
         return &jit_backend_x86_64;
     }
 #endif
+#ifdef FERRY_HAVE_ARM64_BACKEND
+    if (strcmp(name, "native") == 0 || strcmp(name, "arm64") == 0) {
+        return &jit_backend_arm64;
+    }
+#endif
+#ifdef FERRY_HAVE_LOONGARCH64_BACKEND
+    if (strcmp(name, "native") == 0 || strcmp(name, "loongarch64") == 0) {
+        return &jit_backend_loongarch64;
+    }
+#endif
     fprintf(stderr, "ferry-ir: no backend '%s' in this build\n", name);
     exit(1);
 }
@@ -129,7 +139,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-#ifdef FERRY_HAVE_X86_64_BACKEND
+#if defined(FERRY_HAVE_X86_64_BACKEND) || defined(FERRY_HAVE_ARM64_BACKEND) || \
+    defined(FERRY_HAVE_LOONGARCH64_BACKEND)
     const char *backend = "native";
 #else
     const char *backend = "interp";

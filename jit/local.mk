@@ -38,8 +38,18 @@ if HOST_X86_64
 jit_native_backend_cppflags = -DFERRY_HAVE_X86_64_BACKEND
 jit_native_backend_lib = backend-x86_64/libbackend-x64.a
 else
+if HOST_ARM64
+jit_native_backend_cppflags = -DFERRY_HAVE_ARM64_BACKEND
+jit_native_backend_lib = backend-arm64/liba64.a
+else
+if HOST_LOONGARCH64
+jit_native_backend_cppflags = -DFERRY_HAVE_LOONGARCH64_BACKEND
+jit_native_backend_lib = backend-loongarch/libla64.a
+else
 jit_native_backend_cppflags =
 jit_native_backend_lib =
+endif
+endif
 endif
 bin_PROGRAMS += ferry-ir
 ferry_ir_SOURCES = jit/ferry-ir.c

@@ -80,7 +80,7 @@ void sys_mr_init_ram_ptr(MemoryRegion *mr, const char *name, uint64_t size,
     mr->ram = host;
 }
 
-static bool valid_access_size(unsigned s)
+static inline bool valid_access_size(unsigned s)
 {
     return s == 0 || s == 1 || s == 2 || s == 4 || s == 8;
 }

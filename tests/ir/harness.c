@@ -29,6 +29,12 @@ const TestBackend th_backends[] = {
 #ifdef FERRY_TEST_X86_64
     { "x86_64", &jit_backend_x86_64, opt_run },   /* needs liveness's dead/sync */
 #endif
+#ifdef FERRY_TEST_ARM64
+    { "arm64", &jit_backend_arm64, opt_run },
+#endif
+#ifdef FERRY_TEST_LOONGARCH64
+    { "loongarch64", &jit_backend_loongarch64, opt_run },
+#endif
 };
 const unsigned th_nb_backends = sizeof(th_backends) / sizeof(th_backends[0]);
 

@@ -16,6 +16,14 @@ if HOST_X86_64
 tests_ir_backend_cppflags += -DFERRY_TEST_X86_64
 tests_ir_backend_libs += backend-x86_64/libbackend-x64.a
 endif
+if HOST_ARM64
+tests_ir_backend_cppflags += -DFERRY_TEST_ARM64
+tests_ir_backend_libs += backend-arm64/liba64.a
+endif
+if HOST_LOONGARCH64
+tests_ir_backend_cppflags += -DFERRY_TEST_LOONGARCH64
+tests_ir_backend_libs += backend-loongarch/libla64.a
+endif
 
 tests_ir_harness_sources = tests/ir/harness.c tests/ir/harness.h
 
@@ -32,3 +40,36 @@ tests_ir_run_conformance_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_ir_run_conformance_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
 EXTRA_DIST += tests/ir/README.md \
 	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/ir/*.ir))
+
+# ---------------------------------------------------------------------------
+# loongarch64 backend (la64lower): the conformance suite and a fixed-seed
+# fuzz slice as standalone executables under qemu-loongarch64 (no
+# loongarch64 C library here); la64-batch.c builds and runs them.
+tests_ir_la64_sources = tests/ir/la64-batch.c tests/ir/la64-batch.h $(tests_ir_harness_sources)
+tests_ir_la64_cppflags = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags) \
+	-DQEMU_LOONGARCH64=\"$(QEMU_LOONGARCH64)\"
+tests_ir_la64_libs = backend-loongarch/libla64.a $(tests_ir_backend_libs) jit/libjit.a \
+	$(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/ir/run-la64
+TESTS += tests/ir/run-la64
+tests_ir_run_la64_SOURCES = tests/ir/run-la64.c $(tests_ir_la64_sources)
+tests_ir_run_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_run_la64_LDADD = $(tests_ir_la64_libs)
+
+check_PROGRAMS += tests/ir/fuzz-la64
+TESTS += tests/ir/fuzz-la64
+tests_ir_fuzz_la64_SOURCES = tests/ir/fuzz-la64.c tests/ir/reference.c $(tests_ir_la64_sources)
+tests_ir_fuzz_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_fuzz_la64_LDADD = $(tests_ir_la64_libs)
+
+# x86 snippets: real front end -> loongarch64 backend under qemu, compared
+# with native execution (so x86-64 hosts only).
+if HOST_X86_64
+check_PROGRAMS += tests/ir/x86-la64
+TESTS += tests/ir/x86-la64
+tests_ir_x86_la64_SOURCES = tests/ir/x86-la64.c tests/ir/la64-batch.c tests/ir/la64-batch.h
+tests_ir_x86_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
+tests_ir_x86_la64_LDADD = $(FRONTEND_X86_LIBS) backend-loongarch/libla64.a \
+	backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
+endif

@@ -61,6 +61,16 @@ tests_unit_test_a64_run_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_unit_test_a64_run_LDADD = backend-arm64/liba64.a $(TEST_LIBS) \
 	$(FERRY_BASE_LIBS)
 
+# arm64 backend run natively (an arm64 host, or qemu-aarch64 as LOG_COMPILER):
+# what tests/ir's suites do not cover (split W^X, far env offsets, threads).
+if HOST_ARM64
+check_PROGRAMS += tests/unit/test-a64-backend
+TESTS += tests/unit/test-a64-backend
+tests_unit_test_a64_backend_SOURCES = tests/unit/test-a64-backend.c
+tests_unit_test_a64_backend_LDADD = backend-arm64/liba64.a jit/libjit.a \
+	$(FERRY_BASE_LIBS) $(TEST_LIBS) -lpthread
+endif
+
 # x86-64 encoder (capstone) and backend (run natively on an x86-64 host).
 check_PROGRAMS += tests/unit/test-x64-enc
 TESTS += tests/unit/test-x64-enc

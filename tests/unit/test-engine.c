@@ -185,6 +185,12 @@ static JitBackend *backend_for(int i)
 #ifdef FERRY_TEST_X86_64
         &jit_backend_x86_64,
 #endif
+#ifdef FERRY_TEST_ARM64
+        &jit_backend_arm64,
+#endif
+#ifdef FERRY_TEST_LOONGARCH64
+        &jit_backend_loongarch64,
+#endif
     };
     return i < (int)(sizeof(list) / sizeof(list[0])) ? list[i] : NULL;
 }

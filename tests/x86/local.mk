@@ -60,7 +60,7 @@ tests_x86_test_native_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 
 # The ferry half: the translator on the interpreter and the x86-64 backend.
 xt_oracle_ferry_sources = tests/x86/ferry-run.c tests/x86/ferry-run.h
-xt_oracle_ferry_libs = frontend-x86/libfrontend.a backend-x86_64/libbackend-x64.a \
+xt_oracle_ferry_libs = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
 	jit/libjit.a $(FERRY_BASE_LIBS)
 
 check_PROGRAMS += tests/x86/differ
@@ -103,3 +103,55 @@ TESTS += tests/x86/test-softfloat80
 tests_x86_test_softfloat80_SOURCES = tests/x86/test-softfloat80.c
 tests_x86_test_softfloat80_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_softfloat80_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS) -lm
+
+# ---- SSE ---------------------------------------------------------------------
+# Every SSE helper against the same instruction run natively on this CPU
+# (x86-64 hosts; the arm64 replay below carries the results elsewhere).
+if HOST_X86_64
+check_PROGRAMS += tests/x86/test-sse
+TESTS += tests/x86/test-sse
+tests_x86_test_sse_SOURCES = tests/x86/test-sse.c tests/x86/sse-native.h
+tests_x86_test_sse_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS) -lm
+tests_x86_test_sse_CPPFLAGS = $(AM_CPPFLAGS) -DQEMU_AARCH64=\"$(QEMU_AARCH64)\" \
+	-DSSE_REPLAY_A64=\"$(abs_builddir)/tests/x86/sse-replay-a64\"
+EXTRA_tests_x86_test_sse_DEPENDENCIES = tests/x86/sse-replay-a64
+check_PROGRAMS += tests/x86/test-sse-int
+TESTS += tests/x86/test-sse-int
+tests_x86_test_sse_int_SOURCES = tests/x86/test-sse-int.c tests/x86/sse-native.h
+tests_x86_test_sse_int_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_int_LDADD = frontend-x86/libx86sse.a frontend-x86/libfrontend.a \
+	$(CHECK_LIBS)
+# The float helpers built for arm64 (static, run under qemu-aarch64 by
+# test-sse). Without the cross compiler the file is left empty and that
+# test case says it skipped.
+AARCH64_CC = aarch64-linux-gnu-gcc
+sse_replay_sources = tests/x86/sse-replay.c tests/x86/sse-replay.h \
+	$(frontend_x86_sse_helper_sources)
+EXTRA_DIST += tests/x86/sse-replay.c tests/x86/sse-replay.h
+CLEANFILES += tests/x86/sse-replay-a64
+tests/x86/sse-replay-a64: $(addprefix $(srcdir)/,$(sse_replay_sources))
+	@$(MKDIR_P) tests/x86
+	$(AM_V_GEN)if command -v $(AARCH64_CC) >/dev/null 2>&1; then \
+	  $(AARCH64_CC) -static -O1 -std=gnu11 -D_GNU_SOURCE -frounding-math \
+	    -fsignaling-nans -I$(top_srcdir) -I$(top_builddir) -o $@ \
+	    $(addprefix $(srcdir)/,$(filter %.c,$(sse_replay_sources))) -lm; \
+	else : > $@; fi
+
+
+# SSE snippets natively and under ferry through the oracle's runners.
+check_PROGRAMS += tests/x86/sse-oracle
+TESTS += tests/x86/sse-oracle
+tests_x86_sse_oracle_SOURCES = tests/x86/sse-oracle.c tests/x86/sse-oracle-snips.h \
+	$(xt_oracle_ferry_sources) $(xt_oracle_native_sources)
+tests_x86_sse_oracle_LDADD = $(xt_oracle_ferry_libs)
+
+# Every SSE form through the translator: no #UD fallback, IR passes
+# ir_verify (it checks CRC32 against the host instruction too).
+check_PROGRAMS += tests/x86/test-sse-ir
+TESTS += tests/x86/test-sse-ir
+tests_x86_test_sse_ir_SOURCES = tests/x86/test-sse-ir.c
+tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
+endif

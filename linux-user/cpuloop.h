@@ -1,0 +1,35 @@
+/*
+ * cpuloop.h — running a guest thread: the loop around jit_cpu_exec that
+ * services syscalls and turns CPU exceptions into the signals Linux would
+ * send, plus the guest code fetch callback the translator uses.
+ */
+#ifndef FERRY_LINUX_USER_CPULOOP_H
+#define FERRY_LINUX_USER_CPULOOP_H
+
+#include "frontend-x86/cpu.h"
+#include "jit/engine.h"
+#include "linux-user/syscall.h"
+
+/*
+ * Make the translator fetch guest code from m (only pages mapped with
+ * PROT_EXEC; an unmapped page reads as nothing, so the translator raises a
+ * fetch fault instead of ferry crashing). Call once before running.
+ */
+void lu_fetch_init(LuMem *m);
+
+/* Prepare cpu for user mode at entry with the given stack pointer, as the
+ * kernel leaves a fresh x86-64 process (all other registers zero). */
+void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp);
+
+/* AT_HWCAP: CPUID leaf 1 EDX as ferry's CPUID helper reports it. */
+uint64_t lu_cpuid_hwcap(void);
+
+/*
+ * Run the guest until it exits; returns its exit status. A fatal guest
+ * exception (#UD, #DE, a fault) ends the process with the signal Linux
+ * would deliver (after a "ferry: guest SIG... at rip" line on stderr),
+ * since guest signal handlers are not delivered yet.
+ */
+int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu);
+
+#endif

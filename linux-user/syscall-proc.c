@@ -1,0 +1,460 @@
+/*
+ * syscall-proc.c — process and thread calls: exit, ids, uname (machine
+ * "x86_64"), arch_prctl (FS/GS bases), the thread-setup calls glibc makes
+ * at start (set_tid_address, set_robust_list, rseq), resource limits,
+ * affinity, getrandom, futex, and the signal calls. Signals are recorded
+ * only: rt_sigaction keeps the guest's handlers (SIG_IGN/SIG_DFL are
+ * mirrored to the host) and rt_sigprocmask the guest's mask; delivering
+ * signals to guest handlers is a later step.
+ */
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux-user/syscall-int.h"
+
+#define GBUF(var, addr, len, prot) \
+    void *var = lu_gptr(p, (addr), (len), (prot)); \
+    if (!var) return -EFAULT
+
+/* ---------------------------------------------------------------------- */
+/* Exit and ids                                                             */
+
+static int64_t sys_exit_group(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    p->exited = true;
+    p->exit_status = (int)(a[0] & 0xff);
+    return 0;
+}
+
+static int64_t sys_getpid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getpid(); }
+static int64_t sys_getppid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getppid(); }
+static int64_t sys_gettid(LuProc *p, X86Cpu *c, const uint64_t *a) { return gettid(); }
+static int64_t sys_getuid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getuid(); }
+static int64_t sys_geteuid(LuProc *p, X86Cpu *c, const uint64_t *a) { return geteuid(); }
+static int64_t sys_getgid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getgid(); }
+static int64_t sys_getegid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getegid(); }
+static int64_t sys_getpgrp(LuProc *p, X86Cpu *c, const uint64_t *a) { return getpgrp(); }
+static int64_t sys_setsid(LuProc *p, X86Cpu *c, const uint64_t *a) { return lu_ret(setsid()); }
+
+static int64_t sys_getpgid(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(getpgid((pid_t)a[0]));
+}
+
+static int64_t sys_getsid(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(getsid((pid_t)a[0]));
+}
+
+static int64_t sys_setpgid(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(setpgid((pid_t)a[0], (pid_t)a[1]));
+}
+
+static int64_t sys_getresuid(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(r, a[0], 4, PROT_WRITE);
+    GBUF(e, a[1], 4, PROT_WRITE);
+    GBUF(s, a[2], 4, PROT_WRITE);
+    return lu_ret(getresuid(r, e, s));
+}
+
+static int64_t sys_getresgid(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(r, a[0], 4, PROT_WRITE);
+    GBUF(e, a[1], 4, PROT_WRITE);
+    GBUF(s, a[2], 4, PROT_WRITE);
+    return lu_ret(getresgid(r, e, s));
+}
+
+static int64_t sys_getgroups(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    if ((int)a[0] < 0) {
+        return -EINVAL;
+    }
+    GBUF(list, a[1], (uint64_t)(int)a[0] * sizeof(gid_t), PROT_WRITE);
+    return lu_ret(getgroups((int)a[0], list));
+}
+
+static int64_t sys_uname(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(buf, a[0], sizeof(struct utsname), PROT_WRITE);
+    struct utsname u;
+    if (uname(&u) != 0) {
+        return -errno;
+    }
+    snprintf(u.machine, sizeof(u.machine), "x86_64");
+    memcpy(buf, &u, sizeof(u));
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Thread setup                                                             */
+
+#define LU_ARCH_SET_GS 0x1001
+#define LU_ARCH_SET_FS 0x1002
+#define LU_ARCH_GET_FS 0x1003
+#define LU_ARCH_GET_GS 0x1004
+#define LU_SEG_FS 4
+#define LU_SEG_GS 5
+
+static int64_t sys_arch_prctl(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    switch (a[0]) {
+    case LU_ARCH_SET_FS:
+    case LU_ARCH_SET_GS:
+        if (a[1] >= LU_GUEST_ADDR_LIMIT) {
+            return -EPERM;         /* not a canonical user address */
+        }
+        c->seg_base[a[0] == LU_ARCH_SET_FS ? LU_SEG_FS : LU_SEG_GS] = a[1];
+        return 0;
+    case LU_ARCH_GET_FS:
+    case LU_ARCH_GET_GS: {
+        GBUF(out, a[1], 8, PROT_WRITE);
+        uint64_t v = c->seg_base[a[0] == LU_ARCH_GET_FS ? LU_SEG_FS : LU_SEG_GS];
+        memcpy(out, &v, 8);
+        return 0;
+    }
+    default:
+        return -EINVAL;            /* CET, CPUID faulting, AMX: not offered */
+    }
+}
+
+static int64_t sys_set_tid_address(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    pthread_mutex_lock(&p->lock);
+    p->clear_child_tid = a[0];
+    pthread_mutex_unlock(&p->lock);
+    return gettid();
+}
+
+static int64_t sys_set_robust_list(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    if (a[1] != 24) {              /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->robust_list = a[0];
+    pthread_mutex_unlock(&p->lock);
+    return 0;
+}
+
+/* rseq is not offered: glibc then does without it. */
+static int64_t sys_rseq(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return -ENOSYS;
+}
+
+static int64_t sys_prctl(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    switch ((int)a[0]) {
+    case PR_SET_NAME: {
+        GBUF(name, a[1], 16, PROT_READ);
+        char buf[16];
+        memcpy(buf, name, 16);
+        buf[15] = 0;
+        return lu_ret(prctl(PR_SET_NAME, buf));
+    }
+    case PR_GET_NAME: {
+        GBUF(name, a[1], 16, PROT_WRITE);
+        return lu_ret(prctl(PR_GET_NAME, name));
+    }
+    case PR_GET_DUMPABLE:
+    case PR_SET_DUMPABLE:
+    case PR_SET_PDEATHSIG:
+    case PR_SET_NO_NEW_PRIVS:
+    case PR_GET_NO_NEW_PRIVS:
+        return lu_ret(prctl((int)a[0], a[1], a[2], a[3], a[4]));
+    default:
+        return -EINVAL;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Resources, scheduling, randomness                                        */
+
+static int64_t sys_prlimit64(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    void *new = NULL, *old = NULL;
+    if (a[2] && !(new = lu_gptr(p, a[2], 16, PROT_READ))) {
+        return -EFAULT;
+    }
+    if (a[3] && !(old = lu_gptr(p, a[3], 16, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return lu_ret(syscall(SYS_prlimit64, (pid_t)a[0], (int)a[1], new, old));
+}
+
+static int64_t sys_getrlimit(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    const uint64_t b[4] = { 0, a[0], 0, a[1] };
+    return sys_prlimit64(p, c, b);
+}
+
+static int64_t sys_setrlimit(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    const uint64_t b[4] = { 0, a[0], a[1], 0 };
+    return sys_prlimit64(p, c, b);
+}
+
+static int64_t sys_getrusage(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(ru, a[1], sizeof(struct rusage), PROT_WRITE);
+    return lu_ret(getrusage((int)a[0], ru));
+}
+
+static int64_t sys_sysinfo(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(si, a[0], sizeof(struct sysinfo), PROT_WRITE);
+    return lu_ret(sysinfo(si));
+}
+
+static int64_t sys_times(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    struct tms *t = NULL;
+    if (a[0] && !(t = lu_gptr(p, a[0], sizeof(*t), PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return lu_ret(syscall(SYS_times, t));
+}
+
+static int64_t sys_sched_getaffinity(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(mask, a[2], a[1], PROT_WRITE);
+    return lu_ret(syscall(SYS_sched_getaffinity, (pid_t)a[0], (size_t)a[1], mask));
+}
+
+static int64_t sys_sched_setaffinity(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(mask, a[2], a[1], PROT_READ);
+    return lu_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)a[1], mask));
+}
+
+static int64_t sys_sched_yield(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(sched_yield());
+}
+
+static int64_t sys_getpriority(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(syscall(SYS_getpriority, (int)a[0], (id_t)a[1]));   /* raw 20 - nice */
+}
+
+static int64_t sys_getcpu(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    unsigned *cpu = NULL, *node = NULL;
+    if (a[0] && !(cpu = lu_gptr(p, a[0], 4, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    if (a[1] && !(node = lu_gptr(p, a[1], 4, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return lu_ret(syscall(SYS_getcpu, cpu, node, NULL));
+}
+
+static int64_t sys_getrandom(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    GBUF(buf, a[0], a[1], PROT_WRITE);
+    return lu_ret(syscall(SYS_getrandom, buf, (size_t)a[1], (unsigned)a[2]));
+}
+
+static int64_t sys_wait4(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    int *status = NULL;
+    struct rusage *ru = NULL;
+    if (a[1] && !(status = lu_gptr(p, a[1], 4, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    if (a[3] && !(ru = lu_gptr(p, a[3], sizeof(*ru), PROT_WRITE))) {
+        return -EFAULT;
+    }
+    return lu_ret(wait4((pid_t)a[0], status, (int)a[2], ru));
+}
+
+/* ---------------------------------------------------------------------- */
+/* futex: the operations glibc uses, on guest addresses                     */
+
+static int64_t sys_futex(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    int op = (int)a[1];
+    int cmd = op & FUTEX_CMD_MASK;
+    GBUF(uaddr, a[0], 4, PROT_READ);
+    switch (cmd) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+        const struct timespec *ts = NULL;
+        if (a[3] && !(ts = lu_gptr(p, a[3], sizeof(*ts), PROT_READ))) {
+            return -EFAULT;
+        }
+        return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], ts, NULL,
+                              (uint32_t)a[5]));
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+        return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], NULL, NULL,
+                              (uint32_t)a[5]));
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP: {
+        GBUF(uaddr2, a[4], 4, PROT_READ);
+        return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], (unsigned long)a[3],
+                              uaddr2, (uint32_t)a[5]));
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Signals (recorded, not yet delivered)                                    */
+
+/* Signals ferry needs for itself, or that the host C library reserves. */
+static bool host_owned_signal(int sig)
+{
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+           sig == SIGTRAP || sig >= 32;
+}
+
+static int64_t sys_rt_sigaction(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    int sig = (int)a[0];
+    if (a[3] != 8 || sig < 1 || sig > LU_NSIG) {
+        return -EINVAL;
+    }
+    LuSigaction *act = NULL, *old = NULL;
+    if (a[1] && !(act = lu_gptr(p, a[1], sizeof(*act), PROT_READ))) {
+        return -EFAULT;
+    }
+    if (a[2] && !(old = lu_gptr(p, a[2], sizeof(*old), PROT_WRITE))) {
+        return -EFAULT;
+    }
+    if (act && (sig == SIGKILL || sig == SIGSTOP)) {
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&p->lock);
+    if (old) {
+        *old = p->sigact[sig];
+    }
+    if (act) {
+        p->sigact[sig] = *act;
+        if (!host_owned_signal(sig) && act->handler <= 1) {
+            signal(sig, act->handler ? SIG_IGN : SIG_DFL);   /* inherited by exec */
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return 0;
+}
+
+static int64_t sys_rt_sigprocmask(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    int how = (int)a[0];
+    if (a[3] != 8) {
+        return -EINVAL;
+    }
+    uint64_t *set = NULL, *old = NULL;
+    if (a[1] && !(set = lu_gptr(p, a[1], 8, PROT_READ))) {
+        return -EFAULT;
+    }
+    if (a[2] && !(old = lu_gptr(p, a[2], 8, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    uint64_t never = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+    pthread_mutex_lock(&p->lock);
+    uint64_t cur = p->sigmask;
+    int64_t r = 0;
+    if (set) {
+        if (how == SIG_BLOCK) {
+            p->sigmask |= *set & ~never;
+        } else if (how == SIG_UNBLOCK) {
+            p->sigmask &= ~*set;
+        } else if (how == SIG_SETMASK) {
+            p->sigmask = *set & ~never;
+        } else {
+            r = -EINVAL;
+        }
+    }
+    if (old && r == 0) {
+        *old = cur;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
+static int64_t sys_sigaltstack(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    uint64_t *ss = NULL, *old = NULL;
+    if (a[0] && !(ss = lu_gptr(p, a[0], 24, PROT_READ))) {
+        return -EFAULT;
+    }
+    if (a[1] && !(old = lu_gptr(p, a[1], 24, PROT_WRITE))) {
+        return -EFAULT;
+    }
+    pthread_mutex_lock(&p->lock);
+    if (old) {
+        memcpy(old, p->altstack, 24);
+    }
+    if (ss) {
+        memcpy(p->altstack, ss, 24);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return 0;
+}
+
+static int64_t sys_kill(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(kill((pid_t)a[0], (int)a[1]));
+}
+
+static int64_t sys_tgkill(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
+}
+
+static int64_t sys_tkill(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return lu_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
+}
+
+void lu_sys_proc_init(void)
+{
+    static const LuSysEntry e[] = {
+        { LU_NR_exit, sys_exit_group, "dd" }, { LU_NR_exit_group, sys_exit_group, "dd" },
+        { LU_NR_getpid, sys_getpid, "d" }, { LU_NR_getppid, sys_getppid, "d" },
+        { LU_NR_gettid, sys_gettid, "d" }, { LU_NR_getuid, sys_getuid, "d" },
+        { LU_NR_geteuid, sys_geteuid, "d" }, { LU_NR_getgid, sys_getgid, "d" },
+        { LU_NR_getegid, sys_getegid, "d" }, { LU_NR_getpgrp, sys_getpgrp, "d" },
+        { LU_NR_getpgid, sys_getpgid, "dd" }, { LU_NR_getsid, sys_getsid, "dd" },
+        { LU_NR_setpgid, sys_setpgid, "ddd" }, { LU_NR_setsid, sys_setsid, "d" },
+        { LU_NR_getresuid, sys_getresuid, "dppp" }, { LU_NR_getresgid, sys_getresgid, "dppp" },
+        { LU_NR_getgroups, sys_getgroups, "ddp" }, { LU_NR_uname, sys_uname, "dp" },
+        { LU_NR_arch_prctl, sys_arch_prctl, "dxx" },
+        { LU_NR_set_tid_address, sys_set_tid_address, "dp" },
+        { LU_NR_set_robust_list, sys_set_robust_list, "dpu" },
+        { LU_NR_rseq, sys_rseq, "dpuxx" }, { LU_NR_prctl, sys_prctl, "ddxxxx" },
+        { LU_NR_prlimit64, sys_prlimit64, "dddpp" }, { LU_NR_getrlimit, sys_getrlimit, "ddp" },
+        { LU_NR_setrlimit, sys_setrlimit, "ddp" }, { LU_NR_getrusage, sys_getrusage, "ddp" },
+        { LU_NR_sysinfo, sys_sysinfo, "dp" }, { LU_NR_times, sys_times, "dp" },
+        { LU_NR_sched_getaffinity, sys_sched_getaffinity, "ddup" },
+        { LU_NR_sched_setaffinity, sys_sched_setaffinity, "ddup" },
+        { LU_NR_sched_yield, sys_sched_yield, "d" },
+        { LU_NR_getpriority, sys_getpriority, "ddd" }, { LU_NR_getcpu, sys_getcpu, "dppp" },
+        { LU_NR_getrandom, sys_getrandom, "dpux" }, { LU_NR_wait4, sys_wait4, "ddpdp" },
+        { LU_NR_futex, sys_futex, "dpdupdx" },
+        { LU_NR_rt_sigaction, sys_rt_sigaction, "ddppu" },
+        { LU_NR_rt_sigprocmask, sys_rt_sigprocmask, "ddppu" },
+        { LU_NR_sigaltstack, sys_sigaltstack, "dpp" }, { LU_NR_kill, sys_kill, "ddd" },
+        { LU_NR_tgkill, sys_tgkill, "dddd" }, { LU_NR_tkill, sys_tkill, "ddd" },
+    };
+    lu_sys_add(e, G_N_ELEMENTS(e));
+}

@@ -1,0 +1,104 @@
+/*
+ * syscall.h — the guest's system calls: x86-64 Linux numbers and argument
+ * registers (rdi, rsi, rdx, r10, r8, r9; result or -errno in rax) turned
+ * into host calls made by name, with guest pointers translated and checked
+ * and structures converted where the host's layout differs. One process
+ * (LuProc) per ferry; one guest thread for now.
+ */
+#ifndef FERRY_LINUX_USER_SYSCALL_H
+#define FERRY_LINUX_USER_SYSCALL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frontend-x86/cpu.h"
+#include "linux-user/guestmem.h"
+
+/* The x86-64 kernel's struct sigaction (what rt_sigaction passes). */
+typedef struct LuSigaction {
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+} LuSigaction;
+
+#define LU_NSIG 64
+
+/* Process-wide state of the guest. */
+typedef struct LuProc {
+    LuMem *mem;                    /* immutable pointer */
+    /* Drop translations of guest code in [start, end) (main.c wires it to
+     * jit_tb_invalidate_range); NULL in unit tests. Immutable. */
+    void (*invalidate)(void *opaque, uint64_t start, uint64_t end);
+    void *invalidate_opaque;
+    /* Around fork: phase 0 before, 1 in the parent after, 2 in the child
+     * (main.c keeps liburcu's call_rcu thread consistent). NULL in unit
+     * tests. Immutable. */
+    void (*fork_hook)(int phase);
+    char *exe_path;                /* absolute host path: /proc/self/exe */
+    char *sysroot;                 /* -L prefix for absolute paths, or NULL */
+    bool strace;                   /* print every syscall (-strace) */
+    bool log_unimp;                /* log unknown syscalls (-d unimp) */
+    FILE *log;                     /* where strace and -d go */
+
+    pthread_mutex_t lock;
+    uint64_t brk_start, brk_cur;   /* lock */
+    LuSigaction sigact[LU_NSIG + 1];   /* recorded guest dispositions: lock */
+    uint64_t sigmask;              /* the guest's blocked set (not applied yet): lock */
+    uint64_t altstack[3];          /* guest stack_t: ss_sp, ss_flags, ss_size: lock */
+    uint64_t clear_child_tid;      /* set_tid_address: lock */
+    uint64_t robust_list;          /* set_robust_list head: lock */
+
+    /* Set by exit / exit_group: the main loop stops (owner thread). */
+    bool exited;
+    int exit_status;
+} LuProc;
+
+/* Create the process state; brk starts at brk (the end of the program). */
+LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint64_t brk);
+void lu_proc_free(LuProc *p);
+
+/*
+ * Run the system call the guest asked for: number in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9. Writes the result to rax (and clobbers rcx
+ * and r11 as the syscall instruction does: rcx = rip, r11 = rflags).
+ * Sets p->exited for exit / exit_group. Defined in cpuloop.c (it needs the
+ * front end's EFLAGS helper), so liblu.a does not depend on the front end.
+ */
+void lu_syscall(LuProc *p, X86Cpu *cpu);
+
+/* The same with explicit number and arguments; returns the result or
+ * -errno (no register side effects). */
+int64_t lu_do_syscall(LuProc *p, X86Cpu *cpu, uint64_t nr, const uint64_t args[6]);
+
+/* The x86-64 kernel's struct stat (arch/x86/include/uapi/asm/stat.h). */
+typedef struct LuX86Stat {
+    uint64_t st_dev;
+    uint64_t st_ino;
+    uint64_t st_nlink;
+    uint32_t st_mode;
+    uint32_t st_uid;
+    uint32_t st_gid;
+    uint32_t pad0;
+    uint64_t st_rdev;
+    int64_t st_size;
+    int64_t st_blksize;
+    int64_t st_blocks;
+    uint64_t st_atime_sec, st_atime_nsec;
+    uint64_t st_mtime_sec, st_mtime_nsec;
+    uint64_t st_ctime_sec, st_ctime_nsec;
+    int64_t unused[3];
+} LuX86Stat;
+
+_Static_assert(sizeof(LuX86Stat) == 144, "x86-64 struct stat is 144 bytes");
+
+struct stat;
+/* Convert the host's struct stat to the guest's (padding zeroed). */
+void lu_stat_to_guest(LuX86Stat *g, const struct stat *h);
+
+/* The name of an x86-64 syscall number, or NULL when ferry does not know it. */
+const char *lu_syscall_name(uint64_t nr);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * test-syscall.c — the syscall layer against real things: x86-64 numbers
+ * against the host's <sys/syscall.h> (x86-64 hosts), the guest struct
+ * stat against the offsets of arch/x86/include/uapi/asm/stat.h (and, on an
+ * x86-64 host, against what the kernel's own fstat writes), and handlers
+ * run through lu_do_syscall on real files, pipes and guest memory.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/xattr.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "linux-user/syscall-nr.h"
+#include "linux-user/syscall.h"
+
+static LuMem *mem;
+static LuProc *proc;
+static X86Cpu cpu;
+static uint64_t gbuf;              /* a 64K guest read-write buffer */
+
+static void setup(void)
+{
+    mem = lu_mem_new(0);
+    uint64_t brk = lu_mem_find_free(mem, 0, 1 << 24);
+    proc = lu_proc_new(mem, "/opt/guest/prog", NULL, brk);
+    gbuf = (uint64_t)lu_mem_map(mem, 0, 0x10000, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_int_gt((int64_t)gbuf, 0);
+    memset(&cpu, 0, sizeof(cpu));
+}
+
+static void teardown(void)
+{
+    lu_proc_free(proc);
+    lu_mem_free(mem);
+}
+
+static int64_t sc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    const uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
+    return lu_do_syscall(proc, &cpu, nr, args);
+}
+
+static char *gstr(uint64_t off, const char *s)
+{
+    char *h = lu_g2h(mem, gbuf + off);
+    strcpy(h, s);
+    return h;
+}
+
+/* ---------------------------------------------------------------------- */
+
+#ifdef __x86_64__
+START_TEST(numbers_match_host)
+{
+#define X(name, nr) ck_assert_msg(nr == SYS_##name, #name " is %d here, %d on the host", \
+                                  nr, (int)SYS_##name);
+    LU_SYSCALL_LIST(X)
+#undef X
+}
+END_TEST
+#endif
+
+START_TEST(stat_layout)
+{
+    struct stat st;
+    memset(&st, 0, sizeof(st));
+    st.st_dev = 0x0101010101010101;
+    st.st_ino = 0x0202020202020202;
+    st.st_nlink = 0x03030303;
+    st.st_mode = 0x04040404;
+    st.st_uid = 0x05050505;
+    st.st_gid = 0x06060606;
+    st.st_rdev = 0x0707070707070707;
+    st.st_size = 0x0808080808080808;
+    st.st_blksize = 0x09090909;
+    st.st_blocks = 0x0a0a0a0a0a0a0a0a;
+    st.st_atim.tv_sec = 0x0b0b0b0b0b0b0b0b;
+    st.st_atim.tv_nsec = 0x0c0c0c0c;
+    st.st_mtim.tv_sec = 0x0d0d0d0d0d0d0d0d;
+    st.st_mtim.tv_nsec = 0x0e0e0e0e;
+    st.st_ctim.tv_sec = 0x0f0f0f0f0f0f0f0f;
+    st.st_ctim.tv_nsec = 0x10101010;
+    uint8_t g[144];
+    memset(g, 0xff, sizeof(g));
+    lu_stat_to_guest((LuX86Stat *)g, &st);
+    /* offset, width, byte: from the x86-64 struct stat */
+    static const struct { unsigned off, len; uint8_t byte; } f[] = {
+        { 0, 8, 1 }, { 8, 8, 2 }, { 16, 4, 3 }, { 20, 4, 0 }, { 24, 4, 4 },
+        { 28, 4, 5 }, { 32, 4, 6 }, { 36, 4, 0 }, { 40, 8, 7 }, { 48, 8, 8 },
+        { 56, 4, 9 }, { 60, 4, 0 }, { 64, 8, 10 }, { 72, 8, 11 }, { 80, 4, 12 },
+        { 84, 4, 0 }, { 88, 8, 13 }, { 96, 4, 14 }, { 100, 4, 0 }, { 104, 8, 15 },
+        { 112, 4, 16 }, { 116, 4, 0 }, { 120, 24, 0 },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(f); i++) {
+        for (unsigned b = 0; b < f[i].len; b++) {
+            ck_assert_msg(g[f[i].off + b] == f[i].byte, "byte %u is %#x, want %#x",
+                          f[i].off + b, g[f[i].off + b], f[i].byte);
+        }
+    }
+}
+END_TEST
+
+#ifdef __x86_64__
+/* What the x86-64 kernel itself writes for fstat. */
+START_TEST(stat_matches_kernel)
+{
+    int fd = open("/proc/self/exe", O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    uint8_t raw[144], conv[144];
+    memset(raw, 0, sizeof(raw));
+    ck_assert_int_eq(syscall(SYS_fstat, fd, raw), 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    lu_stat_to_guest((LuX86Stat *)conv, &st);
+    ck_assert_mem_eq(raw, conv, 120);   /* the __unused tail is not defined */
+    close(fd);
+}
+END_TEST
+#endif
+
+START_TEST(pipe_write_read)
+{
+    ck_assert_int_eq(sc(LU_NR_pipe2, gbuf, 0, 0, 0), 0);
+    int *fds = lu_g2h(mem, gbuf);
+    gstr(0x100, "hello");
+    ck_assert_int_eq(sc(LU_NR_write, fds[1], gbuf + 0x100, 5, 0), 5);
+    ck_assert_int_eq(sc(LU_NR_read, fds[0], gbuf + 0x200, 100, 0), 5);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x200), "hello", 5);
+    ck_assert_int_eq(sc(LU_NR_close, fds[0], 0, 0, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_close, fds[0], 0, 0, 0), -EBADF);
+}
+END_TEST
+
+START_TEST(bad_pointers)
+{
+    /* 0x1000 is below mmap_min_addr: never guest memory */
+    ck_assert_int_eq(sc(LU_NR_write, 1, 0x1000, 4, 0), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_read, 0, 0x1000, 4, 0), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_open, 0x1000, 0, 0, 0), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_uname, 0x1000, 0, 0, 0), -EFAULT);
+    /* ferry's own memory is not the guest's */
+    ck_assert_int_eq(sc(LU_NR_write, 1, (uint64_t)(uintptr_t)&cpu, 4, 0), -EFAULT);
+}
+END_TEST
+
+START_TEST(open_flags_converted)
+{
+    gstr(0, "/proc/self/status");
+    gstr(0x100, "/");
+    /* x86-64 O_DIRECTORY is 0200000 whatever the host calls it */
+    ck_assert_int_eq(sc(LU_NR_open, gbuf, 0200000, 0, 0), -ENOTDIR);
+    int64_t fd = sc(LU_NR_openat, (uint64_t)(int64_t)AT_FDCWD, gbuf + 0x100, 0200000, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_uint_eq(sc(LU_NR_fcntl, fd, F_GETFL, 0, 0) & 0200000, 0200000);
+    /* getdents64 on the root directory returns entries */
+    ck_assert_int_gt(sc(LU_NR_getdents64, fd, gbuf + 0x1000, 0x1000, 0), 0);
+    sc(LU_NR_close, fd, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(fstat_converted)
+{
+    gstr(0, "/");
+    ck_assert_int_eq(sc(LU_NR_stat, gbuf, gbuf + 0x100, 0, 0), 0);
+    struct stat st;
+    stat("/", &st);
+    LuX86Stat *g = lu_g2h(mem, gbuf + 0x100);
+    ck_assert_uint_eq(g->st_ino, st.st_ino);
+    ck_assert_uint_eq(g->st_mode, st.st_mode);
+    ck_assert_uint_eq(g->st_nlink, st.st_nlink);
+    ck_assert_int_eq(sc(LU_NR_newfstatat, (uint64_t)(int64_t)AT_FDCWD, gbuf, gbuf + 0x200, 0),
+                     0);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), lu_g2h(mem, gbuf + 0x200), 144);
+}
+END_TEST
+
+START_TEST(readlink_self_exe)
+{
+    gstr(0, "/proc/self/exe");
+    ck_assert_int_eq(sc(LU_NR_readlink, gbuf, gbuf + 0x100, 100, 0), 15);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), "/opt/guest/prog", 15);
+    ck_assert_int_eq(sc(LU_NR_readlinkat, (uint64_t)(int64_t)AT_FDCWD, gbuf, gbuf + 0x100, 4),
+                     4);
+}
+END_TEST
+
+START_TEST(uname_machine)
+{
+    ck_assert_int_eq(sc(LU_NR_uname, gbuf, 0, 0, 0), 0);
+    struct utsname *u = lu_g2h(mem, gbuf);
+    ck_assert_str_eq(u->machine, "x86_64");
+}
+END_TEST
+
+START_TEST(arch_prctl_fs_gs)
+{
+    ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1002, 0x7f0000001000, 0, 0), 0);
+    ck_assert_uint_eq(cpu.seg_base[4], 0x7f0000001000);
+    ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1001, 0x1234, 0, 0), 0);
+    ck_assert_uint_eq(cpu.seg_base[5], 0x1234);
+    ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1003, gbuf, 0, 0), 0);
+    ck_assert_uint_eq(*(uint64_t *)lu_g2h(mem, gbuf), 0x7f0000001000);
+    ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1002, 0xffff800000000000, 0, 0), -EPERM);
+    ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x3001, 0, 0, 0), -EINVAL);
+}
+END_TEST
+
+START_TEST(brk_grows_and_shrinks)
+{
+    uint64_t start = proc->brk_start;
+    ck_assert_uint_eq(sc(LU_NR_brk, 0, 0, 0, 0), start);
+    ck_assert_uint_eq(sc(LU_NR_brk, start + 10000, 0, 0, 0), start + 10000);
+    memset(lu_g2h(mem, start), 0x5a, 10000);
+    ck_assert(lu_mem_check(mem, start, 10000, PROT_WRITE));
+    ck_assert_uint_eq(sc(LU_NR_brk, start + 100, 0, 0, 0), start + 100);
+    ck_assert(!lu_mem_check(mem, start + 4096, 1, PROT_READ));
+    /* below the start: refused, the break stays */
+    ck_assert_uint_eq(sc(LU_NR_brk, start - 4096, 0, 0, 0), start + 100);
+}
+END_TEST
+
+START_TEST(mmap_munmap_mprotect)
+{
+    int64_t a = sc(LU_NR_mmap, 0, 0x3000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    ck_assert_int_gt(a, 0);
+    ck_assert_uint_lt(a + 0x3000, LU_GUEST_ADDR_LIMIT);
+    ck_assert_uint_eq(a % 4096, 0);
+    ck_assert(lu_mem_check(mem, a, 0x3000, PROT_WRITE));
+    ck_assert_int_eq(sc(LU_NR_mprotect, a + 0x1000, 0x1000, PROT_READ, 0), 0);
+    ck_assert_int_eq(lu_mem_prot_at(mem, a + 0x1000), PROT_READ);
+    ck_assert_int_eq(lu_mem_prot_at(mem, a + 0x2000), PROT_READ | PROT_WRITE);
+    ck_assert_int_eq(sc(LU_NR_munmap, a, 0x3000, 0, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_mprotect, a, 0x1000, PROT_READ, 0), -ENOMEM);
+    ck_assert_int_eq(sc(LU_NR_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS), -EINVAL);
+}
+END_TEST
+
+START_TEST(mmap_fixed_over_ferry_refused)
+{
+    /* MAP_FIXED over ferry's own memory must not clobber it */
+    uint64_t host = (uint64_t)(uintptr_t)&cpu & ~0xfffull;
+    ck_assert_int_eq(sc(LU_NR_mmap, host, 0x1000, PROT_READ,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), -ENOMEM);
+}
+END_TEST
+
+START_TEST(mremap_grows)
+{
+    int64_t a = sc(LU_NR_mmap, 0, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    ck_assert_int_gt(a, 0);
+    memset(lu_g2h(mem, a), 0x77, 0x2000);
+    const uint64_t args[6] = { (uint64_t)a, 0x2000, 0x100000, MREMAP_MAYMOVE, 0, 0 };
+    int64_t b = lu_do_syscall(proc, &cpu, LU_NR_mremap, args);
+    ck_assert_int_gt(b, 0);
+    ck_assert(lu_mem_check(mem, b, 0x100000, PROT_WRITE));
+    ck_assert_uint_eq(*(uint8_t *)lu_g2h(mem, b + 0x1fff), 0x77);
+}
+END_TEST
+
+START_TEST(sigaction_recorded)
+{
+    uint64_t *act = lu_g2h(mem, gbuf);
+    act[0] = 0x401234;             /* handler */
+    act[1] = 0x04000000;           /* SA_RESTORER */
+    act[2] = 0x401000;
+    act[3] = 0;
+    ck_assert_int_eq(sc(LU_NR_rt_sigaction, SIGUSR1, gbuf, 0, 8), 0);
+    ck_assert_int_eq(sc(LU_NR_rt_sigaction, SIGUSR1, 0, gbuf + 0x100, 8), 0);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), act, 32);
+    ck_assert_int_eq(sc(LU_NR_rt_sigaction, SIGKILL, gbuf, 0, 8), -EINVAL);
+    ck_assert_int_eq(sc(LU_NR_rt_sigaction, SIGUSR1, gbuf, 0, 16), -EINVAL);
+}
+END_TEST
+
+START_TEST(unknown_is_enosys)
+{
+    ck_assert_int_eq(sc(999, 0, 0, 0, 0), -ENOSYS);
+    ck_assert_int_eq(sc(LU_NR_rseq, 0, 0, 0, 0), -ENOSYS);
+}
+END_TEST
+
+START_TEST(exit_group_stops)
+{
+    ck_assert_int_eq(sc(LU_NR_exit_group, 0x1ff, 0, 0, 0), 0);
+    ck_assert(proc->exited);
+    ck_assert_int_eq(proc->exit_status, 0xff);
+}
+END_TEST
+
+START_TEST(strace_format)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    proc->log = open_memstream(&buf, &len);
+    proc->strace = true;
+    gstr(0, "/nonexistent");
+    sc(LU_NR_openat, (uint64_t)(int64_t)AT_FDCWD, gbuf, O_RDONLY, 0);
+    sc(LU_NR_getppid, 0, 0, 0, 0);
+    fclose(proc->log);
+    char *want = g_strdup_printf("%d openat(AT_FDCWD,\"/nonexistent\",0,00) = -1 errno=2 "
+                                 "(No such file or directory)\n%d getppid() = %d\n",
+                                 (int)getpid(), (int)getpid(), (int)getppid());
+    ck_assert_str_eq(buf, want);
+    g_free(want);
+    free(buf);
+}
+END_TEST
+
+/* Absolute paths are looked up in the sysroot first, then on the host. */
+START_TEST(sysroot_paths)
+{
+    char *root = g_dir_make_tmp("ferry-root-XXXXXX", NULL);
+    char *etc = g_build_filename(root, "etc", NULL);
+    char *file = g_build_filename(etc, "probe", NULL);
+    ck_assert_int_eq(g_mkdir(etc, 0755), 0);
+    ck_assert(g_file_set_contents(file, "inside", 6, NULL));
+    LuProc *q = lu_proc_new(mem, "/opt/guest/prog", root, proc->brk_start);
+    const uint64_t open_probe[6] = { gbuf, 0, 0, 0, 0, 0 };
+    gstr(0, "/etc/probe");
+    int64_t fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    ck_assert_int_ge(fd, 0);
+    const uint64_t rd[6] = { (uint64_t)fd, gbuf + 0x100, 64, 0, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(q, &cpu, LU_NR_read, rd), 6);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), "inside", 6);
+    close((int)fd);
+    gstr(0, "/proc/self/status");  /* not in the sysroot: the host's */
+    fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    ck_assert_int_ge(fd, 0);
+    close((int)fd);
+    lu_proc_free(q);
+    g_unlink(file);
+    g_rmdir(etc);
+    g_rmdir(root);
+    g_free(file);
+    g_free(etc);
+    g_free(root);
+}
+END_TEST
+
+/* The guest gets the host kernel's own answer for a missing attribute. */
+START_TEST(xattr_passthrough)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), "ferry-xattr-probe", NULL);
+    ck_assert(g_file_set_contents(path, "x", 1, NULL));
+    char v[16];
+    ssize_t host = lgetxattr(path, "user.ferry-missing", v, sizeof(v));
+    int host_errno = errno;
+    gstr(0, path);
+    gstr(0x200, "user.ferry-missing");
+    const uint64_t args[6] = { gbuf, gbuf + 0x200, gbuf + 0x300, 16, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_lgetxattr, args),
+                     host < 0 ? -host_errno : host);
+    const uint64_t la[6] = { gbuf, gbuf + 0x400, 256, 0, 0, 0 };
+    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_llistxattr, la),
+                     llistxattr(path, v, 0) < 0 ? -errno : llistxattr(path, v, 0));
+    g_unlink(path);
+    g_free(path);
+}
+END_TEST
+
+START_TEST(clock_and_random)
+{
+    ck_assert_int_eq(sc(LU_NR_clock_gettime, CLOCK_MONOTONIC, gbuf, 0, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_getrandom, gbuf, 16, 0, 0), 16);
+    ck_assert_int_gt(sc(LU_NR_time, 0, 0, 0, 0), 1700000000);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("syscall");
+    TCase *tc = tcase_create("syscall");
+    tcase_add_checked_fixture(tc, setup, teardown);
+#ifdef __x86_64__
+    tcase_add_test(tc, numbers_match_host);
+    tcase_add_test(tc, stat_matches_kernel);
+#endif
+    tcase_add_test(tc, stat_layout);
+    tcase_add_test(tc, pipe_write_read);
+    tcase_add_test(tc, bad_pointers);
+    tcase_add_test(tc, open_flags_converted);
+    tcase_add_test(tc, fstat_converted);
+    tcase_add_test(tc, readlink_self_exe);
+    tcase_add_test(tc, uname_machine);
+    tcase_add_test(tc, arch_prctl_fs_gs);
+    tcase_add_test(tc, brk_grows_and_shrinks);
+    tcase_add_test(tc, mmap_munmap_mprotect);
+    tcase_add_test(tc, mmap_fixed_over_ferry_refused);
+    tcase_add_test(tc, mremap_grows);
+    tcase_add_test(tc, sigaction_recorded);
+    tcase_add_test(tc, unknown_is_enosys);
+    tcase_add_test(tc, exit_group_stops);
+    tcase_add_test(tc, strace_format);
+    tcase_add_test(tc, clock_and_random);
+    tcase_add_test(tc, sysroot_paths);
+    tcase_add_test(tc, xattr_passthrough);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
