@@ -145,7 +145,10 @@ static u128 shr_jam(u128 x, int n)
 typedef struct Fmt {
     int prec;                      /* significand bits incl. the integer bit */
     int emin, emax;                /* unbiased normal exponent range */
+    bool wrap;                     /* 80-bit: env->traps may wrap the exponent */
 } Fmt;
+
+enum { WRAP = 24576 };             /* the x87's exponent adjustment */
 
 /* Result of round_fmt: biased-style exponent (0 = zero/denormal) and the
  * significand aligned at bit 63 (integer bit explicit). */
@@ -188,7 +191,21 @@ static Rounded round_fmt(bool sign, int e, u128 x, Fmt f, Sf80Env *env)
     x <<= lz;
     e -= lz;                       /* now bit 127 set, value = X * 2^(e-127) */
     bool tiny = e < f.emin && !(e == f.emin - 1 && carries(sign, x, 128 - f.prec, env->rc));
-    if (e < f.emin) {
+    /* Unmasked beyond even the wrapped range (only FSCALE gets there):
+     * a signed zero or infinity whatever the rounding, as on the CPU. */
+    if (f.wrap && (((env->traps & SF80_UE) && e + WRAP < f.emin) ||
+                   ((env->traps & SF80_OE) && e - WRAP > f.emax))) {
+        bool big = e > f.emax;
+        env->flags |= SF80_PE | (big ? SF80_OE | SF80_C1 : SF80_UE);
+        r.bexp = big ? f.emax - f.emin + 2 : 0;
+        r.sig = big ? 1ull << 63 : 0;
+        return r;
+    }
+    if (tiny && f.wrap && (env->traps & SF80_UE)) {
+        env->flags |= SF80_UE;         /* unmasked: no denormalization */
+        e += WRAP;
+        tiny = false;
+    } else if (e < f.emin) {
         x = shr_jam(x, f.emin - e);
         e = f.emin;
     }
@@ -215,6 +232,10 @@ static Rounded round_fmt(bool sign, int e, u128 x, Fmt f, Sf80Env *env)
             y = 1ull << (f.prec - 1);      /* carried into a new binade */
             e++;
         }
+    }
+    if (e > f.emax && f.wrap && (env->traps & SF80_OE)) {
+        env->flags |= SF80_OE;         /* unmasked: the wrapped result */
+        e -= WRAP;
     }
     if (e > f.emax) {
         bool to_inf = env->rc == SF80_RC_NEAREST || (env->rc == SF80_RC_UP && !sign) ||
@@ -244,13 +265,13 @@ static Sf80 pack_rounded(bool sign, Rounded r)
 /* Round to the 80-bit format under the precision control. */
 static Sf80 round80(bool sign, int e, u128 x, Sf80Env *env)
 {
-    Fmt f = { pc_prec(env), EMIN80, EMAX80 };
+    Fmt f = { pc_prec(env), EMIN80, EMAX80, true };
     return pack_rounded(sign, round_fmt(sign, e, x, f, env));
 }
 
 static Sf80 round80_full(bool sign, int e, u128 x, Sf80Env *env)
 {
-    Fmt f = { 64, EMIN80, EMAX80 };
+    Fmt f = { 64, EMIN80, EMAX80, true };
     return pack_rounded(sign, round_fmt(sign, e, x, f, env));
 }
 
@@ -627,7 +648,7 @@ static uint64_t to_ieee(Sf80 a, Ieee f, Sf80Env *env)
     }
     uint64_t m;
     int e = unpack(a, &m);
-    Fmt fmt = { f.frac_bits + 1, 1 - bias, bias };
+    Fmt fmt = { f.frac_bits + 1, 1 - bias, bias, false };
     Rounded r = round_fmt(SF80_SIGN(a), e, (u128)m << 64, fmt, env);
     uint64_t frac = (r.sig >> (63 - f.frac_bits)) & ((1ull << f.frac_bits) - 1);
     if (r.bexp > emax - 1) {

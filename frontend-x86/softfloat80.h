@@ -3,8 +3,9 @@
  * significand with an explicit integer bit) in portable C, so hosts without
  * 80-bit floats (arm64, loongarch64) run x87 code bit-exactly. Results,
  * flags and NaN choices follow the x87 (tested against the host FPU in
- * tests/x86/test-softfloat80.c). Exceptions are always delivered with the
- * masked response; the caller decides what an unmasked one does.
+ * tests/x86/test-softfloat80.c). Exceptions get the masked response, except
+ * unmasked overflow/underflow of 80-bit results (Sf80Env.traps); the caller
+ * decides what else an unmasked exception does.
  */
 #ifndef FERRY_FRONTEND_X86_SOFTFLOAT80_H
 #define FERRY_FRONTEND_X86_SOFTFLOAT80_H
@@ -34,6 +35,9 @@ typedef struct Sf80Env {
     uint8_t rc;            /* SF80_RC_* */
     uint8_t pc;            /* SF80_PC_* (arithmetic only; conversions ignore it) */
     uint16_t flags;        /* SF80_* ORed in by every operation */
+    /* SF80_OE / SF80_UE unmasked: 80-bit results that overflow/underflow
+     * are delivered with the exponent wrapped by 24576, as the x87 does. */
+    uint8_t traps;
 } Sf80Env;
 
 /* Comparison results (the C3/C2/C0 patterns are the caller's business). */

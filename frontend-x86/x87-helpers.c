@@ -5,10 +5,10 @@
  * generates; the memory side of each instruction stays in generated code.
  *
  * Exceptions: flags accumulate in FSW; an unmasked one sets ES and B, and
- * the next waiting x87 instruction raises #MF (x87_helper_wait). With an
- * unmasked IE the destination is left unchanged, as on the CPU; other
- * unmasked exceptions deliver the masked result (the CPU's exponent-wrapped
- * OE/UE results are not reproduced).
+ * the next waiting x87 instruction raises #MF (x87_helper_wait). As on the
+ * CPU, an unmasked IE, DE or ZE leaves the destination and the stack
+ * unchanged, unmasked OE/UE deliver the exponent-wrapped result to a
+ * register, and a store to memory with any of IE/OE/UE unmasked is skipped.
  */
 #include "frontend-x86/x87.h"
 
@@ -98,7 +98,8 @@ static void pop(X86Fpu *f)
 
 static Sf80Env env_of(const X86Fpu *f)
 {
-    return (Sf80Env){ .rc = (f->fcw >> 10) & 3, .pc = (f->fcw >> 8) & 3 };
+    return (Sf80Env){ .rc = (f->fcw >> 10) & 3, .pc = (f->fcw >> 8) & 3,
+                      .traps = (uint8_t)(~f->fcw & (SF80_OE | SF80_UE)) };
 }
 
 static bool ie_masked(const X86Fpu *f)
@@ -219,8 +220,8 @@ void x87_helper_push_tmp(void *env, uint32_t signal)
         v.mant |= 1ull << 62;
     }
     finish(f, flags);
-    if (pre_fault(f, flags)) {
-        return;
+    if ((flags & SF80_IE) && !ie_masked(f)) {
+        return;                        /* an unmasked DE still loads (as the CPU) */
     }
     push(f, v);
 }
@@ -268,10 +269,12 @@ void x87_helper_arith(void *env, uint32_t code)
     if (src == X87_SRC_TMP) {
         e.flags |= tmp_de(f, get(f, dst), b, e.flags);
     }
-    finish(f, e.flags);
     if (pre_fault(f, e.flags)) {
-        return;                        /* no result, no pop */
+        /* nothing computed: only the operand exceptions, no result, no pop */
+        finish(f, e.flags & (SF80_IE | SF80_DE | SF80_ZE));
+        return;
     }
+    finish(f, e.flags);
     set(f, dst, r);
     goto out;
 under:
@@ -314,15 +317,16 @@ uint32_t x87_helper_com(void *env, uint32_t code)
         finish(f, e.flags);
     }
     uint32_t ret = 0;
-    if (pre_fault(f, e.flags)) {
-        /* unmasked: no condition codes, no pop; FCOMI's EFLAGS as unordered
-         * is what the CPU leaves too */
-        return (code >> 7) & 1 ? ef[SF80_UN] : 0;
+    if (pre_fault(f, e.flags) && (e.flags & SF80_DE) && !(e.flags & SF80_IE)) {
+        return (code >> 7) & 1 ? ef[SF80_UN] : 0;   /* unmasked DE: nothing */
     }
     if ((code >> 7) & 1) {
         ret = ef[res];
     } else {
         f->fsw = (uint16_t)((f->fsw & ~(FSW_C0 | FSW_C2 | FSW_C3)) | cc[res]);
+    }
+    if (pre_fault(f, e.flags)) {
+        return ret;                    /* unmasked IE: "unordered", no pop */
     }
     while (pops--) {
         pop(f);
@@ -448,7 +452,8 @@ void x87_helper_stenv(void *env, uint32_t mode)
         }
         x87_reset(cpu);
     } else {
-        f->fcw |= 0x3f;                /* FNSTENV masks all exceptions */
+        f->fcw |= 0x3f;                /* FNSTENV masks all exceptions: */
+        f->fsw &= (uint16_t)~(FSW_ES | FSW_B);   /* nothing is pending now */
     }
 }
 

@@ -228,15 +228,17 @@ static bool g_store(XtGen *g)
     return true;
 }
 
-/* FLDCW (rounding and precision control, exceptions masked: results under
- * unmasked exceptions are only partly modelled, see x87-helpers.c),
- * FNSTCW, FNSTSW, FNCLEX, FWAIT. */
+/* FLDCW (rounding and precision control, sometimes an unmasked exception:
+ * #MF at the next waiting instruction), FNSTCW, FNSTSW, FNCLEX, FWAIT. */
 static bool g_control(XtGen *g)
 {
     switch (xt_pick(g, 5)) {
     case 0: case 1: {
         int8_t d = 124;                              /* no load or store slot */
         uint16_t cw = (uint16_t)(0x7f | xt_pick(g, 4) << 8 | xt_pick(g, 4) << 10);
+        if (xt_pick(g, 4) == 0) {
+            cw &= (uint16_t)~(1u << xt_pick(g, 6));  /* unmask one: #MF later */
+        }
         put_data(g, d, &cw, 2);
         emit_mem(g, 0xd9, 5, d);
         break;
