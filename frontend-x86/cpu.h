@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "frontend-x86/softfloat80.h"
 #include "jit/cpu-common.h"
 
 enum {
@@ -69,6 +70,26 @@ typedef struct X86Vec {
     uint64_t q[2];
 } __attribute__((aligned(16))) X86Vec;
 
+/*
+ * x87 state (frontend-x86/x87-helpers.c). Registers are kept physically:
+ * ST(i) is st[(top + i) & 7]. The full tag word is derived from tag_used and
+ * the contents when stored. fip/fdp/fop describe the last non-control x87
+ * instruction (FNSTENV/FNSAVE). tmp and buf carry operands and memory images
+ * between generated code and helpers within one instruction.
+ */
+typedef struct X86Fpu {
+    Sf80 st[8];
+    uint16_t fcw;
+    uint16_t fsw;                  /* TOP (bits 11-13) lives in top */
+    uint8_t top;
+    uint8_t tag_used;              /* bit i: physical register i is not empty */
+    uint16_t fop;
+    uint64_t fip, fdp;
+    Sf80 tmp;
+    uint16_t tmp_flags;            /* DE/IE found converting tmp from memory */
+    uint8_t buf[112];
+} X86Fpu;
+
 typedef struct X86Cpu {
     JitCpu jit;                    /* must be first: env points here */
 
@@ -87,6 +108,8 @@ typedef struct X86Cpu {
                                       operand copied for a helper */
     uint32_t mxcsr;
 
+    X86Fpu fpu;                    /* x87; reset with x87_reset() */
+
     /* Exception detail for the exec loop's caller. */
     uint32_t error_code;
     uint64_t next_rip;             /* rip after a trapping instruction (syscall) */
@@ -100,6 +123,7 @@ enum {
     X86_EXCP_UD = 6,               /* invalid opcode */
     X86_EXCP_GP = 13,
     X86_EXCP_PF = 14,
+    X86_EXCP_MF = 16,              /* x87 floating-point error */
     X86_EXCP_XM = 19,              /* SIMD floating point (unmasked MXCSR exception;
                                       the flags that caused it are in mxcsr) */
     X86_EXCP_SYSCALL = 0x100,      /* user mode: syscall instruction */
@@ -112,5 +136,15 @@ uint64_t x86_cpu_get_eflags(const X86Cpu *cpu);
 void x86_cpu_set_eflags(X86Cpu *cpu, uint64_t eflags);
 /* OSZAPC from a lazy state (what x86_cpu_get_eflags uses). */
 uint64_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);
+
+/* x87 (x87-helpers.c): the FNINIT state (a new thread starts with it). */
+void x87_reset(X86Cpu *cpu);
+/* FSW with TOP, and the full 16-bit tag word (00 valid .. 11 empty). */
+uint16_t x87_get_fsw(const X86Cpu *cpu);
+uint16_t x87_get_ftw(const X86Cpu *cpu);
+/* The x87 part of the FXSAVE image (bytes 0..31 and the ST/MM slots at
+ * 32..159); the SSE owner fills MXCSR and the XMM registers. */
+void x87_state_to_fxsave(const X86Cpu *cpu, uint8_t out[512]);
+void x87_state_from_fxsave(X86Cpu *cpu, const uint8_t in[512]);
 
 #endif

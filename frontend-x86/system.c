@@ -10,11 +10,12 @@
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* What the translator implements today, and nothing more (no FPU or MMX
- * yet: programs that need them must find out here). SSE up to SSE4.2 and
- * PCLMULQDQ are in sse-*.c and crc32.c. */
-#define CPUID_1_EDX ((1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | (1u << 15) /* CMOV */ | \
-                     (1u << 24) /* FXSR */ | (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
+/* What the translator implements today, and nothing more (no MMX yet:
+ * programs that need it must find out here). x87 is in x87*.c, SSE up to
+ * SSE4.2 and PCLMULQDQ in sse-*.c and crc32.c. */
+#define CPUID_1_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
+                     (1u << 15) /* CMOV */ | (1u << 24) /* FXSR */ | (1u << 25) /* SSE */ | \
+                     (1u << 26) /* SSE2 */)
 #define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
                      (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
                      (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)

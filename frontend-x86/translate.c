@@ -52,6 +52,7 @@ static void x86_init_context(IrContext *ctx)
     x86_shift_register_helpers();
     x86_bmi_register_helpers();
     x86_misc_register_helpers();
+    x86_x87_register_helpers();
     x86_sse_register_helpers();
 }
 
@@ -209,6 +210,38 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_RDMSR] = x86_tr_priv, [X86_OP_WRMSR] = x86_tr_priv, [X86_OP_RDPMC] = x86_tr_priv,
     [X86_OP_SWAPGS] = x86_tr_priv, [X86_OP_SYSRET] = x86_tr_priv,
     [X86_OP_SYSEXIT] = x86_tr_priv,
+    /* x87 (x87.c) */
+    [X86_OP_FADD] = x86_tr_x87, [X86_OP_FMUL] = x86_tr_x87, [X86_OP_FCOM] = x86_tr_x87,
+    [X86_OP_FCOMP] = x86_tr_x87, [X86_OP_FSUB] = x86_tr_x87, [X86_OP_FSUBR] = x86_tr_x87,
+    [X86_OP_FDIV] = x86_tr_x87, [X86_OP_FDIVR] = x86_tr_x87, [X86_OP_FLD] = x86_tr_x87,
+    [X86_OP_FST] = x86_tr_x87, [X86_OP_FSTP] = x86_tr_x87, [X86_OP_FLDENV] = x86_tr_x87,
+    [X86_OP_FLDCW] = x86_tr_x87, [X86_OP_FNSTENV] = x86_tr_x87, [X86_OP_FNSTCW] = x86_tr_x87,
+    [X86_OP_FXCH] = x86_tr_x87, [X86_OP_FNOP] = x86_tr_x87, [X86_OP_FCHS] = x86_tr_x87,
+    [X86_OP_FABS] = x86_tr_x87, [X86_OP_FTST] = x86_tr_x87, [X86_OP_FXAM] = x86_tr_x87,
+    [X86_OP_FLD1] = x86_tr_x87, [X86_OP_FLDL2T] = x86_tr_x87, [X86_OP_FLDL2E] = x86_tr_x87,
+    [X86_OP_FLDPI] = x86_tr_x87, [X86_OP_FLDLG2] = x86_tr_x87, [X86_OP_FLDLN2] = x86_tr_x87,
+    [X86_OP_FLDZ] = x86_tr_x87, [X86_OP_F2XM1] = x86_tr_x87, [X86_OP_FYL2X] = x86_tr_x87,
+    [X86_OP_FPTAN] = x86_tr_x87, [X86_OP_FPATAN] = x86_tr_x87, [X86_OP_FXTRACT] = x86_tr_x87,
+    [X86_OP_FPREM1] = x86_tr_x87, [X86_OP_FDECSTP] = x86_tr_x87, [X86_OP_FINCSTP] = x86_tr_x87,
+    [X86_OP_FPREM] = x86_tr_x87, [X86_OP_FYL2XP1] = x86_tr_x87, [X86_OP_FSQRT] = x86_tr_x87,
+    [X86_OP_FSINCOS] = x86_tr_x87, [X86_OP_FRNDINT] = x86_tr_x87, [X86_OP_FSCALE] = x86_tr_x87,
+    [X86_OP_FSIN] = x86_tr_x87, [X86_OP_FCOS] = x86_tr_x87, [X86_OP_FIADD] = x86_tr_x87,
+    [X86_OP_FIMUL] = x86_tr_x87, [X86_OP_FICOM] = x86_tr_x87, [X86_OP_FICOMP] = x86_tr_x87,
+    [X86_OP_FISUB] = x86_tr_x87, [X86_OP_FISUBR] = x86_tr_x87, [X86_OP_FIDIV] = x86_tr_x87,
+    [X86_OP_FIDIVR] = x86_tr_x87, [X86_OP_FCMOVB] = x86_tr_x87, [X86_OP_FCMOVE] = x86_tr_x87,
+    [X86_OP_FCMOVBE] = x86_tr_x87, [X86_OP_FCMOVU] = x86_tr_x87, [X86_OP_FUCOMPP] = x86_tr_x87,
+    [X86_OP_FILD] = x86_tr_x87, [X86_OP_FISTTP] = x86_tr_x87, [X86_OP_FIST] = x86_tr_x87,
+    [X86_OP_FISTP] = x86_tr_x87, [X86_OP_FCMOVNB] = x86_tr_x87, [X86_OP_FCMOVNE] = x86_tr_x87,
+    [X86_OP_FCMOVNBE] = x86_tr_x87, [X86_OP_FCMOVNU] = x86_tr_x87, [X86_OP_FNCLEX] = x86_tr_x87,
+    [X86_OP_FNINIT] = x86_tr_x87, [X86_OP_FUCOMI] = x86_tr_x87, [X86_OP_FCOMI] = x86_tr_x87,
+    [X86_OP_FRSTOR] = x86_tr_x87, [X86_OP_FNSAVE] = x86_tr_x87, [X86_OP_FNSTSW] = x86_tr_x87,
+    [X86_OP_FFREE] = x86_tr_x87, [X86_OP_FUCOM] = x86_tr_x87, [X86_OP_FUCOMP] = x86_tr_x87,
+    [X86_OP_FADDP] = x86_tr_x87, [X86_OP_FMULP] = x86_tr_x87, [X86_OP_FCOMPP] = x86_tr_x87,
+    [X86_OP_FSUBRP] = x86_tr_x87, [X86_OP_FSUBP] = x86_tr_x87, [X86_OP_FDIVRP] = x86_tr_x87,
+    [X86_OP_FDIVP] = x86_tr_x87, [X86_OP_FBLD] = x86_tr_x87, [X86_OP_FBSTP] = x86_tr_x87,
+    [X86_OP_FUCOMIP] = x86_tr_x87, [X86_OP_FCOMIP] = x86_tr_x87, [X86_OP_FFREEP] = x86_tr_x87,
+    [X86_OP_FENI] = x86_tr_x87, [X86_OP_FDISI] = x86_tr_x87, [X86_OP_FSETPM] = x86_tr_x87,
+    [X86_OP_FWAIT] = x86_tr_x87,
     /* SSE */
     [X86_OP_MOVAPS] = x86_tr_sse_move, [X86_OP_MOVAPD] = x86_tr_sse_move,
     [X86_OP_MOVDQA] = x86_tr_sse_move, [X86_OP_MOVNTPS] = x86_tr_sse_move,

@@ -120,6 +120,7 @@ void x86_system_register_helpers(void);
 void x86_shift_register_helpers(void);
 void x86_bmi_register_helpers(void);
 void x86_misc_register_helpers(void);
+void x86_x87_register_helpers(void);
 void x86_sse_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
@@ -178,6 +179,7 @@ bool x86_tr_leave(X86Tr *tr);
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
 bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
+bool x86_tr_x87(X86Tr *tr);          /* every x87 instruction and FWAIT */
 /* SSE (sse-tr*.c, sse-state.c; helpers in sse-float/cvt/int/move.c) */
 bool x86_tr_sse_move(X86Tr *tr);     /* MOV*, MOVD/Q, PINSR/PEXTR, shuffles, unpacks, packs */
 bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts */

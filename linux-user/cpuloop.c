@@ -55,6 +55,7 @@ void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp)
     cpu->regs[X86_RSP] = sp;
     cpu->df = 1;
     cpu->mxcsr = 0x1f80;           /* all exceptions masked, round to nearest */
+    x87_reset(cpu);                /* FCW 0x37f, empty stack: as after execve */
     x86_cpu_set_eflags(cpu, 0x202);   /* IF and the always-one bit */
 }
 

@@ -109,6 +109,29 @@ static void diff_buf(GString *why, const char *name, const uint8_t *a, const uin
     }
 }
 
+/* x87 (family x87): control, status and tag words, and the non-empty
+ * registers. Every snippet starts in the FNINIT state on both sides. */
+static void diff_x87(GString *why, const XtX87 *n, const XtX87 *f)
+{
+    if (n->fcw != f->fcw || n->fsw != f->fsw || n->ftw != f->ftw) {
+        g_string_append_printf(why, "    x87 fcw/fsw/ftw: native %04x %04x %04x ferry %04x %04x"
+                               " %04x\n", n->fcw, n->fsw, n->ftw, f->fcw, f->fsw, f->ftw);
+    }
+    unsigned top = (n->fsw >> 11) & 7;
+    for (unsigned i = 0; i < 8; i++) {
+        if (((n->ftw >> (2 * ((top + i) & 7))) & 3) != 3 && memcmp(n->st[i], f->st[i], 10)) {
+            uint64_t nm, fm;
+            uint16_t ne, fe;
+            memcpy(&nm, n->st[i], 8);
+            memcpy(&ne, n->st[i] + 8, 2);
+            memcpy(&fm, f->st[i], 8);
+            memcpy(&fe, f->st[i] + 8, 2);
+            g_string_append_printf(why, "    st(%u): native %04x:%016llx ferry %04x:%016llx\n",
+                                   i, ne, (unsigned long long)nm, fe, (unsigned long long)fm);
+        }
+    }
+}
+
 /* Compare; appends what differs to why. */
 static bool same(const XtCase *c, const XtResult *n, const XtResult *f, GString *why)
 {
@@ -143,6 +166,7 @@ static bool same(const XtCase *c, const XtResult *n, const XtResult *f, GString 
     }
     diff_buf(why, "data", n->st.data, f->st.data, XT_DATA_SIZE, XT_DATA_SIZE / 2);
     diff_buf(why, "stack", n->st.stack, f->st.stack, XT_STACK_SIZE, XT_STACK_SIZE / 2);
+    diff_x87(why, &n->st.x87, &f->st.x87);
     return why->len == 0;
 }
 
@@ -161,6 +185,15 @@ static void report(const char *family, const char *backend, const Options *o, lo
     printf("\n");
     print_code(c);
     print_init(c);
+    if (strcmp(family, "x87") == 0) {              /* its operands: [rbx-128, rbx) */
+        for (int off = -128; off < 0; off += 16) {
+            printf("  data[%+4d]:", off);
+            for (int k = 0; k < 16; k++) {
+                printf(" %02x", c->init.data[XT_DATA_SIZE / 2 + off + k]);
+            }
+            printf("\n");
+        }
+    }
     printf("  native: %s", xt_outcome_name(n->outcome));
     print_flags(" final", n->st.rflags);
     if (f->outcome == XT_DONE) {

@@ -97,6 +97,8 @@ static void load_cpu(X86Cpu *cpu, const XtState *in)
     memcpy(cpu->regs, in->regs, sizeof(cpu->regs));
     cpu->rip = (uint64_t)(uintptr_t)xt_snippet;
     cpu->mxcsr = 0x1f80;
+    x87_reset(cpu);
+    cpu->seg_sel[1] = 0x33;            /* Linux x86-64 user CS (FNSTENV shows it) */
     x86_cpu_set_eflags(cpu, (in->rflags & (XT_OSZAPC | XT_DF)) | 0x202);
     cpu->jit.exception = -1;
 }
@@ -105,7 +107,7 @@ static XtOutcome outcome_of(int excp, bool at_end)
 {
     switch (excp) {
     case X86_EXCP_UD: return at_end ? XT_DONE : XT_FAULT_UD;
-    case X86_EXCP_DE: return XT_FAULT_DE;
+    case X86_EXCP_DE: case X86_EXCP_MF: return XT_FAULT_DE;   /* both SIGFPE */
     case X86_EXCP_GP: case X86_EXCP_PF: return XT_FAULT_SEGV;
     case X86_EXCP_BP: case X86_EXCP_DB: return XT_FAULT_TRAP;
     default: return XT_FAULT_OTHER;
@@ -133,6 +135,14 @@ void xt_ferry_run(XtFerry *f, const uint8_t *code, size_t len, const XtState *in
     memset(out, 0, sizeof(*out));
     memcpy(out->st.regs, cpu->regs, sizeof(cpu->regs));
     out->st.rflags = x86_cpu_get_eflags(cpu);
+    out->st.x87.fcw = cpu->fpu.fcw;
+    out->st.x87.fsw = x87_get_fsw(cpu);
+    out->st.x87.ftw = x87_get_ftw(cpu);
+    for (unsigned i = 0; i < 8; i++) {
+        const Sf80 *v = &cpu->fpu.st[(cpu->fpu.top + i) & 7];
+        memcpy(out->st.x87.st[i], &v->mant, 8);
+        memcpy(out->st.x87.st[i] + 8, &v->se, 2);
+    }
     out->outcome = outcome_of(rc, cpu->rip == start + len);
     out->fault_off = out->outcome == XT_DONE ? 0 : cpu->rip - start;
     xt_arena_save(&out->st);

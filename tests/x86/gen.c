@@ -377,7 +377,7 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
     xt_bitops_entries[], xt_lock_arith_entries[], xt_rotc_entries[], xt_move_entries[],
     xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[],
     xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[],
-    xt_fault_entries[];
+    xt_fault_entries[], xt_x87_entries[];
 
 /*
  * The families; all run in `make check`. (Earlier "-full" twins that kept
@@ -412,6 +412,8 @@ const XtFamily xt_families[] = {
     { "alias", true, true,
       { xt_alu_entries, xt_bitops_entries, xt_shxd_entries, xt_bmi_entries },
       "alu bitops shxd bmi with sources repeating the destination" },
+    { "x87", true, false, { xt_x87_entries },
+      "x87 loads, arithmetic, compares, stack ops, stores, FLDCW (RC/PC), FCMOV" },
     { NULL, false, false, { NULL }, NULL },
 };
 

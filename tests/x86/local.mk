@@ -49,7 +49,8 @@ tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
 if HOST_X86_64
 xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
-	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c
+	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
+	tests/x86/gen-x87.c
 
 check_PROGRAMS += tests/x86/test-native
 TESTS += tests/x86/test-native
@@ -74,7 +75,8 @@ endif
 xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
-	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm
+	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
+	tests/x86/insn/x87.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
@@ -94,6 +96,14 @@ tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
 tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
 EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
 endif
+
+# --- x87 (helper x87): softfloat80 against the host FPU ---
+check_PROGRAMS += tests/x86/test-softfloat80
+TESTS += tests/x86/test-softfloat80
+tests_x86_test_softfloat80_SOURCES = tests/x86/test-softfloat80.c
+tests_x86_test_softfloat80_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_softfloat80_LDADD = frontend-x86/libfrontend.a $(CHECK_LIBS) -lm
+
 # ---- SSE ---------------------------------------------------------------------
 # Every SSE helper against the same instruction run natively on this CPU
 # (x86-64 hosts; the arm64 replay below carries the results elsewhere).

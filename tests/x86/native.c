@@ -34,12 +34,14 @@ static struct {
     uint64_t flags_in;
     uint64_t flags_out;
     uint64_t out[16];
+    uint8_t fsave[108];           /* FNSAVE image (x87) */
 } ctl;
 
 static sigjmp_buf native_env;
 static volatile sig_atomic_t in_native;
 static volatile sig_atomic_t caught_sig;
 static ucontext_t caught_uc;
+static struct _libc_fpstate caught_fp;   /* fpregs points into the signal frame */
 
 const char *xt_outcome_name(XtOutcome o)
 {
@@ -62,6 +64,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
     in_native = 0;
     caught_sig = sig;
     memcpy(&caught_uc, ucv, sizeof(caught_uc));
+    memcpy(&caught_fp, caught_uc.uc_mcontext.fpregs, sizeof(caught_fp));   /* x87 */
     siglongjmp(native_env, 1);
 }
 
@@ -163,6 +166,13 @@ static uint8_t *gen_prologue(const XtState *in)
 
     memcpy(e.p, saves, sizeof(saves));
     e.p += sizeof(saves);
+    /* FNINIT with every physical register +0, as ferry-run's zeroed CPU
+     * (FNINIT keeps register contents, which FXAM and FNSAVE reveal). */
+    b(&e, 0xdb); b(&e, 0xe3);                        /* fninit */
+    for (unsigned i = 0; i < 8; i++) {
+        b(&e, 0xd9); b(&e, 0xee);                    /* fldz */
+    }
+    b(&e, 0xdb); b(&e, 0xe3);                        /* fninit */
     movabs(&e, 0, addr(&ctl.host_rsp));
     b(&e, 0x48); b(&e, 0x89); b(&e, 0x20);           /* mov [rax], rsp */
     movabs(&e, 0, addr(&ctl.flags_in));
@@ -202,6 +212,8 @@ static void gen_epilogue(uint8_t *at)
             b(&e, 8 * r);
         }
     }
+    movabs(&e, 0, addr(ctl.fsave));
+    b(&e, 0xdd); b(&e, 0x30);                                 /* fnsave [rax] */
     movabs(&e, 0, addr(&ctl.host_rsp));
     b(&e, 0x48); b(&e, 0x8b); b(&e, 0x20);                    /* mov rsp, [rax] */
     memcpy(e.p, restores, sizeof(restores));
@@ -219,6 +231,47 @@ static void state_from_ucontext(XtState *st, const ucontext_t *uc)
         st->regs[r] = (uint64_t)uc->uc_mcontext.gregs[map[r]];
     }
     st->rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+}
+
+/* The x87 state from an FNSAVE image (32-bit format). */
+static void x87_from_fsave(XtX87 *x, const uint8_t *img)
+{
+    memcpy(&x->fcw, img, 2);
+    memcpy(&x->fsw, img + 4, 2);
+    memcpy(&x->ftw, img + 8, 2);
+    for (unsigned i = 0; i < 8; i++) {
+        memcpy(x->st[i], img + 28 + 10 * i, 10);
+    }
+}
+
+/* The x87 state at a signal (FXSAVE layout: abridged tags, physical
+ * registers in ST order); the full tag word is rebuilt from the contents. */
+static void x87_from_fpstate(XtX87 *x, const struct _libc_fpstate *fp)
+{
+    x->fcw = fp->cwd;
+    x->fsw = fp->swd;
+    x->ftw = 0;
+    unsigned top = (fp->swd >> 11) & 7;
+    for (unsigned i = 0; i < 8; i++) {
+        memcpy(x->st[i], fp->_st[i].significand, 8);
+        memcpy(x->st[i] + 8, &fp->_st[i].exponent, 2);
+    }
+    for (unsigned p = 0; p < 8; p++) {
+        const uint8_t *v = x->st[(p - top) & 7];
+        uint16_t se;
+        uint64_t m;
+        memcpy(&m, v, 8);
+        memcpy(&se, v + 8, 2);
+        unsigned e = se & 0x7fff, tag;
+        if (!((fp->ftw >> p) & 1)) {
+            tag = 3;
+        } else if (e == 0) {
+            tag = m == 0 ? 1 : 2;
+        } else {
+            tag = e == 0x7fff || !(m >> 63) ? 2 : 0;
+        }
+        x->ftw |= (uint16_t)(tag << (2 * p));
+    }
 }
 
 static XtOutcome outcome_of(int sig)
@@ -250,9 +303,11 @@ void xt_native_run(const uint8_t *code, size_t len, const XtState *in, XtResult 
         in_native = 0;
         memcpy(out->st.regs, ctl.out, sizeof(ctl.out));
         out->st.rflags = ctl.flags_out;
+        x87_from_fsave(&out->st.x87, ctl.fsave);
         out->outcome = XT_DONE;
     } else {
         state_from_ucontext(&out->st, &caught_uc);
+        x87_from_fpstate(&out->st.x87, &caught_fp);
         out->outcome = outcome_of(caught_sig);
         out->fault_off = (uint64_t)caught_uc.uc_mcontext.gregs[REG_RIP] - addr(xt_snippet);
     }

@@ -44,9 +44,17 @@ typedef enum XtOutcome {
 const char *xt_outcome_name(XtOutcome o);
 
 /* Guest-visible machine state: GPRs (x86 order), the flags, both buffers. */
+/* x87 state at the end of a run (output only: every run starts in the
+ * FNINIT state). st[i] is ST(i) as 10 bytes; ftw the full tag word. */
+typedef struct XtX87 {
+    uint16_t fcw, fsw, ftw;
+    uint8_t st[8][10];
+} XtX87;
+
 typedef struct XtState {
     uint64_t regs[16];
     uint64_t rflags;              /* on input only OSZAPC is used */
+    XtX87 x87;
     uint8_t data[XT_DATA_SIZE];
     uint8_t stack[XT_STACK_SIZE];
 } XtState;
