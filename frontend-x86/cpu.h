@@ -109,6 +109,10 @@ typedef struct X86Cpu {
     uint32_t mxcsr;
 
     X86Fpu fpu;                    /* x87; reset with x87_reset() */
+    /* FXSAVE/FXRSTOR: the x87 part of the image (bytes 0-23, 32-159) is
+     * built here by a helper and copied to/from guest memory in IR, so
+     * faults on the guest image stay ordinary guest memory faults. */
+    uint8_t fx_image[512] __attribute__((aligned(16)));
 
     /* Exception detail for the exec loop's caller. */
     uint32_t error_code;

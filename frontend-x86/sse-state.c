@@ -1,8 +1,8 @@
 /*
  * sse-state.c — LDMXCSR/STMXCSR and FXSAVE/FXRSTOR. The 512-byte FXSAVE
- * image has the x87 part in its power-on state (ferry has no x87 yet:
- * FCW 0x037f, everything else zero), MXCSR, MXCSR_MASK 0xffff and xmm0-15
- * (xmm0-7 outside 64-bit mode); FXRSTOR takes MXCSR and the xmm registers.
+ * image holds the x87 state (built by x87_state_to_fxsave into
+ * X86Cpu.fx_image, copied in IR), MXCSR, MXCSR_MASK 0xffff and xmm0-15
+ * (xmm0-7 outside 64-bit mode); FXRSTOR reads all of it back.
  */
 #include "frontend-x86/sse-tr.h"
 
@@ -35,24 +35,32 @@ static void st_at(X86Tr *tr, IrTempIdx ea, unsigned off, unsigned size, IrTempId
     x86_gen_st(tr, addr, size, v);
 }
 
+/* Offsets of the x87 part of an FXSAVE image, 8 bytes at a time. */
+static bool x87_qword(unsigned off)
+{
+    return off < 24 || (off >= 32 && off < 160);
+}
+
 static void gen_fxsave(X86Tr *tr)
 {
     IrContext *ctx = tr->ctx;
     IrTempIdx ea = sse_ea(tr);
-    IrTempIdx zero = x86_const(tr, 0);
     unsigned nregs = tr->mode == X86_MODE_64 ? 16 : 8;
 
     sse_check_align(tr);
-    st_at(tr, ea, 0, 8, x86_const(tr, 0x037f));   /* FCW, FSW 0, FTW 0 (all empty), FOP 0 */
-    st_at(tr, ea, 8, 8, zero);                     /* FIP */
-    st_at(tr, ea, 16, 8, zero);                    /* FDP */
+    ir_gen_call(ctx, sse_h.fx_x87_save, 0, (IrTempIdx[]){ ctx->env });
+    for (unsigned off = 0; off < 160; off += 8) {  /* FCW..FDP, ST0-7 / MM0-7 */
+        if (x87_qword(off)) {
+            IrTempIdx v = x86_tmp(tr);
+            ir_gen_ld(ctx, IR_I64, v, ctx->env, (int32_t)offsetof(X86Cpu, fx_image) + off,
+                      IR_MO_64);
+            st_at(tr, ea, off, 8, v);
+        }
+    }
     IrTempIdx mx = x86_tmp(tr);
     ir_gen_ld(ctx, IR_I64, mx, ctx->env, SSE_MXCSR_OFF, IR_MO_32);
     ir_gen_op2(ctx, IR_OP_or, IR_I64, mx, mx, x86_const(tr, (uint64_t)X86_MXCSR_WRITABLE << 32));
     st_at(tr, ea, 24, 8, mx);                      /* MXCSR, MXCSR_MASK */
-    for (unsigned i = 0; i < 16; i++) {            /* ST0-7 / MM0-7 */
-        st_at(tr, ea, 32 + 8 * i, 8, zero);
-    }
     for (unsigned i = 0; i < nregs; i++) {
         IrTempIdx addr = x86_tmp(tr);
         ir_gen_op2(ctx, IR_OP_add, IR_I64, addr, ea, x86_const(tr, 160 + 16 * i));
@@ -68,7 +76,16 @@ static void gen_fxrstor(X86Tr *tr)
 
     sse_check_align(tr);
     IrTempIdx mx = load_mxcsr_checked(tr, ea, 24);
-    /* Load all registers before writing any: a fault midway changes nothing. */
+    /* Load everything before changing any state: a fault midway changes
+     * nothing (the x87 part goes to the fx_image scratch first). */
+    for (unsigned off = 0; off < 160; off += 8) {
+        if (x87_qword(off)) {
+            IrTempIdx addr = x86_tmp(tr);
+            ir_gen_op2(ctx, IR_OP_add, IR_I64, addr, ea, x86_const(tr, off));
+            ir_gen_st(ctx, IR_I64, x86_gen_ld(tr, addr, 8), ctx->env,
+                      (int32_t)offsetof(X86Cpu, fx_image) + off, IR_MO_64);
+        }
+    }
     IrTempIdx v[16];
     for (unsigned i = 0; i < nregs; i++) {
         IrTempIdx addr = x86_tmp(tr);
@@ -80,6 +97,7 @@ static void gen_fxrstor(X86Tr *tr)
         sse_st_xmm(tr, SSE_XMM_OFF(i), v[i]);
     }
     ir_gen_st(ctx, IR_I64, mx, ctx->env, SSE_MXCSR_OFF, IR_MO_32);
+    ir_gen_call(ctx, sse_h.fx_x87_restore, 0, (IrTempIdx[]){ ctx->env });
 }
 
 bool x86_tr_sse_state(X86Tr *tr)

@@ -167,6 +167,17 @@ static uint64_t h_crc32(uint64_t crc, uint64_t v, uint32_t size)
     return x86_crc32c((uint32_t)crc, v, size);
 }
 
+static void h_fx_x87_save(void *env)
+{
+    X86Cpu *cpu = env;
+    x87_state_to_fxsave(cpu, cpu->fx_image);
+}
+static void h_fx_x87_restore(void *env)
+{
+    X86Cpu *cpu = env;
+    x87_state_from_fxsave(cpu, cpu->fx_image);
+}
+
 static unsigned reg_helper(const char *name, void *fn, IrType ret, unsigned n,
                            const IrType *args)
 {
@@ -206,6 +217,9 @@ void x86_sse_register_helpers(void)
     sse_h.crc32 = reg_helper("x86_crc32c", (void *)h_crc32, IR_I64, 3, ppi + 1);
     static const IrType pcmp[6] = { IR_I64, IR_I64, IR_I64, IR_I32, IR_I64, IR_I64 };
     sse_h.pcmpstr = reg_helper("x86_sse_pcmpstr", (void *)h_pcmpstr, IR_I64, 6, pcmp);
+    sse_h.fx_x87_save = reg_helper("x86_fx_x87_save", (void *)h_fx_x87_save, IR_VOID, 1, ppi);
+    sse_h.fx_x87_restore = reg_helper("x86_fx_x87_restore", (void *)h_fx_x87_restore, IR_VOID,
+                                      1, ppi);
 }
 
 /* ---------------------------------------------------------------------- */

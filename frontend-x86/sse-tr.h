@@ -24,6 +24,7 @@
 typedef struct SseHelpers {
     unsigned arith, cmp, comi, horiz, round, dp, rcp, cvt;
     unsigned intop, ptest, blendv, movmsk, crc32, pcmpstr;
+    unsigned fx_x87_save, fx_x87_restore;
 } SseHelpers;
 extern SseHelpers sse_h;
 

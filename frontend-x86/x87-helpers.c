@@ -499,9 +499,13 @@ void x87_state_to_fxsave(const X86Cpu *cpu, uint8_t out[512])
     put16(out + 2, x87_get_fsw(cpu));
     out[4] = f->tag_used;
     out[5] = 0;
-    put16(out + 6, f->fop);
-    memcpy(out + 8, &f->fip, 8);
-    memcpy(out + 16, &f->fdp, 8);
+    /* Like the AMD CPUs of the native oracle: FOP, FIP and FDP are saved
+     * only while an unmasked exception is pending (FSW.ES), else zero. */
+    uint64_t zero = 0;
+    bool es = (x87_get_fsw(cpu) & FSW_ES) != 0;
+    put16(out + 6, es ? f->fop : 0);
+    memcpy(out + 8, es ? &f->fip : &zero, 8);
+    memcpy(out + 16, es ? &f->fdp : &zero, 8);
     for (unsigned i = 0; i < 8; i++) {
         Sf80 v = get(f, i);
         memset(out + 32 + 16 * i, 0, 16);
