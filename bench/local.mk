@@ -19,3 +19,8 @@ bench_translate_SOURCES = bench/translate.c $(bench_elf_text_sources)
 bench_translate_LDADD = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
 	jit/libjit.a $(FERRY_BASE_LIBS)
 endif
+
+# --- bench/run: native vs ferry-x86_64 vs qemu-x86_64 (run by hand, not by make check;
+# make check only runs its sub-second self-test) ---
+dist_noinst_SCRIPTS += bench/run bench/run-selftest.sh
+TESTS += bench/run-selftest.sh
