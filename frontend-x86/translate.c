@@ -108,13 +108,13 @@ void x86_gen_jmp_tb(X86Tr *tr, unsigned slot, uint64_t target)
 void x86_gen_jmp_reg(X86Tr *tr, IrTempIdx target)
 {
     IrContext *ctx = tr->ctx;
-    IrTempIdx code = ir_temp_new(ctx, IR_I64);
 
     if (target != x86_g.rip) {
         ir_gen_mov(ctx, IR_I64, x86_g.rip, target);
     }
-    ir_emit(ctx, IR_OP_lookup_tb, IR_I64, 1, 0, (IrArg[]){ code });
-    ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ code });
+    /* The mode does not change across a near indirect jump: the target's
+     * TB key has this TB's cs_base and flags. */
+    jit_gen_goto_indirect(ctx, x86_g.rip, tr->tb->cs_base, tr->tb->flags);
 }
 
 static void gen_exception_at(X86Tr *tr, int excp, uint64_t rip)
