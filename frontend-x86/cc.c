@@ -10,7 +10,7 @@
 
 #include "jit/fatal.h"
 
-static unsigned helper_cc_compute;
+static unsigned helper_cc_compute, helper_cc_cf;
 
 static uint64_t helper_x86_cc_compute(uint32_t op, uint64_t dst, uint64_t src, uint64_t src2)
 {
@@ -24,9 +24,16 @@ void x86_cc_register_helpers(void)
         .nb_args = 4, .args = { IR_I32, IR_I64, IR_I64, IR_I64 },
         .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS,
     };
+    static const IrHelper cf = {
+        .name = "x86_cc_compute_cf", .func = (void *)x86_cc_compute_cf, .ret = IR_I64,
+        .nb_args = 4, .args = { IR_I32, IR_I64, IR_I64, IR_I64 },
+        .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS,
+    };
     if (!ir_helper_find(h.name, &helper_cc_compute)) {
         helper_cc_compute = ir_helper_register(&h);
+        helper_cc_cf = ir_helper_register(&cf);
     }
+    ir_helper_find(cf.name, &helper_cc_cf);
 }
 
 static unsigned size_index(unsigned size)
@@ -219,6 +226,17 @@ void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx 
         } else {
             done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
         }
+    }
+    if (!done && p == 1 && tr->cc_static < 0) {
+        /* CF of an unknown producer (INC at the start of a TB): the
+         * cheaper CF-only helper. */
+        IrTempIdx f = x86_tmp(tr);
+        ir_gen_call(tr->ctx, helper_cc_cf, f,
+                    (IrTempIdx[]){ x86_g.cc_op, x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 });
+        *cond = IR_COND_NE;
+        *a = f;
+        *b = x86_const(tr, 0);
+        done = true;
     }
     if (!done) {
         IrTempIdx f = x86_gen_eflags(tr);

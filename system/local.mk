@@ -30,8 +30,13 @@ system_libsysmain_a_SOURCES += system/monitor-hmp.c system/monitor-hmp.h
 system_libsysmain_a_SOURCES += \
 	system/device.c system/device.h \
 	system/options.c system/options.h \
-	system/machine.c system/machine.h \
-	system/accel-kvm.c system/accel-kvm.h
+	system/machine.c system/machine.h system/accel-kvm.h
+# KVM runs x86 guests only on x86-64 hosts.
+if HOST_X86_64
+system_libsysmain_a_SOURCES += system/accel-kvm.c
+else
+system_libsysmain_a_SOURCES += system/accel-kvm-none.c
+endif
 
 bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
