@@ -70,6 +70,7 @@ tests_system_test_main_loop_LDADD = $(SYSMON_TEST_LIBS)
 check_PROGRAMS += tests/system/test-qmp
 TESTS += tests/system/test-qmp
 tests_system_test_qmp_SOURCES = tests/system/test-qmp.c
+tests_system_test_qmp_CPPFLAGS = $(AM_CPPFLAGS) -DFERRY_TEST_WRAPPER=\"$(TEST_WRAPPER)\"
 tests_system_test_qmp_LDADD = $(SYSMON_TEST_LIBS)
 tests_system_test_qmp_DEPENDENCIES = system/ferry-system-x86_64 \
 	system/libsysmain.a

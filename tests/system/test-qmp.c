@@ -47,6 +47,10 @@ static GPid spawn(const char *const *args, int *out_fd, int *err_fd)
     GError *err = NULL;
     GPid pid;
 
+    /* A cross build runs its programs under qemu-user (no binfmt here). */
+    if (FERRY_TEST_WRAPPER[0]) {
+        g_ptr_array_add(argv, (char *)FERRY_TEST_WRAPPER);
+    }
     g_ptr_array_add(argv, (char *)binary());
     for (; *args; args++) {
         g_ptr_array_add(argv, (char *)*args);
