@@ -33,6 +33,11 @@ typedef struct Client {
     GQueue events;          /* JsonValue *, events read while waiting */
 } Client;
 
+/* Set by local.mk: the cross build's qemu-user, else empty. */
+#ifndef FERRY_TEST_WRAPPER
+#define FERRY_TEST_WRAPPER ""
+#endif
+
 static const char *binary(void)
 {
     const char *b = g_getenv("FERRY_SYSTEM");
