@@ -158,8 +158,11 @@ static bool g_misc(XtGen *g)
         xt_wrote(g, gpr);
         break;
     }
-    case 4: {
-        static const uint8_t op[2] = { 0x0f, 0x77 };
+    case 4: {                                  /* [FLD1;] EMMS: TOP back to 0 */
+        static const uint8_t op[2] = { 0x0f, 0x77 }, fld1[2] = { 0xd9, 0xe8 };
+        if (xt_coin(g)) {
+            xt_emit_raw(g, fld1, 2);
+        }
         xt_emit_raw(g, op, 2);
         break;
     }

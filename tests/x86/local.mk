@@ -76,7 +76,7 @@ xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
 	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
-	tests/x86/insn/x87.asm
+	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
