@@ -15,14 +15,18 @@ static unsigned pick_gpr(XtGen *g)
     return r[xt_pick(g, 6)];
 }
 
-/* 0F [map bytes] op with ModRM: reg, and rm either mm(rm) or [rbx + disp8]. */
+/* [pfx] 0F [map bytes] op with ModRM: reg, and rm either mm(rm) or
+ * [rbx + disp8]. pfx 0x40 stands for a random REX without W. */
 static void emit_op(XtGen *g, uint8_t pfx, const uint8_t *op, unsigned oplen, unsigned reg,
                     bool mem, unsigned rm, int imm)
 {
     uint8_t b[10];
     unsigned n = 0;
 
-    if (pfx) {
+    if (pfx == 0x40) {
+        /* REX.R/REX.B on mm-only register forms: ignored by the CPU */
+        b[n++] = mem ? 0x40 : (uint8_t)(0x40 | 4 * xt_pick(g, 2) | xt_pick(g, 2));
+    } else if (pfx) {
         b[n++] = pfx;
     }
     for (unsigned i = 0; i < oplen; i++) {
@@ -97,7 +101,8 @@ static bool g_arith(XtGen *g)
     /* shifts by a register count: a count from memory is random (mostly
      * >= the lane width); the register form often has a small count */
     preload(g);
-    emit_op(g, 0, op, 2, xt_pick(g, 8), shift ? xt_coin(g) : xt_pick(g, 3) == 0,
+    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 2, xt_pick(g, 8),
+            shift ? xt_coin(g) : xt_pick(g, 3) == 0,
             xt_pick(g, 8), -1);
     return true;
 }
@@ -114,7 +119,7 @@ static bool g_ssse3(XtGen *g)
         return true;
     }
     uint8_t op[3] = { 0x0f, 0x38, ops[xt_pick(g, sizeof(ops))] };
-    emit_op(g, 0, op, 3, xt_pick(g, 8), xt_coin(g), xt_pick(g, 8), -1);
+    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 3, xt_pick(g, 8), xt_coin(g), xt_pick(g, 8), -1);
     return true;
 }
 
@@ -126,7 +131,8 @@ static bool g_shift_imm(XtGen *g)
     uint8_t op[2] = { 0x0f, (uint8_t)(0x71 + row) };
     int imm = xt_coin(g) ? (int)xt_pick(g, 70) : (int)xt_pick(g, 256);
     preload(g);
-    emit_op(g, 0, op, 2, sub[row][xt_pick(g, 3)], false, xt_pick(g, 8), imm);
+    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 2, sub[row][xt_pick(g, 3)], false, xt_pick(g, 8),
+            imm);
     return true;
 }
 
