@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "frontend-x86/mmx.h"
+#include "frontend-x86/sse-tr.h"
 #include "frontend-x86/translate.h"
 #include "jit/fatal.h"
 
@@ -35,13 +36,6 @@ bool x86_is_mmx(const X86Insn *in)
 {
     if (in->op == X86_OP_EMMS) {
         return true;
-    }
-    switch (in->op) {
-    case X86_OP_CVTPI2PS: case X86_OP_CVTPI2PD: case X86_OP_CVTPS2PI:
-    case X86_OP_CVTTPS2PI: case X86_OP_CVTPD2PI: case X86_OP_CVTTPD2PI:
-        return false;              /* SSE conversions (not implemented) */
-    default:
-        break;
     }
     for (int i = 0; i < 4 && in->opnd[i] != X86_OPND_NONE; i++) {
         if (in->opnd[i] == X86_OPND_P || in->opnd[i] == X86_OPND_N ||
@@ -123,6 +117,39 @@ static void gen_maskmovq(X86Tr *tr, uint32_t ctl)
     x86_gen_st(tr, addr, 8, r);
 }
 
+/* CVTPI2PS/PD xmm, mm/m64 and CVT(T)PS2PI mm, xmm/m64, CVT(T)PD2PI mm,
+ * xmm/m128 (aligned): #XM when the helper says so. Only the forms with an
+ * mm source or destination wait for x87 exceptions. */
+static void gen_convert(X86Tr *tr, uint32_t ctl)
+{
+    IrContext *ctx = tr->ctx;
+    const X86Insn *in = &tr->insn;
+    IrTempIdx src = 0;
+
+    if (in->op == X86_OP_CVTPI2PS || in->op == X86_OP_CVTPI2PD) {
+        if (in->mod == 3) {
+            ctl |= MMX_CTL_SRC_MM;
+        } else {
+            src = x86_gen_ld(tr, x86_ea(tr), 8);
+        }
+    } else if (in->mod != 3) {
+        bool pd = in->op == X86_OP_CVTPD2PI || in->op == X86_OP_CVTTPD2PI;
+        sse_src(tr, pd ? 16 : 8, pd);
+        ctl |= MMX_CTL_SRC_TMP;
+    }
+    if (in->op != X86_OP_CVTPI2PS && in->op != X86_OP_CVTPI2PD) {
+        gen_wait(tr);
+    } else if (ctl & MMX_CTL_SRC_MM) {
+        gen_wait(tr);
+    }
+    IrTempIdx r = call_mmx(tr, ctl, src);
+    uint32_t ok = ir_label_new(ctx);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_EQ, r, x86_const(tr, 0), ok);
+    x86_gen_exception(tr, X86_EXCP_XM);
+    tr->end = false;
+    ir_gen_set_label(ctx, ok);
+}
+
 bool x86_tr_mmx(X86Tr *tr)
 {
     const X86Insn *in = &tr->insn;
@@ -136,6 +163,14 @@ bool x86_tr_mmx(X86Tr *tr)
     }
     if (in->imm_size) {
         ctl |= (uint32_t)in->imm & 0xff;
+    }
+    switch (in->op) {
+    case X86_OP_CVTPI2PS: case X86_OP_CVTPI2PD: case X86_OP_CVTPS2PI:
+    case X86_OP_CVTTPS2PI: case X86_OP_CVTPD2PI: case X86_OP_CVTTPD2PI:
+        gen_convert(tr, ctl);
+        return true;
+    default:
+        break;
     }
     gen_wait(tr);
     if (in->op == X86_OP_EMMS) {

@@ -113,6 +113,40 @@ static uint64_t arith(uint64_t a, uint64_t b, uint32_t op, unsigned imm)
     }
 }
 
+/* The conversions between mm and xmm (SSE/SSE2 with an mm operand): the
+ * packed SSE conversions on 128 bits; zero upper lanes raise no flags. */
+static uint64_t convert(X86Cpu *cpu, uint32_t op, uint32_t ctl, uint64_t b)
+{
+    unsigned reg = (ctl >> MMX_CTL_REG_SHIFT) & 15, rm = (ctl >> MMX_CTL_RM_SHIFT) & 15;
+    const X86Vec *xs = (ctl & MMX_CTL_SRC_TMP) ? &cpu->xmm_tmp : &cpu->xmm[rm];
+    X86Vec s = { .q = { b, 0 } }, r = cpu->xmm[reg];
+    bool to_xmm = op == X86_OP_CVTPI2PS || op == X86_OP_CVTPI2PD;
+    unsigned cvt;
+
+    switch (op) {
+    case X86_OP_CVTPI2PS:  cvt = X86_CVT_DQ2PS; break;
+    case X86_OP_CVTPI2PD:  cvt = X86_CVT_DQ2PD; break;
+    case X86_OP_CVTPS2PI:  cvt = X86_CVT_PS2DQ; s.q[0] = xs->q[0]; break;
+    case X86_OP_CVTTPS2PI: cvt = X86_CVT_TPS2DQ; s.q[0] = xs->q[0]; break;
+    case X86_OP_CVTPD2PI:  cvt = X86_CVT_PD2DQ; s = *xs; break;
+    default:               cvt = X86_CVT_TPD2DQ; s = *xs; break;
+    }
+    if (x86_sse_cvt(cpu, &r, &s, cvt)) {
+        return 1;
+    }
+    if (!to_xmm || (ctl & MMX_CTL_SRC_MM)) {
+        enter_mmx(cpu);
+    }
+    if (op == X86_OP_CVTPI2PS) {
+        cpu->xmm[reg].q[0] = r.q[0];          /* the upper two floats stay */
+    } else if (op == X86_OP_CVTPI2PD) {
+        cpu->xmm[reg] = r;
+    } else {
+        set_mm(cpu, reg, r.q[0]);
+    }
+    return 0;
+}
+
 uint64_t x86_mmx_helper(void *env, uint32_t op, uint32_t ctl, uint64_t src)
 {
     X86Cpu *cpu = env;
@@ -121,6 +155,13 @@ uint64_t x86_mmx_helper(void *env, uint32_t op, uint32_t ctl, uint64_t src)
     uint64_t a = cpu->fpu.st[reg & 7].mant;
     uint64_t b = (ctl & MMX_CTL_SRC_MM) ? cpu->fpu.st[rm & 7].mant : src;
 
+    switch (op) {
+    case X86_OP_CVTPI2PS: case X86_OP_CVTPI2PD: case X86_OP_CVTPS2PI:
+    case X86_OP_CVTTPS2PI: case X86_OP_CVTPD2PI: case X86_OP_CVTTPD2PI:
+        return convert(cpu, op, ctl, b);
+    default:
+        break;
+    }
     if (op == X86_OP_EMMS) {
         cpu->fpu.top = 0;
         cpu->fpu.tag_used = 0;

@@ -17,6 +17,7 @@ enum {
     MMX_CTL_HAS_IMM = 1 << 17,      /* a shift group form: count in imm8 */
     MMX_CTL_STORE = 1 << 18,        /* MOVD/MOVQ/MOVNTQ to r/m: mm(rm) = mm(reg)
                                        when SRC_MM, else only the state change */
+    MMX_CTL_SRC_TMP = 1 << 19,      /* CVT*2PI: the xmm source is xmm_tmp (memory) */
 };
 
 /*
@@ -25,7 +26,10 @@ enum {
  * destination mm register gets its value with exponent/sign 0xFFFF.
  * `src` is the 64-bit source operand when it is not an mm register (memory,
  * GPR, or for MASKMOVQ the old memory quadword). Returns the value for a
- * GPR or memory destination (PEXTRW, PMOVMSKB, MASKMOVQ), else 0.
+ * GPR or memory destination (PEXTRW, PMOVMSKB, MASKMOVQ); for the
+ * CVTPI2PS/PD and CVT(T)PS/PD2PI conversions 1 when an unmasked MXCSR
+ * exception must raise #XM (nothing changed then), else 0. CVTPI2PS/PD
+ * from memory leave the x87 state alone, as the CPU does.
  */
 uint64_t x86_mmx_helper(void *env, uint32_t op, uint32_t ctl, uint64_t src);
 

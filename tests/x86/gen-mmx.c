@@ -195,7 +195,35 @@ static bool g_misc(XtGen *g)
     return true;
 }
 
+/* CVTPI2PS/PD xmm0, mm/m64 and CVT(T)PS/PD2PI mm, xmm0/m: xmm0 is loaded
+ * first (MOVQ xmm0, m64 zeroes its upper half) and a result in xmm0 is
+ * moved to a GPR, as the differ compares no xmm registers. */
+static bool g_convert(XtGen *g)
+{
+    static const uint8_t movq_load[2] = { 0x0f, 0x7e };
+    static const uint8_t rows[6][2] = {
+        { 0, 0x2a }, { 0x66, 0x2a }, { 0, 0x2c }, { 0, 0x2d }, { 0x66, 0x2c }, { 0x66, 0x2d },
+    };
+    unsigned k = xt_pick(g, 6), gpr = pick_gpr(g);
+    uint8_t op[2] = { 0x0f, rows[k][1] };
+
+    preload(g);
+    emit_op(g, 0xf3, movq_load, 2, 0, true, 0, -1);
+    if (k < 2) {
+        emit_op(g, rows[k][0], op, 2, 0, xt_coin(g), xt_pick(g, 8), -1);
+        uint8_t st[5] = { 0x66, 0x48, 0x0f, 0x7e, (uint8_t)(0xc0 | gpr) };
+        xt_emit_raw(g, st, 5);
+        xt_wrote(g, gpr);
+    } else {
+        /* the m128 form of CVT(T)PD2PI needs 16-byte alignment: [rbx+disp8]
+         * with disp a multiple of 8 faults half the time (also compared) */
+        emit_op(g, rows[k][0], op, 2, xt_pick(g, 8), xt_pick(g, 3) == 0, 0, -1);
+    }
+    return true;
+}
+
 const XtGenEntry xt_mmx_entries[] = {
+    { "mmx-convert", g_convert },
     { "mmx-load", g_load }, { "mmx-load2", g_load }, { "mmx-store", g_store },
     { "mmx-arith", g_arith }, { "mmx-arith2", g_arith }, { "mmx-arith3", g_arith },
     { "mmx-ssse3", g_ssse3 }, { "mmx-shift-imm", g_shift_imm }, { "mmx-misc", g_misc },

@@ -229,3 +229,22 @@ bits 64
     pxor xmm0, xmm0
     emms
 ;> expect rcx=0x8877665544332211 rdx=0x8877665544332211
+
+;> test cvtpi2ps-mm
+;> init rcx=0xfffffffe00000001
+    movq mm1, rcx
+    pxor xmm0, xmm0
+    cvtpi2ps xmm0, mm1
+    movq rax, xmm0
+    pxor xmm0, xmm0
+    emms
+;> expect rax=0xc00000003f800000
+
+;> test cvttps2pi-truncates
+;> init rax=0xc02ccccd3fc00000
+    movq xmm0, rax
+    cvttps2pi mm0, xmm0
+    movq rax, mm0
+    pxor xmm0, xmm0
+    emms
+;> expect rax=0xfffffffe00000001
