@@ -214,10 +214,14 @@ static bool g_convert(XtGen *g)
         uint8_t st[5] = { 0x66, 0x48, 0x0f, 0x7e, (uint8_t)(0xc0 | gpr) };
         xt_emit_raw(g, st, 5);
         xt_wrote(g, gpr);
+    } else if (k >= 4 && xt_coin(g)) {
+        /* CVT(T)PD2PI xmm/m128: memory 16-byte aligned (rbx is), as a
+         * misaligned one raises #GP (SIGSEGV, which cases must not) */
+        uint8_t b[5] = { 0x66, 0x0f, rows[k][1], (uint8_t)(0x43 | xt_pick(g, 8) << 3),
+                         (uint8_t)(-128 + 16 * (int)xt_pick(g, 16)) };
+        xt_emit_raw(g, b, 5);
     } else {
-        /* the m128 form of CVT(T)PD2PI needs 16-byte alignment: [rbx+disp8]
-         * with disp a multiple of 8 faults half the time (also compared) */
-        emit_op(g, rows[k][0], op, 2, xt_pick(g, 8), xt_pick(g, 3) == 0, 0, -1);
+        emit_op(g, rows[k][0], op, 2, xt_pick(g, 8), k < 4 && xt_pick(g, 3) == 0, 0, -1);
     }
     return true;
 }
