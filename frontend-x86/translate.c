@@ -54,6 +54,7 @@ static void x86_init_context(IrContext *ctx)
     x86_misc_register_helpers();
     x86_x87_register_helpers();
     x86_sse_register_helpers();
+    x86_mmx_register_helpers();
 }
 
 static X86Mode cpu_mode(const X86Cpu *cpu)
@@ -387,6 +388,9 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
     }
     tr->next_pc = x86_mask_pc(tr, tr->pc + (unsigned)len);
     X86Handler h = tr->insn.invalid ? NULL : handlers[tr->insn.op];
+    if (!tr->insn.invalid && x86_is_mmx(&tr->insn)) {
+        h = x86_tr_mmx;            /* MMX forms share X86Ops with SSE */
+    }
     if (!h || !h(tr)) {
         if (tr->cpu->engine->log_mask & JIT_LOG_UNIMP) {
             char text[128];
