@@ -237,9 +237,7 @@ static JitError a64_gen_code(IrContext *ctx, JitCodeGen *cg)
     /* ctx is optimized: opt_liveness ran last and left dead/sync hints. */
     JitError e = ra_run(a64_target(cg->user_mode), &g, ctx, true);
     if (e == JIT_OK) {
-        if (cg->nb_insns) {
-            cg->insn_end[cg->nb_insns - 1] = a64_off(&g);
-        }
+        jit_cg_insns_end(cg, a64_off(&g));
         a64_emit_slow_paths(&g);
     }
     if (e == JIT_OK && a64_buf_error(&g.buf)) {

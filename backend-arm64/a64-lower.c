@@ -534,19 +534,10 @@ static void emit_brcond(A64Gen *g, const IrOp *op, const RaOperand *o)
 
 static void emit_insn_start(A64Gen *g, const IrOp *op)
 {
-    JitCodeGen *cg = g->cg;
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-
-    if (cg->nb_insns == JIT_MAX_INSNS) {
-        g->err = JIT_ERR_TOO_LARGE;
-        return;
+    JitError e = jit_cg_insn_start(g->cg, op, a64_off(g));
+    if (e != JIT_OK) {
+        g->err = e;
     }
-    if (cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = a64_off(g);
-    }
-    cg->insn_data[cg->nb_insns][0] = ca[0];
-    cg->insn_data[cg->nb_insns][1] = ca[1];
-    cg->nb_insns++;
 }
 
 /* A B to the next instruction (unchained); patch_jump rewrites it. Every

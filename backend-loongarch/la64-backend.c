@@ -200,8 +200,8 @@ static JitError la64_gen_code(IrContext *ctx, JitCodeGen *cg)
     memset(cg->goto_tb_used, 0, sizeof(cg->goto_tb_used));
 
     JitError e = ra_run(cg->user_mode ? &target_user : &target_softmmu, &g, ctx, true);
-    if (e == JIT_OK && cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = la64_gen_offset(&g);
+    if (e == JIT_OK) {
+        jit_cg_insns_end(cg, la64_gen_offset(&g));
     }
     if (e == JIT_OK && !la64_emit_slow_paths(&g)) {
         e = g.buf.err == LA64_ERR_OVERFLOW ? JIT_ERR_BUF_FULL : JIT_ERR_UNSUPPORTED;

@@ -10,19 +10,10 @@ extern const void *jit_lookup_tb_ptr(JitCpu *cpu);
 
 static void emit_insn_start(La64Gen *g, const IrOp *op)
 {
-    JitCodeGen *cg = g->cg;
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-
-    if (cg->nb_insns == JIT_MAX_INSNS) {
-        g->err = JIT_ERR_TOO_LARGE;
-        return;
+    JitError e = jit_cg_insn_start(g->cg, op, la64_gen_offset(g));
+    if (e != JIT_OK) {
+        g->err = e;
     }
-    if (cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = la64_gen_offset(g);
-    }
-    cg->insn_data[cg->nb_insns][0] = ca[0];
-    cg->insn_data[cg->nb_insns][1] = ca[1];
-    cg->nb_insns++;
 }
 
 /* A B to the next instruction: patch_jump retargets it with one store. */

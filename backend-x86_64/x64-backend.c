@@ -187,9 +187,7 @@ static JitError x64_gen_code(IrContext *ctx, JitCodeGen *cg)
      * ra_conservative_liveness first). */
     JitError e = ra_run(x64_target(cg->user_mode), &g, ctx, true);
     if (e == JIT_OK) {
-        if (cg->nb_insns) {
-            cg->insn_end[cg->nb_insns - 1] = x64_buf_offset(&g.buf);
-        }
+        jit_cg_insns_end(cg, x64_buf_offset(&g.buf));
         x64_emit_slow_paths(&g);
         for (unsigned i = 0; i < g.relocs->len; i++) {
             X64Reloc *r = &g_array_index(g.relocs, X64Reloc, i);

@@ -576,19 +576,10 @@ static void emit_brcond(X64Gen *g, const IrOp *op, const RaOperand *o)
 
 static void emit_insn_start(X64Gen *g, const IrOp *op)
 {
-    JitCodeGen *cg = g->cg;
-    IrArg *ca = ir_op_cargs((IrOp *)op);
-
-    if (cg->nb_insns == JIT_MAX_INSNS) {
-        g->err = JIT_ERR_TOO_LARGE;
-        return;
+    JitError e = jit_cg_insn_start(g->cg, op, x64_buf_offset(&g->buf));
+    if (e != JIT_OK) {
+        g->err = e;
     }
-    if (cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = x64_buf_offset(&g->buf);
-    }
-    cg->insn_data[cg->nb_insns][0] = ca[0];
-    cg->insn_data[cg->nb_insns][1] = ca[1];
-    cg->nb_insns++;
 }
 
 /* A jmp rel32 whose displacement is 4-byte aligned: patched by one store. */

@@ -10,7 +10,7 @@
 
 #include "jit/fatal.h"
 
-static unsigned helper_cc_compute;
+static unsigned helper_cc_compute, helper_cc_cf;
 
 static uint64_t helper_x86_cc_compute(uint32_t op, uint64_t dst, uint64_t src, uint64_t src2)
 {
@@ -24,9 +24,16 @@ void x86_cc_register_helpers(void)
         .nb_args = 4, .args = { IR_I32, IR_I64, IR_I64, IR_I64 },
         .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS,
     };
+    static const IrHelper cf = {
+        .name = "x86_cc_compute_cf", .func = (void *)x86_cc_compute_cf, .ret = IR_I64,
+        .nb_args = 4, .args = { IR_I32, IR_I64, IR_I64, IR_I64 },
+        .flags = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_SIDE_EFFECTS,
+    };
     if (!ir_helper_find(h.name, &helper_cc_compute)) {
         helper_cc_compute = ir_helper_register(&h);
+        helper_cc_cf = ir_helper_register(&cf);
     }
+    ir_helper_find(cf.name, &helper_cc_cf);
 }
 
 static unsigned size_index(unsigned size)
@@ -53,6 +60,33 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
     tr->cc_static = op;
 }
 
+static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size);
+
+/*
+ * EFLAGS after a logic op, inline: ZF, SF and PF from the result, the rest
+ * zero. glibc's pointer mangling (xor; rol) and BT/CLC after TEST read
+ * whole flags this way often enough to keep it out of the helper.
+ */
+static IrTempIdx logic_eflags(X86Tr *tr, unsigned size)
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx dst = x86_zext(tr, x86_g.cc_dst, size);
+    IrTempIdx z = x86_tmp(tr), sgn = x86_tmp(tr), p = x86_tmp(tr), f = x86_tmp(tr);
+
+    ir_gen_setcond(ctx, IR_I64, IR_COND_EQ, z, dst, x86_const(tr, 0));
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, z, z, x86_const(tr, 6));             /* ZF */
+    ir_gen_extract(ctx, IR_I64, sgn, dst, size * 8 - 1, 1);
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, sgn, sgn, x86_const(tr, 7));         /* SF */
+    ir_gen_extract(ctx, IR_I64, p, dst, 0, 8);
+    ir_gen_op1(ctx, IR_OP_popcnt, IR_I64, p, p);
+    ir_gen_op2(ctx, IR_OP_and, IR_I64, p, p, x86_const(tr, 1));
+    ir_gen_op2(ctx, IR_OP_xor, IR_I64, p, p, x86_const(tr, 1));
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, p, p, x86_const(tr, 2));             /* PF: even */
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, f, z, sgn);
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, f, f, p);
+    return f;
+}
+
 IrTempIdx x86_gen_eflags(X86Tr *tr)
 {
     IrTempIdx f = x86_tmp(tr);
@@ -61,6 +95,11 @@ IrTempIdx x86_gen_eflags(X86Tr *tr)
         /* Already computed: the flags are in cc_src. */
         ir_gen_op2(tr->ctx, IR_OP_and, IR_I64, f, x86_g.cc_src, x86_const(tr, X86_OSZAPC));
         return f;
+    }
+    X86CcOp kind;
+    unsigned size;
+    if (static_kind(tr, &kind, &size) && kind == X86_CC_LOGICB) {
+        return logic_eflags(tr, size);
     }
     IrTempIdx op = tr->cc_static >= 0 ? ir_const_i32(tr->ctx, (uint32_t)tr->cc_static)
                                       : x86_g.cc_op;
@@ -187,6 +226,17 @@ void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx 
         } else {
             done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
         }
+    }
+    if (!done && p == 1 && tr->cc_static < 0) {
+        /* CF of an unknown producer (INC at the start of a TB): the
+         * cheaper CF-only helper. */
+        IrTempIdx f = x86_tmp(tr);
+        ir_gen_call(tr->ctx, helper_cc_cf, f,
+                    (IrTempIdx[]){ x86_g.cc_op, x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 });
+        *cond = IR_COND_NE;
+        *a = f;
+        *b = x86_const(tr, 0);
+        done = true;
     }
     if (!done) {
         IrTempIdx f = x86_gen_eflags(tr);

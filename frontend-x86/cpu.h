@@ -140,6 +140,8 @@ uint64_t x86_cpu_get_eflags(const X86Cpu *cpu);
 void x86_cpu_set_eflags(X86Cpu *cpu, uint64_t eflags);
 /* OSZAPC from a lazy state (what x86_cpu_get_eflags uses). */
 uint64_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);
+/* CF alone (0 or 1): what INC/DEC/ADC/SBB read, without the other flags. */
+uint64_t x86_cc_compute_cf(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2);
 
 /* x87 (x87-helpers.c): the FNINIT state (a new thread starts with it). */
 void x87_reset(X86Cpu *cpu);

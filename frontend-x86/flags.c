@@ -140,6 +140,34 @@ uint64_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
     }
 }
 
+uint64_t x86_cc_compute_cf(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src2)
+{
+    if (cc_op == X86_CC_EFLAGS) {
+        return src & X86_CF;
+    }
+    unsigned kind = (cc_op - X86_CC_ADDB) / 4;
+    unsigned bits = size_bits((cc_op - X86_CC_ADDB) % 4);
+    uint64_t m = mask_of(bits);
+
+    dst &= m;
+    switch (kind) {
+    case 0: /* ADD */
+        return dst < (src & m);
+    case 2: /* SUB: the first operand was dst + src */
+        return ((dst + src) & m) < (src & m);
+    case 4: /* LOGIC */
+        return 0;
+    case 5: case 6: /* INC, DEC: CF kept in src */
+        return src & X86_CF;
+    case 7: /* SHL */
+        return top(src, bits);
+    case 8: /* SAR, SHR */
+        return src & 1;
+    default: /* ADC, SBB, MUL, IMUL: as the full computation */
+        return x86_cc_compute(cc_op, dst, src, src2) & X86_CF;
+    }
+}
+
 uint64_t x86_cpu_get_eflags(const X86Cpu *cpu)
 {
     uint64_t f = cpu->eflags & ~(uint64_t)(X86_OSZAPC | X86_DF);

@@ -18,7 +18,8 @@ frontend_x86_translate_sources = \
 	frontend-x86/string.c frontend-x86/bmi.c frontend-x86/misc.c \
 	frontend-x86/softfloat80.c frontend-x86/softfloat80.h \
 	frontend-x86/softfloat80-trans.c frontend-x86/x87.h frontend-x86/x87.c \
-	frontend-x86/x87-helpers.c
+	frontend-x86/x87-helpers.c \
+	frontend-x86/mmx.h frontend-x86/mmx.c frontend-x86/mmx-tr.c
 
 # The SSE translator handlers (the helpers they call are in libx86sse.a).
 frontend_x86_sse_tr_sources = \

@@ -10,12 +10,12 @@
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* What the translator implements today, and nothing more (no MMX yet:
- * programs that need it must find out here). x87 is in x87*.c, SSE up to
- * SSE4.2 and PCLMULQDQ in sse-*.c and crc32.c. */
+/* What the translator implements today, and nothing more. x87 is in
+ * x87*.c, MMX in mmx*.c, SSE up to SSE4.2 and PCLMULQDQ in sse-*.c and
+ * crc32.c. */
 #define CPUID_1_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
-                     (1u << 15) /* CMOV */ | (1u << 24) /* FXSR */ | (1u << 25) /* SSE */ | \
-                     (1u << 26) /* SSE2 */)
+                     (1u << 15) /* CMOV */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
+                     (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
 #define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
                      (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
                      (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
@@ -30,9 +30,12 @@ static void helper_x86_cpuid(void *env)
     switch (leaf) {
     case 0:
         r[0] = 7;
-        memcpy(&r[1], "Ferr", 4);  /* vendor "FerryVirtCPU": ebx, edx, ecx */
-        memcpy(&r[3], "yVir", 4);
-        memcpy(&r[2], "tCPU", 4);
+        /* "GenuineIntel" (ebx, edx, ecx): glibc reads the feature leaves
+         * only for vendors it knows, and ld.so refuses dynamic programs
+         * without the x86-64 baseline found there. Family 6 below. */
+        memcpy(&r[1], "Genu", 4);
+        memcpy(&r[3], "ineI", 4);
+        memcpy(&r[2], "ntel", 4);
         break;
     case 1:
         r[0] = 0x000606a0;         /* family 6 */

@@ -54,6 +54,7 @@ static void x86_init_context(IrContext *ctx)
     x86_misc_register_helpers();
     x86_x87_register_helpers();
     x86_sse_register_helpers();
+    x86_mmx_register_helpers();
 }
 
 static X86Mode cpu_mode(const X86Cpu *cpu)
@@ -108,13 +109,13 @@ void x86_gen_jmp_tb(X86Tr *tr, unsigned slot, uint64_t target)
 void x86_gen_jmp_reg(X86Tr *tr, IrTempIdx target)
 {
     IrContext *ctx = tr->ctx;
-    IrTempIdx code = ir_temp_new(ctx, IR_I64);
 
     if (target != x86_g.rip) {
         ir_gen_mov(ctx, IR_I64, x86_g.rip, target);
     }
-    ir_emit(ctx, IR_OP_lookup_tb, IR_I64, 1, 0, (IrArg[]){ code });
-    ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ code });
+    /* The mode does not change across a near indirect jump: the target's
+     * TB key has this TB's cs_base and flags. */
+    jit_gen_goto_indirect(ctx, x86_g.rip, tr->tb->cs_base, tr->tb->flags);
 }
 
 static void gen_exception_at(X86Tr *tr, int excp, uint64_t rip)
@@ -387,6 +388,9 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
     }
     tr->next_pc = x86_mask_pc(tr, tr->pc + (unsigned)len);
     X86Handler h = tr->insn.invalid ? NULL : handlers[tr->insn.op];
+    if (!tr->insn.invalid && x86_is_mmx(&tr->insn)) {
+        h = x86_tr_mmx;            /* MMX forms share X86Ops with SSE */
+    }
     if (!h || !h(tr)) {
         if (tr->cpu->engine->log_mask & JIT_LOG_UNIMP) {
             char text[128];

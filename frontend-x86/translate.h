@@ -188,6 +188,11 @@ bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
 bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
 bool x86_tr_crc32(X86Tr *tr);
+/* MMX (mmx-tr.c, helper in mmx.c): every instruction x86_is_mmx accepts
+ * (EMMS, and the forms with an mm operand, CVT*PI* conversions included). */
+bool x86_is_mmx(const X86Insn *in);
+bool x86_tr_mmx(X86Tr *tr);
+void x86_mmx_register_helpers(void);   /* after the x87 helpers */
 
 /* ---- the JitTranslator for x86 (translate.c) ---- */
 extern const JitTranslator x86_translator;

@@ -41,6 +41,35 @@ typedef struct JitCodeGen {
     bool goto_tb_used[2];
 } JitCodeGen;
 
+/*
+ * Record an insn_start op (its two words) as the next guest instruction;
+ * `off` is the host offset where the previous instruction's code ends.
+ * JIT_ERR_TOO_LARGE past JIT_MAX_INSNS. Every backend's insn_start is this.
+ */
+static inline JitError jit_cg_insn_start(JitCodeGen *cg, const IrOp *op, uint32_t off)
+{
+    if (cg->nb_insns == JIT_MAX_INSNS) {
+        return JIT_ERR_TOO_LARGE;
+    }
+    if (cg->nb_insns) {
+        cg->insn_end[cg->nb_insns - 1] = off;
+    }
+    const IrArg *ca = &op->args[ir_op_nb_oargs(op) + ir_op_nb_iargs(op)];
+    cg->insn_data[cg->nb_insns][0] = ca[0];
+    cg->insn_data[cg->nb_insns][1] = ca[1];
+    cg->nb_insns++;
+    return JIT_OK;
+}
+
+/* Close the last guest instruction's range where the TB's main code ends
+ * (before out-of-line slow paths). */
+static inline void jit_cg_insns_end(JitCodeGen *cg, uint32_t off)
+{
+    if (cg->nb_insns) {
+        cg->insn_end[cg->nb_insns - 1] = off;
+    }
+}
+
 typedef struct JitBackend {
     const char *name;
     /*

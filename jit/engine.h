@@ -172,6 +172,17 @@ TbEntry *jit_tb_find(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
 /* Patch goto_tb slot n of src to jump straight to dst (jit_tb_lock inside). */
 void jit_tb_chain(JitEngine *e, TbEntry *src, int n, TbEntry *dst) EXCLUDES(jit_tb_lock);
 
+/*
+ * Emit IR for an indirect jump to guest pc `pc` (an i64 value the caller has
+ * also stored where get_tb_key reads it): probe this CPU's jump cache inline
+ * for a TB with that pc and the given cs_base and flags and jump straight to
+ * its code; otherwise lookup_tb + goto_ptr. Ends the basic block. The probe
+ * reads the jump cache and TbEntry fields without locks: entries are
+ * published with release stores and TbEntry structs outlive the RCU read
+ * section the exec loop holds.
+ */
+void jit_gen_goto_indirect(IrContext *ctx, IrTempIdx pc, uint64_t cs_base, uint32_t flags);
+
 /* Called by generated code for lookup_tb: the code of the TB for the
  * CPU's current state if already translated, else NULL. */
 const void *jit_lookup_tb_ptr(JitCpu *cpu);

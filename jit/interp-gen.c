@@ -160,18 +160,10 @@ static void assign_slots(Gen *g)
 
 static void gen_insn_start(Gen *g, const IrOp *op)
 {
-    JitCodeGen *cg = g->cg;
-
-    if (cg->nb_insns == JIT_MAX_INSNS) {
-        g->err = JIT_ERR_TOO_LARGE;
-        return;
+    JitError e = jit_cg_insn_start(g->cg, op, g->n * 8);
+    if (e != JIT_OK) {
+        g->err = e;
     }
-    if (cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = g->n * 8;
-    }
-    cg->insn_data[cg->nb_insns][0] = op->args[0];
-    cg->insn_data[cg->nb_insns][1] = op->args[1];
-    cg->nb_insns++;
 }
 
 static void gen_label_ref(Gen *g, size_t insn, uint32_t label)
@@ -315,9 +307,7 @@ static JitError interp_gen_code(IrContext *ctx, JitCodeGen *cg)
     if (!g.err) {
         resolve_fixups(&g);
     }
-    if (cg->nb_insns) {
-        cg->insn_end[cg->nb_insns - 1] = g.n * 8;
-    }
+    jit_cg_insns_end(cg, g.n * 8);
     cg->size = g.n * 8;
     g_free(g.slot);
     g_free(g.label_pos);

@@ -40,6 +40,49 @@ static inline unsigned jmp_cache_hash(uint64_t pc)
     return (unsigned)((pc ^ (pc >> JMP_CACHE_BITS)) & (JMP_CACHE_SIZE - 1));
 }
 
+/* Inline jump-cache probe; see engine.h. */
+void jit_gen_goto_indirect(IrContext *ctx, IrTempIdx pc, uint64_t cs_base, uint32_t flags)
+{
+    uint32_t slow = ir_label_new(ctx);
+    /* Values used after a branch must be TB temps. */
+    IrTempIdx target = ir_temp_new_tb(ctx, IR_I64), tb = ir_temp_new_tb(ctx, IR_I64);
+    IrTempIdx cache = ir_temp_new(ctx, IR_I64), h = ir_temp_new(ctx, IR_I64);
+    IrTempIdx slot = ir_temp_new(ctx, IR_I64);
+
+    ir_gen_mov(ctx, IR_I64, target, pc);
+    ir_gen_ld(ctx, IR_I64, cache, ctx->env, offsetof(JitCpu, jmp_cache), IR_MO_64);
+    /* h = jmp_cache_hash(pc) * sizeof(TbEntry *) */
+    ir_gen_op2(ctx, IR_OP_shr, IR_I64, h, target, ir_const_i64(ctx, JMP_CACHE_BITS));
+    ir_gen_op2(ctx, IR_OP_xor, IR_I64, h, h, target);
+    ir_gen_op2(ctx, IR_OP_and, IR_I64, h, h, ir_const_i64(ctx, JMP_CACHE_SIZE - 1));
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, h, h, ir_const_i64(ctx, 3));
+    ir_gen_op2(ctx, IR_OP_add, IR_I64, slot, cache, h);
+    ir_gen_ld(ctx, IR_I64, tb, slot, 0, IR_MO_64);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_EQ, tb, ir_const_i64(ctx, 0), slow);
+
+    IrTempIdx v = ir_temp_new(ctx, IR_I64);
+    ir_gen_ld(ctx, IR_I64, v, tb, offsetof(TbEntry, pc), IR_MO_64);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_NE, v, target, slow);
+    v = ir_temp_new(ctx, IR_I64);
+    ir_gen_ld(ctx, IR_I64, v, tb, offsetof(TbEntry, cs_base), IR_MO_64);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_NE, v, ir_const_i64(ctx, cs_base), slow);
+    v = ir_temp_new(ctx, IR_I64);
+    ir_gen_ld(ctx, IR_I64, v, tb, offsetof(TbEntry, flags), IR_MO_32);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_NE, v, ir_const_i64(ctx, flags), slow);
+    v = ir_temp_new(ctx, IR_I64);
+    _Static_assert(sizeof(atomic_bool) == 1, "TbEntry.invalid is read as one byte");
+    ir_gen_ld(ctx, IR_I64, v, tb, offsetof(TbEntry, invalid), IR_MO_8);
+    ir_gen_brcond(ctx, IR_I64, IR_COND_NE, v, ir_const_i64(ctx, 0), slow);
+    v = ir_temp_new(ctx, IR_I64);
+    ir_gen_ld(ctx, IR_I64, v, tb, offsetof(TbEntry, code_rx), IR_MO_64);
+    ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ v });
+
+    ir_gen_set_label(ctx, slow);
+    IrTempIdx code = ir_temp_new(ctx, IR_I64);
+    ir_emit(ctx, IR_OP_lookup_tb, IR_I64, 1, 0, (IrArg[]){ code });
+    ir_emit(ctx, IR_OP_goto_ptr, IR_I64, 0, 1, (IrArg[]){ code });
+}
+
 /* ---------------------------------------------------------------------- */
 /* Lookup table                                                            */
 

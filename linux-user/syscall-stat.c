@@ -131,8 +131,9 @@ static int64_t do_getxattr(LuProc *p, const uint64_t *a, bool follow)
     if (!name) {
         return err;
     }
-    void *val = lu_gptr(p, a[2], a[3], PROT_WRITE);
-    if (!val) {
+    /* Size 0 asks for the value's size: the buffer may be NULL then. */
+    void *val = a[3] ? lu_gptr(p, a[2], a[3], PROT_WRITE) : NULL;
+    if (a[3] && !val) {
         return -EFAULT;
     }
     return lu_ret(follow ? getxattr(path, name, val, a[3]) : lgetxattr(path, name, val, a[3]));
@@ -146,8 +147,8 @@ static int64_t do_listxattr(LuProc *p, const uint64_t *a, bool follow)
     if (!path) {
         return err;
     }
-    char *list = lu_gptr(p, a[1], a[2], PROT_WRITE);
-    if (!list) {
+    char *list = a[2] ? lu_gptr(p, a[1], a[2], PROT_WRITE) : NULL;
+    if (a[2] && !list) {
         return -EFAULT;
     }
     return lu_ret(follow ? listxattr(path, list, a[2]) : llistxattr(path, list, a[2]));
@@ -165,14 +166,14 @@ static int64_t sys_fgetxattr(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (!name) {
         return err;
     }
-    void *val = lu_gptr(p, a[2], a[3], PROT_WRITE);
-    return val ? lu_ret(fgetxattr((int)a[0], name, val, a[3])) : -EFAULT;
+    void *val = a[3] ? lu_gptr(p, a[2], a[3], PROT_WRITE) : NULL;
+    return val || !a[3] ? lu_ret(fgetxattr((int)a[0], name, val, a[3])) : -EFAULT;
 }
 
 static int64_t sys_flistxattr(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    char *list = lu_gptr(p, a[1], a[2], PROT_WRITE);
-    return list ? lu_ret(flistxattr((int)a[0], list, a[2])) : -EFAULT;
+    char *list = a[2] ? lu_gptr(p, a[1], a[2], PROT_WRITE) : NULL;
+    return list || !a[2] ? lu_ret(flistxattr((int)a[0], list, a[2])) : -EFAULT;
 }
 
 void lu_sys_stat_init(void)

@@ -30,8 +30,13 @@ system_libsysmain_a_SOURCES += system/monitor-hmp.c system/monitor-hmp.h
 system_libsysmain_a_SOURCES += \
 	system/device.c system/device.h \
 	system/options.c system/options.h \
-	system/machine.c system/machine.h \
-	system/accel-kvm.c system/accel-kvm.h
+	system/machine.c system/machine.h system/accel-kvm.h
+# KVM runs x86 guests only on x86-64 hosts.
+if HOST_X86_64
+system_libsysmain_a_SOURCES += system/accel-kvm.c
+else
+system_libsysmain_a_SOURCES += system/accel-kvm-none.c
+endif
 
 bin_PROGRAMS += system/ferry-system-x86_64
 system_ferry_system_x86_64_SOURCES = system/main.c
@@ -65,6 +70,7 @@ tests_system_test_main_loop_LDADD = $(SYSMON_TEST_LIBS)
 check_PROGRAMS += tests/system/test-qmp
 TESTS += tests/system/test-qmp
 tests_system_test_qmp_SOURCES = tests/system/test-qmp.c
+tests_system_test_qmp_CPPFLAGS = $(AM_CPPFLAGS) -DFERRY_TEST_WRAPPER=\"$(TEST_WRAPPER)\"
 tests_system_test_qmp_LDADD = $(SYSMON_TEST_LIBS)
 tests_system_test_qmp_DEPENDENCIES = system/ferry-system-x86_64 \
 	system/libsysmain.a

@@ -44,9 +44,6 @@ EXTRA_tests_linux_user_test_syscall_DEPENDENCIES = $(LU_GUEST_PROGS)
 # LOG_COMPILER is the target's qemu-user): the .sh extension gets its own.
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
-# Dynamic glibc stops at ld.so's ISA-level check until ferry's CPUID
-# reports a vendor glibc knows and FPU/MMX (then XPASS says to remove this).
-XFAIL_TESTS = tests/linux-user/run-e2e-host.sh
 
 # The same hello as a static PIE (ET_DYN without an interpreter).
 tests/linux-user/guest/hello-pie: tests/linux-user/guest/hello

@@ -1,10 +1,9 @@
 #!/bin/sh
 # run-e2e-host.sh — dynamically linked glibc programs under ferry-x86_64
 # (the host's true, false, echo, cat, ls, and a C hello world), compared
-# with native runs. x86-64 hosts only (exit 77 elsewhere). Expected to fail
-# (XFAIL) until ferry's CPUID passes ld.so's x86-64 ISA-level check: glibc
-# reads leaf 1 only for vendors it knows (GenuineIntel, AuthenticAMD, ...)
-# and baseline needs FPU and MMX in leaf 1 EDX. With both, all pass.
+# with native runs. x86-64 hosts only (exit 77 elsewhere). ld.so's x86-64
+# ISA-level check needs a vendor glibc knows (ferry says GenuineIntel) and
+# the baseline features (FPU, MMX, SSE2, ...) in CPUID leaf 1.
 #
 # Environment: FERRY (the binary), GUEST_DIR, QEMU_X86_64 (optional).
 set -u

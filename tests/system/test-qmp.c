@@ -33,6 +33,11 @@ typedef struct Client {
     GQueue events;          /* JsonValue *, events read while waiting */
 } Client;
 
+/* Set by local.mk: the cross build's qemu-user, else empty. */
+#ifndef FERRY_TEST_WRAPPER
+#define FERRY_TEST_WRAPPER ""
+#endif
+
 static const char *binary(void)
 {
     const char *b = g_getenv("FERRY_SYSTEM");
@@ -47,6 +52,10 @@ static GPid spawn(const char *const *args, int *out_fd, int *err_fd)
     GError *err = NULL;
     GPid pid;
 
+    /* A cross build runs its programs under qemu-user (no binfmt here). */
+    if (FERRY_TEST_WRAPPER[0]) {
+        g_ptr_array_add(argv, (char *)FERRY_TEST_WRAPPER);
+    }
     g_ptr_array_add(argv, (char *)binary());
     for (; *args; args++) {
         g_ptr_array_add(argv, (char *)*args);
