@@ -36,7 +36,7 @@ EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm
 	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
 	tests/linux-user/guest/sysc.c tests/linux-user/guest/smc.asm \
 	tests/linux-user/guest/forkexec.asm \
-	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
+	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh tests/linux-user/e2e-common.sh
 TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
 # Built with the check programs (before any test runs).
 EXTRA_tests_linux_user_test_syscall_DEPENDENCIES = $(LU_GUEST_PROGS)
