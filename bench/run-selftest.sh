@@ -7,6 +7,8 @@ set -u
 command -v python3 >/dev/null 2>&1 || exit 77
 [ -x /bin/busybox ] && [ -x ./ferry-x86_64 ] || exit 77
 [ "$(uname -m)" = x86_64 ] || exit 77
+# A cross-built ferry (the arm64 build) cannot run directly here.
+./ferry-x86_64 -version >/dev/null 2>&1 || exit 77
 srcdir=${srcdir:-.}
 out=$(mktemp -d) || exit 1
 trap 'rm -rf "$out"' EXIT
