@@ -25,7 +25,8 @@ void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp);
 uint64_t lu_cpuid_hwcap(void);
 
 /*
- * Run the guest until it exits; returns its exit status. A fatal guest
+ * Run the guest thread whose state cpu is (embedded in a LuThread) until
+ * the process exits; returns its exit status. A fatal guest
  * exception (#UD, #DE, a fault) ends the process with the signal Linux
  * would deliver (after a "ferry: guest SIG... at rip" line on stderr),
  * since guest signal handlers are not delivered yet.

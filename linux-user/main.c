@@ -426,7 +426,8 @@ int main(int argc, char **argv)
     p->invalidate_opaque = e;
     p->fork_hook = fork_hook;
 
-    X86Cpu *cpu = g_new0(X86Cpu, 1);
+    LuThread *main_thread = lu_thread_new(p);
+    X86Cpu *cpu = &main_thread->cpu;
     lu_cpu_init(cpu, m, info.start, sp);
     jit_cpu_register(e, &cpu->jit);
     int status = lu_cpu_loop(p, e, cpu);

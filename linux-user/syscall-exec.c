@@ -67,7 +67,7 @@ static int64_t sys_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
             put_tid(p, a[3], gettid());
         }
         if (flags & LU_CLONE_CHILD_CLEARTID) {
-            p->clear_child_tid = a[3];
+            lu_thread_of(c)->clear_child_tid = a[3];
         }
         return 0;
     }

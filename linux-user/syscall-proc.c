@@ -133,9 +133,8 @@ static int64_t sys_arch_prctl(LuProc *p, X86Cpu *c, const uint64_t *a)
 
 static int64_t sys_set_tid_address(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    pthread_mutex_lock(&p->lock);
-    p->clear_child_tid = a[0];
-    pthread_mutex_unlock(&p->lock);
+    (void)p;
+    lu_thread_of(c)->clear_child_tid = a[0];
     return gettid();
 }
 
@@ -144,9 +143,8 @@ static int64_t sys_set_robust_list(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (a[1] != 24) {              /* sizeof(struct robust_list_head) */
         return -EINVAL;
     }
-    pthread_mutex_lock(&p->lock);
-    p->robust_list = a[0];
-    pthread_mutex_unlock(&p->lock);
+    (void)p;
+    lu_thread_of(c)->robust_list = a[0];
     return 0;
 }
 
@@ -370,16 +368,16 @@ static int64_t sys_rt_sigprocmask(LuProc *p, X86Cpu *c, const uint64_t *a)
         return -EFAULT;
     }
     uint64_t never = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-    pthread_mutex_lock(&p->lock);
-    uint64_t cur = p->sigmask;
+    LuThread *t = lu_thread_of(c);
+    uint64_t cur = t->sigmask;
     int64_t r = 0;
     if (set) {
         if (how == SIG_BLOCK) {
-            p->sigmask |= *set & ~never;
+            t->sigmask |= *set & ~never;
         } else if (how == SIG_UNBLOCK) {
-            p->sigmask &= ~*set;
+            t->sigmask &= ~*set;
         } else if (how == SIG_SETMASK) {
-            p->sigmask = *set & ~never;
+            t->sigmask = *set & ~never;
         } else {
             r = -EINVAL;
         }
@@ -387,7 +385,6 @@ static int64_t sys_rt_sigprocmask(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (old && r == 0) {
         *old = cur;
     }
-    pthread_mutex_unlock(&p->lock);
     return r;
 }
 
@@ -400,14 +397,13 @@ static int64_t sys_sigaltstack(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (a[1] && !(old = lu_gptr(p, a[1], 24, PROT_WRITE))) {
         return -EFAULT;
     }
-    pthread_mutex_lock(&p->lock);
+    LuThread *t = lu_thread_of(c);
     if (old) {
-        memcpy(old, p->altstack, 24);
+        memcpy(old, t->altstack, 24);
     }
     if (ss) {
-        memcpy(p->altstack, ss, 24);
+        memcpy(t->altstack, ss, 24);
     }
-    pthread_mutex_unlock(&p->lock);
     return 0;
 }
 

@@ -61,16 +61,28 @@ LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint6
     p->log = stderr;
     pthread_mutex_init(&p->lock, NULL);
     p->brk_start = p->brk_cur = brk;
-    p->altstack[1] = 2;            /* SS_DISABLE */
-    /* The guest starts with the blocked set ferry inherited, as after exec. */
+    return p;
+}
+
+LuThread *lu_thread_new(LuProc *p)
+{
+    LuThread *t = g_new0(LuThread, 1);
+    t->proc = p;
+    t->tid = gettid();
+    t->altstack[1] = 2;            /* SS_DISABLE */
     sigset_t cur;
     sigprocmask(SIG_BLOCK, NULL, &cur);
     for (int sig = 1; sig <= LU_NSIG; sig++) {
         if (sigismember(&cur, sig) == 1) {
-            p->sigmask |= 1ull << (sig - 1);
+            t->sigmask |= 1ull << (sig - 1);
         }
     }
-    return p;
+    return t;
+}
+
+void lu_thread_free(LuThread *t)
+{
+    g_free(t);
 }
 
 void lu_proc_free(LuProc *p)

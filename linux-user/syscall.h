@@ -15,6 +15,7 @@
 
 #include "frontend-x86/cpu.h"
 #include "linux-user/guestmem.h"
+#include "linux-user/thread.h"
 
 /* The x86-64 kernel's struct sigaction (what rt_sigaction passes). */
 typedef struct LuSigaction {
@@ -46,10 +47,6 @@ typedef struct LuProc {
     pthread_mutex_t lock;
     uint64_t brk_start, brk_cur;   /* lock */
     LuSigaction sigact[LU_NSIG + 1];   /* recorded guest dispositions: lock */
-    uint64_t sigmask;              /* the guest's blocked set (not applied yet): lock */
-    uint64_t altstack[3];          /* guest stack_t: ss_sp, ss_flags, ss_size: lock */
-    uint64_t clear_child_tid;      /* set_tid_address: lock */
-    uint64_t robust_list;          /* set_robust_list head: lock */
 
     /* Set by exit / exit_group: the main loop stops (owner thread). */
     bool exited;

@@ -24,7 +24,7 @@
 
 static LuMem *mem;
 static LuProc *proc;
-static X86Cpu cpu;
+static LuThread *thread;         /* the calling guest thread */
 static uint64_t gbuf;              /* a 64K guest read-write buffer */
 
 static void setup(void)
@@ -35,11 +35,12 @@ static void setup(void)
     gbuf = (uint64_t)lu_mem_map(mem, 0, 0x10000, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert_int_gt((int64_t)gbuf, 0);
-    memset(&cpu, 0, sizeof(cpu));
+    thread = lu_thread_new(proc);
 }
 
 static void teardown(void)
 {
+    lu_thread_free(thread);
     lu_proc_free(proc);
     lu_mem_free(mem);
 }
@@ -47,7 +48,7 @@ static void teardown(void)
 static int64_t sc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     const uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
-    return lu_do_syscall(proc, &cpu, nr, args);
+    return lu_do_syscall(proc, &thread->cpu, nr, args);
 }
 
 static char *gstr(uint64_t off, const char *s)
@@ -149,7 +150,7 @@ START_TEST(bad_pointers)
     ck_assert_int_eq(sc(LU_NR_open, 0x1000, 0, 0, 0), -EFAULT);
     ck_assert_int_eq(sc(LU_NR_uname, 0x1000, 0, 0, 0), -EFAULT);
     /* ferry's own memory is not the guest's */
-    ck_assert_int_eq(sc(LU_NR_write, 1, (uint64_t)(uintptr_t)&cpu, 4, 0), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_write, 1, (uint64_t)(uintptr_t)&thread->cpu, 4, 0), -EFAULT);
 }
 END_TEST
 
@@ -205,9 +206,9 @@ END_TEST
 START_TEST(arch_prctl_fs_gs)
 {
     ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1002, 0x7f0000001000, 0, 0), 0);
-    ck_assert_uint_eq(cpu.seg_base[4], 0x7f0000001000);
+    ck_assert_uint_eq(thread->cpu.seg_base[4], 0x7f0000001000);
     ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1001, 0x1234, 0, 0), 0);
-    ck_assert_uint_eq(cpu.seg_base[5], 0x1234);
+    ck_assert_uint_eq(thread->cpu.seg_base[5], 0x1234);
     ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1003, gbuf, 0, 0), 0);
     ck_assert_uint_eq(*(uint64_t *)lu_g2h(mem, gbuf), 0x7f0000001000);
     ck_assert_int_eq(sc(LU_NR_arch_prctl, 0x1002, 0xffff800000000000, 0, 0), -EPERM);
@@ -248,7 +249,7 @@ END_TEST
 START_TEST(mmap_fixed_over_ferry_refused)
 {
     /* MAP_FIXED over ferry's own memory must not clobber it */
-    uint64_t host = (uint64_t)(uintptr_t)&cpu & ~0xfffull;
+    uint64_t host = (uint64_t)(uintptr_t)&thread->cpu & ~0xfffull;
     ck_assert_int_eq(sc(LU_NR_mmap, host, 0x1000, PROT_READ,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), -ENOMEM);
 }
@@ -260,7 +261,7 @@ START_TEST(mremap_grows)
     ck_assert_int_gt(a, 0);
     memset(lu_g2h(mem, a), 0x77, 0x2000);
     const uint64_t args[6] = { (uint64_t)a, 0x2000, 0x100000, MREMAP_MAYMOVE, 0, 0 };
-    int64_t b = lu_do_syscall(proc, &cpu, LU_NR_mremap, args);
+    int64_t b = lu_do_syscall(proc, &thread->cpu, LU_NR_mremap, args);
     ck_assert_int_gt(b, 0);
     ck_assert(lu_mem_check(mem, b, 0x100000, PROT_WRITE));
     ck_assert_uint_eq(*(uint8_t *)lu_g2h(mem, b + 0x1fff), 0x77);
@@ -327,14 +328,14 @@ START_TEST(sysroot_paths)
     LuProc *q = lu_proc_new(mem, "/opt/guest/prog", root, proc->brk_start);
     const uint64_t open_probe[6] = { gbuf, 0, 0, 0, 0, 0 };
     gstr(0, "/etc/probe");
-    int64_t fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    int64_t fd = lu_do_syscall(q, &thread->cpu, LU_NR_open, open_probe);
     ck_assert_int_ge(fd, 0);
     const uint64_t rd[6] = { (uint64_t)fd, gbuf + 0x100, 64, 0, 0, 0 };
-    ck_assert_int_eq(lu_do_syscall(q, &cpu, LU_NR_read, rd), 6);
+    ck_assert_int_eq(lu_do_syscall(q, &thread->cpu, LU_NR_read, rd), 6);
     ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x100), "inside", 6);
     close((int)fd);
     gstr(0, "/proc/self/status");  /* not in the sysroot: the host's */
-    fd = lu_do_syscall(q, &cpu, LU_NR_open, open_probe);
+    fd = lu_do_syscall(q, &thread->cpu, LU_NR_open, open_probe);
     ck_assert_int_ge(fd, 0);
     close((int)fd);
     lu_proc_free(q);
@@ -358,10 +359,10 @@ START_TEST(xattr_passthrough)
     gstr(0, path);
     gstr(0x200, "user.ferry-missing");
     const uint64_t args[6] = { gbuf, gbuf + 0x200, gbuf + 0x300, 16, 0, 0 };
-    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_lgetxattr, args),
+    ck_assert_int_eq(lu_do_syscall(proc, &thread->cpu, LU_NR_lgetxattr, args),
                      host < 0 ? -host_errno : host);
     const uint64_t la[6] = { gbuf, gbuf + 0x400, 256, 0, 0, 0 };
-    ck_assert_int_eq(lu_do_syscall(proc, &cpu, LU_NR_llistxattr, la),
+    ck_assert_int_eq(lu_do_syscall(proc, &thread->cpu, LU_NR_llistxattr, la),
                      llistxattr(path, v, 0) < 0 ? -errno : llistxattr(path, v, 0));
     g_unlink(path);
     g_free(path);
