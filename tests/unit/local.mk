@@ -15,6 +15,7 @@ tests_unit_test_ir_verify_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 check_PROGRAMS += tests/unit/test-opt
 TESTS += tests/unit/test-opt
 tests_unit_test_opt_SOURCES = tests/unit/test-opt.c tests/unit/test-opt-random.c \
+	tests/ir/ref-value.c tests/ir/ref-value.h \
 	tests/unit/test-opt.h
 tests_unit_test_opt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_opt_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
