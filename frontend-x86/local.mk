@@ -38,7 +38,7 @@ noinst_LIBRARIES += frontend-x86/libx86sse.a
 frontend_x86_sse_helper_sources = \
 	frontend-x86/sse.h frontend-x86/sse-fp.h frontend-x86/sse-float.c \
 	frontend-x86/sse-cvt.c frontend-x86/sse-int.c frontend-x86/sse-move.c \
-	frontend-x86/crc32.c frontend-x86/sse-string.c
+	frontend-x86/crc32.c frontend-x86/sse-string.c frontend-x86/sse-aes.c
 frontend_x86_libx86sse_a_SOURCES = $(frontend_x86_sse_helper_sources)
 frontend_x86_libx86sse_a_CFLAGS = $(AM_CFLAGS) -frounding-math -fsignaling-nans
 

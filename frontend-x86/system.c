@@ -11,14 +11,15 @@
 static unsigned helper_cpuid, helper_rdtsc;
 
 /* What the translator implements today, and nothing more. x87 is in
- * x87*.c, MMX in mmx*.c, SSE up to SSE4.2 and PCLMULQDQ in sse-*.c and
- * crc32.c. */
+ * x87*.c, MMX in mmx*.c, SSE up to SSE4.2 in sse-*.c and crc32.c, AES-NI
+ * and PCLMULQDQ in sse-aes.c. */
 #define CPUID_1_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
                      (1u << 15) /* CMOV */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
                      (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
 #define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
                      (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
-                     (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
+                     (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */ | \
+                     (1u << 25) /* AES */)
 #define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
 
 static void helper_x86_cpuid(void *env)

@@ -182,7 +182,8 @@ bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
 bool x86_tr_x87(X86Tr *tr);          /* every x87 instruction and FWAIT */
 /* SSE (sse-tr*.c, sse-state.c; helpers in sse-float/cvt/int/move.c) */
 bool x86_tr_sse_move(X86Tr *tr);     /* MOV*, MOVD/Q, PINSR/PEXTR, shuffles, unpacks, packs */
-bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts */
+bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts,
+                                        AES-NI, PCLMULQDQ */
 bool x86_tr_sse_float(X86Tr *tr);    /* float arithmetic, CMP, (U)COMIS, ROUND, DP, RCP */
 bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */

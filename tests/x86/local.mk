@@ -50,7 +50,7 @@ if HOST_X86_64
 xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
 	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
-	tests/x86/gen-x87.c tests/x86/gen-mmx.c
+	tests/x86/gen-x87.c tests/x86/gen-mmx.c tests/x86/gen-crypto.c
 
 check_PROGRAMS += tests/x86/test-native
 TESTS += tests/x86/test-native
@@ -76,7 +76,7 @@ xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
 	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
-	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm
+	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm tests/x86/insn/crypto.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
