@@ -4,6 +4,7 @@
  * and the NOP forms. CPUID reports only what the translator implements.
  */
 #include "frontend-x86/translate.h"
+#include "frontend-x86/xsave.h"
 
 #include <string.h>
 #include <time.h>
@@ -19,8 +20,28 @@ static unsigned helper_cpuid, helper_rdtsc;
 #define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
                      (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
                      (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */ | \
-                     (1u << 25) /* AES */)
+                     (1u << 25) /* AES */ | (1u << 26) /* XSAVE */ | \
+                     (1u << 27) /* OSXSAVE: XCR0 set up, as Linux does */)
 #define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
+
+/* CPUID leaf 0xD: the XSAVE components of xsave.h (x87, SSE) and the
+ * instructions xsave.c implements (XSAVEOPT, XSAVEC; no XGETBV1, XSAVES). */
+static void xsave_leaf(uint32_t sub, uint32_t r[4])
+{
+    switch (sub) {
+    case 0:
+        r[0] = X86_XCR0;           /* supported XCR0 bits */
+        r[1] = X86_XSAVE_AREA_SIZE;/* size for the enabled components */
+        r[2] = X86_XSAVE_AREA_SIZE;/* size for all supported ones */
+        break;
+    case 1:
+        r[0] = 1u << 0 | 1u << 1;  /* XSAVEOPT, XSAVEC */
+        r[1] = X86_XSAVE_AREA_SIZE;/* compacted size of XCR0 | XSS */
+        break;
+    default:
+        break;                     /* no components 2..62 */
+    }
+}
 
 static void helper_x86_cpuid(void *env)
 {
@@ -30,7 +51,7 @@ static void helper_x86_cpuid(void *env)
 
     switch (leaf) {
     case 0:
-        r[0] = 7;
+        r[0] = 0xd;
         /* "GenuineIntel" (ebx, edx, ecx): glibc reads the feature leaves
          * only for vendors it knows, and ld.so refuses dynamic programs
          * without the x86-64 baseline found there. Family 6 below. */
@@ -47,6 +68,9 @@ static void helper_x86_cpuid(void *env)
         if ((uint32_t)cpu->regs[X86_RCX] == 0) {
             r[1] = CPUID_7_EBX;
         }
+        break;
+    case 0xd:
+        xsave_leaf((uint32_t)cpu->regs[X86_RCX], r);
         break;
     case 0x80000000:
         r[0] = 0x80000001;

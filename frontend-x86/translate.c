@@ -54,6 +54,7 @@ static void x86_init_context(IrContext *ctx)
     x86_misc_register_helpers();
     x86_x87_register_helpers();
     x86_sse_register_helpers();
+    x86_xsave_register_helpers();
     x86_mmx_register_helpers();
 }
 
@@ -369,6 +370,9 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_PCMPESTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPESTRM] = x86_tr_sse_pcmpstr,
     [X86_OP_PCMPISTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPISTRM] = x86_tr_sse_pcmpstr,
     [X86_OP_CRC32] = x86_tr_crc32,
+    [X86_OP_XSAVE] = x86_tr_xsave, [X86_OP_XSAVEOPT] = x86_tr_xsave,
+    [X86_OP_XSAVEC] = x86_tr_xsave, [X86_OP_XRSTOR] = x86_tr_xsave,
+    [X86_OP_XGETBV] = x86_tr_xsave, [X86_OP_XSETBV] = x86_tr_xsave,
 };
 
 /* Translate one instruction at tr->pc; false if its bytes cannot be fetched

@@ -122,6 +122,7 @@ void x86_bmi_register_helpers(void);
 void x86_misc_register_helpers(void);
 void x86_x87_register_helpers(void);
 void x86_sse_register_helpers(void);
+void x86_xsave_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -189,6 +190,7 @@ bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
 bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
 bool x86_tr_crc32(X86Tr *tr);
+bool x86_tr_xsave(X86Tr *tr);        /* XSAVE XSAVEOPT XSAVEC XRSTOR XGETBV XSETBV (xsave.c) */
 /* MMX (mmx-tr.c, helper in mmx.c): every instruction x86_is_mmx accepts
  * (EMMS, and the forms with an mm operand, CVT*PI* conversions included). */
 bool x86_is_mmx(const X86Insn *in);

@@ -378,7 +378,7 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
     xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[],
     xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[],
     xt_fault_entries[], xt_x87_entries[], xt_mmx_entries[], xt_crypto_entries[],
-    xt_fault_crypto_entries[];
+    xt_fault_crypto_entries[], xt_xsave_entries[], xt_fault_xsave_entries[];
 
 /*
  * The families; all run in `make check`. (Earlier "-full" twins that kept
@@ -421,6 +421,10 @@ const XtFamily xt_families[] = {
       "AESENC AESENCLAST AESDEC AESDECLAST AESIMC AESKEYGENASSIST PCLMULQDQ (xmm via memory)" },
     { "fault-crypto", true, false, { xt_fault_crypto_entries },
       "the crypto kinds with misaligned memory operands (#GP)" },
+    { "xsave", true, false, { xt_xsave_entries },
+      "XSAVE XSAVEOPT XSAVEC XRSTOR of x87+SSE (rfbm within XCR0 = 3)" },
+    { "fault-xsave", true, false, { xt_fault_xsave_entries },
+      "XSAVE/XSAVEC misaligned, XRSTOR of corrupted headers (#GP)" },
     { NULL, false, false, { NULL }, NULL },
 };
 

@@ -50,7 +50,8 @@ if HOST_X86_64
 xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
 	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
-	tests/x86/gen-x87.c tests/x86/gen-mmx.c tests/x86/gen-crypto.c
+	tests/x86/gen-x87.c tests/x86/gen-mmx.c tests/x86/gen-crypto.c \
+	tests/x86/gen-xsave.c
 
 check_PROGRAMS += tests/x86/test-native
 TESTS += tests/x86/test-native
