@@ -25,7 +25,8 @@ frontend_x86_translate_sources = \
 frontend_x86_sse_tr_sources = \
 	frontend-x86/sse-tr.h frontend-x86/sse-tr.c frontend-x86/sse-tr-float.c \
 	frontend-x86/sse-tr-move.c frontend-x86/sse-state.c \
-	frontend-x86/xsave.h frontend-x86/xsave.c
+	frontend-x86/xsave.h frontend-x86/xsave.c \
+	frontend-x86/cpu-model.h frontend-x86/cpu-model.c
 
 frontend_x86_libfrontend_a_SOURCES = $(frontend_x86_decode_sources) \
 	$(frontend_x86_translate_sources) $(frontend_x86_sse_tr_sources)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frontend-x86/cpu-model.h"
 #include "jit/disas.h"
 #include "jit/fatal.h"
 
@@ -394,6 +395,15 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
         return;
     }
     tr->next_pc = x86_mask_pc(tr, tr->pc + (unsigned)len);
+    if (!tr->insn.invalid) {
+        /* instructions of features the CPU model lacks are #UD */
+        unsigned op = x86_cpu_model_op(&tr->insn);
+        if (op == X86_OP_UD) {
+            tr->insn.invalid = X86_INV_UNSUPPORTED;
+        } else {
+            tr->insn.op = (uint16_t)op;
+        }
+    }
     X86Handler h = tr->insn.invalid ? NULL : handlers[tr->insn.op];
     if (!tr->insn.invalid && x86_is_mmx(&tr->insn)) {
         h = x86_tr_mmx;            /* MMX forms share X86Ops with SSE */

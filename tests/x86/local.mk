@@ -156,3 +156,15 @@ tests_x86_test_sse_ir_SOURCES = tests/x86/test-sse-ir.c
 tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 endif
+
+# ---- CPU models (-cpu) ---------------------------------------------------------
+# A static glibc guest, compiled by the build machine's x86-64 gcc whatever
+# the host is, run under each model by run-cpu-models.sh.
+XT_GUEST_CPU_MODELS = tests/x86/guest/cpu-models
+tests/x86/guest/cpu-models: $(srcdir)/tests/x86/guest/cpu-models.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O1 -static -o $@ $<
+CLEANFILES += $(XT_GUEST_CPU_MODELS)
+EXTRA_DIST += tests/x86/guest/cpu-models.c tests/x86/run-cpu-models.sh
+TESTS += tests/x86/run-cpu-models.sh
+EXTRA_tests_x86_test_decode_DEPENDENCIES = $(XT_GUEST_CPU_MODELS)

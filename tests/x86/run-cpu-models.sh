@@ -1,0 +1,36 @@
+#!/bin/sh
+# run-cpu-models.sh — runs tests/x86/guest/cpu-models under each -cpu model
+# of ferry-x86_64: the guest checks CPUID against the x86-64-v1/v2 feature
+# lists (and ferry's max), that glibc works with the code paths it chose,
+# and that instructions the model lacks raise #UD. Also -cpu help and an
+# unknown model. Runs from the top of the build tree.
+. "$(dirname "$0")/../linux-user/e2e-common.sh"
+PROG=${CPU_MODELS_PROG:-tests/x86/guest/cpu-models}
+
+for model in v1 v2 max; do
+    runs=$((runs + 1))
+    if env -i $FERRY_CMD -cpu "$model" "$PROG" "$model" > "$TMP/out" 2> "$TMP/err"; then
+        echo "ok: -cpu $model"
+    else
+        fails=$((fails + 1))
+        echo "FAIL: -cpu $model"
+        cat "$TMP/out"
+    fi
+done
+runs=$((runs + 1))
+if $FERRY_CMD -cpu help | grep -q '^  v1 ' && ! $FERRY_CMD -cpu v9 "$PROG" v1 2> /dev/null; then
+    echo "ok: -cpu help, unknown model"
+else
+    fails=$((fails + 1))
+    echo "FAIL: -cpu help / unknown model"
+fi
+# The default model is max.
+runs=$((runs + 1))
+if env -i $FERRY_CMD "$PROG" max > /dev/null 2>&1; then
+    echo "ok: default model"
+else
+    fails=$((fails + 1))
+    echo "FAIL: default model is not max"
+fi
+echo "$runs runs, $fails failed"
+[ "$fails" = 0 ]
