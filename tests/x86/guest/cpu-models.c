@@ -2,7 +2,8 @@
  * cpu-models.c — a guest program (static glibc) that checks the CPUID of
  * the model named in argv[1] against the feature lists below, taken from
  * the x86-64 psABI's micro-architecture levels (x86-64 baseline = v1, v2)
- * and from what ferry documents for its max model; then that glibc runs
+ * and from what ferry documents for its max model, in CPUID and in
+ * /proc/cpuinfo's flags; then that glibc runs
  * (its ifunc selection read the same CPUID) and that an instruction the
  * model lacks raises #UD (SIGILL in a child). Exit 0 when all hold.
  */
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 typedef struct Bit {
-    const char *name;
+    const char *name;              /* as Linux's /proc/cpuinfo spells it */
     unsigned leaf, reg, bit;       /* reg: 0 eax 1 ebx 2 ecx 3 edx */
 } Bit;
 
@@ -25,7 +26,7 @@ static const Bit bits[] = {
     { "fpu", 1, 3, 0 }, { "cx8", 1, 3, 8 }, { "cmov", 1, 3, 15 }, { "mmx", 1, 3, 23 },
     { "fxsr", 1, 3, 24 }, { "sse", 1, 3, 25 }, { "sse2", 1, 3, 26 },
     { "syscall", 0x80000001, 3, 11 }, { "lm", 0x80000001, 3, 29 },
-    { "sse3", 1, 2, 0 }, { "pclmulqdq", 1, 2, 1 }, { "ssse3", 1, 2, 9 }, { "fma", 1, 2, 12 },
+    { "pni", 1, 2, 0 }, { "pclmulqdq", 1, 2, 1 }, { "ssse3", 1, 2, 9 }, { "fma", 1, 2, 12 },
     { "cx16", 1, 2, 13 }, { "sse4_1", 1, 2, 19 }, { "sse4_2", 1, 2, 20 },
     { "movbe", 1, 2, 22 }, { "popcnt", 1, 2, 23 }, { "aes", 1, 2, 25 },
     { "xsave", 1, 2, 26 }, { "osxsave", 1, 2, 27 }, { "avx", 1, 2, 28 }, { "f16c", 1, 2, 29 },
@@ -36,7 +37,7 @@ static const Bit bits[] = {
 
 /* x86-64 psABI: baseline (v1) and x86-64-v2. */
 #define V1 "fpu cx8 cmov mmx fxsr sse sse2 syscall lm"
-#define V2 V1 " cx16 lahf_lm popcnt sse3 sse4_1 sse4_2 ssse3"
+#define V2 V1 " cx16 lahf_lm popcnt pni sse4_1 sse4_2 ssse3"   /* pni: SSE3 */
 
 static const struct { const char *model, *want; } models[] = {
     { "v1", V1 },
@@ -64,6 +65,26 @@ static bool listed(const char *list, const char *name)
         }
     }
     return false;
+}
+
+/* The flags line of /proc/cpuinfo (the first CPU's), or "". */
+static void cpuinfo_flags(char *buf, size_t size)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[4096];
+
+    buf[0] = '\0';
+    while (f && fgets(line, sizeof(line), f)) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "flags", 5) == 0 && colon) {
+            snprintf(buf, size, "%s", colon + 2);
+            buf[strcspn(buf, "\n")] = '\0';
+            break;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
 }
 
 /* Run one instruction in a child: 0 if it ran, else the signal. */
@@ -105,10 +126,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: cpu-models v1|v2|max\n");
         return 2;
     }
+    static char flags[4096];
+    cpuinfo_flags(flags, sizeof(flags));
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
         bool has = cpuid_reg(bits[i].leaf, bits[i].reg) >> bits[i].bit & 1;
         if (has != listed(want, bits[i].name)) {
             printf("%s: %s is %s\n", argv[1], bits[i].name, has ? "set" : "clear");
+            fails++;
+        }
+        /* Linux does not list osxsave */
+        bool shown = listed(flags, bits[i].name);
+        if (strcmp(bits[i].name, "osxsave") != 0 && shown != listed(want, bits[i].name)) {
+            printf("%s: /proc/cpuinfo %s %s\n", argv[1], shown ? "lists" : "lacks",
+                   bits[i].name);
             fails++;
         }
     }
