@@ -139,6 +139,7 @@ enum {
                                       the flags that caused it are in mxcsr) */
     X86_EXCP_SYSCALL = 0x100,      /* user mode: syscall instruction */
     X86_EXCP_HLT = 0x101,
+    X86_EXCP_INT80 = 0x102,        /* user mode: int 0x80, Linux's 32-bit syscall gate */
 };
 
 /* Full EFLAGS from the lazy state. */

@@ -14,7 +14,7 @@ frontend_x86_translate_sources = \
 	frontend-x86/operand.c frontend-x86/cc.c \
 	frontend-x86/alu.c frontend-x86/move.c frontend-x86/shift.c \
 	frontend-x86/muldiv.c frontend-x86/bitops.c frontend-x86/branch.c \
-	frontend-x86/stack.c frontend-x86/system.c frontend-x86/atomic.c \
+	frontend-x86/stack.c frontend-x86/segment.c frontend-x86/system.c frontend-x86/atomic.c \
 	frontend-x86/string.c frontend-x86/bmi.c frontend-x86/misc.c \
 	frontend-x86/softfloat80.c frontend-x86/softfloat80.h \
 	frontend-x86/softfloat80-trans.c frontend-x86/x87.h frontend-x86/x87.c \

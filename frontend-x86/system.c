@@ -100,8 +100,14 @@ bool x86_tr_priv(X86Tr *tr)
         x86_gen_exception(tr, X86_EXCP_DB);
         return true;
     case X86_OP_INT:
-        /* INT n through a DPL 0 gate is #GP. Linux's `int 0x80` (the 32-bit
-         * syscall gate) is not supported yet and faults the same way. */
+        /* INT n through a DPL 0 gate is #GP; Linux's 32-bit syscall gate
+         * 0x80 has DPL 3 (linux-user runs the call, rip after the INT). */
+        if ((tr->insn.imm & 0xff) == 0x80 && x86_tr_config.user_mode) {
+            x86_gen_exception_next(tr, X86_EXCP_INT80);
+            return true;
+        }
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return true;
     default:
         x86_gen_exception(tr, X86_EXCP_GP);
         return true;

@@ -56,6 +56,7 @@ static void x86_init_context(IrContext *ctx)
     x86_x87_register_helpers();
     x86_sse_register_helpers();
     x86_xsave_register_helpers();
+    x86_segment_register_helpers();
     x86_mmx_register_helpers();
 }
 

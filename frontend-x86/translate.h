@@ -123,6 +123,7 @@ void x86_misc_register_helpers(void);
 void x86_x87_register_helpers(void);
 void x86_sse_register_helpers(void);
 void x86_xsave_register_helpers(void);
+void x86_segment_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -177,6 +178,10 @@ bool x86_tr_loop(X86Tr *tr);         /* LOOP LOOPE LOOPNE JCXZ */
 bool x86_tr_push(X86Tr *tr);
 bool x86_tr_pop(X86Tr *tr);
 bool x86_tr_leave(X86Tr *tr);
+/* Segment registers (segment.c), reached from MOV, PUSH and POP. */
+bool x86_tr_mov_seg(X86Tr *tr);      /* MOV r/m, Sreg and MOV Sreg, r/m */
+bool x86_tr_push_seg(X86Tr *tr, unsigned size);   /* PUSH FS/GS */
+bool x86_tr_pop_seg(X86Tr *tr, unsigned size);    /* POP FS/GS */
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
 bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */

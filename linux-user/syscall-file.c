@@ -20,7 +20,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "frontend-x86/cpu-model.h"
 #include "linux-user/syscall-int.h"
 
 /* Guest path / string / buffer arguments; each returns from the handler
@@ -142,30 +141,20 @@ static int64_t sys_copy_file_range(LuProc *p, X86Cpu *c, const uint64_t *a)
 /* ---------------------------------------------------------------------- */
 /* Opening and closing                                                      */
 
-/* /proc/cpuinfo as the guest's CPU model describes it (the host's would
- * list the host's features): one entry per online host CPU, in a memfd
- * the guest reads like the file. cloexec: the guest asked for O_CLOEXEC. */
+void (*lu_cpuinfo_write)(FILE *f);
+
+/* /proc/cpuinfo as lu_cpuinfo_write describes it, in a memfd the guest
+ * reads like the file. cloexec: the guest asked for O_CLOEXEC. */
 static int64_t open_cpuinfo(bool cloexec)
 {
-    const X86CpuModel *m = x86_cpu_model_current();
-    uint32_t r[4], leaf0[4];
-    char flags[512];
     int fd = memfd_create("cpuinfo", cloexec ? MFD_CLOEXEC : 0);
 
     if (fd < 0) {
         return -errno;
     }
-    x86_cpuid(m, 0, 0, leaf0);
-    x86_cpuid(m, 1, 0, r);
-    x86_cpu_model_flags(m, flags, sizeof(flags));
     FILE *f = fdopen(dup(fd), "w");
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    for (long i = 0; f && i < (n > 0 ? n : 1); i++) {
-        fprintf(f, "processor\t: %ld\nvendor_id\t: GenuineIntel\ncpu family\t: %u\n"
-                "model\t\t: %u\nmodel name\t: ferry x86-64 (-cpu %s)\nstepping\t: %u\n"
-                "fpu\t\t: yes\ncpuid level\t: %u\nflags\t\t: %s\n\n", i,
-                (r[0] >> 8 & 15) + (r[0] >> 20 & 0xff), (r[0] >> 4 & 15) | (r[0] >> 12 & 0xf0),
-                m->name, r[0] & 15, leaf0[0], flags);
+    if (f) {
+        lu_cpuinfo_write(f);
     }
     if (!f || fclose(f) != 0) {
         close(fd);
@@ -179,7 +168,8 @@ static int64_t do_openat(LuProc *p, int dirfd, uint64_t path_addr, uint64_t flag
                          uint64_t mode)
 {
     GPATH(path, path_addr);
-    if (strcmp(path, "/proc/cpuinfo") == 0 && (flags & O_ACCMODE) == O_RDONLY) {
+    if (lu_cpuinfo_write && strcmp(path, "/proc/cpuinfo") == 0 &&
+        (flags & O_ACCMODE) == O_RDONLY) {
         return open_cpuinfo((lu_open_flags_to_host(flags) & O_CLOEXEC) != 0);
     }
     return lu_ret(openat(dirfd, path, lu_open_flags_to_host(flags), (mode_t)mode));

@@ -77,7 +77,8 @@ xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
 	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
-	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm tests/x86/insn/crypto.asm
+	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm tests/x86/insn/crypto.asm \
+	tests/x86/insn/segment.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
@@ -157,14 +158,18 @@ tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 endif
 
-# ---- CPU models (-cpu) ---------------------------------------------------------
-# A static glibc guest, compiled by the build machine's x86-64 gcc whatever
-# the host is, run under each model by run-cpu-models.sh.
-XT_GUEST_CPU_MODELS = tests/x86/guest/cpu-models
+# ---- guest programs: CPU models (-cpu), int 0x80 ------------------------------
+# Built by the build machine's x86-64 tools whatever the host is (a static
+# glibc C guest, a nasm one), run by run-guests.sh.
+XT_GUESTS = tests/x86/guest/cpu-models tests/x86/guest/int80
 tests/x86/guest/cpu-models: $(srcdir)/tests/x86/guest/cpu-models.c
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)gcc -O1 -static -o $@ $<
-CLEANFILES += $(XT_GUEST_CPU_MODELS)
-EXTRA_DIST += tests/x86/guest/cpu-models.c tests/x86/run-cpu-models.sh
-TESTS += tests/x86/run-cpu-models.sh
-EXTRA_tests_x86_test_decode_DEPENDENCIES = $(XT_GUEST_CPU_MODELS)
+tests/x86/guest/int80: $(srcdir)/tests/x86/guest/int80.asm
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
+CLEANFILES += $(XT_GUESTS) tests/x86/guest/int80.o
+EXTRA_DIST += tests/x86/guest/cpu-models.c tests/x86/guest/int80.asm \
+	tests/x86/run-guests.sh
+TESTS += tests/x86/run-guests.sh
+EXTRA_tests_x86_test_decode_DEPENDENCIES = $(XT_GUESTS)

@@ -1,11 +1,15 @@
 #!/bin/sh
-# run-cpu-models.sh — runs tests/x86/guest/cpu-models under each -cpu model
-# of ferry-x86_64: the guest checks CPUID against the x86-64-v1/v2 feature
-# lists (and ferry's max), that glibc works with the code paths it chose,
-# and that instructions the model lacks raise #UD. Also -cpu help and an
-# unknown model. Runs from the top of the build tree.
+# run-guests.sh — the front end's guest programs under ferry-x86_64:
+# tests/x86/guest/cpu-models under each -cpu model (the guest checks CPUID
+# and /proc/cpuinfo against the x86-64-v1/v2 feature lists and ferry's max,
+# that glibc works with the code paths it chose, and that instructions the
+# model lacks raise #UD), -cpu help and an unknown model; and int80, whose
+# output and exit status must match a native run. Runs from the top of
+# the build tree.
 . "$(dirname "$0")/../linux-user/e2e-common.sh"
 PROG=${CPU_MODELS_PROG:-tests/x86/guest/cpu-models}
+
+check int80 tests/x86/guest/int80
 
 for model in v1 v2 max; do
     runs=$((runs + 1))
