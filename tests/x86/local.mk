@@ -156,6 +156,13 @@ TESTS += tests/x86/test-sse-ir
 tests_x86_test_sse_ir_SOURCES = tests/x86/test-sse-ir.c
 tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
+
+# The exported XSAVE API (xsave.h) against XSAVE/XSAVEC/XRSTOR on the host.
+check_PROGRAMS += tests/x86/test-xsave
+TESTS += tests/x86/test-xsave
+tests_x86_test_xsave_SOURCES = tests/x86/test-xsave.c
+tests_x86_test_xsave_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_xsave_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 endif
 
 # ---- guest programs: CPU models (-cpu), int 0x80 ------------------------------
