@@ -165,6 +165,13 @@ tests_x86_test_xsave_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_xsave_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 endif
 
+# AES-NI and PCLMULQDQ helpers on FIPS-197 known answers, on every host.
+check_PROGRAMS += tests/x86/test-crypto-kat
+TESTS += tests/x86/test-crypto-kat
+tests_x86_test_crypto_kat_SOURCES = tests/x86/test-crypto-kat.c
+tests_x86_test_crypto_kat_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_crypto_kat_LDADD = frontend-x86/libx86sse.a $(CHECK_LIBS)
+
 # ---- guest programs: CPU models (-cpu), int 0x80 ------------------------------
 # Built by the build machine's x86-64 tools whatever the host is (a static
 # glibc C guest, a nasm one), run by run-guests.sh.
