@@ -1,12 +1,12 @@
 /*
  * cpu-model.c — the CPU models as data: the features each advertises,
- * where each feature shows in CPUID and /proc/cpuinfo, and which X86Ops
- * belong to it (the translator raises #UD for the others). CPUID itself
+ * where each feature shows in CPUID (AT_HWCAP and linux-user's
+ * /proc/cpuinfo are read from CPUID), and which X86Ops belong to it (the
+ * translator raises #UD for the others). CPUID itself
  * is computed here from the model; system.c calls it from guest code.
  */
 #include "frontend-x86/cpu-model.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "frontend-x86/xsave.h"
@@ -53,33 +53,31 @@ const X86CpuModel *x86_cpu_model_current(void)
 /* CPUID                                                                   */
 
 /* Where a feature is reported: leaf (1, 7 or 0x80000001), register
- * (0 eax .. 3 edx), bit, and Linux's /proc/cpuinfo name ("" = hidden). */
+ * (0 eax .. 3 edx), bit. */
 typedef struct FeatureBit {
     int8_t feat;                   /* X86Feature, -1 = baseline (always) */
     uint32_t leaf;
     uint8_t reg, bit;
-    const char *flag;
 } FeatureBit;
 
 enum { EAX, EBX, ECX, EDX };
 
-/* In the order of Linux's cpuinfo flags (cpufeatures.h words). */
 static const FeatureBit feature_bits[] = {
-    { -1, 1, EDX, 0, "fpu" }, { -1, 1, EDX, 4, "tsc" }, { -1, 1, EDX, 8, "cx8" },
-    { -1, 1, EDX, 15, "cmov" }, { -1, 1, EDX, 23, "mmx" }, { -1, 1, EDX, 24, "fxsr" },
-    { -1, 1, EDX, 25, "sse" }, { -1, 1, EDX, 26, "sse2" },
-    { -1, 0x80000001, EDX, 11, "syscall" }, { -1, 0x80000001, EDX, 29, "lm" },
-    { X86_FEAT_SSE3, 1, ECX, 0, "pni" }, { X86_FEAT_PCLMUL, 1, ECX, 1, "pclmulqdq" },
-    { X86_FEAT_SSSE3, 1, ECX, 9, "ssse3" }, { X86_FEAT_CX16, 1, ECX, 13, "cx16" },
-    { X86_FEAT_SSE41, 1, ECX, 19, "sse4_1" }, { X86_FEAT_SSE42, 1, ECX, 20, "sse4_2" },
-    { X86_FEAT_MOVBE, 1, ECX, 22, "movbe" }, { X86_FEAT_POPCNT, 1, ECX, 23, "popcnt" },
-    { X86_FEAT_AES, 1, ECX, 25, "aes" }, { X86_FEAT_XSAVE, 1, ECX, 26, "xsave" },
-    /* OSXSAVE: the OS has set XCR0 (Linux does whenever XSAVE exists) */
-    { X86_FEAT_XSAVE, 1, ECX, 27, "" },
-    { X86_FEAT_LAHF64, 0x80000001, ECX, 0, "lahf_lm" },
-    { X86_FEAT_LZCNT, 0x80000001, ECX, 5, "abm" },
-    { X86_FEAT_BMI1, 7, EBX, 3, "bmi1" }, { X86_FEAT_BMI2, 7, EBX, 8, "bmi2" },
-    { X86_FEAT_ADX, 7, EBX, 19, "adx" },
+    /* baseline: FPU TSC CX8 CMOV MMX FXSR SSE SSE2, SYSCALL LM */
+    { -1, 1, EDX, 0 }, { -1, 1, EDX, 4 }, { -1, 1, EDX, 8 }, { -1, 1, EDX, 15 },
+    { -1, 1, EDX, 23 }, { -1, 1, EDX, 24 }, { -1, 1, EDX, 25 }, { -1, 1, EDX, 26 },
+    { -1, 0x80000001, EDX, 11 }, { -1, 0x80000001, EDX, 29 },
+    { X86_FEAT_SSE3, 1, ECX, 0 }, { X86_FEAT_PCLMUL, 1, ECX, 1 },
+    { X86_FEAT_SSSE3, 1, ECX, 9 }, { X86_FEAT_CX16, 1, ECX, 13 },
+    { X86_FEAT_SSE41, 1, ECX, 19 }, { X86_FEAT_SSE42, 1, ECX, 20 },
+    { X86_FEAT_MOVBE, 1, ECX, 22 }, { X86_FEAT_POPCNT, 1, ECX, 23 },
+    { X86_FEAT_AES, 1, ECX, 25 }, { X86_FEAT_XSAVE, 1, ECX, 26 },
+    /* OSXSAVE: the OS has set XCR0, which Linux does whenever XSAVE exists */
+    { X86_FEAT_XSAVE, 1, ECX, 27 },
+    { X86_FEAT_LAHF64, 0x80000001, ECX, 0 },
+    { X86_FEAT_LZCNT, 0x80000001, ECX, 5 },          /* ABM */
+    { X86_FEAT_BMI1, 7, EBX, 3 }, { X86_FEAT_BMI2, 7, EBX, 8 },
+    { X86_FEAT_ADX, 7, EBX, 19 },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -148,19 +146,6 @@ void x86_cpuid(const X86CpuModel *m, uint32_t leaf, uint32_t sub, uint32_t out[4
         const FeatureBit *f = &feature_bits[i];
         if (f->leaf == leaf && has(m, f->feat)) {
             out[f->reg] |= 1u << f->bit;
-        }
-    }
-}
-
-void x86_cpu_model_flags(const X86CpuModel *m, char *buf, size_t size)
-{
-    size_t n = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < COUNT(feature_bits) && n < size; i++) {
-        const FeatureBit *f = &feature_bits[i];
-        if (has(m, f->feat) && f->flag[0]) {
-            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", f->flag);
         }
     }
 }

@@ -9,7 +9,6 @@
 #define FERRY_FRONTEND_X86_CPU_MODEL_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include "frontend-x86/decode.h"
@@ -48,9 +47,6 @@ const X86CpuModel *x86_cpu_model_current(void);
 
 /* CPUID of model m for leaf/subleaf: out = { eax, ebx, ecx, edx }. */
 void x86_cpuid(const X86CpuModel *m, uint32_t leaf, uint32_t sub, uint32_t out[4]);
-
-/* The /proc/cpuinfo "flags" line of m (Linux's names), into buf. */
-void x86_cpu_model_flags(const X86CpuModel *m, char *buf, size_t size);
 
 /*
  * What the current model makes of a decoded, valid instruction: X86_OP_UD

@@ -77,27 +77,6 @@ static void opt_unset_env(LuOptions *o, const char *a)
     g_strfreev(items);
 }
 
-/* The guest's /proc/cpuinfo: the CPU model's family, model and flags (in
- * Linux's names), one entry per online host CPU. */
-static void write_cpuinfo(FILE *f)
-{
-    const X86CpuModel *m = x86_cpu_model_current();
-    uint32_t r[4], leaf0[4];
-    char flags[512];
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    x86_cpuid(m, 0, 0, leaf0);
-    x86_cpuid(m, 1, 0, r);
-    x86_cpu_model_flags(m, flags, sizeof(flags));
-    for (long i = 0; i < (n > 0 ? n : 1); i++) {
-        fprintf(f, "processor\t: %ld\nvendor_id\t: GenuineIntel\ncpu family\t: %u\n"
-                "model\t\t: %u\nmodel name\t: ferry x86-64 (-cpu %s)\nstepping\t: %u\n"
-                "fpu\t\t: yes\ncpuid level\t: %u\nflags\t\t: %s\n\n", i,
-                (r[0] >> 8 & 15) + (r[0] >> 20 & 0xff), (r[0] >> 4 & 15) | (r[0] >> 12 & 0xf0),
-                m->name, r[0] & 15, leaf0[0], flags);
-    }
-}
-
 static void opt_cpu(LuOptions *o, const char *a)
 {
     (void)o;
@@ -447,7 +426,6 @@ int main(int argc, char **argv)
 
     x86_tr_config.max_insns = o.one_insn ? 1 : x86_tr_config.max_insns;
     lu_fetch_init(m);
-    lu_cpuinfo_write = write_cpuinfo;
     JitEngine *e = jit_engine_new(pick_backend(&o), &x86_translator, 64u << 20, JIT_WX_AUTO);
     e->log_mask = o.log_mask;
     e->log = log;

@@ -141,37 +141,10 @@ static int64_t sys_copy_file_range(LuProc *p, X86Cpu *c, const uint64_t *a)
 /* ---------------------------------------------------------------------- */
 /* Opening and closing                                                      */
 
-void (*lu_cpuinfo_write)(FILE *f);
-
-/* /proc/cpuinfo as lu_cpuinfo_write describes it, in a memfd the guest
- * reads like the file. cloexec: the guest asked for O_CLOEXEC. */
-static int64_t open_cpuinfo(bool cloexec)
-{
-    int fd = memfd_create("cpuinfo", cloexec ? MFD_CLOEXEC : 0);
-
-    if (fd < 0) {
-        return -errno;
-    }
-    FILE *f = fdopen(dup(fd), "w");
-    if (f) {
-        lu_cpuinfo_write(f);
-    }
-    if (!f || fclose(f) != 0) {
-        close(fd);
-        return -EIO;
-    }
-    lseek(fd, 0, SEEK_SET);
-    return fd;
-}
-
 static int64_t do_openat(LuProc *p, int dirfd, uint64_t path_addr, uint64_t flags,
                          uint64_t mode)
 {
     GPATH(path, path_addr);
-    if (lu_cpuinfo_write && strcmp(path, "/proc/cpuinfo") == 0 &&
-        (flags & O_ACCMODE) == O_RDONLY) {
-        return open_cpuinfo((lu_open_flags_to_host(flags) & O_CLOEXEC) != 0);
-    }
     return lu_ret(openat(dirfd, path, lu_open_flags_to_host(flags), (mode_t)mode));
 }
 

@@ -66,11 +66,6 @@ void lu_proc_free(LuProc *p);
  */
 void lu_syscall(LuProc *p, X86Cpu *cpu);
 
-/* Writes the text of the guest's /proc/cpuinfo (the CPU model's, not the
- * host's). Set once by ferry-x86_64 before the guest runs, so liblu.a does
- * not depend on the front end; NULL (unit tests): the host's file. */
-extern void (*lu_cpuinfo_write)(FILE *f);
-
 /* The same with explicit number and arguments; returns the result or
  * -errno (no register side effects). */
 int64_t lu_do_syscall(LuProc *p, X86Cpu *cpu, uint64_t nr, const uint64_t args[6]);
