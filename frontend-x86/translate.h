@@ -122,6 +122,8 @@ void x86_bmi_register_helpers(void);
 void x86_misc_register_helpers(void);
 void x86_x87_register_helpers(void);
 void x86_sse_register_helpers(void);
+void x86_xsave_register_helpers(void);
+void x86_segment_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -176,18 +178,24 @@ bool x86_tr_loop(X86Tr *tr);         /* LOOP LOOPE LOOPNE JCXZ */
 bool x86_tr_push(X86Tr *tr);
 bool x86_tr_pop(X86Tr *tr);
 bool x86_tr_leave(X86Tr *tr);
+/* Segment registers (segment.c), reached from MOV, PUSH and POP. */
+bool x86_tr_mov_seg(X86Tr *tr);      /* MOV r/m, Sreg and MOV Sreg, r/m */
+bool x86_tr_push_seg(X86Tr *tr, unsigned size);   /* PUSH FS/GS */
+bool x86_tr_pop_seg(X86Tr *tr, unsigned size);    /* POP FS/GS */
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
 bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
 bool x86_tr_x87(X86Tr *tr);          /* every x87 instruction and FWAIT */
 /* SSE (sse-tr*.c, sse-state.c; helpers in sse-float/cvt/int/move.c) */
 bool x86_tr_sse_move(X86Tr *tr);     /* MOV*, MOVD/Q, PINSR/PEXTR, shuffles, unpacks, packs */
-bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts */
+bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts,
+                                        AES-NI, PCLMULQDQ */
 bool x86_tr_sse_float(X86Tr *tr);    /* float arithmetic, CMP, (U)COMIS, ROUND, DP, RCP */
 bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
 bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
 bool x86_tr_crc32(X86Tr *tr);
+bool x86_tr_xsave(X86Tr *tr);        /* XSAVE XSAVEOPT XSAVEC XRSTOR XGETBV XSETBV (xsave.c) */
 /* MMX (mmx-tr.c, helper in mmx.c): every instruction x86_is_mmx accepts
  * (EMMS, and the forms with an mm operand, CVT*PI* conversions included). */
 bool x86_is_mmx(const X86Insn *in);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontend-x86/cpu-model.h"
 #include "frontend-x86/translate.h"
 #include "jit/engine.h"
 #include "jit/fatal.h"
@@ -78,13 +79,19 @@ static void opt_unset_env(LuOptions *o, const char *a)
 
 static void opt_cpu(LuOptions *o, const char *a)
 {
+    (void)o;
     if (strcmp(a, "help") == 0) {
-        printf("Available CPUs:\n  max    ferry's x86-64 model (the default)\n");
+        printf("Available CPUs:\n");
+        for (const X86CpuModel *m = x86_cpu_models; m->name; m++) {
+            printf("  %-6s %s\n", m->name, m->what);
+        }
         exit(0);
     }
-    if (strcmp(a, "max") != 0 && strcmp(a, "ferry") != 0) {
-        usage_error("unknown CPU model '%s' (only 'max')", a);
+    const X86CpuModel *m = x86_cpu_model_find(strcmp(a, "ferry") == 0 ? "max" : a);
+    if (!m) {
+        usage_error("unknown CPU model '%s' (-cpu help lists them)", a);
     }
+    x86_cpu_model_select(m);
 }
 
 static const struct { const char *name; unsigned mask; const char *help; } log_items[] = {
