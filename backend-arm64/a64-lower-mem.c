@@ -11,6 +11,10 @@
  * when the host has them, else LDAXR/STLXR loops followed by DMB ISH (the
  * AL forms are fully ordered; the loops need the barrier for that).
  * Byte-swapped atomics always go to the helper.
+ *
+ * `tso` loads and stores (docs/memory-model.md): LDAPR (LRCPC) or LDR +
+ * DMB ISHLD, and STLR; both address one register, x16 = base + addr.
+ * Vector accesses have no such forms: LDR + DMB ISHLD, DMB ISHST + STR.
  */
 #include "backend-arm64/a64-lower.h"
 
@@ -162,29 +166,23 @@ static void vec_bswap(A64Gen *g, unsigned size, int vd, int vn)
     }
 }
 
-JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int index,
-                       int32_t off)
+/* d holds the zero-extended raw value of a load: byte-swap it and sign-
+ * extend it as mo says (sf: to 64 bits). */
+static void load_fixup(A64Gen *g, IrMemOp mo, bool sf, int d)
 {
     A64Buf *b = &g->buf;
-    unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
-    bool vec = t == IR_V128 || t == IR_I128, sf = t == IR_I64;
+    unsigned size = ir_memop_size(mo);
     bool sign = mo & IR_MO_SIGN;
 
-    if (vec ? size < 4 : size == 16) {
-        return JIT_ERR_UNSUPPORTED;
-    }
-    if (vec) {
-        mem_access(g, vec_memop(size, true), a64_v(d), base, index, off);
-        if (mo & IR_MO_BSWAP) {
-            vec_bswap(g, size, a64_v(d), a64_v(d));
-        }
-        return JIT_OK;
-    }
     if (!(mo & IR_MO_BSWAP) || size == 1) {
-        mem_access(g, a64_memop_load(lg, sign, sf), d, base, index, off);
-        return JIT_OK;
+        switch (sign ? size : 8) {
+        case 1: a64_sxtb(b, sf, d, d); break;
+        case 2: a64_sxth(b, sf, d, d); break;
+        case 4: if (sf) { a64_sxtw(b, d, d); } break;
+        default: break;
+        }
+        return;
     }
-    mem_access(g, a64_memop_load(lg, false, sf), d, base, index, off);
     switch (size) {
     case 2:
         a64_rev16(b, false, d, d);
@@ -204,6 +202,31 @@ JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int ind
         a64_rev(b, true, d, d);
         break;
     }
+}
+
+JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int index,
+                       int32_t off)
+{
+    unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
+    bool vec = t == IR_V128 || t == IR_I128, sf = t == IR_I64;
+    bool sign = mo & IR_MO_SIGN;
+
+    if (vec ? size < 4 : size == 16) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    if (vec) {
+        mem_access(g, vec_memop(size, true), a64_v(d), base, index, off);
+        if (mo & IR_MO_BSWAP) {
+            vec_bswap(g, size, a64_v(d), a64_v(d));
+        }
+        return JIT_OK;
+    }
+    if (!(mo & IR_MO_BSWAP) || size == 1) {
+        mem_access(g, a64_memop_load(lg, sign, sf), d, base, index, off);
+        return JIT_OK;
+    }
+    mem_access(g, a64_memop_load(lg, false, sf), d, base, index, off);
+    load_fixup(g, mo, sf, d);
     return JIT_OK;
 }
 
@@ -217,12 +240,32 @@ static uint64_t bswap_const(uint64_t v, unsigned size)
     }
 }
 
-/* The value of a store goes through x17 when it needs work (immediate,
- * byte swap); x16 may hold the base or a far offset. */
+/* The register holding the integer value of a store: x17 when it needs
+ * work (immediate, byte swap); x16 is left alone (base or far offset). */
+static int store_value(A64Gen *g, IrMemOp mo, RaOperand v)
+{
+    A64Buf *b = &g->buf;
+    unsigned size = ir_memop_size(mo);
+    bool swap = mo & IR_MO_BSWAP && size > 1;
+
+    if (v.is_imm) {
+        uint64_t imm = swap ? bswap_const(v.imm, size) : v.imm;
+        return a64_opnd_reg(g, size == 8, (RaOperand){ .is_imm = true, .imm = imm }, A64_TMP1);
+    }
+    if (!swap) {
+        return v.reg;
+    }
+    if (size == 2) {
+        a64_rev16(b, false, A64_TMP1, v.reg);
+    } else {
+        a64_rev(b, size == 8, A64_TMP1, v.reg);
+    }
+    return A64_TMP1;
+}
+
 JitError a64_emit_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int base, int index,
                         int32_t off)
 {
-    A64Buf *b = &g->buf;
     unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
     bool vec = t == IR_V128 || t == IR_I128;
     bool swap = mo & IR_MO_BSWAP && size > 1;
@@ -240,25 +283,46 @@ JitError a64_emit_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int base, 
         mem_access(g, vec_memop(size, false), r, base, index, off);
         return JIT_OK;
     }
-    if (v.is_imm) {
-        uint64_t imm = swap ? bswap_const(v.imm, size) : v.imm;
-        r = a64_opnd_reg(g, size == 8, (RaOperand){ .is_imm = true, .imm = imm }, A64_TMP1);
-    } else if (swap) {
-        r = A64_TMP1;
-        if (size == 2) {
-            a64_rev16(b, false, r, v.reg);
-        } else {
-            a64_rev(b, size == 8, r, v.reg);
-        }
-    } else {
-        r = v.reg;
-    }
+    r = store_value(g, mo, v);
     mem_access(g, a64_memop_store(lg), r, base, index, off);
     return JIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Guest loads and stores                                                  */
+
+/* A `tso` load: ordered before every later access (acquire). LDAPR is
+ * RCpc, which is all x86 asks (docs/memory-model.md). */
+static void emit_tso_load(A64Gen *g, IrType t, IrMemOp mo, int d, int addr)
+{
+    A64Buf *b = &g->buf;
+
+    if (t == IR_V128 || t == IR_I128 || !g->lrcpc) {
+        a64_emit_load(g, t, mo, d, host_base(g), addr, 0);
+        a64_dmb(b, A64_BAR_ISHLD);
+        return;
+    }
+    a64_add_rrr(b, true, A64_TMP0, host_base(g), addr);
+    a64_ldapr(b, mo & IR_MO_SIZE_MASK, d, A64_TMP0);
+    load_fixup(g, mo, t == IR_I64, d);
+}
+
+/* A `tso` store: ordered after every earlier access (release). A vector
+ * store has no STLR form: DMB ISHST orders earlier stores before it
+ * (earlier loads are ordered by their own acquire). */
+static void emit_tso_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int addr)
+{
+    A64Buf *b = &g->buf;
+
+    if (t == IR_V128 || t == IR_I128) {
+        a64_dmb(b, A64_BAR_ISHST);
+        a64_emit_store(g, t, mo, v, host_base(g), addr, 0);
+        return;
+    }
+    int r = store_value(g, mo, v);
+    a64_add_rrr(b, true, A64_TMP0, host_base(g), addr);
+    a64_stlr(b, mo & IR_MO_SIZE_MASK, r, A64_TMP0);
+}
 
 static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
@@ -273,7 +337,11 @@ static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     }
     A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false,
                            false);
-    a64_emit_load(g, op->type, mo, d, host_base(g), addr, 0);
+    if (mo & IR_MO_TSO) {
+        emit_tso_load(g, op->type, mo, d, addr);
+    } else {
+        a64_emit_load(g, op->type, mo, d, host_base(g), addr, 0);
+    }
     if (s) {
         s->kind = A64_SLOW_LD;
         s->out = d;
@@ -296,7 +364,11 @@ static JitError emit_st(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     }
     A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true,
                            false);
-    a64_emit_store(g, op->type, mo, o[0], host_base(g), addr, 0);
+    if (mo & IR_MO_TSO) {
+        emit_tso_store(g, op->type, mo, o[0], addr);
+    } else {
+        a64_emit_store(g, op->type, mo, o[0], host_base(g), addr, 0);
+    }
     if (s) {
         s->kind = A64_SLOW_ST;
         s->val_imm = o[0].is_imm;

@@ -114,3 +114,14 @@ endif
 # --- linux-user ---
 
 # --- system / hw ---
+
+# --- memory model: tso lowering on arm64 / loongarch64 (llvm-mc-16) ---
+# Generates code only; llvm-mc-16 is a build-machine program, so not in a
+# cross build (the test binary would run under qemu-user).
+if !CROSS_COMPILING
+check_PROGRAMS += tests/unit/test-tso-lower
+TESTS += tests/unit/test-tso-lower
+tests_unit_test_tso_lower_SOURCES = tests/unit/test-tso-lower.c
+tests_unit_test_tso_lower_LDADD = backend-arm64/liba64.a backend-loongarch/libla64.a \
+	jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+endif
