@@ -12,9 +12,11 @@
  * AL forms are fully ordered; the loops need the barrier for that).
  * Byte-swapped atomics always go to the helper.
  *
- * `tso` loads and stores (docs/memory-model.md): LDAPR (LRCPC) or LDR +
- * DMB ISHLD, and STLR; both address one register, x16 = base + addr.
- * Vector accesses have no such forms: LDR + DMB ISHLD, DMB ISHST + STR.
+ * `tso` loads and stores (docs/memory-model.md): with LRCPC, LDAPR and
+ * STLR at x16 = base + addr; they fault when misaligned, so a misaligned
+ * address takes the helper slow path (in softmmu the TLB compare already
+ * sends it there). Without LRCPC, and for vectors: LDR + DMB ISHLD and
+ * DMB ISHST + STR.
  */
 #include "backend-arm64/a64-lower.h"
 
@@ -291,13 +293,20 @@ JitError a64_emit_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int base, 
 /* ---------------------------------------------------------------------- */
 /* Guest loads and stores                                                  */
 
+/* Whether a tso access of type t is one LDAPR / STLR (which need natural
+ * alignment) rather than a plain access and a DMB. */
+static bool tso_acq_rel(A64Gen *g, IrType t)
+{
+    return g->lrcpc && t != IR_V128 && t != IR_I128;
+}
+
 /* A `tso` load: ordered before every later access (acquire). LDAPR is
  * RCpc, which is all x86 asks (docs/memory-model.md). */
 static void emit_tso_load(A64Gen *g, IrType t, IrMemOp mo, int d, int addr)
 {
     A64Buf *b = &g->buf;
 
-    if (t == IR_V128 || t == IR_I128 || !g->lrcpc) {
+    if (!tso_acq_rel(g, t)) {
         a64_emit_load(g, t, mo, d, host_base(g), addr, 0);
         a64_dmb(b, A64_BAR_ISHLD);
         return;
@@ -307,14 +316,14 @@ static void emit_tso_load(A64Gen *g, IrType t, IrMemOp mo, int d, int addr)
     load_fixup(g, mo, t == IR_I64, d);
 }
 
-/* A `tso` store: ordered after every earlier access (release). A vector
- * store has no STLR form: DMB ISHST orders earlier stores before it
- * (earlier loads are ordered by their own acquire). */
+/* A `tso` store: ordered after every earlier access (release). Without
+ * STLR, DMB ISHST orders earlier stores before it; earlier loads are
+ * ordered by their own acquire or DMB ISHLD. */
 static void emit_tso_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int addr)
 {
     A64Buf *b = &g->buf;
 
-    if (t == IR_V128 || t == IR_I128) {
+    if (!tso_acq_rel(g, t)) {
         a64_dmb(b, A64_BAR_ISHST);
         a64_emit_store(g, t, mo, v, host_base(g), addr, 0);
         return;
@@ -336,7 +345,7 @@ static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
         return JIT_ERR_UNSUPPORTED;
     }
     A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false,
-                           false);
+                           mo & IR_MO_TSO && tso_acq_rel(g, op->type));
     if (mo & IR_MO_TSO) {
         emit_tso_load(g, op->type, mo, d, addr);
     } else {
@@ -363,7 +372,7 @@ static JitError emit_st(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
         return JIT_ERR_UNSUPPORTED;
     }
     A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true,
-                           false);
+                           mo & IR_MO_TSO && tso_acq_rel(g, op->type));
     if (mo & IR_MO_TSO) {
         emit_tso_store(g, op->type, mo, o[0], addr);
     } else {

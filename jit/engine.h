@@ -211,8 +211,7 @@ void jit_tb_flush_exclusive(JitEngine *e) EXCLUDES(jit_tb_lock);
  * Enter (on) or leave parallel mode: set the flag translators read and,
  * when it changes, flush every translation (jit_tb_flush: an exclusive
  * section, so not from a thread inside jit_cpu_exec) so that no TB
- * translated in the other mode survives. Before any CPU runs it only sets
- * the flag.
+ * translated in the other mode survives.
  */
 void jit_engine_set_parallel(JitEngine *e, bool on) EXCLUDES(jit_tb_lock);
 
