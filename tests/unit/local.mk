@@ -125,3 +125,27 @@ tests_unit_test_tso_lower_SOURCES = tests/unit/test-tso-lower.c
 tests_unit_test_tso_lower_LDADD = backend-arm64/liba64.a backend-loongarch/libla64.a \
 	jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 endif
+
+# --- memory model: litmus tests (tests/litmus/) ---
+# x86-64 guest programs built by the build machine's gcc whatever the host
+# is (like tests/linux-user/guest/sysc); the scripts run them natively and
+# under ferry-x86_64 (which a cross build runs under qemu-user).
+LITMUS_PROGS = tests/litmus/litmus tests/litmus/shared-map
+CLEANFILES += $(LITMUS_PROGS)
+dist_noinst_SCRIPTS += tests/litmus/run-native.sh tests/litmus/run-ferry.sh \
+	tests/litmus/check-tso-ir.sh
+EXTRA_DIST += tests/litmus/litmus.c tests/litmus/shared-map.c tests/litmus/common.sh \
+	tests/litmus/README.md
+TESTS += tests/litmus/run-native.sh tests/litmus/run-ferry.sh tests/litmus/check-tso-ir.sh
+tests/litmus/run-native.log: tests/litmus/litmus
+tests/litmus/run-ferry.log: tests/litmus/litmus ferry-x86_64
+tests/litmus/check-tso-ir.log: tests/litmus/shared-map ferry-x86_64
+
+tests/litmus/litmus: $(srcdir)/tests/litmus/litmus.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O2 -static -pthread -o $@ $<
+
+tests/litmus/shared-map: $(srcdir)/tests/litmus/shared-map.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O1 -static -nostdlib -fno-pie -no-pie -mgeneral-regs-only \
+		-ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none -o $@ $<
