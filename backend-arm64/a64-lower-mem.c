@@ -13,10 +13,10 @@
  * Byte-swapped atomics always go to the helper.
  *
  * `tso` loads and stores (docs/memory-model.md): with LRCPC, LDAPR and
- * STLR at x16 = base + addr; they fault when misaligned, so a misaligned
- * address takes the helper slow path (in softmmu the TLB compare already
- * sends it there). Without LRCPC, and for vectors: LDR + DMB ISHLD and
- * DMB ISHST + STR.
+ * STLR at x16 = base + addr; they fault when misaligned, so in user mode a
+ * misaligned address branches to an out-of-line plain access + DMB (in
+ * softmmu the TLB compare already sends it to the helper). Without LRCPC,
+ * and for vectors: LDR + DMB ISHLD and DMB ISHST + STR.
  */
 #include "backend-arm64/a64-lower.h"
 
@@ -333,6 +333,32 @@ static void emit_tso_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int add
     a64_stlr(b, mo & IR_MO_SIZE_MASK, r, A64_TMP0);
 }
 
+/*
+ * The checks before a guest load or store (mem_check), except that in user
+ * mode a tso access done with LDAPR/STLR tests the alignment those need
+ * and branches to an A64_SLOW_TSO_* path (kind set here) when misaligned.
+ * An `align` memop keeps its faulting helper path.
+ */
+static A64Slow *access_check(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o,
+                             bool write)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    IrMemOp mo = ca[0];
+    unsigned size = ir_memop_size(mo);
+    int addr = o[1].reg;
+
+    if (!g->user_mode || !(mo & IR_MO_TSO) || !tso_acq_rel(g, op->type) ||
+        mo & IR_MO_ALIGN || size == 1) {
+        return mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], write,
+                         false);
+    }
+    a64_tst_ri(&g->buf, true, addr, size - 1);
+    A64Slow *s = new_slow(g, ra, op, addr, mo, ca[1]);
+    s->kind = write ? A64_SLOW_TSO_ST : A64_SLOW_TSO_LD;
+    a64_bcond(&g->buf, A64_NE, 0);
+    return s;
+}
+
 static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
     IrArg *ca = ir_op_cargs((IrOp *)op);
@@ -344,15 +370,14 @@ static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     if (vec ? size < 4 : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false,
-                           mo & IR_MO_TSO && tso_acq_rel(g, op->type));
+    A64Slow *s = access_check(g, ra, op, o, false);
     if (mo & IR_MO_TSO) {
         emit_tso_load(g, op->type, mo, d, addr);
     } else {
         a64_emit_load(g, op->type, mo, d, host_base(g), addr, 0);
     }
     if (s) {
-        s->kind = A64_SLOW_LD;
+        s->kind = s->kind == A64_SLOW_TSO_LD ? A64_SLOW_TSO_LD : A64_SLOW_LD;
         s->out = d;
         s->save &= ~((RaRegSet)1 << d);
         s->ret_off = a64_off(g);
@@ -371,15 +396,14 @@ static JitError emit_st(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     if (vec ? size < 4 : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true,
-                           mo & IR_MO_TSO && tso_acq_rel(g, op->type));
+    A64Slow *s = access_check(g, ra, op, o, true);
     if (mo & IR_MO_TSO) {
         emit_tso_store(g, op->type, mo, o[0], addr);
     } else {
         a64_emit_store(g, op->type, mo, o[0], host_base(g), addr, 0);
     }
     if (s) {
-        s->kind = A64_SLOW_ST;
+        s->kind = s->kind == A64_SLOW_TSO_ST ? A64_SLOW_TSO_ST : A64_SLOW_ST;
         s->val_imm = o[0].is_imm;
         s->imm = o[0].imm;
         s->val = o[0].is_imm ? 255 : o[0].reg;
@@ -700,6 +724,22 @@ static void slow_result(A64Gen *g, const A64Slow *s)
     }
 }
 
+/* A misaligned tso access in user mode: the plain access at [x28 + addr]
+ * with the DMB form of its ordering (docs/memory-model.md), then back. */
+static void slow_tso_plain(A64Gen *g, const A64Slow *s)
+{
+    IrMemOp mo = jit_oi_memop(s->oi);
+
+    if (s->kind == A64_SLOW_TSO_LD) {
+        a64_emit_load(g, s->type, mo, s->out, A64_GBASE, s->addr, 0);
+        a64_dmb(&g->buf, A64_BAR_ISHLD);
+    } else {
+        RaOperand v = { .is_imm = s->val_imm, .reg = s->val, .imm = s->imm };
+        a64_dmb(&g->buf, A64_BAR_ISHST);
+        a64_emit_store(g, s->type, mo, v, A64_GBASE, s->addr, 0);
+    }
+}
+
 void a64_emit_slow_paths(A64Gen *g)
 {
     A64Buf *b = &g->buf;
@@ -710,6 +750,11 @@ void a64_emit_slow_paths(A64Gen *g)
             return;
         }
         a64_patch_branch((uint32_t *)(void *)(b->base + s->branch_off), b->base + a64_off(g));
+        if (s->kind == A64_SLOW_TSO_LD || s->kind == A64_SLOW_TSO_ST) {
+            slow_tso_plain(g, s);
+            a64_b(b, (int64_t)s->ret_off - (int64_t)a64_off(g));
+            continue;
+        }
         save_regs(g, s->save, false);
         slow_args(g, s);
         a64_call_abs(g, slow_helper(s));

@@ -41,6 +41,9 @@ _Static_assert(A64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned");
 
 typedef enum A64SlowKind {
     A64_SLOW_LD, A64_SLOW_ST, A64_SLOW_CMPXCHG, A64_SLOW_RMW,
+    /* user mode, a misaligned tso access LDAPR/STLR cannot do: the plain
+     * access and a DMB, no call */
+    A64_SLOW_TSO_LD, A64_SLOW_TSO_ST,
 } A64SlowKind;
 
 /* An out-of-line softmmu (or user-mode alignment / fallback) slow path,
