@@ -126,6 +126,13 @@ tests_unit_test_tso_lower_LDADD = backend-arm64/liba64.a backend-loongarch/libla
 	jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 endif
 
+# --- memory model: parallel mode in the engine and the x86 front end ---
+check_PROGRAMS += tests/unit/test-parallel-mode
+TESTS += tests/unit/test-parallel-mode
+tests_unit_test_parallel_mode_SOURCES = tests/unit/test-parallel-mode.c
+tests_unit_test_parallel_mode_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(TEST_LIBS)
+
 # --- memory model: litmus tests (tests/litmus/) ---
 # x86-64 guest programs built by the build machine's gcc whatever the host
 # is (like tests/linux-user/guest/sysc); the scripts run them natively and
