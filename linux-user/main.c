@@ -216,7 +216,7 @@ static const LuOpt options[] = {
     { "B", "FERRY_GUEST_BASE", "address", opt_guest_base, "host address of guest address 0 (default 0)" },
     { "one-insn-per-tb", "FERRY_ONE_INSN_PER_TB", NULL, opt_one_insn, "translate one guest instruction per block" },
     { "jit", "FERRY_JIT", "native|interp", opt_jit, "host code generator or the IR interpreter" },
-    { "tso", "FERRY_TSO", "on|off|auto", opt_tso, "x86 memory ordering on weak hosts (default auto: once a second thread or a shared writable mapping exists)" },
+    { "tso", "FERRY_TSO", "on|off|auto", opt_tso, "x86 memory ordering on weak hosts (auto: from a 2nd thread or shared mapping)" },
     { "version", "FERRY_VERSION", NULL, opt_version, "print the version and exit" },
 };
 
