@@ -138,7 +138,7 @@ bool x86_tr_xlat(X86Tr *tr)
  * ordinary stores here); docs/memory-model.md. */
 bool x86_tr_fence(X86Tr *tr)
 {
-    bool tso = jit_engine_parallel(tr->cpu->engine);
+    bool tso = jit_engine_parallel(tr->cpu->engine) && !x86_tr_config.unordered;
 
     switch (tr->insn.op) {
     case X86_OP_MFENCE:

@@ -479,7 +479,9 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
     }
     ir_gen_set_label(ctx, tr.exit_label);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
-    if (jit_engine_parallel(jc->engine)) {
+    if (!jit_engine_parallel(jc->engine)) {
+        x86_plain_atomics(ctx);
+    } else if (!x86_tr_config.unordered) {
         mark_tso(ctx);
     }
     return 0;

@@ -311,7 +311,7 @@ static void invalidate_hook(void *opaque, uint64_t start, uint64_t end)
     jit_tb_invalidate_range(opaque, start, end);
 }
 
-/* -tso auto: another agent may now observe the order of guest accesses. */
+/* -tso auto/off: another agent may now observe guest memory. */
 static void parallel_hook(void *opaque)
 {
     jit_engine_set_parallel(opaque, true);
@@ -450,9 +450,12 @@ int main(int argc, char **argv)
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
     p->fork_hook = fork_hook;
+    /* -tso off still switches (atomics become atomic) but never orders
+     * plain accesses. */
+    x86_tr_config.unordered = o.tso == LU_TSO_OFF;
     if (o.tso == LU_TSO_ON) {
         jit_engine_set_parallel(e, true);
-    } else if (o.tso == LU_TSO_AUTO) {
+    } else {
         p->parallel = parallel_hook;
     }
 

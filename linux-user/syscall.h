@@ -40,8 +40,8 @@ typedef struct LuProc {
     void (*fork_hook)(int phase);
     /* The process may now be observed by another agent (a second thread,
      * a shared writable mapping): translate x86-TSO ordered from now on
-     * (main.c wires it to jit_engine_set_parallel on invalidate_opaque for
-     * -tso auto; NULL otherwise and in unit tests). Immutable. Called
+     * (main.c wires it to jit_engine_set_parallel on invalidate_opaque
+     * unless -tso on; NULL in unit tests). Immutable. Called
      * through lu_sys_go_parallel. */
     void (*parallel)(void *opaque);
     char *exe_path;                /* absolute host path: /proc/self/exe */
@@ -66,10 +66,11 @@ void lu_proc_free(LuProc *p);
 /*
  * The guest process may now be observed by another agent: call this when
  * it gets its second thread (before that thread runs guest code) and when
- * it maps memory MAP_SHARED and writable. With -tso auto the engine
- * switches to parallel mode and flushes its translations (an exclusive
- * section: call it outside jit_cpu_exec, holding no engine lock); a no-op
- * otherwise and after the first time. docs/memory-model.md.
+ * it maps memory MAP_SHARED and writable. The engine switches to parallel
+ * mode (atomics atomic; with -tso auto also x86-TSO ordering) and flushes
+ * its translations (an exclusive section: call it outside jit_cpu_exec,
+ * holding no engine lock); a no-op with -tso on and after the first time.
+ * docs/memory-model.md.
  */
 void lu_sys_go_parallel(LuProc *p);
 

@@ -2,8 +2,9 @@
  * test-parallel-mode.c — the engine side of -tso (docs/memory-model.md):
  * jit_engine_set_parallel flushes the code cache exactly when the mode
  * changes, and the x86 front end marks guest loads and stores `tso` (and
- * drops LFENCE/SFENCE) only in parallel mode, read from the -d op log of
- * real x86 code translated through the engine (interpreter backend).
+ * drops LFENCE/SFENCE) only in parallel mode and keeps LOCK atomics atomic
+ * only there, read from the -d op log of real x86 code translated through
+ * the engine (interpreter backend).
  */
 #include <check.h>
 #include <stdio.h>
@@ -14,10 +15,11 @@
 #include "frontend-x86/translate.h"
 #include "jit/engine.h"
 
-/* mov rax, [rbx]; mov [rcx], rax; lfence; sfence; mfence; ret */
+/* mov rax, [rbx]; mov [rcx], rax; lfence; sfence; mfence;
+ * lock xadd [rdx], rax; ret */
 static const uint8_t code[] = {
     0x48, 0x8b, 0x03, 0x48, 0x89, 0x01, 0x0f, 0xae, 0xe8, 0x0f, 0xae, 0xf8,
-    0x0f, 0xae, 0xf0, 0xc3,
+    0x0f, 0xae, 0xf0, 0xf0, 0x48, 0x0f, 0xc1, 0x02, 0xc3,
 };
 
 /* Guest addresses are host addresses (guest_base 0). */
@@ -87,9 +89,10 @@ START_TEST(test_plain_then_parallel)
 {
     ck_assert(!jit_engine_parallel(e));
     char *ir = translate_log();
-    /* The load, the store and the return address pop; no tso; all fences. */
-    ck_assert_msg(count(ir, "guest_ld") == 2 && count(ir, "guest_st") == 1, "%s", ir);
-    ck_assert_msg(!count(ir, "tso]"), "%s", ir);
+    /* The load, the store, the return address pop and the XADD as a plain
+     * load and store; no tso; all fences. */
+    ck_assert_msg(count(ir, "guest_ld") == 3 && count(ir, "guest_st") == 2, "%s", ir);
+    ck_assert_msg(!count(ir, "atomic_") && !count(ir, "tso]"), "%s", ir);
     ck_assert_msg(count(ir, "mb ldld|ldst\n") == 1 && count(ir, "mb stst\n") == 1 &&
                   count(ir, "mb all\n") == 1, "%s", ir);
     g_free(ir);
@@ -101,7 +104,7 @@ START_TEST(test_plain_then_parallel)
 
     /* Flushed: translated again, now ordered; LFENCE/SFENCE are implied. */
     ir = translate_log();
-    ck_assert_msg(count(ir, "tso]") == 3, "%s", ir);
+    ck_assert_msg(count(ir, "tso]") == 3 && count(ir, "atomic_fetch_add") == 1, "%s", ir);
     ck_assert_msg(!count(ir, "mb ldld") && !count(ir, "mb stst") && count(ir, "mb all\n") == 1,
                   "%s", ir);
     g_free(ir);
@@ -112,12 +115,26 @@ START_TEST(test_plain_then_parallel)
 }
 END_TEST
 
+/* -tso off: parallel mode makes atomics atomic but orders nothing else. */
+START_TEST(test_unordered)
+{
+    x86_tr_config.unordered = true;
+    jit_engine_set_parallel(e, true);
+    char *ir = translate_log();
+    ck_assert_msg(!count(ir, "tso]") && count(ir, "atomic_fetch_add") == 1, "%s", ir);
+    ck_assert_msg(count(ir, "mb ldld|ldst\n") == 1 && count(ir, "mb stst\n") == 1, "%s", ir);
+    g_free(ir);
+    x86_tr_config.unordered = false;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("parallel-mode");
     TCase *tc = tcase_create("engine");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_plain_then_parallel);
+    tcase_add_test(tc, test_unordered);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
