@@ -434,6 +434,20 @@ static void log_guest_code(JitCpu *jc, const TbEntry *tb)
     g_free(code);
 }
 
+/*
+ * Parallel mode: every guest load and store of the TB is an x86-TSO access
+ * (docs/memory-model.md). Done here, once per TB, rather than in each
+ * instruction family, so none can forget it.
+ */
+static void mark_tso(IrContext *ctx)
+{
+    IR_FOR_EACH_OP(ctx, op) {
+        if (op->opc == IR_OP_guest_ld || op->opc == IR_OP_guest_st) {
+            ir_op_cargs(op)[0] |= IR_MO_TSO;
+        }
+    }
+}
+
 static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
 {
     X86Tr tr = {
@@ -483,6 +497,11 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
     }
     ir_gen_set_label(ctx, tr.exit_label);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
+    if (!jit_engine_parallel(jc->engine)) {
+        x86_plain_atomics(ctx);
+    } else if (!x86_tr_config.unordered) {
+        mark_tso(ctx);
+    }
     return 0;
 }
 

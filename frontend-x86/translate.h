@@ -42,6 +42,9 @@ typedef struct X86TrConfig {
     X86FetchFn fetch;
     unsigned max_insns;            /* per TB; 1 = -one-insn-per-tb */
     bool user_mode;                /* linux-user: chaining across pages is safe */
+    /* -tso off: guest loads and stores are never x86-TSO ordered, even in
+     * parallel mode (atomics still are atomic there). */
+    bool unordered;
 } X86TrConfig;
 
 extern X86TrConfig x86_tr_config;
@@ -154,6 +157,13 @@ bool x86_tr_rotc(X86Tr *tr);         /* RCL RCR */
 bool x86_tr_xadd(X86Tr *tr);
 bool x86_tr_cmpxchg(X86Tr *tr);
 bool x86_tr_cmpxchg8b(X86Tr *tr);    /* CMPXCHG8B CMPXCHG16B */
+/*
+ * Rewrite every 32/64-bit atomic of ctx as a plain load, the operation and
+ * a plain store: what an atomic costs while no other agent can observe the
+ * guest's memory (not parallel mode, docs/memory-model.md). CMPXCHG16B's
+ * i128 cmpxchg stays atomic.
+ */
+void x86_plain_atomics(IrContext *ctx);
 bool x86_tr_string(X86Tr *tr);       /* MOVS STOS LODS CMPS SCAS */
 bool x86_tr_bmi(X86Tr *tr);          /* ANDN BLS* BZHI BEXTR PDEP PEXT MULX SHLX SHRX SARX RORX */
 bool x86_tr_adx(X86Tr *tr);          /* ADCX ADOX */

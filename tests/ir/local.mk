@@ -73,3 +73,8 @@ tests_ir_x86_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
 tests_ir_x86_la64_LDADD = $(FRONTEND_X86_LIBS) backend-loongarch/libla64.a \
 	backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
 endif
+
+# The suite again with every guest access tso-marked (parallel mode), on
+# arm64 with and without LRCPC (tests/ir/run-tso.sh says how).
+dist_noinst_SCRIPTS += tests/ir/run-tso.sh
+TESTS += tests/ir/run-tso.sh
