@@ -61,6 +61,7 @@ LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint6
     p->log = stderr;
     pthread_mutex_init(&p->lock, NULL);
     p->brk_start = p->brk_cur = brk;
+    atomic_init(&p->nthreads, 1);
     return p;
 }
 
@@ -285,7 +286,7 @@ int64_t lu_do_syscall(LuProc *p, X86Cpu *cpu, uint64_t nr, const uint64_t args[6
                     (unsigned long long)nr, name ? name : "unknown");
         }
     }
-    if (p->strace && p->exited) {
+    if (p->strace && (p->exited || lu_thread_of(cpu)->exiting)) {
         fputc('\n', p->log);      /* exit and exit_group do not return */
     } else if (p->strace) {
         strace_exit(p, e, r);
