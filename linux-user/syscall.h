@@ -48,6 +48,10 @@ typedef struct LuProc {
     bool log_unimp;                /* log unknown syscalls (-d unimp) */
     FILE *log;                     /* where strace and -d go */
 
+    /* Serializes the guest's mmap, munmap, mprotect and mremap (taken
+     * before jit_tb_lock and mem->lock; syscall-mem.c). */
+    pthread_mutex_t mmap_lock;
+    /* Held briefly; only mem->lock is taken under it (brk). */
     pthread_mutex_t lock;
     uint64_t brk_start, brk_cur;   /* lock */
     LuSigaction sigact[LU_NSIG + 1];   /* recorded guest dispositions: lock */

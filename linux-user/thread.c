@@ -334,10 +334,11 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
     if (phase == 0) {
         jit_exclusive_start(e, NULL);
         call_rcu_before_fork();
+        pthread_mutex_lock(&p->mmap_lock);
         jit_mutex_lock(&jit_tb_lock);
         pthread_mutex_lock(&p->lock);
-        pthread_mutex_lock(&p->mem->lock);
         jit_mutex_lock(&jit_cpu_list_lock);
+        pthread_mutex_lock(&p->mem->lock);
         return;
     }
     if (phase == 2) {
@@ -350,10 +351,11 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
         }
         atomic_store(&p->nthreads, 1);
     }
-    jit_mutex_unlock(&jit_cpu_list_lock);
     pthread_mutex_unlock(&p->mem->lock);
+    jit_mutex_unlock(&jit_cpu_list_lock);
     pthread_mutex_unlock(&p->lock);
     jit_mutex_unlock(&jit_tb_lock);
+    pthread_mutex_unlock(&p->mmap_lock);
     if (phase == 2) {
         call_rcu_after_fork_child();
     } else {
