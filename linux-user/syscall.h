@@ -58,9 +58,6 @@ typedef struct LuProc {
 
     /* Live guest threads (thread.c): starts at 1. */
     _Atomic int nthreads;
-    /* The main thread's exit(2) status, for when it is not the last
-     * thread to exit (Linux reports the leader's). */
-    _Atomic int leader_status;
     /* Set by exit_group (any thread; the process ends right after, so
      * no other thread waits for it). exit_status is written before
      * exited (release) and read after it. */

@@ -158,8 +158,8 @@ static void robust_list_release(LuProc *p, LuThread *t)
     }
 }
 
-/* exit(2) of thread t: the process ends with its last thread, with the
- * main thread's status as Linux reports it. */
+/* exit(2) of thread t: the process ends with its last thread, with that
+ * thread's status (what Linux reports, whichever thread was the leader). */
 static _Noreturn void thread_exit(LuThread *t)
 {
     LuProc *p = t->proc;
@@ -172,12 +172,9 @@ static _Noreturn void thread_exit(LuThread *t)
         }
     }
     bool leader = t->tid == getpid();
-    if (leader) {
-        atomic_store(&p->leader_status, t->exit_code);
-    }
     jit_cpu_unregister(thread_engine, &t->cpu.jit);
     if (atomic_fetch_sub(&p->nthreads, 1) == 1) {
-        process_exit(atomic_load(&p->leader_status));
+        process_exit(t->exit_code);
     }
     thread_current = NULL;
     lu_thread_free(t);
