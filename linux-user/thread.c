@@ -22,6 +22,7 @@
 
 #include "jit/engine.h"
 #include "jit/fatal.h"
+#include "jit/softmmu.h"
 #include "linux-user/cpuloop.h"
 #include "linux-user/syscall-int.h"   /* lu_gptr: thread.c does syscall work */
 
@@ -181,8 +182,16 @@ static _Noreturn void thread_exit(LuThread *t)
     rcu_unregister_thread();
     if (leader) {
         /* The host main thread must not return from main (that would end
-         * the process): it exits alone, as the guest's did. */
-        syscall(SYS_exit, 0);
+         * the process), nor exit: a zombie leader's /proc/self/maps is
+         * empty and its /proc/self/exe unreadable, and ferry reads both.
+         * It sleeps, deaf to signals, until the last thread ends the
+         * process. */
+        sigset_t all;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, NULL);
+        for (;;) {
+            pause();
+        }
     }
     pthread_exit(NULL);
 }
@@ -361,8 +370,20 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
     jit_exclusive_end(e, NULL);
 }
 
+/* jit_user_exclusive_hook: a split atomic's fallback, inside a helper on
+ * the CPU's own thread, which counts as parked meanwhile. */
+static void split_atomic_exclusive(JitCpu *cpu, bool begin)
+{
+    if (begin) {
+        jit_exclusive_start(thread_engine, cpu);
+    } else {
+        jit_exclusive_end(thread_engine, cpu);
+    }
+}
+
 void lu_threads_init(LuProc *p, JitEngine *e)
 {
+    jit_user_exclusive_hook = split_atomic_exclusive;
     thread_proc = p;
     thread_engine = e;
     p->clone_thread = thread_clone;
