@@ -637,7 +637,9 @@ void lu_mem_code_mark(LuMem *m, uint64_t addr, uint64_t len)
             continue;
         }
         int prot = host_page_prot(m, hpg);
-        if (prot & PROT_WRITE) {
+        /* A page without PROT_EXEC holds no code the translator can read
+         * (the caller may mark past the code it ends up reading). */
+        if ((prot & PROT_WRITE) && (prot & PROT_EXEC)) {
             g_hash_table_add(m->code_pages, key);
             mprotect(lu_g2h(m, hpg), hp, host_prot(prot) & ~PROT_WRITE);
         }

@@ -104,9 +104,9 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len);
 int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot);
 
 /*
- * Self-modifying code. lu_mem_code_mark: the translator read code at
- * [addr, addr+len); if the guest can write those pages, write-protect
- * them on the host so that a write faults. lu_mem_code_unprotect: the
+ * Self-modifying code. lu_mem_code_mark: the translator is about to read
+ * code at [addr, addr+len); if the guest can write and execute those
+ * pages, write-protect them on the host so that a write faults. lu_mem_code_unprotect: the
  * guest writes [addr, addr+len) (a write fault, or a syscall about to
  * write there): give write access back; returns true if any page was
  * protected, i.e. translations of [*start, *end) must be invalidated.

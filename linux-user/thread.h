@@ -26,7 +26,8 @@ struct JitEngine;
 typedef struct LuThread {
     X86Cpu cpu;                    /* the guest registers; see lu_thread_of */
     struct LuProc *proc;           /* the process: immutable */
-    int tid;                       /* host tid = guest tid: immutable */
+    int tid;                       /* host tid = guest tid: set before the thread
+                                      runs guest code; a fork child's becomes its own */
     uint64_t sigmask;              /* the guest's blocked set, bit sig-1 */
     uint64_t altstack[3];          /* guest stack_t: ss_sp, ss_flags, ss_size */
     uint64_t clear_child_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID */
