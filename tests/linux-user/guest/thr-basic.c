@@ -2,10 +2,13 @@
  * thr-basic.c — pthread basics for the threads e2e test: create/join with
  * results, __thread variables per thread, and create/exit churn (hundreds
  * of threads, joins through CLONE_CHILD_CLEARTID), a detached thread, and
- * a raw clone with CLONE_CHILD_SETTID/CLEARTID waited for by futex.
+ * a raw clone with CLONE_CHILD_SETTID/CLEARTID waited for by futex, and
+ * a robust mutex whose owner exits holding it (EOWNERDEAD: the robust
+ * list is walked at thread exit).
  * Prints deterministic results; the test compares them with a native run.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static __thread long tls_counter = 1000;
@@ -70,6 +74,35 @@ static void raw_clone(void)
     munmap(stack, sz);
 }
 
+static pthread_mutex_t robust;
+
+static void *die_holding(void *arg)
+{
+    pthread_mutex_lock(&robust);
+    return arg;                    /* exits with the mutex held */
+}
+
+static void robust_owner_died(void)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(&robust, &a);
+    pthread_t t;
+    pthread_create(&t, NULL, die_holding, NULL);
+    pthread_join(t, NULL);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;             /* fail rather than hang */
+    int r = pthread_mutex_timedlock(&robust, &until);
+    printf("robust mutex after its owner died: %s\n",
+           r == EOWNERDEAD ? "EOWNERDEAD" : r == ETIMEDOUT ? "ETIMEDOUT" : "other");
+    if (r == EOWNERDEAD) {
+        pthread_mutex_consistent(&robust);
+    }
+    pthread_mutex_unlock(&robust);
+}
+
 int main(void)
 {
     pthread_t t[8];
@@ -105,5 +138,6 @@ int main(void)
     }
     printf("detached thread ran\n");
     raw_clone();
+    robust_owner_died();
     return 0;
 }
