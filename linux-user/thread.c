@@ -51,6 +51,10 @@ static JitEngine *thread_engine;
 static atomic_bool thread_multi;
 /* The guest thread this host thread runs: owner thread only. */
 static __thread LuThread *thread_current;
+/* Held while a thread registers with or leaves liburcu and the engine, and
+ * across a fork: liburcu's registry lock must not be held by a thread the
+ * fork child does not have. Outermost: taken before the exclusive section. */
+static pthread_mutex_t thread_life_lock = PTHREAD_MUTEX_INITIALIZER;
 
 LuThread *lu_thread_current(void)
 {
@@ -173,6 +177,7 @@ static _Noreturn void thread_exit(LuThread *t)
         }
     }
     bool leader = t->tid == getpid();
+    pthread_mutex_lock(&thread_life_lock);
     jit_cpu_unregister(thread_engine, &t->cpu.jit);
     if (atomic_fetch_sub(&p->nthreads, 1) == 1) {
         process_exit(t->exit_code);
@@ -180,6 +185,7 @@ static _Noreturn void thread_exit(LuThread *t)
     thread_current = NULL;
     lu_thread_free(t);
     rcu_unregister_thread();
+    pthread_mutex_unlock(&thread_life_lock);
     if (leader) {
         /* The host main thread must not return from main (that would end
          * the process), nor exit: a zombie leader's /proc/self/maps is
@@ -234,8 +240,10 @@ static void *thread_start(void *arg)
     LuThread *t = s->t;
     LuProc *p = t->proc;
     t->tid = (int)gettid();
+    pthread_mutex_lock(&thread_life_lock);
     rcu_register_thread();
     jit_cpu_register(thread_engine, &t->cpu.jit);
+    pthread_mutex_unlock(&thread_life_lock);
     /* Both before the parent's clone returns, as the kernel writes them. */
     if (s->flags & LU_CLONE_PARENT_SETTID) {
         put_tid(p, s->parent_tid, t->tid);
@@ -338,6 +346,7 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
     LuProc *p = thread_proc;
     JitEngine *e = thread_engine;
     if (phase == 0) {
+        pthread_mutex_lock(&thread_life_lock);
         jit_exclusive_start(e, NULL);
         call_rcu_before_fork();
         pthread_mutex_lock(&p->mmap_lock);
@@ -368,6 +377,7 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
         call_rcu_after_fork_parent();
     }
     jit_exclusive_end(e, NULL);
+    pthread_mutex_unlock(&thread_life_lock);
 }
 
 /* jit_user_exclusive_hook: a split atomic's fallback, inside a helper on
