@@ -56,11 +56,6 @@ static __thread LuThread *thread_current;
  * fork child does not have. Outermost: taken before the exclusive section. */
 static pthread_mutex_t thread_life_lock = PTHREAD_MUTEX_INITIALIZER;
 
-LuThread *lu_thread_current(void)
-{
-    return thread_current;
-}
-
 void lu_threads_became_multi(LuProc *p)
 {
     (void)p;

@@ -67,9 +67,6 @@ void lu_threads_init(struct LuProc *p, struct JitEngine *e);
  */
 _Noreturn void lu_thread_run(LuThread *t);
 
-/* The guest thread the calling host thread runs, or NULL (async-signal-safe). */
-LuThread *lu_thread_current(void);
-
 /*
  * Called once, by the thread that creates the second guest thread, before
  * that thread runs any guest code: from here on the process is
