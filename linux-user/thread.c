@@ -343,15 +343,20 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
     if (phase == 0) {
         pthread_mutex_lock(&thread_life_lock);
         jit_exclusive_start(e, NULL);
-        call_rcu_before_fork();
         pthread_mutex_lock(&p->mmap_lock);
         jit_mutex_lock(&jit_tb_lock);
         pthread_mutex_lock(&p->lock);
         jit_mutex_lock(&jit_cpu_list_lock);
         pthread_mutex_lock(&p->mem->lock);
+        /* Last: liburcu's call_rcu lock is taken under jit_tb_lock (a
+         * flush's call_rcu), and its worker needs none of the above. */
+        call_rcu_before_fork();
         return;
     }
-    if (phase == 2) {
+    if (phase == 1) {
+        call_rcu_after_fork_parent();
+    } else {
+        call_rcu_after_fork_child();
         LuThread *self = thread_current;
         self->tid = (int)gettid();
         for (guint i = e->cpus->len; i-- > 0;) {
@@ -366,11 +371,6 @@ static void thread_fork_hook(int phase) NO_THREAD_SAFETY_ANALYSIS
     pthread_mutex_unlock(&p->lock);
     jit_mutex_unlock(&jit_tb_lock);
     pthread_mutex_unlock(&p->mmap_lock);
-    if (phase == 2) {
-        call_rcu_after_fork_child();
-    } else {
-        call_rcu_after_fork_parent();
-    }
     jit_exclusive_end(e, NULL);
     pthread_mutex_unlock(&thread_life_lock);
 }
