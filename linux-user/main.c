@@ -444,7 +444,6 @@ int main(int argc, char **argv)
     e->log = log;
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
-    p->fork_hook = fork_hook;
     /* -tso off still switches (atomics become atomic) but never orders
      * plain accesses. */
     x86_tr_config.unordered = o.tso == LU_TSO_OFF;
