@@ -12,6 +12,7 @@
 
 #include "hw/linux-boot.h"
 #include "hw/pc.h"
+#include "jit/fatal.h"
 #include "system/accel-kvm.h"
 #include "system/device.h"
 #include "system/main-loop.h"
@@ -319,10 +320,7 @@ static bool map_kvm_ram(Machine *m, GError **err)
     uint8_t *ram = m->pc->ram.ram;
 
     if ((uintptr_t)ram & 4095) {
-        machine_error(err, "-accel kvm: the board's RAM is not page-aligned "
-                      "(system/memory.c allocates it with g_malloc0; KVM "
-                      "needs g_aligned_alloc0(1, size, 4096))");
-        return false;
+        ferry_die("the board's RAM is not page-aligned");    /* memory.c */
     }
     return sys_kvm_map_ram(0, 0, m->pc->below_4g, ram, err) &&
            (!m->pc->above_4g ||
