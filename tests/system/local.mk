@@ -124,3 +124,9 @@ TESTS += tests/system/test-mptable
 tests_system_test_mptable_SOURCES = tests/system/test-mptable.c \
 	tests/system/systest.h
 tests_system_test_mptable_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-acpi
+TESTS += tests/system/test-acpi
+tests_system_test_acpi_SOURCES = tests/system/test-acpi.c \
+	tests/system/systest.h
+tests_system_test_acpi_LDADD = $(SYSTEST_LIBS)
