@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "jit/fatal.h"
 #include "system/log.h"
 
 enum {
@@ -755,16 +756,9 @@ void apic_init(LApic *s, ApicBus *bus, uint8_t id, SysClock *clock,
     s->ops = ops;
     s->cpu = cpu;
     sys_timer_init(&s->timer, clock, timer_cb, s);
-    if (bus->n < APIC_BUS_MAX) {
-        bus->apics[bus->n++] = s;
+    if (bus->n == APIC_BUS_MAX) {
+        ferry_die("apic: more than %d local APICs", APIC_BUS_MAX);
     }
-    s->dfr = 0xffffffff;
-    s->svr = 0xff;
-    for (int i = 0; i < APIC_LVT_COUNT; i++) {
-        s->lvt[i] = LVT_MASKED;
-    }
-    if (id == 0) {
-        s->lvt[LVT_LINT0] = DM_EXTINT << 8;
-    }
-    s->apicbase = APIC_DEFAULT_BASE | BASE_ENABLE | (id == 0 ? BASE_BSP : 0);
+    bus->apics[bus->n++] = s;
+    apic_reset(s);              /* the line is low and stays low here */
 }

@@ -19,7 +19,7 @@
 #include "system/memory.h"
 
 #define APIC_DEFAULT_BASE 0xfee00000u
-#define APIC_BUS_MAX 32
+#define APIC_BUS_MAX 255               /* xAPIC IDs; 0xFF broadcasts */
 #define APIC_LVT_COUNT 6               /* timer, thermal, perf, LINT0/1, error */
 #define APIC_EXTINT (-2)               /* apic_get_interrupt: ask the PIC */
 

@@ -124,11 +124,11 @@ static uint64_t sdt_find(uint64_t sdt, unsigned width, const char *sig)
 
 /* ---- tests --------------------------------------------------------------- */
 
-static const unsigned smp_counts[] = { 1, 2, 4, 8 };
+static const unsigned smp_counts[] = { 1, 2, 4, 8, 255 };  /* -smp max */
 
 START_TEST(rsdp_rsdt_xsdt)
 {
-    uint64_t rsdp, rsdt, xsdt;
+    uint64_t rsdp, rsdt, xsdt, mpc;
 
     board_new(smp_counts[_i]);
     rsdp = find_rsdp();
@@ -151,8 +151,14 @@ START_TEST(rsdp_rsdt_xsdt)
     /* Everything in the BIOS area that e820 reserves. */
     ck_assert_uint_ge(rsdt, 0xf0000);
     ck_assert_uint_lt(xsdt, 0x100000);
-    /* The MP table's floating pointer is there too. */
+    /* The MP table is there too, intact: the tables do not overlap. */
     ck_assert(sig_is(MPTABLE_DEFAULT_ADDR, "_MP_"));
+    ck_assert_uint_eq(sum(MPTABLE_DEFAULT_ADDR, 16), 0);
+    mpc = rd(MPTABLE_DEFAULT_ADDR + 4, 4);
+    ck_assert(sig_is(mpc, "PCMP"));
+    ck_assert_uint_eq(sum(mpc, rd(mpc + 4, 2)), 0);
+    ck_assert_uint_eq(rd(mpc + 34, 2), smp_counts[_i] + 3 + 15 + 124 + 2);
+    ck_assert_uint_le(mpc + rd(mpc + 4, 2), ACPI_TABLES_ADDR);
     board_free();
 }
 END_TEST
