@@ -133,6 +133,24 @@ static void update(LApic *s) REQUIRES(sys_bql)
 
 /* ---- accepting interrupts ----------------------------------------------- */
 
+/* INIT (SDM vol. 3 11.4.7.3, 11.12.5.1): the power-up state except that
+ * the APIC ID, IA32_APIC_BASE (so xAPIC/x2APIC mode) and, in x2APIC mode,
+ * the LDR are kept. */
+static void init_reset(LApic *s) REQUIRES(sys_bql)
+{
+    uint8_t id = s->id;
+    uint64_t base = s->apicbase;
+    uint32_t ldr = s->ldr;
+
+    apic_reset(s);
+    s->id = id;
+    s->apicbase = base;
+    if (x2apic_mode(s)) {
+        s->ldr = ldr;
+    }
+    update(s);
+}
+
 static void accept(LApic *s, int mode, uint8_t vector, bool level)
     REQUIRES(sys_bql)
 {
@@ -158,6 +176,7 @@ static void accept(LApic *s, int mode, uint8_t vector, bool level)
         s->ops->nmi(s->cpu);
         break;
     case DM_INIT:
+        init_reset(s);
         s->ops->init(s->cpu);
         break;
     case DM_SIPI:

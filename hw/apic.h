@@ -35,7 +35,8 @@ typedef struct ApicBus ApicBus;
 /* What a local APIC asks of its CPU, under the BQL. */
 typedef struct ApicCpuOps {
     void (*nmi)(void *cpu);
-    void (*init)(void *cpu);                 /* INIT IPI: reset the CPU */
+    void (*init)(void *cpu);                 /* INIT IPI: reset the CPU (the
+                                                APIC has reset itself) */
     void (*sipi)(void *cpu, uint8_t vector); /* start at vector << 12 */
 } ApicCpuOps;
 

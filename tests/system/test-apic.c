@@ -441,6 +441,35 @@ START_TEST(x2apic_ipis)
 }
 END_TEST
 
+/* INIT resets the APIC but keeps its ID, IA32_APIC_BASE and, in x2APIC
+ * mode, its LDR (vol. 3 11.4.7.3, 11.12.5.1). */
+START_TEST(init_ipi_resets_apic)
+{
+    sys_bql_assert_held();         /* taken by the fixture */
+    apic_write(&apic[1], 0xf0, 0x1ff);
+    apic_write(&apic[1], 0x20, 0x05000000);             /* xAPIC ID 5 */
+    apic_write(&apic[1], 0x80, 0x40);
+    apic_write(&apic[0], 0x310, 0x05000000);
+    apic_write(&apic[0], 0x300, 0x00004500);            /* INIT to 5 */
+    ck_assert_int_eq(inits, 1);
+    ck_assert_uint_eq(apic_read(&apic[1], 0x20), 0x05000000);
+    ck_assert_uint_eq(apic_read(&apic[1], 0x80), 0);
+    ck_assert_uint_eq(apic_read(&apic[1], 0xf0), 0xff);
+    all_x2apic();
+    ck_assert(apic_msr_write(&apic[2], 0x808, 0x30));
+    ck_assert(apic_msr_write(&apic[2], 0x832, 0x20031));
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x13) << 32 |
+                             0x4500));
+    ck_assert_int_eq(inits, 2);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x1b), 0xfee00c00);  /* x2APIC */
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x802), 0x13);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80d), 0x10008);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x808), 0);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80f), 0xff);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x832), 0x10000);
+}
+END_TEST
+
 /* Guest TSC ticks at 2 GHz (system/clock.h): 2 ticks per ns. */
 START_TEST(tsc_deadline_timer)
 {
@@ -518,6 +547,7 @@ int main(void)
     tcase_add_test(tc, x2apic_register_map);
     tcase_add_test(tc, x2apic_ipis);
     tcase_add_test(tc, tsc_deadline_timer);
+    tcase_add_test(tc, init_ipi_resets_apic);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }
