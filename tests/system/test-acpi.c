@@ -362,10 +362,10 @@ static bool iasl(const char *dir, const char *a1, const char *a2)
 START_TEST(tables_pass_iasl)
 {
     static const char *const sigs[] = { "FACP", "APIC", "DSDT", "XSDT" };
-    g_autofree char *dir = NULL;
+    g_autofree char *dir = NULL, *iasl_path = g_find_program_in_path("iasl");
     uint64_t xsdt, fadt, addrs[4];
 
-    if (!g_find_program_in_path("iasl")) {
+    if (!iasl_path) {
         printf("SKIP tables_pass_iasl: iasl (acpica-tools) not installed\n");
         return;
     }
