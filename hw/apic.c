@@ -590,7 +590,7 @@ void apic_write(LApic *s, uint32_t off, uint32_t val)
     sys_log_guest_error("apic: write 0x%08x to register 0x%03x", val, off);
 }
 
-/* ---- MSRs: IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC ------------------------ */
+/* ---- MSRs: IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC ------------------ */
 
 /* RDMSR of the x2APIC register at xAPIC offset @off (table 11-6). */
 static bool x2apic_read(LApic *s, uint32_t off, uint64_t *val)
