@@ -388,6 +388,11 @@ static int load_interp(LuMem *m, const char *name, const char *sysroot, LuElfInf
     if (st == LU_ELF_OK) {
         st = map_image(m, &f, 0, &info->interp);
     }
+    if (st == LU_ELF_NEED_BASE) {
+        /* A fixed-address interpreter over the program: no guest base helps. */
+        st = fail(&f, LU_ELF_BAD, "the interpreter's fixed range %#llx-%#llx is taken",
+                  (unsigned long long)info->interp.lo, (unsigned long long)info->interp.hi);
+    }
     if (st == LU_ELF_NOTFOUND || st == LU_ELF_NOEXEC) {
         snprintf(err, errlen, "interpreter %s not found%s (use -L to point at an x86-64 "
                  "sysroot)", name, sysroot ? " in the sysroot or the host" : "");

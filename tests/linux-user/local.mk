@@ -60,3 +60,8 @@ tests/linux-user/guest/sysc: $(srcdir)/tests/linux-user/guest/sysc.c
 tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
+
+# Bad input for the loader: truncated, malformed, foreign and
+# interpreter-less programs made from guest/exit42 (run-elf-fuzz.sh).
+EXTRA_DIST += tests/linux-user/run-elf-fuzz.sh
+TESTS += tests/linux-user/run-elf-fuzz.sh
