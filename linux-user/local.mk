@@ -8,7 +8,8 @@ linux_user_liblu_a_SOURCES = \
 	linux-user/guestmem.c linux-user/guestmem.h \
 	linux-user/elfload.c linux-user/elfload.h \
 	linux-user/stack.c linux-user/stack.h \
-	linux-user/binfmt-script.c linux-user/binfmt-script.h
+	linux-user/binfmt-script.c linux-user/binfmt-script.h \
+	linux-user/procfs.c linux-user/procfs-cpuinfo.c linux-user/procfs.h
 
 linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \

@@ -20,6 +20,7 @@
 #include "linux-user/binfmt-script.h"
 #include "linux-user/cpuloop.h"
 #include "linux-user/elfload.h"
+#include "linux-user/procfs.h"
 #include "linux-user/stack.h"
 #include "linux-user/syscall.h"
 
@@ -416,6 +417,7 @@ int main(int argc, char **argv)
     p->strace = o.strace;
     p->log_unimp = o.log_mask & JIT_LOG_UNIMP;
     p->log = log;
+    lu_procfs_init(p, &info, sp, o.stack_size, lu_cpuid);
 
     x86_tr_config.max_insns = o.one_insn ? 1 : x86_tr_config.max_insns;
     lu_fetch_init(m);

@@ -27,6 +27,9 @@ typedef struct LuSigaction {
 
 #define LU_NSIG 64
 
+/* The guest's /proc views (procfs.c). */
+typedef struct LuProcfs LuProcfs;
+
 /* Process-wide state of the guest. */
 typedef struct LuProc {
     LuMem *mem;                    /* immutable pointer */
@@ -43,6 +46,7 @@ typedef struct LuProc {
     bool strace;                   /* print every syscall (-strace) */
     bool log_unimp;                /* log unknown syscalls (-d unimp) */
     FILE *log;                     /* where strace and -d go */
+    LuProcfs *procfs;              /* set at setup, then immutable; NULL in unit tests */
 
     pthread_mutex_t lock;
     uint64_t brk_start, brk_cur;   /* lock */

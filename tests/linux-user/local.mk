@@ -65,3 +65,7 @@ tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 # interpreter-less programs made from guest/exit42 (run-elf-fuzz.sh).
 EXTRA_DIST += tests/linux-user/run-elf-fuzz.sh
 TESTS += tests/linux-user/run-elf-fuzz.sh
+
+# The guest's /proc/self views against a native run (run-procfs.sh).
+EXTRA_DIST += tests/linux-user/run-procfs.sh tests/linux-user/guest/procself.c
+TESTS += tests/linux-user/run-procfs.sh
