@@ -9,7 +9,9 @@ linux_user_liblu_a_SOURCES = \
 	linux-user/elfload.c linux-user/elfload.h \
 	linux-user/stack.c linux-user/stack.h \
 	linux-user/binfmt-script.c linux-user/binfmt-script.h \
-	linux-user/procfs.c linux-user/procfs-cpuinfo.c linux-user/procfs.h
+	linux-user/procfs.c linux-user/procfs-cpuinfo.c linux-user/procfs.h \
+	linux-user/vdso.c linux-user/vdso.h linux-user/vdso-image.c
+EXTRA_DIST += linux-user/vdso-x86_64.asm scripts/gen-vdso-image
 
 linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \

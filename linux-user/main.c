@@ -23,6 +23,7 @@
 #include "linux-user/procfs.h"
 #include "linux-user/stack.h"
 #include "linux-user/syscall.h"
+#include "linux-user/vdso.h"
 
 extern char **environ;
 
@@ -325,10 +326,11 @@ static JitBackend *pick_backend(const LuOptions *o)
 }
 
 static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
-                            const char *prog, int argc, char **argv)
+                            uint64_t vdso, const char *prog, int argc, char **argv)
 {
     LuAuxInfo aux = { 0 };
     lu_aux_defaults(&aux);
+    aux.sysinfo_ehdr = vdso;
     aux.hwcap = lu_cpuid_hwcap();
     aux.phdr = info->exe.phdr;
     aux.phnum = info->exe.phnum;
@@ -404,7 +406,8 @@ int main(int argc, char **argv)
     rcu_register_thread();
     LuElfInfo info;
     LuMem *m = load_program(&o, prog, &info);
-    uint64_t sp = build_stack(m, &o, &info, execfn, gargc, gargv);
+    uint64_t vdso = lu_vdso_map(m);
+    uint64_t sp = build_stack(m, &o, &info, vdso, execfn, gargc, gargv);
     if (sp == 0) {
         fprintf(stderr, "ferry: cannot set up a %llu-byte stack\n",
                 (unsigned long long)o.stack_size);
@@ -418,6 +421,9 @@ int main(int argc, char **argv)
     p->log_unimp = o.log_mask & JIT_LOG_UNIMP;
     p->log = log;
     lu_procfs_init(p, &info, sp, o.stack_size, lu_cpuid);
+    if (vdso) {
+        lu_procfs_name_range(p, vdso, vdso + LU_PAGE_ALIGN(lu_vdso_image_size), "[vdso]");
+    }
 
     x86_tr_config.max_insns = o.one_insn ? 1 : x86_tr_config.max_insns;
     lu_fetch_init(m);

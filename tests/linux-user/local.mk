@@ -66,6 +66,9 @@ tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 EXTRA_DIST += tests/linux-user/run-elf-fuzz.sh
 TESTS += tests/linux-user/run-elf-fuzz.sh
 
-# The guest's /proc/self views against a native run (run-procfs.sh).
-EXTRA_DIST += tests/linux-user/run-procfs.sh tests/linux-user/guest/procself.c
+# The guest's /proc/self views and vDSO against a native run (run-procfs.sh).
+EXTRA_DIST += tests/linux-user/run-procfs.sh tests/linux-user/guest/procself.c \
+	tests/linux-user/guest/vdso.c
 TESTS += tests/linux-user/run-procfs.sh
+EXTRA_DIST += tests/linux-user/check-vdso-image.sh
+TESTS += tests/linux-user/check-vdso-image.sh
