@@ -53,6 +53,12 @@ enum {
 int lu_elf_load(LuMem *m, const char *path, const char *sysroot, LuElfInfo *info,
                 char *err, size_t errlen);
 
+/* The same from a file the caller opened (fd >= 0, not closed here; path
+ * names it in messages): binfmt_misc's AT_EXECFD, which works for a program
+ * that is executable but not readable. fd < 0: open path. */
+int lu_elf_load_fd(LuMem *m, int fd, const char *path, const char *sysroot,
+                   LuElfInfo *info, char *err, size_t errlen);
+
 /* Release what lu_elf_load allocated in info (not the guest memory). */
 void lu_elf_info_clear(LuElfInfo *info);
 

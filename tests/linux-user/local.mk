@@ -72,3 +72,8 @@ EXTRA_DIST += tests/linux-user/run-procfs.sh tests/linux-user/guest/procself.c \
 TESTS += tests/linux-user/run-procfs.sh
 EXTRA_DIST += tests/linux-user/check-vdso-image.sh
 TESTS += tests/linux-user/check-vdso-image.sh
+
+# binfmt_misc for real (root only; skipped otherwise): scripts/ferry-binfmt
+# and ferry-x86_64's P and O handling (run-binfmt.sh).
+EXTRA_DIST += tests/linux-user/run-binfmt.sh scripts/ferry-binfmt
+TESTS += tests/linux-user/run-binfmt.sh
