@@ -17,7 +17,7 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c \
-	linux-user/syscall-exec.c
+	linux-user/syscall-exec.c linux-user/syscall-layout.c
 
 # The runner: liblu.a plus the translator, engine and this host's native
 # backend as jit/local.mk selects it for ferry-ir (the IR interpreter on

@@ -95,6 +95,15 @@ typedef struct LuX86Stat {
 
 _Static_assert(sizeof(LuX86Stat) == 144, "x86-64 struct stat is 144 bytes");
 
+/* The x86-64 struct epoll_event: packed (__EPOLL_PACKED), 12 bytes; 16 on
+ * arm64 and loongarch64. */
+typedef struct __attribute__((packed)) LuX86EpollEvent {
+    uint32_t events;
+    uint64_t data;
+} LuX86EpollEvent;
+
+_Static_assert(sizeof(LuX86EpollEvent) == 12, "x86-64 struct epoll_event is 12 bytes");
+
 struct stat;
 /* Convert the host's struct stat to the guest's (padding zeroed). */
 void lu_stat_to_guest(LuX86Stat *g, const struct stat *h);
