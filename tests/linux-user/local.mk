@@ -77,3 +77,18 @@ TESTS += tests/linux-user/check-vdso-image.sh
 # and ferry-x86_64's P and O handling (run-binfmt.sh).
 EXTRA_DIST += tests/linux-user/run-binfmt.sh scripts/ferry-binfmt
 TESTS += tests/linux-user/run-binfmt.sh
+
+# libFuzzer target for the ELF loader (clang-16, ASan): `make fuzz-elfload`,
+# then tests/linux-user/fuzz-elfload -max_total_time=300 CORPUS-DIR (seed
+# it with a few small programs, e.g. tests/linux-user/guest/*).
+EXTRA_DIST += tests/linux-user/fuzz-elfload.c
+fuzz-elfload: tests/linux-user/fuzz-elfload
+tests/linux-user/fuzz-elfload: $(srcdir)/tests/linux-user/fuzz-elfload.c \
+		$(srcdir)/linux-user/elfload.c $(srcdir)/linux-user/guestmem.c
+	@mkdir -p tests/linux-user
+	$(FUZZ_CC) -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) -o $@ \
+		$(srcdir)/tests/linux-user/fuzz-elfload.c $(srcdir)/linux-user/elfload.c \
+		$(srcdir)/linux-user/guestmem.c $(srcdir)/jit/fatal.c $(GLIB_LIBS) -lpthread
+.PHONY: fuzz-elfload
+CLEANFILES += tests/linux-user/fuzz-elfload
