@@ -48,6 +48,18 @@ static int64_t sys_epoll_ctl(LuProc *p, X86Cpu *c, const uint64_t *a)
     return lu_ret(epoll_ctl((int)a[0], (int)a[1], (int)a[2], evp));
 }
 
+/* A timespec timeout in milliseconds, rounded up; NULL is -1 (forever). */
+static int ts_to_ms(const struct timespec *ts)
+{
+    if (!ts) {
+        return -1;
+    }
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_sec >= INT_MAX / 1000 - 1) {
+        return ts->tv_sec < 0 ? 0 : INT_MAX;
+    }
+    return (int)(ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000);
+}
+
 /* epoll_wait, epoll_pwait and epoll_pwait2 (timeout NULL: ms; else a
  * guest timespec). The signal mask of the pwait forms is not applied (as
  * for ppoll): ferry keeps its own mask while it waits. */
@@ -63,8 +75,16 @@ static int64_t do_epoll_wait(LuProc *p, const uint64_t *a, int timeout_ms,
         return -EFAULT;
     }
     struct epoll_event *h = g_new(struct epoll_event, max);
-    long n = use_ts ? syscall(SYS_epoll_pwait2, (int)a[0], h, max, ts, NULL, (size_t)8)
-                    : epoll_wait((int)a[0], h, max, timeout_ms);
+    long n = -1;
+    errno = ENOSYS;
+    if (use_ts) {
+        n = syscall(SYS_epoll_pwait2, (int)a[0], h, max, ts, NULL, (size_t)8);
+        timeout_ms = ts_to_ms(ts);
+    }
+    if (n < 0 && errno == ENOSYS) {
+        /* Hosts before Linux 5.11 (and qemu-user): milliseconds, rounded up. */
+        n = epoll_wait((int)a[0], h, max, timeout_ms);
+    }
     int64_t r = lu_ret(n);
     for (long i = 0; i < n; i++) {
         g[i].events = h[i].events;
