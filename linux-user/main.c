@@ -3,7 +3,8 @@
  * Options follow qemu-user (-L, -E, -U, -0, -cpu, -d, -D, -strace, -s,
  * -B, -one-insn-per-tb, -version, -h), each also settable through a
  * FERRY_* environment variable; then load, build the stack, create the
- * engine, and run the guest until it exits.
+ * engine, and run the guest until it exits. Started by binfmt_misc, it
+ * takes the program from AT_EXECFD (O flag) and honours the P flag.
  */
 #include "config.h"
 

@@ -120,6 +120,7 @@ GString *lu_procfs_cpuinfo(LuCpuidFn cpuid)
     for (int cpu = 0; cpu < n; cpu++) {
         g_string_append_printf(s, "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\n"
                                "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+                               "cpu MHz\t\t: 1000.000\n"
                                "physical id\t: 0\nsiblings\t: %d\ncore id\t\t: %d\n"
                                "cpu cores\t: %d\napicid\t\t: %d\ninitial apicid\t: %d\n"
                                "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\n"
@@ -128,7 +129,9 @@ GString *lu_procfs_cpuinfo(LuCpuidFn cpuid)
                                cpu, (r1[3] & 1) ? "yes" : "no", (r1[3] & 1) ? "yes" : "no",
                                r0[0]);
         append_flags(s, cpuid, r0[0], max_ext);
-        g_string_append(s, "bugs\t\t:\nclflush size\t: 64\ncache_alignment\t: 64\n"
+        /* 1 GHz: the rate of ferry's RDTSC (frontend-x86/system.c). */
+        g_string_append(s, "bugs\t\t:\nbogomips\t: 2000.00\n"
+                        "clflush size\t: 64\ncache_alignment\t: 64\n"
                         "address sizes\t: 48 bits physical, 48 bits virtual\n"
                         "power management:\n\n");
     }

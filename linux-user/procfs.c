@@ -1,5 +1,5 @@
 /*
- * procfs.c — /proc/self/{maps,auxv,cmdline,environ,exe} as the guest sees
+ * procfs.c — /proc/self/{maps,auxv,cmdline,environ} as the guest sees
  * them. Each open builds the whole text into a memfd (the kernel's own
  * files are snapshots per read too). maps walks the guest mapping table
  * (guestmem.c) and takes file names, offsets and inodes from the host's
@@ -415,19 +415,21 @@ static int64_t guest_bytes_fd(LuProc *p, uint64_t start, uint64_t end, int host_
     return fd;
 }
 
-enum { VIEW_NONE, VIEW_MAPS, VIEW_AUXV, VIEW_CMDLINE, VIEW_ENVIRON, VIEW_EXE, VIEW_CPUINFO };
+/* exe is not here: lu_gpath already turns every path to it into the
+ * guest program's. */
+enum { VIEW_NONE, VIEW_MAPS, VIEW_AUXV, VIEW_CMDLINE, VIEW_ENVIRON, VIEW_CPUINFO };
 
 static int view_of(const char *path)
 {
     static const char *const names[] = {
         [VIEW_MAPS] = "maps", [VIEW_AUXV] = "auxv", [VIEW_CMDLINE] = "cmdline",
-        [VIEW_ENVIRON] = "environ", [VIEW_EXE] = "exe",
+        [VIEW_ENVIRON] = "environ",
     };
     if (strcmp(path, "/proc/cpuinfo") == 0) {
         return VIEW_CPUINFO;
     }
     const char *name = lu_procfs_self_file(path);
-    for (int v = VIEW_MAPS; name && v <= VIEW_EXE; v++) {
+    for (int v = VIEW_MAPS; name && v <= VIEW_ENVIRON; v++) {
         if (strcmp(name, names[v]) == 0) {
             return v;
         }
@@ -439,11 +441,10 @@ bool lu_procfs_open(LuProc *p, const char *path, int host_flags, int64_t *ret)
 {
     LuProcfs *fs = p->procfs;
     int v = view_of(path);
-    if (!fs || v == VIEW_NONE || (v == VIEW_CPUINFO && !fs->cpuid) ||
-        (v == VIEW_EXE && !p->exe_path)) {
+    if (!fs || v == VIEW_NONE || (v == VIEW_CPUINFO && !fs->cpuid)) {
         return false;
     }
-    if (v != VIEW_EXE && (host_flags & O_ACCMODE) != O_RDONLY) {
+    if ((host_flags & O_ACCMODE) != O_RDONLY) {
         *ret = -EACCES;
         return true;
     }
@@ -453,8 +454,7 @@ bool lu_procfs_open(LuProc *p, const char *path, int host_flags, int64_t *ret)
     case VIEW_CPUINFO: text = lu_procfs_cpuinfo(fs->cpuid); break;
     case VIEW_AUXV: *ret = content_fd(fs->auxv, fs->auxv_len, host_flags); break;
     case VIEW_CMDLINE: *ret = guest_bytes_fd(p, fs->arg_start, fs->arg_end, host_flags); break;
-    case VIEW_ENVIRON: *ret = guest_bytes_fd(p, fs->env_start, fs->env_end, host_flags); break;
-    default: *ret = lu_ret(open(p->exe_path, host_flags)); break;
+    default: *ret = guest_bytes_fd(p, fs->env_start, fs->env_end, host_flags); break;
     }
     if (text) {
         *ret = content_fd(text->str, text->len, host_flags);

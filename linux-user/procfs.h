@@ -1,9 +1,10 @@
 /*
  * procfs.h — the guest's view of its own /proc files. Opening
- * /proc/self/{maps,auxv,cmdline,environ,exe} (also through thread-self or
- * the process's own pid) and /proc/cpuinfo gives a file made by ferry with
- * what the kernel would show an x86-64 process: its mappings, auxv, argv,
- * environment and program, and a CPU with the features ferry's CPUID reports.
+ * /proc/self/{maps,auxv,cmdline,environ} (also through thread-self or the
+ * process's own pid) and /proc/cpuinfo gives a file made by ferry with what
+ * the kernel would show an x86-64 process: its mappings, auxv, argv and
+ * environment, and a CPU with the features ferry's CPUID reports
+ * (/proc/self/exe is lu_gpath's: the guest program).
  */
 #ifndef FERRY_LINUX_USER_PROCFS_H
 #define FERRY_LINUX_USER_PROCFS_H
