@@ -401,10 +401,10 @@ static int load_interp(LuMem *m, const char *name, const char *sysroot, LuElfInf
         st = fail(&f, LU_ELF_BAD, "the interpreter's fixed range %#llx-%#llx is taken",
                   (unsigned long long)info->interp.lo, (unsigned long long)info->interp.hi);
     }
-    if (st == LU_ELF_NOTFOUND || st == LU_ELF_NOEXEC) {
+    /* Status 127 / 126 as a shell reports the kernel's ENOENT / EACCES. */
+    if (st == LU_ELF_NOTFOUND) {
         snprintf(err, errlen, "interpreter %s not found%s (use -L to point at an x86-64 "
                  "sysroot)", name, sysroot ? " in the sysroot or the host" : "");
-        st = LU_ELF_BAD;
     }
     elf_close(&f);
     info->interp_path = path;

@@ -36,11 +36,11 @@ typedef struct LuElfInfo {
 /* Exit statuses for a program that cannot be run, as a shell reports them. */
 enum {
     LU_ELF_OK = 0,
-    LU_ELF_BAD = 1,                /* malformed, wrong architecture, no interpreter */
+    LU_ELF_BAD = 1,                /* malformed, wrong architecture */
     LU_ELF_NEED_BASE = 2,          /* ET_EXEC range [exe.lo, exe.hi) taken on the host
                                     * with this guest base: retry with another */
-    LU_ELF_NOEXEC = 126,           /* exists but cannot be executed */
-    LU_ELF_NOTFOUND = 127,         /* no such file */
+    LU_ELF_NOEXEC = 126,           /* exists but cannot be executed (or its interpreter) */
+    LU_ELF_NOTFOUND = 127,         /* no such file (or no such interpreter) */
 };
 
 /*

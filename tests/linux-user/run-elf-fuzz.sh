@@ -142,21 +142,22 @@ p_type-unknown 64 4 6fffffff
 EOF
 
 # PT_INTERP: the first PT_LOAD becomes one, its string at 0x200, its
-# p_filesz the string's length + 1 (the NUL) unless given.
+# p_filesz the string's length + 1 (the NUL) unless given. A missing or
+# inaccessible interpreter gives bash's statuses for the kernel's errors.
 interp() {
     f=$(fresh interp)
-    printf '%s' "$2" | dd of="$f" bs=1 seek=512 conv=notrunc 2> /dev/null
-    len=$(printf '%x' $(($(printf '%s' "$2" | wc -c) + 1)))
-    put "$f" 64 4 3; put "$f" 72 8 200; put "$f" 96 8 "${3:-$len}"
-    expect "PT_INTERP $1" 1 "$f"
+    printf '%s' "$3" | dd of="$f" bs=1 seek=512 conv=notrunc 2> /dev/null
+    len=$(printf '%x' $(($(printf '%s' "$3" | wc -c) + 1)))
+    put "$f" 64 4 3; put "$f" 72 8 200; put "$f" 96 8 "${4:-$len}"
+    expect "PT_INTERP $1" "$2" "$f"
 }
-interp "missing" "/nonexistent/ld.so"
-interp "without NUL" "/nonexistent/ld.soXXXX" 12
-interp "size 1" "" 1
-interp "huge" "/x" 7fffffff
-interp "a directory" "/"
-interp "not an ELF" "$(cd "$(dirname "$0")" && pwd)/e2e-common.sh"
-interp "over the program" "$(cd "$(dirname "$BASE")" && pwd)/exit42"
+interp "missing" 127 "/nonexistent/ld.so"
+interp "without NUL" 1 "/nonexistent/ld.soXXXX" 12
+interp "size 1" 1 "" 1
+interp "huge" 1 "/x" 7fffffff
+interp "a directory" 126 "/"
+interp "not an ELF" 1 "$(cd "$(dirname "$0")" && pwd)/e2e-common.sh"
+interp "over the program" 1 "$(cd "$(dirname "$BASE")" && pwd)/exit42"
 
 # A script whose interpreter does not exist: 127, as a shell.
 printf '#!/nonexistent/interp\n' > "$TMP/script"; chmod +x "$TMP/script"
