@@ -437,10 +437,34 @@ static int view_of(const char *path)
     return VIEW_NONE;
 }
 
-bool lu_procfs_open(LuProc *p, const char *path, int host_flags, int64_t *ret)
+/* path made absolute against dirfd (AT_FDCWD: the cwd) when that is in
+ * /proc, the only place the views are; else path itself. */
+static const char *proc_absolute(int dirfd, const char *path, char *buf)
+{
+    char dir[PATH_MAX];
+    if (path[0] == '/') {
+        return path;
+    }
+    ssize_t n;
+    if (dirfd == AT_FDCWD) {
+        n = getcwd(dir, sizeof(dir)) ? (ssize_t)strlen(dir) : -1;
+    } else {
+        char link[32];
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+        n = readlink(link, dir, sizeof(dir) - 1);
+    }
+    if (n < 5 || strncmp(dir, "/proc", 5) != 0 || (n > 5 && dir[5] != '/')) {
+        return path;
+    }
+    dir[n] = '\0';
+    return snprintf(buf, PATH_MAX, "%s/%s", dir, path) < PATH_MAX ? buf : path;
+}
+
+bool lu_procfs_open(LuProc *p, int dirfd, const char *path, int host_flags, int64_t *ret)
 {
     LuProcfs *fs = p->procfs;
-    int v = view_of(path);
+    char abs[PATH_MAX];
+    int v = fs ? view_of(proc_absolute(dirfd, path, abs)) : VIEW_NONE;
     if (!fs || v == VIEW_NONE || (v == VIEW_CPUINFO && !fs->cpuid)) {
         return false;
     }

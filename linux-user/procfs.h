@@ -41,10 +41,11 @@ const char *lu_procfs_self_file(const char *path);
 
 /*
  * Open one of the emulated files: returns true and the fd or -errno in
- * *ret when path (as the guest gave it) is one of them, false when the
- * host should open it. host_flags are host open(2) flags (O_CLOEXEC kept).
+ * *ret when path (as the guest gave it, relative to dirfd or AT_FDCWD
+ * when not absolute) is one of them, false when the host should open it.
+ * host_flags are host open(2) flags (O_CLOEXEC kept).
  */
-bool lu_procfs_open(LuProc *p, const char *path, int host_flags, int64_t *ret);
+bool lu_procfs_open(LuProc *p, int dirfd, const char *path, int host_flags, int64_t *ret);
 
 /* /proc/cpuinfo in the x86 kernel's format: one block per online host
  * CPU, vendor, family/model/stepping, name and flags from cpuid. */

@@ -148,7 +148,7 @@ static int64_t do_openat(LuProc *p, int dirfd, uint64_t path_addr, uint64_t flag
     GPATH(path, path_addr);
     int host_flags = lu_open_flags_to_host(flags);
     int64_t fd;
-    if (lu_procfs_open(p, path, host_flags, &fd)) {
+    if (lu_procfs_open(p, dirfd, path, host_flags, &fd)) {
         return fd;                 /* the guest's view of its /proc files */
     }
     return lu_ret(openat(dirfd, path, host_flags, (mode_t)mode));

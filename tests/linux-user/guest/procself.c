@@ -164,6 +164,38 @@ static void check_cpuinfo(void)
            sizeof(flags) / sizeof(flags[0]));
 }
 
+/* The first line of a file opened relative to dirfd (or the cwd). */
+static void first_line(int dirfd, const char *path, char *out, size_t len)
+{
+    int fd = openat(dirfd, path, O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, out, len - 1) : -1;
+    out[n > 0 ? n : 0] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
+/* Relative opens: through a /proc/self directory fd, and from cwd /proc. */
+static void check_relative(void)
+{
+    char a[256], b[256], c[256];
+    first_line(AT_FDCWD, "/proc/self/maps", a, sizeof(a));
+    int dir = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    first_line(dir, "maps", b, sizeof(b));
+    close(dir);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof(cwd)) || chdir("/proc") != 0) {
+        return;
+    }
+    first_line(AT_FDCWD, "self/maps", c, sizeof(c));
+    printf("relative maps: through a dirfd %s, from /proc %s\n",
+           strcmp(a, b) == 0 ? "same" : b, strcmp(a, c) == 0 ? "same" : c);
+    if (chdir(cwd) != 0) {
+        printf("cannot return to %s\n", cwd);
+    }
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -172,6 +204,7 @@ int main(int argc, char **argv)
     char own[64];
     snprintf(own, sizeof(own), "/proc/%d/maps", (int)getpid());
     check_maps(own, "<pid>/maps");
+    check_relative();
     check_exe(argv[0]);
     check_strings("cmdline", argv);
     check_strings("environ", environ);
