@@ -27,3 +27,6 @@ ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop
 ferry_x86_64_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
 ferry_x86_64_LDADD = linux-user/liblu.a $(FRONTEND_X86_LIBS) \
 	$(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)
+
+# binfmt_misc registration, installed next to ferry-x86_64 (docs/linux-user.md).
+dist_bin_SCRIPTS = scripts/ferry-binfmt

@@ -75,7 +75,7 @@ TESTS += tests/linux-user/check-vdso-image.sh
 
 # binfmt_misc for real (root only; skipped otherwise): scripts/ferry-binfmt
 # and ferry-x86_64's P and O handling (run-binfmt.sh).
-EXTRA_DIST += tests/linux-user/run-binfmt.sh scripts/ferry-binfmt
+EXTRA_DIST += tests/linux-user/run-binfmt.sh
 TESTS += tests/linux-user/run-binfmt.sh
 
 # libFuzzer target for the ELF loader (clang-16, ASan): `make fuzz-elfload`,
