@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/xattr.h>
@@ -501,6 +502,13 @@ START_TEST(passthrough_layouts_match_x86)
     ck_assert_uint_eq(sizeof(struct timespec), 16);
     ck_assert_uint_eq(sizeof(struct rlimit), 16);
     ck_assert_uint_eq(sizeof(struct winsize), 8);
+    ck_assert_uint_eq(sizeof(struct sysinfo), 112);
+    ck_assert_uint_eq(offsetof(struct sysinfo, totalram), 32);
+    ck_assert_uint_eq(offsetof(struct sysinfo, procs), 80);
+    ck_assert_uint_eq(offsetof(struct sysinfo, mem_unit), 104);
+    ck_assert_uint_eq(sizeof(struct rusage), 144);
+    ck_assert_uint_eq(offsetof(struct rusage, ru_maxrss), 32);
+    ck_assert_uint_eq(sizeof(struct utsname), 390);
     /* statfs through the guest call matches the host's */
     gstr(0, "/");
     ck_assert_int_eq(sc(LU_NR_statfs, gbuf, gbuf + 0x100, 0, 0), 0);
