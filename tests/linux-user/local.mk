@@ -60,3 +60,8 @@ tests/linux-user/guest/sysc: $(srcdir)/tests/linux-user/guest/sysc.c
 tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
+
+# The arm64 cross build's ferry on 16K and 64K host pages (qemu-aarch64's
+# -p); a skip elsewhere.
+TESTS += tests/linux-user/run-e2e-pages.sh
+EXTRA_DIST += tests/linux-user/run-e2e-pages.sh
