@@ -48,7 +48,8 @@ tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
 # The CPU is the oracle on an x86-64 host (see tests/x86/README). The case
 # generators, the arena and the ferry runner build everywhere: differ
 # replays the recorded native results (oracle-records.txt) on other hosts.
-xt_oracle_gen_sources = tests/x86/arena.c tests/x86/native.h \
+xt_arena_sources = tests/x86/arena.c tests/x86/native.h
+xt_oracle_gen_sources = $(xt_arena_sources) \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
 	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
 	tests/x86/gen-x87.c tests/x86/gen-mmx.c
@@ -93,16 +94,18 @@ tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
 	$(AM_V_GEN)if test -n "$(NASM)"; then \
 	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
 
-if HOST_X86_64
+# Everywhere: natively (x86-64) and under ferry on each backend.
 check_PROGRAMS += tests/x86/insn-run
 TESTS += tests/x86/insn-run
 tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_ferry_sources) \
-	$(xt_oracle_native_sources)
+	$(xt_arena_sources)
+if HOST_X86_64
+tests_x86_insn_run_SOURCES += tests/x86/native.c
+endif
 tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
 	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
 tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
 EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
-endif
 
 # --- x87 (helper x87): softfloat80 against the host FPU ---
 check_PROGRAMS += tests/x86/test-softfloat80
