@@ -116,6 +116,11 @@ typedef struct JitEngine {
     /* A translation found the code buffer full: the next safe point
      * flushes in an exclusive section. */
     atomic_bool flush_pending;
+    /* Parallel mode (docs/memory-model.md): translations order guest
+     * accesses for other threads to observe. Written by
+     * jit_engine_set_parallel before its flush; read by translators under
+     * jit_tb_lock (the flush's lock orders the two). */
+    atomic_bool parallel;
 
     uint32_t prologue_size;
     JitStats stats;
@@ -201,6 +206,20 @@ void jit_tb_flush(JitEngine *e) EXCLUDES(jit_tb_lock);
 /* The same, by a caller already in an exclusive section (or before any CPU
  * runs). */
 void jit_tb_flush_exclusive(JitEngine *e) EXCLUDES(jit_tb_lock);
+
+/*
+ * Enter (on) or leave parallel mode: set the flag translators read and,
+ * when it changes, flush every translation (jit_tb_flush: an exclusive
+ * section, so not from a thread inside jit_cpu_exec) so that no TB
+ * translated in the other mode survives.
+ */
+void jit_engine_set_parallel(JitEngine *e, bool on) EXCLUDES(jit_tb_lock);
+
+/* Whether TBs translated now must be in parallel mode (translators). */
+static inline bool jit_engine_parallel(JitEngine *e)
+{
+    return atomic_load_explicit(&e->parallel, memory_order_relaxed);
+}
 
 /* The TB whose host code contains host_pc, or NULL. Lock-free. */
 TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);

@@ -695,3 +695,10 @@ void jit_tb_flush(JitEngine *e)
     jit_tb_flush_exclusive(e);
     jit_exclusive_end(e, NULL);
 }
+
+void jit_engine_set_parallel(JitEngine *e, bool on)
+{
+    if (atomic_exchange(&e->parallel, on) != on) {
+        jit_tb_flush(e);
+    }
+}

@@ -10,6 +10,7 @@
  */
 #include "linux-user/cpuloop.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <stdio.h>
@@ -55,6 +56,8 @@ void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp)
     cpu->regs[X86_RSP] = sp;
     cpu->df = 1;
     cpu->mxcsr = 0x1f80;           /* all exceptions masked, round to nearest */
+    cpu->seg_sel[1] = 0x33;        /* CS, SS: Linux's __USER_CS, __USER_DS */
+    cpu->seg_sel[2] = 0x2b;
     x87_reset(cpu);                /* FCW 0x37f, empty stack: as after execve */
     x86_cpu_set_eflags(cpu, 0x202);   /* IF and the always-one bit */
 }
@@ -204,13 +207,45 @@ static int exception_signal(int excp, const char **why)
     }
 }
 
+/*
+ * `int 0x80` from 64-bit code: Linux (with IA32 emulation, as on the
+ * machines ferry is compared with) runs its 32-bit syscall table on eax,
+ * with ebx ecx edx esi edi ebp as 32-bit arguments, and returns the result
+ * sign-extended in rax; the other registers are kept. ferry maps the few
+ * calls below (number + 1 of the 64-bit call) and answers -ENOSYS to the
+ * rest, which would need the 32-bit structure layouts.
+ */
+static void lu_syscall_int80(LuProc *p, X86Cpu *cpu)
+{
+    static const uint16_t ia32_to_64[] = {
+        [1] = 60 + 1,              /* exit */
+        [3] = 0 + 1,               /* read */
+        [4] = 1 + 1,               /* write */
+        [6] = 3 + 1,               /* close */
+        [20] = 39 + 1,             /* getpid */
+        [252] = 231 + 1,           /* exit_group */
+    };
+    const uint64_t args[6] = {
+        (uint32_t)cpu->regs[X86_RBX], (uint32_t)cpu->regs[X86_RCX],
+        (uint32_t)cpu->regs[X86_RDX], (uint32_t)cpu->regs[X86_RSI],
+        (uint32_t)cpu->regs[X86_RDI], (uint32_t)cpu->regs[X86_RBP],
+    };
+    uint32_t nr = (uint32_t)cpu->regs[X86_RAX];
+
+    if (nr >= sizeof(ia32_to_64) / sizeof(ia32_to_64[0]) || ia32_to_64[nr] == 0) {
+        cpu->regs[X86_RAX] = (uint64_t)-ENOSYS;
+        return;
+    }
+    cpu->regs[X86_RAX] = (uint64_t)lu_do_syscall(p, cpu, ia32_to_64[nr] - 1u, args);
+}
+
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
 {
     fault_init(e, cpu);
     for (;;) {
         int r = jit_cpu_exec(e, &cpu->jit);
-        if (r == X86_EXCP_SYSCALL) {
-            lu_syscall(p, cpu);
+        if (r == X86_EXCP_SYSCALL || r == X86_EXCP_INT80) {
+            (r == X86_EXCP_SYSCALL ? lu_syscall : lu_syscall_int80)(p, cpu);
             if (p->exited) {
                 return p->exit_status;
             }

@@ -27,7 +27,15 @@ static int64_t sys_mmap(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         lu_sys_invalidate(p, addr, len);
     }
-    return lu_mem_map(p->mem, addr, len, prot, flags, fd, (off_t)a[5]);
+    int64_t r = lu_mem_map(p->mem, addr, len, prot, flags, fd, (off_t)a[5]);
+    /* Another process can now see this process's stores in order or not
+     * (docs/memory-model.md). A shared mapping made writable later by
+     * mprotect is not caught: use -tso on for that. */
+    int type = flags & MAP_TYPE;
+    if (r >= 0 && (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) && prot & PROT_WRITE) {
+        lu_sys_go_parallel(p);
+    }
+    return r;
 }
 
 static int64_t sys_munmap(LuProc *p, X86Cpu *c, const uint64_t *a)

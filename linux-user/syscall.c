@@ -100,6 +100,13 @@ void lu_sys_invalidate(LuProc *p, uint64_t start, uint64_t len)
     }
 }
 
+void lu_sys_go_parallel(LuProc *p)
+{
+    if (p->parallel) {
+        p->parallel(p->invalidate_opaque);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Guest pointers, strings, paths, flags                                    */
 

@@ -38,6 +38,12 @@ typedef struct LuProc {
      * (main.c keeps liburcu's call_rcu thread consistent). NULL in unit
      * tests. Immutable. */
     void (*fork_hook)(int phase);
+    /* The process may now be observed by another agent (a second thread,
+     * a shared writable mapping): translate x86-TSO ordered from now on
+     * (main.c wires it to jit_engine_set_parallel on invalidate_opaque
+     * unless -tso on; NULL in unit tests). Immutable. Called
+     * through lu_sys_go_parallel. */
+    void (*parallel)(void *opaque);
     char *exe_path;                /* absolute host path: /proc/self/exe */
     char *sysroot;                 /* -L prefix for absolute paths, or NULL */
     bool strace;                   /* print every syscall (-strace) */
@@ -56,6 +62,17 @@ typedef struct LuProc {
 /* Create the process state; brk starts at brk (the end of the program). */
 LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint64_t brk);
 void lu_proc_free(LuProc *p);
+
+/*
+ * The guest process may now be observed by another agent: call this when
+ * it gets its second thread (before that thread runs guest code) and when
+ * it maps memory MAP_SHARED and writable. The engine switches to parallel
+ * mode (atomics atomic; with -tso auto also x86-TSO ordering) and flushes
+ * its translations (an exclusive section: call it outside jit_cpu_exec,
+ * holding no engine lock); a no-op with -tso on and after the first time.
+ * docs/memory-model.md.
+ */
+void lu_sys_go_parallel(LuProc *p);
 
 /*
  * Run the system call the guest asked for: number in rax, arguments in
