@@ -152,8 +152,10 @@ void jit_cpu_kick(JitCpu *cpu);
  * safe point (between TBs in the exec loop, or outside jit_cpu_exec) and
  * stays there until jit_exclusive_end. `self` is the calling thread's own
  * CPU when it is inside jit_cpu_exec (it counts as parked meanwhile), else
- * NULL. Must not be called holding any engine lock or from inside a helper
- * called by generated code (that CPU could never park). Sections of
+ * NULL. Must not be called holding any engine lock, nor from inside a
+ * helper called by generated code with self NULL (that CPU could never
+ * park); a helper passes its own CPU (user mode's split atomics do) and
+ * must not leave the section with a non-local exit. Sections of
  * different threads run one after the other.
  */
 void jit_exclusive_start(JitEngine *e, JitCpu *self) EXCLUDES(jit_tb_lock, jit_cpu_list_lock);

@@ -21,6 +21,7 @@
 void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
 void (*jit_unaligned_hook)(JitCpu *cpu, uint64_t addr, JitAccess access, unsigned mmu,
                            uintptr_t ra);
+void (*jit_user_exclusive_hook)(JitCpu *cpu, bool begin);
 __thread uintptr_t jit_user_access_ra;
 __thread uintptr_t jit_interp_helper_ra;
 
@@ -30,8 +31,9 @@ __thread uintptr_t jit_interp_helper_ra;
  * mode, 16 bytes on hosts without a 16-byte CAS) run holding jit_link_lock,
  * after linking their RAM pages in softmmu mode (fallback_begin). That makes
  * them atomic with respect to each other and to every other CPU's stores to
- * those pages. User mode has no TLB: there they are atomic with respect to
- * each other only (DESIGN §6 wants an exclusive section; not done). Every
+ * those pages. User mode has no TLB: there the fallback runs in an
+ * exclusive section (every other guest thread parked between TBs or in a
+ * syscall, DESIGN §6) through jit_user_exclusive_hook. Every
  * page involved is probed before the lock is taken so that a guest fault
  * never leaves with it held (user mode cannot probe: a fault there under
  * the lock is fatal for the process, like a split lock to an unmapped page).
@@ -514,6 +516,9 @@ static void fallback_begin(JitCpu *cpu, uint64_t addr, unsigned size, unsigned m
         if (crosses_page(addr, size)) {
             hp[1] = host_page_of(cpu, addr + size - 1, mmu, ra);
         }
+    } else if (jit_user_exclusive_hook) {
+        /* No TLB to divert other threads' stores: stop them instead. */
+        jit_user_exclusive_hook(cpu, true);
     }
     jit_link_acquire(cpu, hp);
 }
@@ -524,6 +529,9 @@ static void fallback_end(JitCpu *cpu) RELEASE(jit_link_lock)
     uint64_t start = nd_start, end = nd_end;
 
     jit_link_release(cpu);
+    if (cpu->mem_mode == JIT_MEM_USER && jit_user_exclusive_hook) {
+        jit_user_exclusive_hook(cpu, false);
+    }
     if (start != end) {
         nd_start = nd_end = 0;
         jit_notdirty_hook(cpu, start, (unsigned)(end - start));

@@ -28,15 +28,15 @@
 static LuMem *fetch_mem;
 
 /* Called by the translator (under tb_lock): the pages read become code
- * pages, write-protected while the guest could write them. */
+ * pages, write-protected while the guest could write them. Protected
+ * before the read: a store by another thread after the read then faults
+ * and invalidates this TB (it waits for tb_lock, so the TB is in the
+ * table by then) instead of being missed. */
 static size_t lu_fetch(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len)
 {
     (void)cpu;
-    size_t n = lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
-    if (n) {
-        lu_mem_code_mark(fetch_mem, addr, n);
-    }
-    return n;
+    lu_mem_code_mark(fetch_mem, addr, len);
+    return lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
 }
 
 void lu_fetch_init(LuMem *m)
@@ -113,10 +113,11 @@ static _Noreturn void die_by_signal(LuProc *p, X86Cpu *cpu, int sig, const char 
 /* ---------------------------------------------------------------------- */
 /* Host faults in generated code                                            */
 
-/* The running guest CPU and its engine: set once before the loop by the
- * only guest thread, read by the fault handler on that thread. */
-static X86Cpu *fault_cpu;
-static JitEngine *fault_engine;
+/* The guest CPU the calling host thread runs: set before its loop, read
+ * by the fault handler on that thread. The engine (one per process) is
+ * stored by every thread before its loop, always the same value. */
+static __thread X86Cpu *fault_cpu;
+static JitEngine *_Atomic fault_engine;
 
 static uintptr_t host_pc(const void *uc_)
 {
@@ -246,8 +247,11 @@ int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
         int r = jit_cpu_exec(e, &cpu->jit);
         if (r == X86_EXCP_SYSCALL || r == X86_EXCP_INT80) {
             (r == X86_EXCP_SYSCALL ? lu_syscall : lu_syscall_int80)(p, cpu);
-            if (p->exited) {
+            if (atomic_load_explicit(&p->exited, memory_order_acquire)) {
                 return p->exit_status;
+            }
+            if (lu_thread_of(cpu)->exiting) {
+                return lu_thread_of(cpu)->exit_code;
             }
             continue;
         }

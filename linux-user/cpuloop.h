@@ -26,7 +26,9 @@ uint64_t lu_cpuid_hwcap(void);
 
 /*
  * Run the guest thread whose state cpu is (embedded in a LuThread) until
- * the process exits; returns its exit status. A fatal guest
+ * it calls exit (returns its status; the thread's `exiting` is set) or
+ * any thread calls exit_group (returns the process's status; p->exited
+ * is set). The caller ends the thread or the process (thread.c). A fatal guest
  * exception (#UD, #DE, a fault) ends the process with the signal Linux
  * would deliver (after a "ferry: guest SIG... at rip" line on stderr),
  * since guest signal handlers are not delivered yet.

@@ -327,18 +327,6 @@ static void parallel_hook(void *opaque)
 /* The build says which native backends it links (jit/local.mk's
  * jit_native_backend_cppflags, shared with ferry-ir); hosts without one
  * use the interpreter. */
-/* fork keeps liburcu's call_rcu worker thread usable in the child. */
-static void fork_hook(int phase)
-{
-    if (phase == 0) {
-        call_rcu_before_fork();
-    } else if (phase == 1) {
-        call_rcu_after_fork_parent();
-    } else {
-        call_rcu_after_fork_child();
-    }
-}
-
 static JitBackend *pick_backend(const LuOptions *o)
 {
     if (o->interp) {
@@ -456,7 +444,6 @@ int main(int argc, char **argv)
     e->log = log;
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
-    p->fork_hook = fork_hook;
     /* -tso off still switches (atomics become atomic) but never orders
      * plain accesses. */
     x86_tr_config.unordered = o.tso == LU_TSO_OFF;
@@ -465,12 +452,11 @@ int main(int argc, char **argv)
     } else {
         p->parallel = parallel_hook;
     }
+    lu_threads_init(p, e);
 
     LuThread *main_thread = lu_thread_new(p);
     X86Cpu *cpu = &main_thread->cpu;
     lu_cpu_init(cpu, m, info.start, sp);
     jit_cpu_register(e, &cpu->jit);
-    int status = lu_cpu_loop(p, e, cpu);
-    fflush(NULL);
-    return status;
+    lu_thread_run(main_thread);    /* ends the process */
 }
