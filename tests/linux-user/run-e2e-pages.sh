@@ -2,8 +2,8 @@
 # run-e2e-pages.sh — the arm64 cross build's ferry-x86_64 on hosts with
 # 16K and 64K pages (qemu-aarch64-static -p), x86-64 programs keeping
 # their 4K pages: nasm guests (brk, faults, self-modifying code), static
-# glibc, busybox and dynamically linked host programs (ld.so maps library
-# segments at 4K- but not host-page-aligned offsets), compared with
+# glibc, busybox, dynamically linked host programs (ld.so maps library
+# segments at 4K- but not host-page-aligned offsets) and threads, compared with
 # reference runs, plus the guest address-space unit test at the real page
 # size. Exits 77 (skip) unless ferry runs under qemu-aarch64-static.
 #
@@ -31,10 +31,14 @@ int main(int argc, char **argv)
 }
 C
 x86=false
+SRC=$(dirname "$0")/guest
 if [ "$(uname -m)" = x86_64 ]; then
     x86=true
     cc -O1 -static -o "$TMP/hello-static" "$TMP/hello.c" 2>/dev/null || true
     cc -O1 -o "$TMP/hello-dyn" "$TMP/hello.c" 2>/dev/null || true
+    for t in thr-basic thr-xmc; do
+        cc -O1 -static -pthread -o "$TMP/$t" "$SRC/$t.c" 2>/dev/null || true
+    done
 fi
 printf 'line two\nline one\n' > "$TMP/in.txt"
 mkdir "$TMP/dir" && touch "$TMP/dir/a" "$TMP/dir/b c"
@@ -53,6 +57,10 @@ for page in 16384 65536; do
         [ -x /bin/busybox ] && check "busybox sha256sum" /bin/busybox sha256sum "$TMP/in.txt"
         check "ls -la" /bin/ls -la "$TMP/dir"
         check "sort" /usr/bin/sort "$TMP/in.txt"
+        # thread stacks with 4K guard pages; code written by another thread
+        # (its write protection is per host page)
+        [ -x "$TMP/thr-basic" ] && check "threads" "$TMP/thr-basic"
+        [ -x "$TMP/thr-xmc" ] && check "cross-modifying code" "$TMP/thr-xmc"
     fi
     runs=$((runs + 1))
     if [ -x "$GUESTMEM_TEST" ] && ! $RUN -p $page "$GUESTMEM_TEST" > "$TMP/gm.out" 2>&1; then
