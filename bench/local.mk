@@ -24,3 +24,10 @@ endif
 # make check only runs its sub-second self-test) ---
 dist_noinst_SCRIPTS += bench/run bench/run-selftest.sh
 TESTS += bench/run-selftest.sh
+
+# --- host instructions per guest instruction: the x86-64 against the arm64
+# backend, on any host (both emitters build everywhere; nothing runs) ---
+noinst_PROGRAMS += bench/host-insns
+bench_host_insns_SOURCES = bench/host-insns.c
+bench_host_insns_LDADD = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
+	backend-arm64/liba64.a jit/libjit.a $(FERRY_BASE_LIBS)

@@ -122,10 +122,12 @@ static void gen_rep(X86Tr *tr, unsigned size)
     ir_gen_brcond(ctx, IR_I32, IR_COND_NE, req, ir_const_i32(ctx, 0), kicked);
     ir_gen_br(ctx, top);
 
-    /* Interrupted between iterations: rip stays at this instruction. */
+    /* Interrupted between iterations: rip stays at this instruction. A
+     * plain exit (JIT_EXIT_REQUESTED would put rip back at the TB's start);
+     * the exec loop sees exit_request at its safe point. */
     ir_gen_set_label(ctx, kicked);
     ir_gen_movi(ctx, IR_I64, x86_g.rip, tr->pc);
-    ir_gen_exit_tb(ctx, (uintptr_t)tr->tb | JIT_EXIT_REQUESTED);
+    ir_gen_exit_tb(ctx, 0);
 
     ir_gen_set_label(ctx, done);
     x86_gen_jmp_tb(tr, 0, tr->next_pc);

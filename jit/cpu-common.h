@@ -98,7 +98,8 @@ typedef enum JitMemMode {
 enum {
     JIT_EXIT_GOTO_TB0 = 0,         /* left through goto_tb slot 0: chainable */
     JIT_EXIT_GOTO_TB1 = 1,         /* left through goto_tb slot 1: chainable */
-    JIT_EXIT_REQUESTED = 2,        /* exit_request was seen at TB entry */
+    JIT_EXIT_REQUESTED = 2,        /* exit_request was seen at TB entry: nothing ran,
+                                    * the exec loop sets the pc to the TB's start */
     JIT_EXIT_MASK = 3,
 };
 

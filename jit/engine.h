@@ -228,6 +228,10 @@ TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);
 
 /* Restore the guest state of cpu for a host pc inside generated code.
  * Returns false if host_pc is not in any TB. */
+/* Restore cpu's guest pc to the start of tb, whose code it left at entry
+ * without running anything (JIT_EXIT_REQUESTED): a TB entered through a
+ * chained goto_tb has not had its pc stored by its predecessor. */
+void jit_tb_restore_entry(JitEngine *e, JitCpu *cpu, const TbEntry *tb);
 bool jit_restore_state_from(JitEngine *e, JitCpu *cpu, uintptr_t host_pc);
 void jit_restore_state(JitCpu *cpu, uintptr_t host_pc);
 

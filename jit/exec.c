@@ -191,6 +191,7 @@ static int exec_tbs(JitEngine *e, JitCpu *cpu)
         last = (TbEntry *)(ret & ~(uintptr_t)JIT_EXIT_MASK);
         slot = ret & JIT_EXIT_MASK;
         if (slot == JIT_EXIT_REQUESTED) {
+            jit_tb_restore_entry(e, cpu, last);   /* chained into: pc not stored */
             last = NULL;
         }
     }

@@ -125,31 +125,43 @@ static void table_insert(LuMem *m, uint64_t start, uint64_t end, int prot)
     }
 }
 
-/* Insert [start, end) as a host range only where no guest range is. */
+/*
+ * Insert [start, end) as a host range only where no guest range is. A host
+ * page that holds a guest page belongs to the guest (the host maps whole
+ * pages): the rest of it — the tail of a 4K-granular guest mapping in a
+ * 16K/64K host page — is the guest's slack, not ferry's, so each gap
+ * between guest ranges shrinks to whole host pages.
+ */
 static void table_add_host(LuMem *m, uint64_t start, uint64_t end)
 {
+    GArray *gaps = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     uint64_t cur = start;
     for (guint i = 0; i < m->ranges->len && cur < end; i++) {
         LuMemRange *r = range_at(m, i);
-        if (r->end <= cur) {
+        uint64_t glo = align_down(r->start, m->host_page), ghi = align_up(r->end, m->host_page);
+        if (r->prot == HOST_RANGE || ghi <= cur) {
             continue;
         }
-        if (r->start >= end) {
+        if (glo >= end) {
             break;
         }
-        if (r->start > cur) {
-            uint64_t gap_end = r->start;
-            table_insert(m, cur, gap_end, HOST_RANGE);
-            /* the table shifted: restart the scan past the gap */
-            cur = gap_end;
-            i = (guint)-1;
-            continue;
+        if (glo > cur) {
+            uint64_t gap[2] = { cur, glo };
+            g_array_append_vals(gaps, gap, 2);
         }
-        cur = r->end;
+        cur = ghi;
     }
     if (cur < end) {
-        table_insert(m, cur, end, HOST_RANGE);
+        uint64_t gap[2] = { cur, end };
+        g_array_append_vals(gaps, gap, 2);
     }
+    for (guint i = 0; i < gaps->len; i += 2) {
+        uint64_t lo = g_array_index(gaps, uint64_t, i), hi = g_array_index(gaps, uint64_t, i + 1);
+        if (lo < hi) {
+            table_insert(m, lo, hi, HOST_RANGE);
+        }
+    }
+    g_array_free(gaps, TRUE);
 }
 
 /* Forget the host ranges and re-read ferry's own mappings; returns the
@@ -430,7 +442,9 @@ static int64_t map_fixed_emulated(LuMem *m, uint64_t addr, uint64_t len, int pro
     }
     for (uint64_t hpg = align_down(addr, hp); hpg < end; hpg += hp) {
         void *h = lu_g2h(m, hpg);
-        if (!any_guest(m, hpg, hpg + hp)) {
+        /* A host page the new mapping covers, or one no guest page is in,
+         * is replaced (never written: it may be a shared file mapping). */
+        if ((hpg >= addr && hpg + hp <= end) || !any_guest(m, hpg, hpg + hp)) {
             if (mmap(h, hp, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
                      -1, 0) == MAP_FAILED) {
                 return -errno;
@@ -485,7 +499,8 @@ static int64_t map_fixed(LuMem *m, uint64_t addr, uint64_t len, int prot, int fl
             return -ENOMEM;        /* would clobber ferry itself */
         }
     }
-    if (hs != addr || (he != end && any_guest(m, end, he))) {
+    if (hs != addr || (he != end && any_guest(m, end, he)) ||
+        (fd >= 0 && (off & (off_t)(hp - 1)) != 0)) {
         if (flags & MAP_FIXED_NOREPLACE) {
             table_refresh_host(m);
             if (overlaps_host(m, hs, he)) {
@@ -497,12 +512,13 @@ static int64_t map_fixed(LuMem *m, uint64_t addr, uint64_t len, int prot, int fl
     if (!(flags & MAP_FIXED_NOREPLACE)) {
         flags |= MAP_FIXED;
     }
-    void *p = mmap(lu_g2h(m, addr), len, host_prot(prot), flags, fd, off);
+    /* Whole host pages, as a kernel with that page size maps them. */
+    void *p = mmap(lu_g2h(m, addr), he - addr, host_prot(prot), flags, fd, off);
     if (p == MAP_FAILED) {
         return -errno;
     }
     if (p != lu_g2h(m, addr)) {
-        munmap(p, len);            /* an old kernel took NOREPLACE as a hint */
+        munmap(p, he - addr);      /* an old kernel took NOREPLACE as a hint */
         return -EEXIST;
     }
     table_insert(m, addr, end, prot);
@@ -514,16 +530,23 @@ static int64_t map_anywhere(LuMem *m, uint64_t hint, uint64_t len, int prot, int
 {
     uint64_t top = (flags & LU_MAP_32BIT) ? 0x80000000ull : m->mmap_top;
     flags &= ~(LU_MAP_32BIT | MAP_FIXED | MAP_FIXED_NOREPLACE);
+    /* A file offset that is 4K- but not host-page aligned: map from the
+     * host page below and hand out the address inside (QEMU's way), so
+     * shared mappings work too; the head is the guest's slack. */
+    uint64_t head = fd >= 0 ? (uint64_t)off & (m->host_page - 1) : 0;
+    uint64_t guest_len = head + len;
+    off -= (off_t)head;
+    len = align_up(len + head, m->host_page);  /* whole host pages, as the kernel */
     for (int attempt = 0; attempt < 4; attempt++) {
-        uint64_t a = find_free_locked(m, hint, align_up(len, m->host_page), top);
+        uint64_t a = find_free_locked(m, hint, len, top);
         if (a == 0) {
             return -ENOMEM;
         }
         void *want = lu_g2h(m, a);
         void *p = mmap(want, len, host_prot(prot), flags | MAP_FIXED_NOREPLACE, fd, off);
         if (p == want) {
-            table_insert(m, a, align_up(a + len, LU_PAGE_SIZE), prot);
-            return (int64_t)a;
+            table_insert(m, a + head, align_up(a + guest_len, LU_PAGE_SIZE), prot);
+            return (int64_t)(a + head);
         }
         if (p != MAP_FAILED) {
             munmap(p, len);        /* an old kernel took NOREPLACE as a hint */
@@ -558,6 +581,23 @@ int64_t lu_mem_map(LuMem *m, uint64_t addr, uint64_t len, int prot, int flags, i
     return r;
 }
 
+/* Caller holds the lock. Release the host pages touching [start, end)
+ * (which the guest owned) that no guest page holds any more. */
+static void unmap_free_host_pages(LuMem *m, uint64_t start, uint64_t end)
+{
+    uint64_t hp = m->host_page;
+    uint64_t lo = align_down(start, hp), hi = align_up(end, hp);
+    if (lo < start && any_guest(m, lo, lo + hp)) {
+        lo += hp;
+    }
+    if (hi > end && hi - hp >= lo && any_guest(m, hi - hp, hi)) {
+        hi -= hp;
+    }
+    if (lo < hi) {
+        munmap(lu_g2h(m, lo), hi - lo);
+    }
+}
+
 int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
 {
     if ((addr & (LU_PAGE_SIZE - 1)) || len == 0 || addr + len < addr ||
@@ -566,25 +606,18 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
     }
     uint64_t end = align_up(addr + len, LU_PAGE_SIZE);
     mem_lock(m);
-    /* Unmap only what the guest owns, and only whole host pages of it. */
+    /* Unmap only what the guest owns: its ranges, widened to the host
+     * pages that no other guest page shares (the slack of a large host
+     * page goes with its last guest page). */
     for (guint i = 0; i < m->ranges->len; i++) {
         LuMemRange *r = range_at(m, i);
         if (r->prot == HOST_RANGE || r->end <= addr || r->start >= end) {
             continue;
         }
-        uint64_t lo = align_up(MAX(r->start, addr), m->host_page);
-        uint64_t hi = align_down(MIN(r->end, end), m->host_page);
-        if (lo < hi) {
-            munmap(lu_g2h(m, lo), hi - lo);
-        }
-    }
-    for (guint i = 0; i < m->ranges->len; i++) {
-        LuMemRange *r = range_at(m, i);
-        if (r->prot != HOST_RANGE && r->end > addr && r->start < end) {
-            uint64_t lo = MAX(r->start, addr), hi = MIN(r->end, end);
-            table_remove(m, lo, hi);
-            i = (guint)-1;         /* rescan: the table changed */
-        }
+        uint64_t lo = MAX(r->start, addr), hi = MIN(r->end, end);
+        table_remove(m, lo, hi);
+        unmap_free_host_pages(m, lo, hi);
+        i = (guint)-1;             /* rescan: the table changed */
     }
     code_forget(m, addr, end);
     mem_unlock(m);

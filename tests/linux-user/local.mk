@@ -100,3 +100,8 @@ tests/linux-user/fuzz-elfload: $(srcdir)/tests/linux-user/fuzz-elfload.c \
 		$(srcdir)/linux-user/guestmem.c $(srcdir)/jit/fatal.c $(GLIB_LIBS) -lpthread
 .PHONY: fuzz-elfload
 CLEANFILES += tests/linux-user/fuzz-elfload
+
+# The arm64 cross build's ferry on 16K and 64K host pages (qemu-aarch64's
+# -p); a skip elsewhere.
+TESTS += tests/linux-user/run-e2e-pages.sh
+EXTRA_DIST += tests/linux-user/run-e2e-pages.sh

@@ -58,8 +58,7 @@ check_PROGRAMS += tests/unit/test-engine-threads
 TESTS += tests/unit/test-engine-threads
 tests_unit_test_engine_threads_SOURCES = tests/unit/test-engine-threads.c \
 	tests/unit/toy-guest.c tests/unit/toy-guest.h
-tests_unit_test_engine_threads_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags) \
-	-DFERRY_TEST_WRAPPER=\"$(TEST_WRAPPER)\"
+tests_unit_test_engine_threads_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_unit_test_engine_threads_LDADD = $(tests_ir_backend_libs) jit/libjit.a \
 	$(FERRY_BASE_LIBS) $(CHECK_LIBS)
 

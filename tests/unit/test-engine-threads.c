@@ -18,10 +18,6 @@
 #include "jit/softmmu.h"
 #include "jit/tsan.h"
 
-/* Set by local.mk: the cross build's qemu-user, else empty. */
-#ifndef FERRY_TEST_WRAPPER
-#define FERRY_TEST_WRAPPER ""
-#endif
 #include "tests/unit/toy-guest.h"
 
 #define MAX_THREADS 4
@@ -471,14 +467,7 @@ TCase *engine_threads_tcase(int n)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, translate_shared_and_private, 0, n);
     tcase_add_loop_test(tc, chain_into_invalidated, 0, n);
-    /*
-     * Under qemu-user (the cross build) a native backend's run of this test
-     * once executed some blocks twice (r2 784 for 750) after a flush
-     * rewrote the code buffer in place: not understood yet — qemu-user's
-     * detection of rewritten host code is the suspect; real arm64 hardware
-     * must settle it. There, only the interpreter runs it.
-     */
-    tcase_add_loop_test(tc, flush_while_others_run, 0, FERRY_TEST_WRAPPER[0] ? 1 : n);
+    tcase_add_loop_test(tc, flush_while_others_run, 0, n);
     tcase_add_loop_test(tc, exclusive_parks_everyone, 0, n);
     tcase_add_loop_test(tc, tb_freed_after_grace_period, 0, n);
     tcase_add_loop_test(tc, split_page_atomics_vs_stores, 0, n);

@@ -47,6 +47,34 @@ START_TEST(loop_chains)
 }
 END_TEST
 
+/* exit_request seen at the entry of a TB reached through a chained goto_tb
+ * (its predecessor stored no pc): the CPU goes on at that TB, running no
+ * block twice. Block 0x1000 raises the request itself in its fifth round. */
+START_TEST(request_at_chained_entry)
+{
+    JitEngine *e = toy_engine_new(_i, 1 << 20);
+    ToyCpu cpu;
+    char step[256];
+    toy_cpu_init(e, &cpu);
+    snprintf(step, sizeof(step),
+             "  r0 = add.i64 r0, $1\n  r3 = add.i64 r3, $1\n"
+             "  t0 = setcond.i64 r0, $5, eq\n  st.i64 t0, env, %zu, [u32]\n",
+             offsetof(JitCpu, exit_request));
+    toy_set_block(0x1000, step, END_JMP, 0x2000, 0);
+    toy_set_block(0x2000, "  r2 = add.i64 r2, $1\n", END_BR_LTU, 0x1000, 0x3000);
+    toy_set_block(0x3000, "", END_EXIT, 1, 0);
+    cpu.pc = 0x1000;
+    cpu.r[1] = 10;
+    ck_assert_int_eq(jit_cpu_exec(e, &cpu.jit), 1);
+    ck_assert_uint_eq(cpu.r[0], 10);
+    ck_assert_uint_eq(cpu.r[3], 10);           /* each block ran once a round */
+    ck_assert_uint_eq(cpu.r[2], 10);
+    ck_assert_uint_ge(e->stats.chains, 2);
+    toy_cpu_fini(e, &cpu);
+    jit_engine_free(e);
+}
+END_TEST
+
 START_TEST(invalidate_retranslates)
 {
     JitEngine *e = toy_engine_new(_i, 1 << 20);
@@ -238,6 +266,7 @@ static Suite *engine_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, loop_chains, 0, n);
+    tcase_add_loop_test(tc, request_at_chained_entry, 0, n);
     tcase_add_loop_test(tc, invalidate_retranslates, 0, n);
     tcase_add_loop_test(tc, flush_when_full, 0, n);
     tcase_add_loop_test(tc, indirect_lookup, 0, n);

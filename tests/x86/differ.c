@@ -6,7 +6,17 @@
  * stack, and the fault (kind, instruction, state at it). Mismatches are
  * printed as reproducers. With no arguments it is the fixed-seed `make
  * check` slice over the families marked in_check.
+ *
+ * Hosts without the x86 CPU replay recorded results: `differ --record
+ * FILE` (x86-64) writes a digest of each case's native end state (what
+ * the comparison looks at, undefined parts masked), `differ --replay FILE`
+ * (any host; the default where there is no native runner) checks ferry's
+ * end states against them. On x86-64 the default run also checks that
+ * the recorded digests still match this CPU (a changed generator makes
+ * them stale).
  */
+#include "config.h"
+
 #include <capstone/capstone.h>
 #include <glib.h>
 #include <getopt.h>
@@ -19,6 +29,13 @@
 #include "tests/x86/gen.h"
 #include "tests/x86/native.h"
 
+/* The native CPU is the oracle only on x86-64. */
+#ifdef __x86_64__
+#define HAVE_NATIVE 1
+#else
+#define HAVE_NATIVE 0
+#endif
+
 static const char *const reg_names[16] = {
     "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
     "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
@@ -29,12 +46,15 @@ typedef struct Options {
     const char *backend;          /* NULL: every backend */
     uint64_t seed;
     unsigned cases;
+    bool cases_given;
     double seconds;               /* > 0: run for this long instead of `cases` */
     long only_case;               /* >= 0: just this case (a reproducer) */
     unsigned max_insns;
     bool max_insns_given;
     unsigned max_reports;
     bool show;                    /* print every case before running it */
+    const char *record;           /* write native digests here and stop */
+    const char *replay;           /* compare ferry with these digests */
 } Options;
 
 static csh cs;
@@ -93,6 +113,7 @@ static unsigned insn_at(const XtCase *c, uint64_t off)
     return i;
 }
 
+#if HAVE_NATIVE
 /* ---------------------------------------------------------------------- */
 /* Comparison                                                              */
 
@@ -205,6 +226,8 @@ static void report(const char *family, const char *backend, const Options *o, lo
     printf("  differences:\n%s\n", why->str);
 }
 
+#endif
+
 /* ---------------------------------------------------------------------- */
 /* Driver                                                                  */
 
@@ -232,14 +255,234 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static Counts run_family(const XtFamily *fam, const char *backend, XtFerry *fr,
-                         const Options *o)
+/* ---------------------------------------------------------------------- */
+/* Recorded results                                                        */
+
+#define DIGEST_LEN 16             /* hex digits kept of the SHA-256 */
+
+/* A digest of what same() compares in r, for case c: the outcome, the
+ * GPRs and flags with the parts the SDM leaves undefined cleared, both
+ * buffers, the x87 words and non-empty registers. Two results that same()
+ * accepts have the same digest (barring a collision). */
+static void result_digest(const XtCase *c, const XtResult *r, char out[DIGEST_LEN + 1])
+{
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    bool done = r->outcome == XT_DONE;
+    uint32_t fmask = done ? c->flags_def[c->nb_insns] : c->flags_def[insn_at(c, r->fault_off)];
+    uint16_t undef = done ? c->regs_undef : 0, undef_hi = done ? c->regs_undef_hi : 0;
+    if (done && (r->st.rflags & XT_ZF)) {
+        undef |= c->regs_undef_if_zf;
+    }
+    uint64_t head[2] = { r->outcome, done ? 0 : r->fault_off };
+    g_checksum_update(ck, (const guchar *)head, sizeof(head));
+    for (unsigned i = 0; i < 16; i++) {
+        uint64_t v = (undef & (1u << i)) ? 0 : r->st.regs[i];
+        v &= (undef_hi & (1u << i)) ? 0xffffffffull : ~0ull;
+        g_checksum_update(ck, (const guchar *)&v, sizeof(v));
+    }
+    uint64_t fl = r->st.rflags & ((fmask & XT_OSZAPC) | XT_DF);
+    g_checksum_update(ck, (const guchar *)&fl, sizeof(fl));
+    g_checksum_update(ck, r->st.data, XT_DATA_SIZE);
+    g_checksum_update(ck, r->st.stack, XT_STACK_SIZE);
+    const XtX87 *x = &r->st.x87;
+    uint16_t words[3] = { x->fcw, x->fsw, x->ftw };
+    g_checksum_update(ck, (const guchar *)words, sizeof(words));
+    unsigned top = (x->fsw >> 11) & 7;
+    for (unsigned i = 0; i < 8; i++) {
+        static const uint8_t empty[10];
+        bool used = ((x->ftw >> (2 * ((top + i) & 7))) & 3) != 3;
+        g_checksum_update(ck, used ? x->st[i] : empty, 10);
+    }
+    g_strlcpy(out, g_checksum_get_string(ck), DIGEST_LEN + 1);
+    g_checksum_free(ck);
+}
+
+/* Recorded digests: "family/index" -> digest, with the run they came from. */
+typedef struct Records {
+    GHashTable *digest;
+    uint64_t seed;
+    unsigned cases;
+} Records;
+
+static void free_records(Records *r)
+{
+    if (r) {
+        g_hash_table_destroy(r->digest);
+        g_free(r);
+    }
+}
+
+static char *record_key(const char *family, long idx)
+{
+    return g_strdup_printf("%s/%ld", family, idx);
+}
+
+/* Read a records file (see write_records); NULL when it was made with the
+ * arena elsewhere (end states hold its addresses). */
+static Records *load_records(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "differ: cannot read %s\n", path);
+        exit(2);
+    }
+    Records *r = g_new0(Records, 1);
+    r->digest = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char line[256], fam[64], dg[64];
+    unsigned long long seed, snippet = 0;
+    long idx;
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "seed %llu cases %u snippet %llx", &seed, &r->cases, &snippet) == 3) {
+            r->seed = seed;
+        } else if (sscanf(line, "%63s %ld %63s", fam, &idx, dg) == 3 && line[0] != '#') {
+            g_hash_table_replace(r->digest, record_key(fam, idx), g_strdup(dg));
+        }
+    }
+    fclose(f);
+    if (snippet != (uintptr_t)xt_snippet) {
+        fprintf(stderr, "differ: %s was recorded with the snippet at %#llx, here it is at %p\n",
+                path, snippet, (void *)xt_snippet);
+        free_records(r);
+        return NULL;
+    }
+    return r;
+}
+
+#if HAVE_NATIVE
+/* A "# cpu:" line naming the CPU that produced the records. */
+static void write_cpu_model(FILE *f)
+{
+    char *info = NULL;
+    if (g_file_get_contents("/proc/cpuinfo", &info, NULL, NULL)) {
+        char *p = strstr(info, "model name");
+        char *colon = p ? strchr(p, ':') : NULL;
+        if (colon) {
+            fprintf(f, "# cpu:%.*s\n", (int)strcspn(colon + 1, "\n"), colon + 1);
+        }
+    }
+    g_free(info);
+}
+
+/* differ --record FILE: the native digests of the selected families' cases. */
+static int write_records(const Options *o, bool (*selected)(const XtFamily *, const Options *))
 {
     static XtCase c;
-    static XtResult nat, fer;
+    static XtResult nat;
+    FILE *f = fopen(o->record, "w");
+    if (!f) {
+        fprintf(stderr, "differ: cannot write %s\n", o->record);
+        return 2;
+    }
+    fprintf(f, "# The x86 oracle's native results, replayed by tests/x86/differ where\n"
+               "# there is no x86 CPU (the arm64 cross build under qemu-aarch64). Each\n"
+               "# line: family, case, first %d hex digits of the SHA-256 of the compared\n"
+               "# end state. Regenerate on an x86-64 host (the native build dir):\n"
+               "#   tests/x86/differ --record $srcdir/tests/x86/oracle-records.txt"
+               " --cases %u\n", DIGEST_LEN, o->cases);
+    write_cpu_model(f);
+    fprintf(f, "seed %llu cases %u snippet %#llx\n", (unsigned long long)o->seed, o->cases,
+            (unsigned long long)(uintptr_t)xt_snippet);
+    for (const XtFamily *fam = xt_families; fam->name; fam++) {
+        if (!selected(fam, o)) {
+            continue;
+        }
+        for (long idx = 0; idx < (long)o->cases; idx++) {
+            XtRng rng = { case_seed(o->seed, fam->name, idx) };
+            char dg[DIGEST_LEN + 1];
+            xt_gen_case(fam, &rng, &c);
+            xt_native_run(c.code, c.len, &c.init, &nat);
+            result_digest(&c, &nat, dg);
+            fprintf(f, "%s %ld %s\n", fam->name, idx, dg);
+        }
+    }
+    return fclose(f) == 0 ? 0 : 2;
+}
+#endif
+
+/* Replay: ferry's end state against the recorded digest. Returns false
+ * (and reports) on a difference. */
+static bool replayed_case(const XtFamily *fam, const char *backend, const Options *o,
+                          long idx, const XtCase *c, const XtResult *fer, int excp,
+                          const char *want, bool report_it)
+{
+    char got[DIGEST_LEN + 1];
+    if (!want) {
+        fprintf(stderr, "differ: no record of %s case %ld\n", fam->name, idx);
+        exit(2);
+    }
+    result_digest(c, fer, got);
+    if (strcmp(got, want) == 0) {
+        return true;
+    }
+    if (report_it) {
+        printf("MISMATCH family %s backend %s max-insns %u: the x86 CPU's recorded end state"
+               " (digest %s) is not ferry's (%s); see both on an x86-64 host with\n"
+               "  tests/x86/differ --family %s --backend interp --seed %llu --case %ld\n",
+               fam->name, backend, o->max_insns, want, got, fam->name,
+               (unsigned long long)o->seed, idx);
+        print_code(c);
+        print_init(c);
+        printf("  ferry: %s at +%llu (exception %d)", xt_outcome_name(fer->outcome),
+               (unsigned long long)fer->fault_off, excp);
+        print_flags(" final", fer->st.rflags);
+        for (unsigned r = 0; r < 16; r++) {
+            printf("  final %-3s = %#018llx%s", reg_names[r],
+                   (unsigned long long)fer->st.regs[r], r % 2 ? "\n" : "   ");
+        }
+        const XtX87 *x = &fer->st.x87;
+        printf("  final x87 fcw %04x fsw %04x ftw %04x\n", x->fcw, x->fsw, x->ftw);
+        for (unsigned i = 0; i < 8; i++) {
+            uint64_t m;
+            uint16_t se;
+            memcpy(&m, x->st[i], 8);
+            memcpy(&se, x->st[i] + 8, 2);
+            printf("  final st(%u) = %04x:%016llx\n", i, se, (unsigned long long)m);
+        }
+    }
+    return false;
+}
+
+#if HAVE_NATIVE
+/* The native run of one case against ferry's; with a record, the native
+ * digest must also still be the recorded one. Returns false on a
+ * difference (reported when report_it). */
+static bool native_case(const XtFamily *fam, const char *backend, XtFerry *fr,
+                        const Options *o, long idx, const XtCase *c, XtResult *fer,
+                        int excp, const char *want, bool report_it, Counts *k)
+{
+    static XtResult nat;
+    GString *why = g_string_new(NULL);
+    xt_native_run(c->code, c->len, &c->init, &nat);
+    k->faults += nat.outcome != XT_DONE;
+    bool ok = same(c, &nat, fer, why);
+    if (!ok && report_it) {
+        report(fam->name, backend, o, idx, c, &nat, fer, excp, why);
+        if (fer->outcome == XT_FAULT_UD && nat.outcome != XT_FAULT_UD) {
+            xt_ferry_log_unimp(fr, true);     /* say which instruction */
+            xt_ferry_run(fr, c->code, c->len, &c->init, fer, &excp);
+            xt_ferry_log_unimp(fr, false);
+        }
+    }
+    char dg[DIGEST_LEN + 1];
+    result_digest(c, &nat, dg);
+    if (want && strcmp(dg, want) != 0) {
+        printf("STALE RECORD family %s case %ld: this CPU gives %s, the record %s;"
+               " regenerate (see the head of tests/x86/oracle-records.txt)\n",
+               fam->name, idx, dg, want);
+        ok = false;
+    }
+    g_string_free(why, true);
+    return ok;
+}
+#endif
+
+static Counts run_family(const XtFamily *fam, const char *backend, XtFerry *fr,
+                         const Options *o, const Records *rec)
+{
+    static XtCase c;
+    static XtResult fer;
     Counts k = { 0 };
     double end = now() + o->seconds;
-    GString *why = g_string_new(NULL);
 
     for (long idx = o->only_case >= 0 ? o->only_case : 0;; idx++) {
         if (o->only_case >= 0 ? idx > o->only_case
@@ -254,23 +497,22 @@ static Counts run_family(const XtFamily *fam, const char *backend, XtFerry *fr,
             print_code(&c);
             print_init(&c);
         }
-        xt_native_run(c.code, c.len, &c.init, &nat);
         xt_ferry_run(fr, c.code, c.len, &c.init, &fer, &excp);
         k.cases++;
-        k.faults += nat.outcome != XT_DONE;
-        g_string_truncate(why, 0);
-        if (!same(&c, &nat, &fer, why)) {
-            if (k.mismatches++ < o->max_reports) {
-                report(fam->name, backend, o, idx, &c, &nat, &fer, excp, why);
-                if (fer.outcome == XT_FAULT_UD && nat.outcome != XT_FAULT_UD) {
-                    xt_ferry_log_unimp(fr, true);     /* say which instruction */
-                    xt_ferry_run(fr, c.code, c.len, &c.init, &fer, &excp);
-                    xt_ferry_log_unimp(fr, false);
-                }
-            }
+        char *key = record_key(fam->name, idx);
+        const char *want = rec ? g_hash_table_lookup(rec->digest, key) : NULL;
+        g_free(key);
+        bool report_it = k.mismatches < o->max_reports, ok;
+#if HAVE_NATIVE
+        if (!o->replay) {
+            ok = native_case(fam, backend, fr, o, idx, &c, &fer, excp, want, report_it, &k);
+        } else
+#endif
+        {
+            ok = replayed_case(fam, backend, o, idx, &c, &fer, excp, want, report_it);
         }
+        k.mismatches += !ok;
     }
-    g_string_free(why, true);
     return k;
 }
 
@@ -278,6 +520,7 @@ static void usage(int status)
 {
     fprintf(stderr, "usage: differ [--family F|all] [--backend B] [--seed S] [--cases N]\n"
                     "              [--seconds N] [--case K] [--max-insns N] [--reports N] [--show]\n"
+                    "              [--record FILE | --replay FILE]\n"
                     "families:");
     for (const XtFamily *f = xt_families; f->name; f++) {
         fprintf(stderr, "\n  %-12s %s%s", f->name, f->what,
@@ -293,7 +536,7 @@ static void parse(int argc, char **argv, Options *o)
         { "family", 1, NULL, 'f' }, { "backend", 1, NULL, 'b' }, { "seed", 1, NULL, 's' },
         { "cases", 1, NULL, 'n' }, { "seconds", 1, NULL, 't' }, { "case", 1, NULL, 'k' },
         { "max-insns", 1, NULL, 'm' }, { "reports", 1, NULL, 'r' }, { "show", 0, NULL, 'p' },
-        { "help", 0, NULL, 'h' },
+        { "help", 0, NULL, 'h' }, { "record", 1, NULL, 'R' }, { "replay", 1, NULL, 'P' },
         { NULL, 0, NULL, 0 },
     };
     int ch;
@@ -305,7 +548,10 @@ static void parse(int argc, char **argv, Options *o)
         case 'f': o->family = strcmp(optarg, "check") ? optarg : NULL; break;
         case 'b': o->backend = optarg; break;
         case 's': o->seed = strtoull(optarg, NULL, 0); break;
-        case 'n': o->cases = (unsigned)strtoul(optarg, NULL, 0); break;
+        case 'n':
+            o->cases = (unsigned)strtoul(optarg, NULL, 0);
+            o->cases_given = true;
+            break;
         case 't': o->seconds = strtod(optarg, NULL); break;
         case 'k': o->only_case = strtol(optarg, NULL, 0); o->max_reports = 1; break;
         case 'm':
@@ -314,6 +560,8 @@ static void parse(int argc, char **argv, Options *o)
             break;
         case 'r': o->max_reports = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'p': o->show = true; break;
+        case 'R': o->record = optarg; break;
+        case 'P': o->replay = optarg; break;
         case 'h': usage(0); break;
         default: usage(2);
         }
@@ -329,6 +577,33 @@ static bool family_selected(const XtFamily *f, const Options *o)
         return f->in_check;
     }
     return strcmp(o->family, "all") == 0 || strcmp(o->family, f->name) == 0;
+}
+
+#ifndef XT_RECORDS
+#define XT_RECORDS "tests/x86/oracle-records.txt"
+#endif
+
+/* The records to compare with: --replay's (which also give the seed and
+ * the number of cases), else the checked-in file when it matches this
+ * run's seed and arena (the native run then checks they are not stale). */
+static Records *open_records(Options *o)
+{
+    const char *path = o->replay ? o->replay : XT_RECORDS;
+    if (!o->replay && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+        return NULL;
+    }
+    Records *rec = load_records(path);
+    if (!rec && o->replay) {
+        exit(2);
+    }
+    if (rec && o->replay) {
+        o->seed = rec->seed;
+        o->cases = o->cases_given ? o->cases : rec->cases;
+    } else if (rec && rec->seed != o->seed) {
+        free_records(rec);         /* other cases: nothing to check */
+        rec = NULL;
+    }
+    return rec;
 }
 
 int main(int argc, char **argv)
@@ -351,6 +626,18 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     xt_arena_init();
+#if HAVE_NATIVE
+    if (o.record) {
+        return write_records(&o, family_selected);
+    }
+#else
+    if (o.record) {
+        fprintf(stderr, "differ: --record needs the x86-64 CPU\n");
+        return 2;
+    }
+    o.replay = o.replay ? o.replay : XT_RECORDS;   /* no native runner here */
+#endif
+    Records *rec = open_records(&o);
     /* The default run adds a round with one instruction per TB, where the
      * lazy flags cross every block boundary. */
     unsigned rounds = o.max_insns_given ? 1 : 2;
@@ -375,14 +662,15 @@ int main(int argc, char **argv)
                 if (!family_selected(f, &o)) {
                     continue;
                 }
-                Counts k = run_family(f, *b, fr, &ro);
-                printf("family %-11s backend %-6s max-insns %-2u: %6lu cases (%lu faulting "
+                Counts k = run_family(f, *b, fr, &ro, rec);
+                printf("family %-11s backend %-6s max-insns %-2u: %6lu cases (%s%lu faulting "
                        "natively), %lu mismatches\n", f->name, *b, ro.max_insns, k.cases,
-                       k.faults, k.mismatches);
+                       o.replay ? "replayed, " : "", k.faults, k.mismatches);
                 total_bad += k.mismatches;
             }
         }
     }
+    free_records(rec);
     cs_close(&cs);
     return total_bad ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -25,6 +25,9 @@ const char *const xt_ferry_backends[] = {
 #ifdef FERRY_NATIVE_X86_64
     "x86_64",
 #endif
+#ifdef FERRY_NATIVE_ARM64
+    "arm64",
+#endif
     NULL,
 };
 
@@ -60,6 +63,11 @@ XtFerry *xt_ferry_new(const char *backend)
 #ifdef FERRY_NATIVE_X86_64
     if (strcmp(backend, "x86_64") == 0) {
         be = &jit_backend_x86_64;
+    }
+#endif
+#ifdef FERRY_NATIVE_ARM64
+    if (strcmp(backend, "arm64") == 0) {
+        be = &jit_backend_arm64;
     }
 #endif
     if (!be) {

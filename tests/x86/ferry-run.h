@@ -11,7 +11,7 @@
 
 typedef struct XtFerry XtFerry;
 
-/* Backends this build can run ("interp", and "x86_64" on an x86-64 host). */
+/* Backends this build can run ("interp", and the host's: "x86_64", "arm64"). */
 extern const char *const xt_ferry_backends[];
 
 /* An engine and CPU on the named backend (NULL if not built here).

@@ -249,7 +249,10 @@ static uint64_t count_value(XtGen *g, unsigned size)
     switch (xt_pick(g, 4)) {
     case 0: return (uint64_t)(w - 1 + xt_pick(g, 3));
     case 1: return edges[xt_pick(g, sizeof(edges) / sizeof(edges[0]))];
-    case 2: return xt_pick(g, 256) | (xt_rand(g->rng) & ~0xffull);   /* CL only uses low bits */
+    case 2: {                                   /* CL only uses the low bits */
+        uint64_t low = xt_pick(g, 256);
+        return low | (xt_rand(g->rng) & ~0xffull);
+    }
     default: return xt_pick(g, 256);
     }
 }

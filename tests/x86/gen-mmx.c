@@ -25,7 +25,8 @@ static void emit_op(XtGen *g, uint8_t pfx, const uint8_t *op, unsigned oplen, un
 
     if (pfx == 0x40) {
         /* REX.R/REX.B on mm-only register forms: ignored by the CPU */
-        b[n++] = mem ? 0x40 : (uint8_t)(0x40 | 4 * xt_pick(g, 2) | xt_pick(g, 2));
+        unsigned r = mem ? 0 : xt_pick(g, 2);
+        b[n++] = mem ? 0x40 : (uint8_t)(0x40 | 4 * r | xt_pick(g, 2));
     } else if (pfx) {
         b[n++] = pfx;
     }
@@ -42,6 +43,25 @@ static void emit_op(XtGen *g, uint8_t pfx, const uint8_t *op, unsigned oplen, un
         b[n++] = (uint8_t)imm;
     }
     xt_emit_raw(g, b, n);
+}
+
+/* Random operands of emit_op, drawn in a fixed order (C leaves the order
+ * of a call's argument evaluations open, and the cases must be the same
+ * on every host: differ --replay). */
+typedef struct Operands {
+    uint8_t pfx;                  /* with_rex: 0 or a random REX (0x40) */
+    unsigned reg, rm;
+    bool mem;
+} Operands;
+
+static Operands operands(XtGen *g, bool with_rex)
+{
+    Operands o = { 0 };
+    o.pfx = with_rex && !xt_pick(g, 4) ? 0x40 : 0;
+    o.reg = xt_pick(g, 8);
+    o.mem = xt_coin(g);
+    o.rm = xt_pick(g, 8);
+    return o;
 }
 
 /* MOVQ mm, m64 / MOVD mm, m32 / MOVD mm, r32 / MOVQ mm, r64 (REX.W). */
@@ -101,9 +121,10 @@ static bool g_arith(XtGen *g)
     /* shifts by a register count: a count from memory is random (mostly
      * >= the lane width); the register form often has a small count */
     preload(g);
-    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 2, xt_pick(g, 8),
-            shift ? xt_coin(g) : xt_pick(g, 3) == 0,
-            xt_pick(g, 8), -1);
+    uint8_t pfx = xt_pick(g, 4) ? 0 : 0x40;
+    unsigned reg = xt_pick(g, 8);
+    bool mem = shift ? xt_coin(g) : xt_pick(g, 3) == 0;
+    emit_op(g, pfx, op, 2, reg, mem, xt_pick(g, 8), -1);
     return true;
 }
 
@@ -114,12 +135,13 @@ static bool g_ssse3(XtGen *g)
     preload(g);
     if (xt_pick(g, 5) == 0) {
         static const uint8_t palignr[3] = { 0x0f, 0x3a, 0x0f };
-        emit_op(g, 0, palignr, 3, xt_pick(g, 8), xt_coin(g), xt_pick(g, 8),
-                (int)xt_pick(g, 20));
+        Operands o = operands(g, false);
+        emit_op(g, 0, palignr, 3, o.reg, o.mem, o.rm, (int)xt_pick(g, 20));
         return true;
     }
     uint8_t op[3] = { 0x0f, 0x38, ops[xt_pick(g, sizeof(ops))] };
-    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 3, xt_pick(g, 8), xt_coin(g), xt_pick(g, 8), -1);
+    Operands o = operands(g, true);
+    emit_op(g, o.pfx, op, 3, o.reg, o.mem, o.rm, -1);
     return true;
 }
 
@@ -131,8 +153,9 @@ static bool g_shift_imm(XtGen *g)
     uint8_t op[2] = { 0x0f, (uint8_t)(0x71 + row) };
     int imm = xt_coin(g) ? (int)xt_pick(g, 70) : (int)xt_pick(g, 256);
     preload(g);
-    emit_op(g, xt_pick(g, 4) ? 0 : 0x40, op, 2, sub[row][xt_pick(g, 3)], false, xt_pick(g, 8),
-            imm);
+    uint8_t pfx = xt_pick(g, 4) ? 0 : 0x40;
+    unsigned reg = sub[row][xt_pick(g, 3)];
+    emit_op(g, pfx, op, 2, reg, false, xt_pick(g, 8), imm);
     return true;
 }
 
@@ -144,17 +167,22 @@ static bool g_misc(XtGen *g)
     switch (xt_pick(g, 8)) {
     case 0: {
         static const uint8_t op[2] = { 0x0f, 0x70 };
-        emit_op(g, 0, op, 2, xt_pick(g, 8), xt_coin(g), xt_pick(g, 8), (int)xt_pick(g, 256));
+        Operands o = operands(g, false);
+        emit_op(g, 0, op, 2, o.reg, o.mem, o.rm, (int)xt_pick(g, 256));
         break;
     }
     case 1: {
         static const uint8_t op[2] = { 0x0f, 0xc4 };
-        emit_op(g, 0, op, 2, xt_pick(g, 8), xt_coin(g), pick_gpr(g), (int)xt_pick(g, 256));
+        unsigned reg = xt_pick(g, 8);
+        bool mem = xt_coin(g);
+        unsigned src = pick_gpr(g);
+        emit_op(g, 0, op, 2, reg, mem, src, (int)xt_pick(g, 256));
         break;
     }
     case 2: {
         static const uint8_t op[2] = { 0x0f, 0xc5 };
-        emit_op(g, 0, op, 2, gpr, false, xt_pick(g, 8), (int)xt_pick(g, 256));
+        unsigned rm = xt_pick(g, 8);
+        emit_op(g, 0, op, 2, gpr, false, rm, (int)xt_pick(g, 256));
         xt_wrote(g, gpr);
         break;
     }
@@ -183,7 +211,8 @@ static bool g_misc(XtGen *g)
         static const uint8_t op[2] = { 0x0f, 0xf7 };
         xt_emit_raw(g, lea, 4);
         xt_wrote(g, 7);
-        emit_op(g, 0, op, 2, xt_pick(g, 8), false, xt_pick(g, 8), -1);
+        unsigned reg = xt_pick(g, 8);
+        emit_op(g, 0, op, 2, reg, false, xt_pick(g, 8), -1);
         break;
     }
     default: {
@@ -210,18 +239,21 @@ static bool g_convert(XtGen *g)
     preload(g);
     emit_op(g, 0xf3, movq_load, 2, 0, true, 0, -1);
     if (k < 2) {
-        emit_op(g, rows[k][0], op, 2, 0, xt_coin(g), xt_pick(g, 8), -1);
+        bool mem = xt_coin(g);
+        emit_op(g, rows[k][0], op, 2, 0, mem, xt_pick(g, 8), -1);
         uint8_t st[5] = { 0x66, 0x48, 0x0f, 0x7e, (uint8_t)(0xc0 | gpr) };
         xt_emit_raw(g, st, 5);
         xt_wrote(g, gpr);
     } else if (k >= 4 && xt_coin(g)) {
         /* CVT(T)PD2PI xmm/m128: memory 16-byte aligned (rbx is), as a
          * misaligned one raises #GP (SIGSEGV, which cases must not) */
-        uint8_t b[5] = { 0x66, 0x0f, rows[k][1], (uint8_t)(0x43 | xt_pick(g, 8) << 3),
+        unsigned reg = xt_pick(g, 8);
+        uint8_t b[5] = { 0x66, 0x0f, rows[k][1], (uint8_t)(0x43 | reg << 3),
                          (uint8_t)(-128 + 16 * (int)xt_pick(g, 16)) };
         xt_emit_raw(g, b, 5);
     } else {
-        emit_op(g, rows[k][0], op, 2, xt_pick(g, 8), k < 4 && xt_pick(g, 3) == 0, 0, -1);
+        unsigned reg = xt_pick(g, 8);
+        emit_op(g, rows[k][0], op, 2, reg, k < 4 && xt_pick(g, 3) == 0, 0, -1);
     }
     return true;
 }

@@ -83,16 +83,21 @@ static void load(XtGen *g)
     case 0: {                                        /* FLD m32 */
         uint32_t f = (uint32_t)xt_edge_value(g->rng);
         if (xt_coin(g)) {
-            f = (uint32_t)(xt_rand(g->rng) & 0x807fffff) | (uint32_t)(xt_pick(g, 256) << 23);
+            f = (uint32_t)(xt_rand(g->rng) & 0x807fffff);   /* sign, mantissa, then */
+            f |= (uint32_t)(xt_pick(g, 256) << 23);         /* exponent (in this order) */
         }
         put_data(g, d, &f, 4);
         emit_mem(g, 0xd9, 0, d);
         break;
     }
     case 1: {                                        /* FLD m64 */
-        uint64_t f = xt_coin(g) ? xt_edge_value(g->rng)
-                                : (xt_rand(g->rng) & 0x800fffffffffffffull) |
-                                  ((uint64_t)(0x3ff - 60 + xt_pick(g, 120)) << 52);
+        uint64_t f;
+        if (xt_coin(g)) {
+            f = xt_edge_value(g->rng);
+        } else {
+            f = xt_rand(g->rng) & 0x800fffffffffffffull;      /* one draw per statement: */
+            f |= (uint64_t)(0x3ff - 60 + xt_pick(g, 120)) << 52;   /* the same on all hosts */
+        }
         put_data(g, d, &f, 8);
         emit_mem(g, 0xdd, 0, d);
         break;
@@ -108,7 +113,8 @@ static void load(XtGen *g)
     case 6: {                                        /* FBLD: 18 valid digits */
         uint8_t bcd[10];
         for (unsigned i = 0; i < 9; i++) {
-            bcd[i] = (uint8_t)(xt_pick(g, 10) << 4 | xt_pick(g, 10));
+            unsigned hi = xt_pick(g, 10);
+            bcd[i] = (uint8_t)(hi << 4 | xt_pick(g, 10));
         }
         bcd[9] = xt_coin(g) ? 0x80 : 0;
         put_data(g, d, bcd, 10);
@@ -144,7 +150,8 @@ static bool g_arith(XtGen *g)
     }
     if (xt_coin(g)) {
         static const uint8_t ops[3] = { 0xd8, 0xdc, 0xde };
-        emit2(g, ops[xt_pick(g, 3)], (uint8_t)(0xc0 | row << 3 | xt_pick(g, 8)));
+        uint8_t op = ops[xt_pick(g, 3)];
+        emit2(g, op, (uint8_t)(0xc0 | row << 3 | xt_pick(g, 8)));
     } else {
         static const uint8_t ops[4] = { 0xd8, 0xdc, 0xda, 0xde };
         int8_t d = slot(g, false);
@@ -167,13 +174,18 @@ static bool g_compare(XtGen *g)
     switch (xt_pick(g, 6)) {
     case 0: emit2(g, 0xd8, (uint8_t)(0xd0 + xt_pick(g, 16))); break;   /* FCOM(P) */
     case 1: emit2(g, 0xdd, (uint8_t)(0xe0 + xt_pick(g, 16))); break;   /* FUCOM(P) */
-    case 2: emit2(g, xt_coin(g) ? 0xde : 0xda, xt_coin(g) ? 0xd9 : 0xe9); break;
+    case 2: {
+        uint8_t op = xt_coin(g) ? 0xde : 0xda;
+        emit2(g, op, xt_coin(g) ? 0xd9 : 0xe9);
+        break;
+    }
     case 3: {
         static const uint8_t ops[4] = { 0xd8, 0xdc, 0xda, 0xde };
         int8_t d = slot(g, false);
         uint64_t x = xt_edge_value(g->rng);
         put_data(g, d, &x, 8);
-        emit_mem(g, ops[xt_pick(g, 4)], 2 + xt_pick(g, 2), d);
+        uint8_t op = ops[xt_pick(g, 4)];
+        emit_mem(g, op, 2 + xt_pick(g, 2), d);
         break;
     }
     default: {
@@ -235,7 +247,8 @@ static bool g_control(XtGen *g)
     switch (xt_pick(g, 5)) {
     case 0: case 1: {
         int8_t d = 124;                              /* no load or store slot */
-        uint16_t cw = (uint16_t)(0x7f | xt_pick(g, 4) << 8 | xt_pick(g, 4) << 10);
+        uint16_t cw = (uint16_t)(0x7f | xt_pick(g, 4) << 8);
+        cw |= (uint16_t)(xt_pick(g, 4) << 10);
         if (xt_pick(g, 4) == 0) {
             cw &= (uint16_t)~(1u << xt_pick(g, 6));  /* unmask one: #MF later */
         }
@@ -243,7 +256,11 @@ static bool g_control(XtGen *g)
         emit_mem(g, 0xd9, 5, d);
         break;
     }
-    case 2: emit_mem(g, xt_coin(g) ? 0xd9 : 0xdd, 7, slot(g, true)); break;
+    case 2: {
+        uint8_t op = xt_coin(g) ? 0xd9 : 0xdd;
+        emit_mem(g, op, 7, slot(g, true));
+        break;
+    }
     case 3:
         emit2(g, 0xdf, 0xe0);                        /* FNSTSW AX */
         xt_wrote(g, 0);

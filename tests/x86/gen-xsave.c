@@ -68,7 +68,8 @@ static void touch_state(XtGen *g, unsigned xmm, bool ones)
 /* mov eax, rfbm: x87 and SSE bits, sometimes with bits neither XCR0 has. */
 static void set_rfbm(XtGen *g)
 {
-    uint32_t v = xt_pick(g, 4) | (xt_coin(g) ? 0x18u | (uint32_t)xt_rand(g->rng) << 8 : 0);
+    uint32_t v = xt_pick(g, 4);   /* one draw per statement: the same cases on every host */
+    v |= xt_coin(g) ? 0x18u | (uint32_t)xt_rand(g->rng) << 8 : 0;
     uint8_t b[5] = { 0xb8, (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
     xt_emit_raw(g, b, 5);
     xt_wrote(g, 0);
@@ -158,7 +159,8 @@ static bool gen_fault(XtGen *g)
     touch_state(g, xt_pick(g, 16), true);
     set_rfbm(g);
     if (xt_coin(g)) {
-        emit_m(g, false, xt_coin(g) ? 0xae : 0xc7, 4, disp + 8 * (1 + (int)xt_pick(g, 7)));
+        uint8_t op = xt_coin(g) ? 0xae : 0xc7;
+        emit_m(g, false, op, 4, disp + 8 * (1 + (int)xt_pick(g, 7)));
     } else {
         emit_save(g, disp);
         /* XSTATE_BV bit 2, XCOMP_BV bit 0 or a reserved header byte; the

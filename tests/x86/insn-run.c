@@ -3,7 +3,9 @@
  * (format in tests/x86/README). Each test's bytes come from the nasm
  * listing made at build time; the test runs natively, which checks the
  * written expectation against the CPU, and under ferry on every backend,
- * which checks the translator against the expectation.
+ * which checks the translator against the expectation. Without the x86
+ * CPU (the arm64 cross build) only the ferry half runs: the expectations
+ * were checked against the CPU by the x86-64 build.
  */
 #include <ctype.h>
 #include <glib.h>
@@ -388,8 +390,10 @@ int main(int argc, char **argv)
         if (verbose) {
             printf("%s:%s\n", t->file, t->name);
         }
+#ifdef __x86_64__
         xt_native_run(t->code, t->len, &t->init, &r);
         failed += !check(t, "native", &r);
+#endif
 #ifdef XT_WITH_FERRY
         for (unsigned b = 0; xt_ferry_backends[b]; b++) {
             int excp;

@@ -45,30 +45,38 @@ tests_x86_test_decode_native_SOURCES = tests/x86/test-decode-native.c \
 tests_x86_test_decode_native_LDADD = frontend-x86/libfrontend.a
 
 # --- native oracle (tests/x86/native.c, gen*.c, differ.c, insn/) ---
-# Runs only on an x86-64 host: the CPU is the oracle. See tests/x86/README.
-if HOST_X86_64
-xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
+# The CPU is the oracle on an x86-64 host (see tests/x86/README). The case
+# generators, the arena and the ferry runner build everywhere: differ
+# replays the recorded native results (oracle-records.txt) on other hosts.
+xt_arena_sources = tests/x86/arena.c tests/x86/native.h
+xt_oracle_gen_sources = $(xt_arena_sources) \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
 	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
 	tests/x86/gen-x87.c tests/x86/gen-mmx.c tests/x86/gen-crypto.c \
 	tests/x86/gen-xsave.c
+# The ferry half: the translator on the interpreter and the host's backend.
+xt_oracle_ferry_sources = tests/x86/ferry-run.c tests/x86/ferry-run.h
+xt_oracle_ferry_libs = $(FRONTEND_X86_LIBS) $(jit_native_backend_lib) \
+	jit/libjit.a $(FERRY_BASE_LIBS)
+
+check_PROGRAMS += tests/x86/differ
+TESTS += tests/x86/differ
+tests_x86_differ_SOURCES = tests/x86/differ.c $(xt_oracle_ferry_sources) \
+	$(xt_oracle_gen_sources)
+tests_x86_differ_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DXT_RECORDS=\"$(abs_srcdir)/tests/x86/oracle-records.txt\"
+tests_x86_differ_LDADD = $(xt_oracle_ferry_libs)
+EXTRA_DIST += tests/x86/oracle-records.txt
+
+if HOST_X86_64
+xt_oracle_native_sources = tests/x86/native.c $(xt_oracle_gen_sources)
+tests_x86_differ_SOURCES += tests/x86/native.c
 
 check_PROGRAMS += tests/x86/test-native
 TESTS += tests/x86/test-native
 tests_x86_test_native_SOURCES = tests/x86/test-native.c $(xt_oracle_native_sources)
 tests_x86_test_native_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_native_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
-
-# The ferry half: the translator on the interpreter and the x86-64 backend.
-xt_oracle_ferry_sources = tests/x86/ferry-run.c tests/x86/ferry-run.h
-xt_oracle_ferry_libs = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
-	jit/libjit.a $(FERRY_BASE_LIBS)
-
-check_PROGRAMS += tests/x86/differ
-TESTS += tests/x86/differ
-tests_x86_differ_SOURCES = tests/x86/differ.c $(xt_oracle_ferry_sources) \
-	$(xt_oracle_native_sources)
-tests_x86_differ_LDADD = $(xt_oracle_ferry_libs)
 endif
 
 # Hand-written instruction tests: nasm listings made at build time carry
@@ -88,16 +96,18 @@ tests/x86/insn/%.lst: $(srcdir)/tests/x86/insn/%.asm
 	$(AM_V_GEN)if test -n "$(NASM)"; then \
 	  $(NASM) -f bin -o /dev/null -l $@ $<; else : > $@; fi
 
-if HOST_X86_64
+# Everywhere: natively (x86-64) and under ferry on each backend.
 check_PROGRAMS += tests/x86/insn-run
 TESTS += tests/x86/insn-run
 tests_x86_insn_run_SOURCES = tests/x86/insn-run.c $(xt_oracle_ferry_sources) \
-	$(xt_oracle_native_sources)
+	$(xt_arena_sources)
+if HOST_X86_64
+tests_x86_insn_run_SOURCES += tests/x86/native.c
+endif
 tests_x86_insn_run_CPPFLAGS = $(AM_CPPFLAGS) -DXT_WITH_FERRY \
 	-DXT_INSN_DIR=\"$(abs_builddir)/tests/x86/insn\"
 tests_x86_insn_run_LDADD = $(xt_oracle_ferry_libs)
 EXTRA_tests_x86_insn_run_DEPENDENCIES = $(xt_insn_lst)
-endif
 
 # --- x87 (helper x87): softfloat80 against the host FPU ---
 check_PROGRAMS += tests/x86/test-softfloat80
@@ -142,13 +152,23 @@ tests/x86/sse-replay-a64: $(addprefix $(srcdir)/,$(sse_replay_sources))
 	else : > $@; fi
 
 
-# SSE snippets natively and under ferry through the oracle's runners.
+endif
+
+# SSE snippets natively and under ferry through the oracle's runners; where
+# there is no x86 CPU, against the recorded results (sse-records.txt).
 check_PROGRAMS += tests/x86/sse-oracle
 TESTS += tests/x86/sse-oracle
 tests_x86_sse_oracle_SOURCES = tests/x86/sse-oracle.c tests/x86/sse-oracle-snips.h \
-	$(xt_oracle_ferry_sources) $(xt_oracle_native_sources)
+	$(xt_oracle_ferry_sources) $(xt_arena_sources)
+if HOST_X86_64
+tests_x86_sse_oracle_SOURCES += tests/x86/native.c
+endif
+tests_x86_sse_oracle_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DSSE_RECORDS=\"$(abs_srcdir)/tests/x86/sse-records.txt\"
 tests_x86_sse_oracle_LDADD = $(xt_oracle_ferry_libs)
+EXTRA_DIST += tests/x86/sse-records.txt
 
+if HOST_X86_64
 # Every SSE form through the translator: no #UD fallback, IR passes
 # ir_verify (it checks CRC32 against the host instruction too).
 check_PROGRAMS += tests/x86/test-sse-ir

@@ -4,7 +4,7 @@
  * GPR and the flags (popfq) from the input state and an epilogue that
  * stores them back (pushfq); faults are caught with sigsetjmp/siglongjmp
  * and the register state at the faulting instruction is taken from the
- * signal's ucontext.
+ * signal's ucontext. The arena itself is arena.c's.
  */
 #include "tests/x86/native.h"
 
@@ -18,14 +18,6 @@
 #include <unistd.h>
 
 #include "jit/fatal.h"
-
-uint8_t *xt_snippet;
-uint8_t *xt_data;
-uint8_t *xt_stack;
-
-static uint8_t *code_area;        /* RWX: prologue, snippet, epilogue */
-#define CODE_AREA_SIZE 8192
-#define SNIPPET_OFFSET 1024       /* the prologue ends right here */
 
 /* What the generated prologue/epilogue read and write (absolute addresses
  * are baked into the code). Touched only by the one test thread. */
@@ -42,13 +34,6 @@ static volatile sig_atomic_t in_native;
 static volatile sig_atomic_t caught_sig;
 static ucontext_t caught_uc;
 static struct _libc_fpstate caught_fp;   /* fpregs points into the signal frame */
-
-const char *xt_outcome_name(XtOutcome o)
-{
-    static const char *const names[] = { "done", "#DE", "#UD", "#GP/#PF", "#BP/#DB",
-                                         "other" };
-    return o <= XT_FAULT_OTHER ? names[o] : "?";
-}
 
 /* ---------------------------------------------------------------------- */
 /* Arena and signals                                                       */
@@ -83,52 +68,6 @@ static void install_handlers(void)
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         sigaction(sigs[i], &sa, NULL);
     }
-}
-
-void xt_arena_init(void)
-{
-    /* guard | code (2 pages) | guard | data | guard | stack | guard */
-    size_t pg = 4096, total = 9 * pg;
-    /* A fixed address when free, so that reproducers (which may compute
-     * with the buffer addresses) give the same values in every run. */
-    uint8_t *base = mmap((void *)0x5a5a0000000ull, total, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-    if (base == MAP_FAILED) {
-        base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    }
-    if (base == MAP_FAILED) {
-        ferry_die("cannot map the oracle arena");
-    }
-    code_area = base + pg;
-    xt_data = base + 4 * pg;
-    xt_stack = base + 6 * pg;
-    if (mprotect(code_area, CODE_AREA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0 ||
-        mprotect(xt_data, pg, PROT_READ | PROT_WRITE) != 0 ||
-        mprotect(xt_stack, pg, PROT_READ | PROT_WRITE) != 0) {
-        ferry_die("cannot set the oracle arena's protections");
-    }
-    xt_snippet = code_area + SNIPPET_OFFSET;
-    install_handlers();
-}
-
-void xt_state_init(XtState *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->regs[3] = XT_DATA_PTR;
-    st->regs[4] = XT_STACK_PTR;
-}
-
-void xt_arena_load(const XtState *st)
-{
-    memcpy(xt_data, st->data, XT_DATA_SIZE);
-    memcpy(xt_stack, st->stack, XT_STACK_SIZE);
-}
-
-void xt_arena_save(XtState *st)
-{
-    memcpy(st->data, xt_data, XT_DATA_SIZE);
-    memcpy(st->stack, xt_stack, XT_STACK_SIZE);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -300,6 +239,11 @@ void xt_native_run(const uint8_t *code, size_t len, const XtState *in, XtResult 
 {
     if (len > XT_MAX_CODE) {
         ferry_die("snippet of %zu bytes is too long", len);
+    }
+    static bool handlers;
+    if (!handlers) {
+        install_handlers();
+        handlers = true;
     }
     uint8_t *entry = gen_prologue(in);
     memcpy(xt_snippet, code, len);

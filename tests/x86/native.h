@@ -74,8 +74,8 @@ extern uint8_t *xt_stack;         /* the stack buffer */
 #define XT_DATA_PTR ((uint64_t)(uintptr_t)(xt_data + XT_DATA_SIZE / 2))
 #define XT_STACK_PTR ((uint64_t)(uintptr_t)(xt_stack + XT_STACK_SIZE / 2))
 
-/* Map the arena (RWX code page, data, stack, guard pages around them) and
- * install the signal handlers. Call once before anything else. */
+/* Map the arena (RWX code page, data, stack, guard pages around them; at
+ * 0x5a5a0000000 when that is free). Call once before anything else. */
 void xt_arena_init(void);
 
 /* Fill a state with rbx/rsp set to the buffer pointers, everything else 0. */
@@ -86,7 +86,8 @@ void xt_arena_load(const XtState *st);
 void xt_arena_save(XtState *st);
 
 /*
- * Run code[0..len) natively from state `in` and fill `out`. Signals raised
+ * x86-64 hosts only (native.c). Run code[0..len) natively from state `in`
+ * and fill `out`; the first call installs the signal handlers. Signals raised
  * by the snippet are caught (with the state at the faulting instruction);
  * a signal anywhere else keeps its default action.
  */
