@@ -495,10 +495,9 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
     if (jc->engine->log_mask & JIT_LOG_IN_ASM) {
         log_guest_code(jc, tb);
     }
-    /* Entered through a chained goto_tb, rip still holds the previous
-     * TB's value (x86_gen_jmp_tb stores it only on the unchained path). */
+    /* An exit request at entry: the exec loop restores rip to tb->pc
+     * (jit_tb_restore_entry), since a chained entry has not stored it. */
     ir_gen_set_label(ctx, tr.exit_label);
-    ir_gen_movi(ctx, IR_I64, x86_g.rip, tb->pc);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
     if (!jit_engine_parallel(jc->engine)) {
         x86_plain_atomics(ctx);
