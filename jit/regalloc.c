@@ -45,6 +45,7 @@ struct RaState {
     IrTempIdx *consts;
     unsigned nb_consts;
     unsigned nb_slots;
+    bool have_liveness;               /* dead/sync come from opt_liveness */
     JitError err;
 };
 
@@ -439,9 +440,9 @@ static void load_inputs(RaState *ra, const IrOp *op, const RaConstraint *c, RaOp
             for (unsigned k = 0; k < nb_o; k++) {
                 aliased |= c->out[k].alias == (int)i + 1;
             }
-            /* An aliased input is overwritten: copy unless it dies here. A
-             * dying dirty global that is not also the output must reach
-             * memory first (done in free_dead_inputs, before emit). A value
+            /* An aliased input is overwritten: copy unless it dies here
+             * (free_dead_inputs settles a dying global's memory home
+             * before emit: see dying_home). A value
              * that lives on is copied into a fixed register, not moved
              * there (the fixed register is usually clobbered). */
             bool dead = arg_dead(op, nb_o + i);
@@ -487,6 +488,25 @@ static bool is_output(const IrOp *op, IrTempIdx t)
     return false;
 }
 
+/*
+ * A global or TB temp whose register value dies as an input. Under
+ * opt_liveness its memory home is already what later code needs: had a
+ * memory point or a label come before the next write, the op that wrote
+ * the value would have carried the sync bit (globals) or the value would
+ * have been synced at the BB end (TB temps). So it is not stored; memory
+ * is stale until the next write but nothing reads it (pretend coherent,
+ * as apply_hints does for dead outputs). Without opt_liveness only an
+ * input the op itself redefines is dead, which never reaches here.
+ */
+static void dying_home(RaState *ra, IrTempIdx t)
+{
+    if (ra->have_liveness) {
+        ra->temps[t].coherent = true;
+    } else {
+        store_temp(ra, t);
+    }
+}
+
 static void free_dead_inputs(RaState *ra, const IrOp *op)
 {
     unsigned nb_o = ir_op_nb_oargs(op), nb_i = ir_op_nb_iargs(op);
@@ -497,7 +517,7 @@ static void free_dead_inputs(RaState *ra, const IrOp *op)
             continue;
         }
         if (kind != IR_TEMP_BLOCK && !is_output(op, t)) {
-            store_temp(ra, t);        /* globals/TB temps must stay in memory */
+            dying_home(ra, t);
         }
         unmap(ra, t);
         leave_const(ra, t);
@@ -759,6 +779,7 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
         ra_conservative_liveness(ctx);
     }
     init_state(&ra, tgt, be, ctx);
+    ra.have_liveness = have_liveness;
     IR_FOR_EACH_OP(ctx, op) {
         uint32_t f = ir_op_flags(op);
         if (op->opc == IR_OP_call) {
