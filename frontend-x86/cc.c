@@ -4,7 +4,8 @@
  * inline when the producing operation is known at translation time (the
  * common CMP/SUB/TEST + Jcc pairs), and otherwise call x86_cc_compute.
  * Writes that a later instruction overwrites before any exit are removed
- * by liveness, so unread flags cost nothing.
+ * by liveness, so unread flags cost nothing; components the new cc_op does
+ * not use are zeroed so that this holds across memory accesses too.
  */
 #include "frontend-x86/translate.h"
 
@@ -47,14 +48,20 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
     IrContext *ctx = tr->ctx;
     int op = base == X86_CC_EFLAGS ? X86_CC_EFLAGS : (int)(base + size_index(size));
 
-    if (dst) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_dst, dst);
-    }
-    if (src) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_src, src);
-    }
-    if (src2) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_src2, src2);
+    const IrTempIdx vals[3] = { dst, src, src2 };
+    const IrTempIdx globals[3] = { x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 };
+
+    /* A component the new state does not use is zeroed rather than left
+     * alone: that makes the previous producer's value dead, so liveness
+     * removes its computation (an eager EFLAGS merge of a ROL followed by
+     * a logic op, say) even when a memory access lies between. The
+     * register allocator stores a repeated zero to env only once. */
+    for (int i = 0; i < 3; i++) {
+        if (vals[i]) {
+            ir_gen_mov(ctx, IR_I64, globals[i], vals[i]);
+        } else {
+            ir_gen_movi(ctx, IR_I64, globals[i], 0);
+        }
     }
     ir_gen_movi(ctx, IR_I32, x86_g.cc_op, (uint32_t)op);
     tr->cc_static = op;

@@ -591,7 +591,8 @@ static void apply_hints(RaState *ra, const IrOp *op)
             store_temp(ra, t);
         }
         if (i < ir_op_nb_oargs(op) && arg_dead(op, i)) {
-            if (kind == IR_TEMP_GLOBAL && !(op->sync >> i & 1)) {
+            bool pretend = kind == IR_TEMP_GLOBAL && !(op->sync >> i & 1);
+            if (pretend) {
                 /* opt_liveness: written again before any memory point, so
                  * the store is skipped; memory is stale until then but
                  * nothing reads it (pretend coherent, never "dead"). */
@@ -600,7 +601,11 @@ static void apply_hints(RaState *ra, const IrOp *op)
                 store_temp(ra, t);
             }
             unmap(ra, t);
-            leave_const(ra, t);
+            /* A global constant really stored stays known, so that setting
+             * it to the same value again stores nothing (do_mov_const). */
+            if (pretend || kind != IR_TEMP_GLOBAL) {
+                leave_const(ra, t);
+            }
             if (kind == IR_TEMP_BLOCK) {
                 ra->temps[t].loc = LOC_DEAD;
                 free_slot(ra, t);
@@ -659,13 +664,19 @@ static bool do_mov_const(RaState *ra, IrOp *op)
     }
     uint64_t v = ra->temps[s].val;
     free_dead_inputs(ra, op);
+    if (op->type == IR_I32) {
+        v = (uint32_t)v;
+    }
+    /* Setting a constant the memory home already holds (stored since
+     * it was set) keeps it coherent: repeated `g = mov $c` store once. */
+    bool same = ds->loc == LOC_CONST && ds->coherent && ds->val == v;
     if (ds->loc == LOC_REG) {
         ds->coherent = false;
         unmap(ra, d);
     }
     ds->loc = LOC_CONST;
-    ds->val = op->type == IR_I32 ? (uint32_t)v : v;
-    ds->coherent = false;
+    ds->val = v;
+    ds->coherent = same;
     if (ir_temp(ra->ctx, d)->kind != IR_TEMP_BLOCK && !ds->listed) {
         ds->listed = true;
         ra->consts[ra->nb_consts++] = d;
