@@ -52,6 +52,7 @@ static void opt_sysroot(LuOptions *o, const char *a) { o->sysroot = a; }
 static void opt_argv0(LuOptions *o, const char *a) { o->argv0 = a; }
 static void opt_strace(LuOptions *o, const char *a) { o->strace = true; }
 static void opt_one_insn(LuOptions *o, const char *a) { o->one_insn = true; }
+static void opt_stats(LuOptions *o, const char *a) { o->log_mask |= JIT_LOG_STATS; }
 static void opt_log_file(LuOptions *o, const char *a) { o->log_file = a; }
 
 /* -E and -U take one item; their environment forms a comma-separated list. */
@@ -95,6 +96,7 @@ static const struct { const char *name; unsigned mask; const char *help; } log_i
     { "exec", JIT_LOG_EXEC, "every block entered" },
     { "unimp", JIT_LOG_UNIMP, "unimplemented instructions and syscalls" },
     { "strace", 0, "every syscall (same as -strace)" },
+    { "stats", JIT_LOG_STATS, "ferry's counters at exit (same as -stats)" },
 };
 
 static void opt_log(LuOptions *o, const char *a)
@@ -198,6 +200,7 @@ static const LuOpt options[] = {
     { "B", "FERRY_GUEST_BASE", "address", opt_guest_base, "host address of guest address 0 (default 0)" },
     { "one-insn-per-tb", "FERRY_ONE_INSN_PER_TB", NULL, opt_one_insn, "translate one guest instruction per block" },
     { "jit", "FERRY_JIT", "native|interp", opt_jit, "host code generator or the IR interpreter" },
+    { "stats", "FERRY_STATS", NULL, opt_stats, "print ferry's counters (name: value) on the log at exit" },
     { "version", "FERRY_VERSION", NULL, opt_version, "print the version and exit" },
 };
 
@@ -431,6 +434,9 @@ int main(int argc, char **argv)
     lu_cpu_init(cpu, m, info.start, sp);
     jit_cpu_register(e, &cpu->jit);
     int status = lu_cpu_loop(p, e, cpu);
+    if (o.log_mask & JIT_LOG_STATS) {
+        jit_stats_print(e, log);
+    }
     fflush(NULL);
     return status;
 }
