@@ -78,6 +78,14 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
     }
     if (bits == 64) {
         ir_gen_op2(ctx, op == X86_OP_ROL ? IR_OP_rotl : IR_OP_rotr, IR_I64, r, a, n);
+    } else if (bits == 32) {
+        /* One host rotate of the low half (SHA-256 and MD5 rounds are full
+         * of these) instead of two shifts and an or. */
+        IrTempIdx a32 = ir_temp_new(ctx, IR_I32), n32 = ir_temp_new(ctx, IR_I32);
+        ir_gen_op1(ctx, IR_OP_extrl_i64_i32, IR_I32, a32, a);
+        ir_gen_op1(ctx, IR_OP_extrl_i64_i32, IR_I32, n32, n);
+        ir_gen_op2(ctx, op == X86_OP_ROL ? IR_OP_rotl : IR_OP_rotr, IR_I32, a32, a32, n32);
+        ir_gen_op1(ctx, IR_OP_extu_i32_i64, IR_I64, r, a32);
     } else {
         /* Rotate within `bits`: (a << k) | (a >> (bits - k)), k = left count. */
         IrTempIdx k = n, l = x86_tmp(tr), h = x86_tmp(tr), t = x86_tmp(tr);
