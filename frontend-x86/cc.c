@@ -69,6 +69,25 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
 
 static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size);
 
+bool x86_set_cc_rotate(X86Tr *tr, IrTempIdx cfof)
+{
+    X86CcOp kind;
+    unsigned size;
+    int old = tr->cc_static;
+
+    /* The previous state must be known, and must not need src2 (which
+     * now carries CF and OF). MD5 rotates right after an ADD. */
+    if (old < 0 || old >= X86_CC_COUNT ||
+        (static_kind(tr, &kind, &size) &&
+         (kind == X86_CC_ADCB || kind == X86_CC_SBBB || kind == X86_CC_SARB))) {
+        return false;
+    }
+    ir_gen_mov(tr->ctx, IR_I64, x86_g.cc_src2, cfof);
+    ir_gen_movi(tr->ctx, IR_I32, x86_g.cc_op, (uint32_t)(X86_CC_ROT + old));
+    tr->cc_static = X86_CC_ROT + old;
+    return true;
+}
+
 /*
  * EFLAGS after a logic op, inline: ZF, SF and PF from the result, the rest
  * zero. glibc's pointer mangling (xor; rol) and BT/CLC after TEST read
@@ -118,7 +137,7 @@ IrTempIdx x86_gen_eflags(X86Tr *tr)
 /* Kind (ADD, SUB, LOGIC...) and operand size of a static cc_op. */
 static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size)
 {
-    if (tr->cc_static <= X86_CC_EFLAGS) {
+    if (tr->cc_static <= X86_CC_EFLAGS || tr->cc_static >= X86_CC_COUNT) {
         return false;
     }
     unsigned k = (unsigned)(tr->cc_static - X86_CC_ADDB);
@@ -233,6 +252,13 @@ void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx 
         } else {
             done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
         }
+    }
+    if (!done && p <= 1 && tr->cc_static >= X86_CC_ROT) {
+        /* After a rotate CF and OF are bits of cc_src2. */
+        *cond = IR_COND_TSTNE;
+        *a = x86_g.cc_src2;
+        *b = x86_const(tr, p == 0 ? X86_OF : X86_CF);
+        done = true;
     }
     if (!done && p == 1 && tr->cc_static < 0) {
         /* CF of an unknown producer (INC at the start of a TB): the

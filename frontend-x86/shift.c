@@ -101,8 +101,9 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
     }
     x86_store_opnd(tr, 0, r);
 
-    /* New CF/OF merged into the computed flags. */
-    IrTempIdx f = x86_gen_eflags(tr), cf = x86_tmp(tr), of = x86_tmp(tr), nf = x86_tmp(tr);
+    /* New CF/OF: kept lazily with the previous flags when possible (an
+     * immediate count), else merged into the computed flags. */
+    IrTempIdx cf = x86_tmp(tr), of = x86_tmp(tr), nf = x86_tmp(tr);
     IrTempIdx topb = x86_tmp(tr);
     ir_gen_extract(ctx, IR_I64, topb, r, bits - 1, 1);
     if (op == X86_OP_ROL) {
@@ -114,9 +115,13 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
         ir_gen_extract(ctx, IR_I64, next, r, bits - 2, 1);
         ir_gen_op2(ctx, IR_OP_xor, IR_I64, of, topb, next);
     }
-    ir_gen_op2(ctx, IR_OP_andc, IR_I64, nf, f, x86_const(tr, X86_CF | X86_OF));
-    ir_gen_op2(ctx, IR_OP_or, IR_I64, nf, nf, cf);
     ir_gen_op2(ctx, IR_OP_shl, IR_I64, of, of, x86_const(tr, 11));
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, of, of, cf);              /* CF | OF */
+    if (imm && (immc == 0 || x86_set_cc_rotate(tr, of))) {
+        return;                    /* count 0: flags untouched */
+    }
+    IrTempIdx f = x86_gen_eflags(tr);
+    ir_gen_op2(ctx, IR_OP_andc, IR_I64, nf, f, x86_const(tr, X86_CF | X86_OF));
     ir_gen_op2(ctx, IR_OP_or, IR_I64, nf, nf, of);
     /* Flags follow the masked count, even when the rotation amount is 0 mod bits. */
     set_flags(tr, imm, immc, c, X86_CC_EFLAGS, size, 0, nf, 0);
