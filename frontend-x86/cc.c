@@ -50,17 +50,25 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
 
     const IrTempIdx vals[3] = { dst, src, src2 };
     const IrTempIdx globals[3] = { x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 };
+    /* Components the new state reads: SAR's OF comes from src2 (0 unless
+     * given), EFLAGS ignores dst, LOGIC reads dst only. */
+    unsigned kind = op == X86_CC_EFLAGS ? ~0u : (unsigned)(op - X86_CC_ADDB) / 4;
+    unsigned used = op == X86_CC_EFLAGS ? 2 : kind == 4 ? 1 : kind == 1 || kind == 3 || kind == 8 ? 7 : 3;
 
-    /* A component the new state does not use is zeroed rather than left
-     * alone: that makes the previous producer's value dead, so liveness
-     * removes its computation (an eager EFLAGS merge of a ROL followed by
-     * a logic op, say) even when a memory access lies between. The
-     * register allocator stores a repeated zero to env only once. */
-    for (int i = 0; i < 3; i++) {
+    /* A component the new state does not use is zeroed, when this TB gave
+     * it a value before, rather than left alone: that makes the previous
+     * producer's value dead, so liveness removes its computation (an eager
+     * EFLAGS merge, say) even when a memory access lies between. Left
+     * alone otherwise: a zero would cost a store at the next memory point
+     * or exit, and the stale value is never read. The register allocator
+     * stores a repeated zero to env only once. */
+    for (unsigned i = 0; i < 3; i++) {
         if (vals[i]) {
             ir_gen_mov(ctx, IR_I64, globals[i], vals[i]);
-        } else {
+            tr->cc_written |= 1u << i;
+        } else if ((used | tr->cc_written) >> i & 1) {
             ir_gen_movi(ctx, IR_I64, globals[i], 0);
+            tr->cc_written &= ~(1u << i);
         }
     }
     ir_gen_movi(ctx, IR_I32, x86_g.cc_op, (uint32_t)op);
@@ -83,6 +91,7 @@ bool x86_set_cc_rotate(X86Tr *tr, IrTempIdx cfof)
         return false;
     }
     ir_gen_mov(tr->ctx, IR_I64, x86_g.cc_src2, cfof);
+    tr->cc_written |= 4;
     ir_gen_movi(tr->ctx, IR_I32, x86_g.cc_op, (uint32_t)(X86_CC_ROT + old));
     tr->cc_static = X86_CC_ROT + old;
     return true;

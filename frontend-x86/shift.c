@@ -19,6 +19,7 @@ static void set_cc_if_count(X86Tr *tr, IrTempIdx count, X86CcOp base, unsigned s
     for (int i = 0; i < 3; i++) {
         if (vals[i]) {
             ir_gen_movcond(ctx, IR_I64, IR_COND_NE, globals[i], count, zero, vals[i], globals[i]);
+            tr->cc_written |= 1u << i;
         }
     }
     IrTempIdx c32 = ir_temp_new(ctx, IR_I32);

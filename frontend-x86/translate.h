@@ -65,6 +65,8 @@ typedef struct X86Tr {
     IrTempIdx ea;                  /* this instruction's memory address, 0 if none yet */
     uint32_t exit_label;           /* exit_request path at the end of the TB */
     int cc_static;                 /* X86CcOp known at translation time, or -1 */
+    unsigned cc_written;           /* bit i: lazy-flag component i (dst, src,
+                                      src2) got a value in this TB (cc.c) */
 } X86Tr;
 
 /* One handler per X86Op; returns false if the form is not implemented
