@@ -497,6 +497,29 @@ static void emit_deposit(X64Gen *g, const IrOp *op, const RaOperand *o)
         x64_mov_rr(b, q, d, o[2].reg);
         return;
     }
+    if (pos + len <= 31 || (q && pos == 0 && len == 32)) {
+        /* Byte and word register writes (AL, AH, AX...): the field's
+         * clear mask fits a sign-extended imm32 (or is the high half). */
+        if (len == 8 || len == 16) {
+            x64_movzx(b, len / 8, X64_TMP, o[2].reg);
+        } else {
+            x64_mov_rr(b, false, X64_TMP, o[2].reg);
+            if (len < 32) {
+                x64_alu_ri(b, X64_AND, false, X64_TMP, (int32_t)((1u << len) - 1));
+            }
+        }
+        if (pos) {
+            x64_shift_ri(b, X64_SHL, false, X64_TMP, pos);
+        }
+        if (len == 32) {
+            x64_shift_ri(b, X64_SHR, true, d, 32);
+            x64_shift_ri(b, X64_SHL, true, d, 32);
+        } else {
+            x64_alu_ri(b, X64_AND, q, d, (int32_t)~(((1u << len) - 1) << pos));
+        }
+        x64_alu_rr(b, X64_OR, q, d, X64_TMP);
+        return;
+    }
     x64_mov_rr(b, q, X64_TMP, o[2].reg);          /* TMP = val & mask(len) */
     x64_shift_ri(b, X64_SHL, q, X64_TMP, w - len);
     x64_shift_ri(b, X64_SHR, q, X64_TMP, w - len);
