@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +402,17 @@ int main(int argc, char **argv)
     if (o.log_file && !(log = fopen(o.log_file, "w"))) {
         fprintf(stderr, "ferry: cannot open log file %s: %s\n", o.log_file, strerror(errno));
         return 1;
+    }
+    if (!o.log_file && (o.log_mask & JIT_LOG_STATS)) {
+        /* The guest shares fd 2 and may close it before exiting (xz
+         * does): the statistics go to a private copy, high enough not to
+         * change which fd the guest's next open returns. */
+        int fd = fcntl(2, F_DUPFD_CLOEXEC, 1000);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (f) {
+            setvbuf(f, NULL, _IOLBF, 0);   /* as timely as stderr for the other items */
+        }
+        log = f ? f : stderr;
     }
 
     rcu_register_thread();
