@@ -275,6 +275,13 @@ static void emit_andc_orc(X64Gen *g, bool is_or, bool q, int d, RaOperand b)
     }
 }
 
+/* The code just emitted ends with a 32-bit write of r (see X64Gen.zx_end). */
+static void note_zx(X64Gen *g, int r)
+{
+    g->zx_reg = r;
+    g->zx_end = x64_buf_offset(&g->buf) + 1;
+}
+
 static void emit_shift(X64Gen *g, const IrOp *op, const RaOperand *o)
 {
     static const X64Shift kind[] = {
@@ -285,6 +292,8 @@ static void emit_shift(X64Gen *g, const IrOp *op, const RaOperand *o)
     unsigned mask = q ? 63 : 31;
     X64Shift k = kind[op->opc];
 
+    /* Every form below but the empty one is a 32-bit write of o[0] (i32). */
+    bool write32 = !q && !(o[2].is_imm && !(o[2].imm & mask) && o[0].reg == o[1].reg);
     if (o[2].is_imm && o[0].reg != o[1].reg) {
         /* r_r_i (rorx): rotl by n is rotr by width - n */
         unsigned n = o[2].imm & mask;
@@ -302,6 +311,9 @@ static void emit_shift(X64Gen *g, const IrOp *op, const RaOperand *o)
         x64_shrx(&g->buf, q, o[0].reg, o[1].reg, o[2].reg);
     } else {
         x64_sarx(&g->buf, q, o[0].reg, o[1].reg, o[2].reg);
+    }
+    if (write32) {
+        note_zx(g, o[0].reg);
     }
 }
 
@@ -472,6 +484,7 @@ static void emit_extract(X64Gen *g, const IrOp *op, const RaOperand *o, bool sig
             x64_movsx(b, 4, true, d, s);
         } else {
             x64_mov_rr(b, false, d, s);
+            note_zx(g, d);
         }
         return;
     }
@@ -495,6 +508,29 @@ static void emit_deposit(X64Gen *g, const IrOp *op, const RaOperand *o)
 
     if (len == w) {
         x64_mov_rr(b, q, d, o[2].reg);
+        return;
+    }
+    if (pos + len <= 31 || (q && pos == 0 && len == 32)) {
+        /* Byte and word register writes (AL, AH, AX...): the field's
+         * clear mask fits a sign-extended imm32 (or is the high half). */
+        if (len == 8 || len == 16) {
+            x64_movzx(b, len / 8, X64_TMP, o[2].reg);
+        } else {
+            x64_mov_rr(b, false, X64_TMP, o[2].reg);
+            if (len < 32) {
+                x64_alu_ri(b, X64_AND, false, X64_TMP, (int32_t)((1u << len) - 1));
+            }
+        }
+        if (pos) {
+            x64_shift_ri(b, X64_SHL, false, X64_TMP, pos);
+        }
+        if (len == 32) {
+            x64_shift_ri(b, X64_SHR, true, d, 32);
+            x64_shift_ri(b, X64_SHL, true, d, 32);
+        } else {
+            x64_alu_ri(b, X64_AND, q, d, (int32_t)~(((1u << len) - 1) << pos));
+        }
+        x64_alu_rr(b, X64_OR, q, d, X64_TMP);
         return;
     }
     x64_mov_rr(b, q, X64_TMP, o[2].reg);          /* TMP = val & mask(len) */
@@ -521,7 +557,12 @@ static void emit_ext(X64Gen *g, const IrOp *op, const RaOperand *o)
 
     switch (op->opc) {
     case IR_OP_extu_i32_i64: case IR_OP_extrl_i64_i32:
+        if (d == s && d == g->zx_reg && g->zx_prev == x64_buf_offset(b) + 1) {
+            g->zx_end = g->zx_prev;   /* a 32-bit write just zeroed the upper half */
+            break;
+        }
         x64_mov_rr(b, false, d, s);
+        note_zx(g, d);
         break;
     case IR_OP_exts_i32_i64:
         x64_movsx(b, 4, true, d, s);
@@ -701,6 +742,8 @@ JitError x64_emit(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
     X64Gen *g = be;
     IrArg *ca = ir_op_cargs((IrOp *)op);
 
+    g->zx_prev = g->zx_end;
+    g->zx_end = 0;
     if (vec_candidate(op)) {
         JitError e = x64_emit_vec(g, op, o);
         if (e != JIT_ERR_UNSUPPORTED) {

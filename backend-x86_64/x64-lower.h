@@ -69,6 +69,13 @@ typedef struct X64Gen {
     GArray *slows;           /* X64Slow */
     uintptr_t epilogue;      /* run-time address: return rax */
     uintptr_t epilogue_zero; /* run-time address: return 0 */
+    /* Code offset + 1 (0: none) right after a 32-bit instruction that
+     * wrote register zx_reg, set by the op just emitted (zx_end) and as
+     * seen by the current op (zx_prev, x64_emit moves it): a zero
+     * extension of zx_reg there is a no-op. Any other op or emitted code
+     * (an allocator move, a label) breaks the match. */
+    size_t zx_end, zx_prev;
+    int zx_reg;
     JitError err;
 } X64Gen;
 

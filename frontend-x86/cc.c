@@ -4,7 +4,8 @@
  * inline when the producing operation is known at translation time (the
  * common CMP/SUB/TEST + Jcc pairs), and otherwise call x86_cc_compute.
  * Writes that a later instruction overwrites before any exit are removed
- * by liveness, so unread flags cost nothing.
+ * by liveness, so unread flags cost nothing; components the new cc_op does
+ * not use are zeroed so that this holds across memory accesses too.
  */
 #include "frontend-x86/translate.h"
 
@@ -47,20 +48,54 @@ void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx
     IrContext *ctx = tr->ctx;
     int op = base == X86_CC_EFLAGS ? X86_CC_EFLAGS : (int)(base + size_index(size));
 
-    if (dst) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_dst, dst);
-    }
-    if (src) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_src, src);
-    }
-    if (src2) {
-        ir_gen_mov(ctx, IR_I64, x86_g.cc_src2, src2);
+    const IrTempIdx vals[3] = { dst, src, src2 };
+    const IrTempIdx globals[3] = { x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 };
+    /* Components the new state reads: SAR's OF comes from src2 (0 unless
+     * given), EFLAGS ignores dst, LOGIC reads dst only. */
+    unsigned kind = op == X86_CC_EFLAGS ? ~0u : (unsigned)(op - X86_CC_ADDB) / 4;
+    unsigned used = op == X86_CC_EFLAGS ? 2 : kind == 4 ? 1 : kind == 1 || kind == 3 || kind == 8 ? 7 : 3;
+
+    /* A component the new state does not use is zeroed, when this TB gave
+     * it a value before, rather than left alone: that makes the previous
+     * producer's value dead, so liveness removes its computation (an eager
+     * EFLAGS merge, say) even when a memory access lies between. Left
+     * alone otherwise: a zero would cost a store at the next memory point
+     * or exit, and the stale value is never read. The register allocator
+     * stores a repeated zero to env only once. */
+    for (unsigned i = 0; i < 3; i++) {
+        if (vals[i]) {
+            ir_gen_mov(ctx, IR_I64, globals[i], vals[i]);
+            tr->cc_written |= 1u << i;
+        } else if ((used | tr->cc_written) >> i & 1) {
+            ir_gen_movi(ctx, IR_I64, globals[i], 0);
+            tr->cc_written &= ~(1u << i);
+        }
     }
     ir_gen_movi(ctx, IR_I32, x86_g.cc_op, (uint32_t)op);
     tr->cc_static = op;
 }
 
 static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size);
+
+bool x86_set_cc_rotate(X86Tr *tr, IrTempIdx cfof)
+{
+    X86CcOp kind;
+    unsigned size;
+    int old = tr->cc_static;
+
+    /* The previous state must be known, and must not need src2 (which
+     * now carries CF and OF). MD5 rotates right after an ADD. */
+    if (old < 0 || old >= X86_CC_COUNT ||
+        (static_kind(tr, &kind, &size) &&
+         (kind == X86_CC_ADCB || kind == X86_CC_SBBB || kind == X86_CC_SARB))) {
+        return false;
+    }
+    ir_gen_mov(tr->ctx, IR_I64, x86_g.cc_src2, cfof);
+    tr->cc_written |= 4;
+    ir_gen_movi(tr->ctx, IR_I32, x86_g.cc_op, (uint32_t)(X86_CC_ROT + old));
+    tr->cc_static = X86_CC_ROT + old;
+    return true;
+}
 
 /*
  * EFLAGS after a logic op, inline: ZF, SF and PF from the result, the rest
@@ -111,7 +146,7 @@ IrTempIdx x86_gen_eflags(X86Tr *tr)
 /* Kind (ADD, SUB, LOGIC...) and operand size of a static cc_op. */
 static bool static_kind(const X86Tr *tr, X86CcOp *kind, unsigned *size)
 {
-    if (tr->cc_static <= X86_CC_EFLAGS) {
+    if (tr->cc_static <= X86_CC_EFLAGS || tr->cc_static >= X86_CC_COUNT) {
         return false;
     }
     unsigned k = (unsigned)(tr->cc_static - X86_CC_ADDB);
@@ -226,6 +261,13 @@ void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx 
         } else {
             done = cond_from_result(tr, p, size, kind == X86_CC_LOGICB, cond, a, b);
         }
+    }
+    if (!done && p <= 1 && tr->cc_static >= X86_CC_ROT) {
+        /* After a rotate CF and OF are bits of cc_src2. */
+        *cond = IR_COND_TSTNE;
+        *a = x86_g.cc_src2;
+        *b = x86_const(tr, p == 0 ? X86_OF : X86_CF);
+        done = true;
     }
     if (!done && p == 1 && tr->cc_static < 0) {
         /* CF of an unknown producer (INC at the start of a TB): the

@@ -44,6 +44,9 @@ enum {
  *   SHL/SAR/SHR: src = the value shifted by count-1 (its top/bottom bit is CF)
  *   MUL: src = high half (CF = OF = src != 0, or != sign-extension for IMUL)
  *   EFLAGS: the OSZAPC bits are in cc_src (already computed)
+ * and, after ROL/ROR by an immediate, X86_CC_ROT + k for a state k that
+ * does not use src2 (not ADC/SBB/SAR): the flags of state k from dst and
+ * src, except CF and OF, which are the bits X86_CF and X86_OF of src2.
  */
 #define X86_CC_OP_LIST(X) \
     X(EFLAGS) \
@@ -63,7 +66,8 @@ typedef enum X86CcOp {
 #define X(n) X86_CC_##n,
     X86_CC_OP_LIST(X)
 #undef X
-    X86_CC_COUNT
+    X86_CC_COUNT,
+    X86_CC_ROT = 64                /* + k: see above (k < X86_CC_COUNT) */
 } X86CcOp;
 
 /* The XSAVE area of the state components ferry implements (x87 and SSE,

@@ -86,6 +86,11 @@ uint64_t x86_cc_compute(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t src
     if (cc_op == X86_CC_EFLAGS) {
         return src & X86_OSZAPC;
     }
+    if (cc_op >= X86_CC_ROT) {
+        /* After a rotate: CF and OF from src2, the rest from state k. */
+        uint64_t f = x86_cc_compute(cc_op - X86_CC_ROT, dst, src, 0);
+        return (f & ~(uint64_t)(X86_CF | X86_OF)) | (src2 & (X86_CF | X86_OF));
+    }
     unsigned kind = (cc_op - X86_CC_ADDB) / 4;
     unsigned bits = size_bits((cc_op - X86_CC_ADDB) % 4);
     uint64_t m = mask_of(bits);
@@ -144,6 +149,9 @@ uint64_t x86_cc_compute_cf(uint32_t cc_op, uint64_t dst, uint64_t src, uint64_t 
 {
     if (cc_op == X86_CC_EFLAGS) {
         return src & X86_CF;
+    }
+    if (cc_op >= X86_CC_ROT) {
+        return src2 & X86_CF;
     }
     unsigned kind = (cc_op - X86_CC_ADDB) / 4;
     unsigned bits = size_bits((cc_op - X86_CC_ADDB) % 4);

@@ -19,6 +19,7 @@ static void set_cc_if_count(X86Tr *tr, IrTempIdx count, X86CcOp base, unsigned s
     for (int i = 0; i < 3; i++) {
         if (vals[i]) {
             ir_gen_movcond(ctx, IR_I64, IR_COND_NE, globals[i], count, zero, vals[i], globals[i]);
+            tr->cc_written |= 1u << i;
         }
     }
     IrTempIdx c32 = ir_temp_new(ctx, IR_I32);
@@ -78,6 +79,14 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
     }
     if (bits == 64) {
         ir_gen_op2(ctx, op == X86_OP_ROL ? IR_OP_rotl : IR_OP_rotr, IR_I64, r, a, n);
+    } else if (bits == 32) {
+        /* One host rotate of the low half (SHA-256 and MD5 rounds are full
+         * of these) instead of two shifts and an or. */
+        IrTempIdx a32 = ir_temp_new(ctx, IR_I32), n32 = ir_temp_new(ctx, IR_I32);
+        ir_gen_op1(ctx, IR_OP_extrl_i64_i32, IR_I32, a32, a);
+        ir_gen_op1(ctx, IR_OP_extrl_i64_i32, IR_I32, n32, n);
+        ir_gen_op2(ctx, op == X86_OP_ROL ? IR_OP_rotl : IR_OP_rotr, IR_I32, a32, a32, n32);
+        ir_gen_op1(ctx, IR_OP_extu_i32_i64, IR_I64, r, a32);
     } else {
         /* Rotate within `bits`: (a << k) | (a >> (bits - k)), k = left count. */
         IrTempIdx k = n, l = x86_tmp(tr), h = x86_tmp(tr), t = x86_tmp(tr);
@@ -93,8 +102,9 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
     }
     x86_store_opnd(tr, 0, r);
 
-    /* New CF/OF merged into the computed flags. */
-    IrTempIdx f = x86_gen_eflags(tr), cf = x86_tmp(tr), of = x86_tmp(tr), nf = x86_tmp(tr);
+    /* New CF/OF: kept lazily with the previous flags when possible (an
+     * immediate count), else merged into the computed flags. */
+    IrTempIdx cf = x86_tmp(tr), of = x86_tmp(tr), nf = x86_tmp(tr);
     IrTempIdx topb = x86_tmp(tr);
     ir_gen_extract(ctx, IR_I64, topb, r, bits - 1, 1);
     if (op == X86_OP_ROL) {
@@ -106,9 +116,13 @@ static void gen_rotate(X86Tr *tr, X86Op op, unsigned size, IrTempIdx a, IrTempId
         ir_gen_extract(ctx, IR_I64, next, r, bits - 2, 1);
         ir_gen_op2(ctx, IR_OP_xor, IR_I64, of, topb, next);
     }
-    ir_gen_op2(ctx, IR_OP_andc, IR_I64, nf, f, x86_const(tr, X86_CF | X86_OF));
-    ir_gen_op2(ctx, IR_OP_or, IR_I64, nf, nf, cf);
     ir_gen_op2(ctx, IR_OP_shl, IR_I64, of, of, x86_const(tr, 11));
+    ir_gen_op2(ctx, IR_OP_or, IR_I64, of, of, cf);              /* CF | OF */
+    if (imm && (immc == 0 || x86_set_cc_rotate(tr, of))) {
+        return;                    /* count 0: flags untouched */
+    }
+    IrTempIdx f = x86_gen_eflags(tr);
+    ir_gen_op2(ctx, IR_OP_andc, IR_I64, nf, f, x86_const(tr, X86_CF | X86_OF));
     ir_gen_op2(ctx, IR_OP_or, IR_I64, nf, nf, of);
     /* Flags follow the masked count, even when the rotation amount is 0 mod bits. */
     set_flags(tr, imm, immc, c, X86_CC_EFLAGS, size, 0, nf, 0);

@@ -68,6 +68,8 @@ typedef struct X86Tr {
     IrTempIdx ea;                  /* this instruction's memory address, 0 if none yet */
     uint32_t exit_label;           /* exit_request path at the end of the TB */
     int cc_static;                 /* X86CcOp known at translation time, or -1 */
+    unsigned cc_written;           /* bit i: lazy-flag component i (dst, src,
+                                      src2) got a value in this TB (cc.c) */
 } X86Tr;
 
 /* One handler per X86Op; returns false if the form is not implemented
@@ -108,6 +110,11 @@ IrTempIdx x86_pop(X86Tr *tr, unsigned size);
 /* Record flags of an operation: base is the B variant (X86_CC_ADDB...). */
 void x86_set_cc(X86Tr *tr, X86CcOp base, unsigned size, IrTempIdx dst, IrTempIdx src,
                 IrTempIdx src2);
+/* After ROL/ROR: CF and OF are `cfof` (bits X86_CF/X86_OF, nothing else),
+ * the other flags stay those of the current state. Recorded lazily
+ * (X86_CC_ROT) when the current state allows; false if not, and then the
+ * caller merges into x86_gen_eflags itself. */
+bool x86_set_cc_rotate(X86Tr *tr, IrTempIdx cfof);
 /* The condition `cc` (x86 encoding 0..15) as an IR comparison a cond b. */
 void x86_gen_cond(X86Tr *tr, unsigned cc, IrCond *cond, IrTempIdx *a, IrTempIdx *b);
 /* A temp holding 0/1 for condition cc. */

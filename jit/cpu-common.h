@@ -107,6 +107,24 @@ struct TbEntry;
 struct JitJumpCache;
 struct JitEngine;
 
+/*
+ * Per-CPU counters for -d stats, on the exec loop's hot path: written by
+ * the owning thread only, with a relaxed load and store (no locked
+ * read-modify-write, no shared cache line); other threads read them
+ * relaxed when printing the statistics.
+ */
+typedef struct JitCpuStats {
+    _Atomic uint64_t tb_enters;       /* TBs entered from the exec loop */
+    _Atomic uint64_t jc_hits;         /* jit_tb_find answered by the jump cache */
+    _Atomic uint64_t lookup_tb_calls; /* goto_ptr lookups (inline probe missed) */
+} JitCpuStats;
+
+static inline void jit_stat_inc(_Atomic uint64_t *c)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+
 typedef struct JitCpu {
     /* Read by generated code at every TB entry; written atomically by any
      * thread that wants this CPU to leave generated code (kick). */
@@ -135,6 +153,7 @@ typedef struct JitCpu {
     bool can_do_io;
     uint64_t fault_addr;           /* last guest fault address, for the front end */
     struct JitEngine *engine;      /* set by jit_cpu_register */
+    JitCpuStats stats;
 } JitCpu;
 
 #endif /* FERRY_JIT_CPU_COMMON_H */

@@ -75,15 +75,18 @@ enum {
     JIT_LOG_EXEC    = 1 << 3,      /* every TB entered */
     JIT_LOG_UNIMP   = 1 << 4,      /* unimplemented instructions and syscalls */
     JIT_LOG_IN_ASM  = 1 << 5,      /* guest code of each TB translated */
+    JIT_LOG_STATS   = 1 << 6,      /* counters at exit (jit_stats_print) */
 };
 
 typedef struct JitStats {
     _Atomic uint64_t tbs_translated;
     _Atomic uint64_t flushes;
     _Atomic uint64_t chains;
-    _Atomic uint64_t lookups;      /* TB lookups done by the exec loop */
+    _Atomic uint64_t lookups;      /* jump cache misses: shared-table lookups */
     _Atomic uint64_t ir_ops;       /* IR ops after optimization */
     _Atomic uint64_t host_bytes;
+    _Atomic uint64_t guest_insns;  /* guest instructions translated */
+    _Atomic uint64_t translate_ns; /* time spent translating (under jit_tb_lock) */
 } JitStats;
 
 typedef struct JitEngine {
@@ -124,6 +127,9 @@ typedef struct JitEngine {
 
     uint32_t prologue_size;
     JitStats stats;
+    uint64_t start_ns;              /* CLOCK_MONOTONIC at creation; immutable */
+    /* Per-CPU counters of CPUs already unregistered. */
+    JitCpuStats cpus_gone GUARDED_BY(jit_cpu_list_lock);
 } JitEngine;
 
 /* Create an engine with a code buffer of code_size bytes. Dies on failure. */
@@ -225,6 +231,20 @@ static inline bool jit_engine_parallel(JitEngine *e)
 
 /* The TB whose host code contains host_pc, or NULL. Lock-free. */
 TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);
+
+/*
+ * Print the engine's counters and the sum of every CPU's (registered ones
+ * and those gone) to f, one `name: value` line each (integers, for
+ * scripts such as bench/run): translation counts and time, chaining and
+ * lookups. Any thread; the counts of CPUs still running are a snapshot.
+ */
+void jit_stats_print(JitEngine *e, FILE *f) EXCLUDES(jit_cpu_list_lock);
+
+/* sum += c, field by field (the caller owns sum; c is read relaxed). */
+void jit_stats_add(JitCpuStats *sum, const JitCpuStats *c);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t jit_clock_ns(void);
 
 /* Restore the guest state of cpu for a host pc inside generated code.
  * Returns false if host_pc is not in any TB. */

@@ -26,6 +26,7 @@ const void *jit_lookup_tb_ptr(JitCpu *cpu)
     uint32_t flags;
 
     e->tr->get_tb_key(cpu, &pc, &cs_base, &flags);
+    jit_stat_inc(&cpu->stats.lookup_tb_calls);
     TbEntry *tb = jit_tb_find(e, cpu, pc, cs_base, flags, false);
     return tb ? (const void *)tb->code_rx : NULL;
 }
@@ -187,6 +188,7 @@ static int exec_tbs(JitEngine *e, JitCpu *cpu)
         if (e->log_mask & JIT_LOG_EXEC) {
             fprintf(e->log, "exec tb %p pc %#llx\n", (void *)tb, (unsigned long long)pc);
         }
+        jit_stat_inc(&cpu->stats.tb_enters);
         uintptr_t ret = e->backend->enter(e->backend, cpu, (const void *)tb->code_rx);
         last = (TbEntry *)(ret & ~(uintptr_t)JIT_EXIT_MASK);
         slot = ret & JIT_EXIT_MASK;

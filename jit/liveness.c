@@ -220,11 +220,15 @@ static bool coalesce(Live *l, IrOp *op, uint16_t *dead, uint16_t *sync)
         (global && (l->greset_tick > lt->mov_out_tick || l->gmem_tick > lt->mov_out_tick))) {
         return false;
     }
-    if (lt->tick != lt->mov_in_tick && !retarget_reads(ctx, op, mv, t, g)) {
+    bool read_between = lt->tick != lt->mov_in_tick;
+    if (read_between && !retarget_reads(ctx, op, mv, t, g)) {
         return false;                   /* t read in between, too far apart */
     }
     op->args[0] = g;
-    *dead = mv->dead & 1;
+    /* The mov's dead bit says g is not read after the mov; the reads now
+     * between read g from a register, so then keep it (clear is always
+     * allowed) rather than have the allocator reload it from env. */
+    *dead = read_between ? 0 : mv->dead & 1;
     *sync = mv->sync & 1;
     lt->mov_op = 0;
     ir_remove(ctx, mv);

@@ -29,8 +29,11 @@ jit_exec_sources = \
 	jit/tb.h jit/engine.h jit/tbcache.c jit/exec.c jit/thread-annot.h jit/tsan.h \
 	jit/disas.c jit/disas.h
 
+# counters printed by -d stats
+jit_stats_sources = jit/stats.c
+
 jit_libjit_a_SOURCES = $(jit_core_sources) $(jit_text_sources) $(jit_opt_sources) \
-	$(jit_interp_sources) $(jit_exec_sources)
+	$(jit_interp_sources) $(jit_exec_sources) $(jit_stats_sources)
 
 # ferry-ir: runs an IR program through the JIT (the README's first command).
 # The native backend joins when this host's backend library is in the build.

@@ -45,6 +45,7 @@ struct RaState {
     IrTempIdx *consts;
     unsigned nb_consts;
     unsigned nb_slots;
+    bool have_liveness;               /* dead/sync come from opt_liveness */
     JitError err;
 };
 
@@ -439,9 +440,9 @@ static void load_inputs(RaState *ra, const IrOp *op, const RaConstraint *c, RaOp
             for (unsigned k = 0; k < nb_o; k++) {
                 aliased |= c->out[k].alias == (int)i + 1;
             }
-            /* An aliased input is overwritten: copy unless it dies here. A
-             * dying dirty global that is not also the output must reach
-             * memory first (done in free_dead_inputs, before emit). A value
+            /* An aliased input is overwritten: copy unless it dies here
+             * (free_dead_inputs settles a dying global's memory home
+             * before emit: see dying_home). A value
              * that lives on is copied into a fixed register, not moved
              * there (the fixed register is usually clobbered). */
             bool dead = arg_dead(op, nb_o + i);
@@ -487,6 +488,25 @@ static bool is_output(const IrOp *op, IrTempIdx t)
     return false;
 }
 
+/*
+ * A global or TB temp whose register value dies as an input. Under
+ * opt_liveness its memory home is already what later code needs: had a
+ * memory point or a label come before the next write, the op that wrote
+ * the value would have carried the sync bit (globals) or the value would
+ * have been synced at the BB end (TB temps). So it is not stored; memory
+ * is stale until the next write but nothing reads it (pretend coherent,
+ * as apply_hints does for dead outputs). Without opt_liveness only an
+ * input the op itself redefines is dead, which never reaches here.
+ */
+static void dying_home(RaState *ra, IrTempIdx t)
+{
+    if (ra->have_liveness) {
+        ra->temps[t].coherent = true;
+    } else {
+        store_temp(ra, t);
+    }
+}
+
 static void free_dead_inputs(RaState *ra, const IrOp *op)
 {
     unsigned nb_o = ir_op_nb_oargs(op), nb_i = ir_op_nb_iargs(op);
@@ -497,7 +517,7 @@ static void free_dead_inputs(RaState *ra, const IrOp *op)
             continue;
         }
         if (kind != IR_TEMP_BLOCK && !is_output(op, t)) {
-            store_temp(ra, t);        /* globals/TB temps must stay in memory */
+            dying_home(ra, t);
         }
         unmap(ra, t);
         leave_const(ra, t);
@@ -571,7 +591,8 @@ static void apply_hints(RaState *ra, const IrOp *op)
             store_temp(ra, t);
         }
         if (i < ir_op_nb_oargs(op) && arg_dead(op, i)) {
-            if (kind == IR_TEMP_GLOBAL && !(op->sync >> i & 1)) {
+            bool pretend = kind == IR_TEMP_GLOBAL && !(op->sync >> i & 1);
+            if (pretend) {
                 /* opt_liveness: written again before any memory point, so
                  * the store is skipped; memory is stale until then but
                  * nothing reads it (pretend coherent, never "dead"). */
@@ -580,7 +601,11 @@ static void apply_hints(RaState *ra, const IrOp *op)
                 store_temp(ra, t);
             }
             unmap(ra, t);
-            leave_const(ra, t);
+            /* A global constant really stored stays known, so that setting
+             * it to the same value again stores nothing (do_mov_const). */
+            if (pretend || kind != IR_TEMP_GLOBAL) {
+                leave_const(ra, t);
+            }
             if (kind == IR_TEMP_BLOCK) {
                 ra->temps[t].loc = LOC_DEAD;
                 free_slot(ra, t);
@@ -639,13 +664,19 @@ static bool do_mov_const(RaState *ra, IrOp *op)
     }
     uint64_t v = ra->temps[s].val;
     free_dead_inputs(ra, op);
+    if (op->type == IR_I32) {
+        v = (uint32_t)v;
+    }
+    /* Setting a constant the memory home already holds (stored since
+     * it was set) keeps it coherent: repeated `g = mov $c` store once. */
+    bool same = ds->loc == LOC_CONST && ds->coherent && ds->val == v;
     if (ds->loc == LOC_REG) {
         ds->coherent = false;
         unmap(ra, d);
     }
     ds->loc = LOC_CONST;
-    ds->val = op->type == IR_I32 ? (uint32_t)v : v;
-    ds->coherent = false;
+    ds->val = v;
+    ds->coherent = same;
     if (ir_temp(ra->ctx, d)->kind != IR_TEMP_BLOCK && !ds->listed) {
         ds->listed = true;
         ra->consts[ra->nb_consts++] = d;
@@ -759,6 +790,7 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
         ra_conservative_liveness(ctx);
     }
     init_state(&ra, tgt, be, ctx);
+    ra.have_liveness = have_liveness;
     IR_FOR_EACH_OP(ctx, op) {
         uint32_t f = ir_op_flags(op);
         if (op->opc == IR_OP_call) {

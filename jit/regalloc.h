@@ -25,7 +25,8 @@
  *     operand's constraint allows, else materialized into a register just
  *     for the op. `t = mov $c` emits nothing: t is known to hold c until
  *     an op needs it in a register or it is synced (stored as an
- *     immediate).
+ *     immediate). A global stays known as that constant after the store,
+ *     so setting it to the same constant again stores nothing.
  *
  * Liveness: IrOp.dead/sync as opt_liveness (jit/opt.h) defines them are
  * read if `ra_run` is told they are valid; otherwise

@@ -145,6 +145,7 @@ JitEngine *jit_engine_new(JitBackend *be, const JitTranslator *tr, size_t code_s
     e->backend = be;
     e->tr = tr;
     e->log = stderr;
+    e->start_ns = jit_clock_ns();
     pthread_cond_init(&e->exclusive_cond, NULL);
     pthread_cond_init(&e->exclusive_resume, NULL);
     jit_mutex_lock(&jit_cpu_list_lock);
@@ -230,6 +231,7 @@ void jit_cpu_unregister(JitEngine *e, JitCpu *cpu)
 {
     jit_mutex_lock(&jit_cpu_list_lock);
     g_ptr_array_remove(e->cpus, cpu);
+    jit_stats_add(&e->cpus_gone, &cpu->stats);
     jit_mutex_unlock(&jit_cpu_list_lock);
     /* Invalidators and flushes touch registered CPUs' caches only, under
      * jit_cpu_list_lock: none can see this one any more. (No grace period
@@ -538,6 +540,7 @@ static TbEntry *translate_locked(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_
     atomic_fetch_add_explicit(&e->stats.tbs_translated, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&e->stats.ir_ops, e->ctx->nb_live_ops, memory_order_relaxed);
     atomic_fetch_add_explicit(&e->stats.host_bytes, cg.size, memory_order_relaxed);
+    atomic_fetch_add_explicit(&e->stats.guest_insns, tb->nb_insns, memory_order_relaxed);
 
     /* Publish: host-pc index first (signal handlers), then the table. */
     size_t n = atomic_load_explicit(&e->nb_by_code, memory_order_relaxed);
@@ -563,7 +566,10 @@ TbEntry *jit_tb_lookup_or_translate(JitEngine *e, JitCpu *cpu, uint64_t pc, uint
     /* Another thread may have translated it while we waited. */
     tb = table_lookup(e, pc, cs_base, flags);
     if (!tb) {
+        uint64_t t0 = jit_clock_ns();
         tb = translate_locked(e, cpu, pc, cs_base, flags);
+        atomic_fetch_add_explicit(&e->stats.translate_ns, jit_clock_ns() - t0,
+                                  memory_order_relaxed);
     }
     jit_mutex_unlock(&jit_tb_lock);
     return tb;
@@ -578,6 +584,7 @@ TbEntry *jit_tb_find(JitEngine *e, JitCpu *cpu, uint64_t pc, uint64_t cs_base,
 
     if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
         !atomic_load_explicit(&tb->invalid, memory_order_relaxed)) {
+        jit_stat_inc(&cpu->stats.jc_hits);
         return tb;
     }
     atomic_fetch_add_explicit(&e->stats.lookups, 1, memory_order_relaxed);

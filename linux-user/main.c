@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ static void opt_sysroot(LuOptions *o, const char *a) { o->sysroot = a; }
 static void opt_argv0(LuOptions *o, const char *a) { o->argv0 = a; }
 static void opt_strace(LuOptions *o, const char *a) { o->strace = true; }
 static void opt_one_insn(LuOptions *o, const char *a) { o->one_insn = true; }
+static void opt_stats(LuOptions *o, const char *a) { o->log_mask |= JIT_LOG_STATS; }
 static void opt_log_file(LuOptions *o, const char *a) { o->log_file = a; }
 
 /* -E and -U take one item; their environment forms a comma-separated list. */
@@ -114,6 +116,7 @@ static const struct { const char *name; unsigned mask; const char *help; } log_i
     { "exec", JIT_LOG_EXEC, "every block entered" },
     { "unimp", JIT_LOG_UNIMP, "unimplemented instructions and syscalls" },
     { "strace", 0, "every syscall (same as -strace)" },
+    { "stats", JIT_LOG_STATS, "ferry's counters at exit (same as -stats)" },
 };
 
 static void opt_log(LuOptions *o, const char *a)
@@ -231,6 +234,7 @@ static const LuOpt options[] = {
     { "one-insn-per-tb", "FERRY_ONE_INSN_PER_TB", NULL, opt_one_insn, "translate one guest instruction per block" },
     { "jit", "FERRY_JIT", "native|interp", opt_jit, "host code generator or the IR interpreter" },
     { "tso", "FERRY_TSO", "on|off|auto", opt_tso, "x86 memory ordering on weak hosts (auto: from a 2nd thread or shared mapping)" },
+    { "stats", "FERRY_STATS", NULL, opt_stats, "print ferry's counters (name: value) on the log at exit" },
     { "version", "FERRY_VERSION", NULL, opt_version, "print the version and exit" },
 };
 
@@ -451,6 +455,17 @@ int main(int argc, char **argv)
     if (o.log_file && !(log = fopen(o.log_file, "w"))) {
         fprintf(stderr, "ferry: cannot open log file %s: %s\n", o.log_file, strerror(errno));
         return 1;
+    }
+    if (!o.log_file && (o.log_mask & JIT_LOG_STATS)) {
+        /* The guest shares fd 2 and may close it before exiting (xz
+         * does): the statistics go to a private copy, high enough not to
+         * change which fd the guest's next open returns. */
+        int fd = fcntl(2, F_DUPFD_CLOEXEC, 1000);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (f) {
+            setvbuf(f, NULL, _IOLBF, 0);   /* as timely as stderr for the other items */
+        }
+        log = f ? f : stderr;
     }
 
     rcu_register_thread();

@@ -73,6 +73,9 @@ void lu_threads_became_multi(LuProc *p)
 /* End the process with status (exit_group, or the last thread's exit). */
 static _Noreturn void process_exit(int status)
 {
+    if (thread_engine->log_mask & JIT_LOG_STATS) {
+        jit_stats_print(thread_engine, thread_proc->log);
+    }
     fflush(NULL);
     if (!atomic_load(&thread_multi)) {
         exit(status);

@@ -81,6 +81,13 @@ expect "FERRY_STRACE" "1" \
 expect "-version" "ferry-x86_64" "$($FERRY_CMD -version | cut -d' ' -f1)"
 expect "-B" "Hello, world" "$($FERRY_CMD -B 0x100000000000 "$GUEST_DIR/hello")"
 expect "-one-insn-per-tb" "5000050000" "$($FERRY_CMD -one-insn-per-tb "$GUEST_DIR/loop")"
+expect "-stats" "1" \
+    "$($FERRY_CMD -stats "$GUEST_DIR/loop" 2>&1 >/dev/null | grep -c '^tbs_translated: [1-9][0-9]*$')"
+# One instruction per TB: as many TBs as guest instructions translated.
+expect "FERRY_STATS one-insn" "equal" \
+    "$(FERRY_STATS=1 $FERRY_CMD -one-insn-per-tb "$GUEST_DIR/loop" 2>&1 >/dev/null |
+       awk -F': ' '/^tbs_translated:/ { t = $2 } /^guest_insns_translated:/ { g = $2 }
+                   END { print (t > 0 && t == g) ? "equal" : t " vs " g }')"
 
 echo "$runs runs, $fails failures"
 [ $fails -eq 0 ]

@@ -82,3 +82,39 @@ bits 64
 ;> init rax=1
     rcr rax, 1
 ;> expect rax=0 flags=CF mask=CF,OF
+
+; ROL/ROR by an immediate after a known flag producer keep that producer's
+; SF ZF AF PF lazily (cc_op X86_CC_ROT + k): read them back every way.
+;> test rol-after-add-keeps-szap
+;> init rax=0x7fffffff rcx=1
+    add eax, ecx
+    rol eax, 1
+;> expect rax=1 flags=CF,OF,SF,AF,PF
+
+;> test ror-after-sub-setc-seto
+;> init rax=0x80000006 rcx=5
+    sub eax, ecx
+    ror eax, 1
+    setc dl
+    seto r8b
+;> expect rax=0xc0000000 rdx=1 flags=CF,SF mask=CF,SF,ZF,PF
+
+;> test adc-reads-cf-of-rol
+;> init rax=0x80000000
+    or eax, eax
+    rol eax, 1
+    adc edx, ecx
+;> expect rax=1 rdx=1 flags=none
+
+;> test rol-after-adc
+;> init rax=1 rcx=1 flags=CF
+    adc eax, ecx
+    rol eax, 1
+;> expect rax=6 flags=PF mask=CF,OF,SF,ZF,PF
+
+;> test rol-flags-at-fault
+;> init rax=0x7fffffff rcx=1
+    add eax, ecx
+    rol eax, 1
+    ud2
+;> expect rax=1 flags=CF,OF,SF,AF,PF fault=UD
