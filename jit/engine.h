@@ -208,6 +208,11 @@ TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);
 /* Restore the guest state of cpu for a host pc inside generated code.
  * Returns false if host_pc is not in any TB. */
 bool jit_restore_state_from(JitEngine *e, JitCpu *cpu, uintptr_t host_pc);
+
+/* Restore the guest state of cpu to the start of tb (its first
+ * instruction's insn_start data): for a TB that left at entry because of
+ * an exit request, which a chained jump reached without storing the pc. */
+void jit_restore_tb_start(JitEngine *e, JitCpu *cpu, const TbEntry *tb);
 void jit_restore_state(JitCpu *cpu, uintptr_t host_pc);
 
 #endif

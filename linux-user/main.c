@@ -20,6 +20,7 @@
 #include "linux-user/binfmt-script.h"
 #include "linux-user/cpuloop.h"
 #include "linux-user/elfload.h"
+#include "linux-user/signal.h"
 #include "linux-user/stack.h"
 #include "linux-user/syscall.h"
 
@@ -425,6 +426,7 @@ int main(int argc, char **argv)
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
     p->fork_hook = fork_hook;
+    lu_signal_init(p);
 
     LuThread *main_thread = lu_thread_new(p);
     X86Cpu *cpu = &main_thread->cpu;

@@ -35,6 +35,7 @@ static void sys_table_init(void)
     lu_sys_proc_init();
     lu_sys_time_init();
     lu_sys_exec_init();
+    lu_sys_signal_init();
 }
 
 const char *lu_syscall_name(uint64_t nr)

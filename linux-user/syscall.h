@@ -25,8 +25,6 @@ typedef struct LuSigaction {
     uint64_t mask;
 } LuSigaction;
 
-#define LU_NSIG 64
-
 /* Process-wide state of the guest. */
 typedef struct LuProc {
     LuMem *mem;                    /* immutable pointer */
