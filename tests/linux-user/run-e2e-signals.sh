@@ -20,7 +20,7 @@ if ! cc -O1 -o "$TMP/sigtest" "$SRC"; then
     exit 1
 fi
 for c in raise ucontext segv segv-addr fpe ill trap alarm restart mask nested altstack \
-         fpu wait term abort null ud2-blocked; do
+         fpu wait segv-flags restart-stress term abort null ud2-blocked; do
     check "sigtest $c" "$TMP/sigtest" "$c"
 done
 

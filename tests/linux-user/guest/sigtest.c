@@ -133,6 +133,31 @@ static int t_segv_addr(void)
 }
 
 extern char idiv_here[];
+/* A memory fault in the middle of a block, right after a flag-setting
+ * instruction: the frame's eflags and registers are those of that point. */
+static void show_flags(int sig, siginfo_t *si, void *p)
+{
+    ucontext_t *uc = p;
+    greg_t *g = uc->uc_mcontext.gregs;
+    printf("sig %d code %d flags %#llx rdi %lld rsi %lld\n", sig, si->si_code,
+           (long long)(g[REG_EFL] & 0x8d5), (long long)g[REG_RDI], (long long)g[REG_RSI]);
+    siglongjmp(jb, 1);
+}
+
+static int t_segv_flags(void)
+{
+    on(SIGSEGV, show_flags, 0);
+    static const long ops[][2] = { { 5, 7 }, { 7, 5 }, { -1, 1 }, { 0, 0 } };
+    for (unsigned i = 0; i < 4; i++) {
+        if (sigsetjmp(jb, 1) == 0) {
+            __asm__ volatile("mov %0, %%rdi\n\tmov %1, %%rsi\n\tinc %%rsi\n\t"
+                             "cmp %%rsi, %%rdi\n\tmov 8, %%eax"
+                             : : "r"(ops[i][0]), "r"(ops[i][1]) : "rdi", "rsi", "rax", "cc");
+        }
+    }
+    return 0;
+}
+
 static int t_fpe(void)
 {
     on(SIGFPE, grab_addr, 0);
@@ -237,6 +262,27 @@ static int t_restart(void)
            hits);
     r = read(pipefd[0], &c, 1);
     printf("then read %zd\n", r);
+    return 0;
+}
+
+/* Many timer signals around blocking reads with SA_RESTART: each read
+ * restarts and returns the byte the handler wrote (a signal lost between
+ * the pending check and the read would hang here; the window is too small
+ * for this loop to hit it reliably). */
+static int t_restart_stress(void)
+{
+    char c;
+    if (pipe(pipefd)) {
+        return 1;
+    }
+    on(SIGALRM, feed_pipe, SA_RESTART);
+    int got = 0;
+    for (int i = 0; i < 300; i++) {
+        struct itimerval it = { { 0, 0 }, { 0, 50 + (i % 7) * 30 } };
+        setitimer(ITIMER_REAL, &it, NULL);
+        got += read(pipefd[0], &c, 1) == 1;
+    }
+    printf("reads %d\n", got);
     return 0;
 }
 
@@ -423,7 +469,8 @@ int main(int argc, char **argv)
         { "segv-addr", t_segv_addr }, { "fpe", t_fpe }, { "ill", t_ill }, { "trap", t_trap },
         { "alarm", t_alarm }, { "restart", t_restart }, { "mask", t_mask },
         { "nested", t_nested }, { "altstack", t_altstack }, { "fpu", t_fpu },
-        { "wait", t_wait },
+        { "wait", t_wait }, { "segv-flags", t_segv_flags },
+        { "restart-stress", t_restart_stress },
     };
     if (argc < 2) {
         return 2;
