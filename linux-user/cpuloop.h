@@ -26,10 +26,10 @@ uint64_t lu_cpuid_hwcap(void);
 
 /*
  * Run the guest thread whose state cpu is (embedded in a LuThread) until
- * the process exits; returns its exit status. A fatal guest
- * exception (#UD, #DE, a fault) ends the process with the signal Linux
- * would deliver (after a "ferry: guest SIG... at rip" line on stderr),
- * since guest signal handlers are not delivered yet.
+ * the process exits; returns its exit status. Calls lu_signal_thread_start
+ * for the thread first. A guest exception (#UD, #DE, a fault) becomes the
+ * signal Linux would send, delivered at once to the faulting instruction;
+ * queued signals are delivered between blocks (signal-frame.h).
  */
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu);
 
