@@ -136,6 +136,46 @@ static int t_segv_addr(void)
     return 0;
 }
 
+/* Past the end of a mapped file: SIGBUS BUS_ADRERR at the address. */
+static int t_bus(void)
+{
+    on(SIGBUS, grab_addr, 0);
+    FILE *f = tmpfile();
+    fputs("short file", f);
+    fflush(f);
+    char *m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fileno(f), 0);
+    if (sigsetjmp(jb, 1) == 0) {
+        (void)*(volatile char *)(m + 4096 + 5);
+    }
+    printf("bus addr_ok %d\n", fault_addr == m + 4096 + 5);
+    return 0;
+}
+
+/* A child's exit: SIGCHLD with the kernel's siginfo. */
+static void on_chld(int sig, siginfo_t *si, void *p)
+{
+    (void)p;
+    printf("sig %d code %d status %d\n", sig, si->si_code, si->si_status);
+    hits++;
+}
+
+static int t_chld(void)
+{
+    sigset_t set, none;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    on(SIGCHLD, on_chld, 0);
+    if (fork() == 0) {
+        _exit(7);
+    }
+    while (!hits) {
+        sigsuspend(&none);
+    }
+    return 0;
+}
+
 extern char idiv_here[];
 /* A memory fault in the middle of a block, right after a flag-setting
  * instruction: the frame's eflags and registers are those of that point. */
@@ -474,7 +514,7 @@ int main(int argc, char **argv)
         { "alarm", t_alarm }, { "restart", t_restart }, { "mask", t_mask },
         { "nested", t_nested }, { "altstack", t_altstack }, { "fpu", t_fpu },
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
-        { "restart-stress", t_restart_stress },
+        { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
     };
     if (argc < 2) {
         return 2;
