@@ -215,8 +215,8 @@ static void settle_restart(LuThread *t, const LuSigaction *handler)
     if (!t->restart_kind) {
         return;
     }
-    if (handler && (t->restart_kind == LU_RESTART_NOHAND ||
-                    !(handler->flags & LU_SA_RESTART))) {
+    if (handler && t->restart_kind != LU_RESTART_NOINTR &&
+        (t->restart_kind == LU_RESTART_NOHAND || !(handler->flags & LU_SA_RESTART))) {
         c->regs[X86_RAX] = (uint64_t)-EINTR;
     } else {
         c->rip -= 2;               /* the syscall instruction again */

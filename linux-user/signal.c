@@ -219,6 +219,9 @@ void lu_signal_note_interrupted(LuThread *t, uint64_t nr)
     case LU_NR_clock_nanosleep:
         t->restart_kind = LU_RESTART_NOHAND;
         break;
+    case LU_NR_execve:
+        t->restart_kind = LU_RESTART_NOINTR;
+        break;
     case LU_NR_rt_sigtimedwait:
         return;                    /* never restarted: the guest sees EINTR */
     default:

@@ -19,6 +19,7 @@
 enum {
     LU_RESTART_SYS = 1,            /* restart unless a handler without SA_RESTART ran */
     LU_RESTART_NOHAND,             /* restart only if no handler ran (poll, pause, ...) */
+    LU_RESTART_NOINTR,             /* always restart, after the handler (execve) */
 };
 
 /* Guest sa_flags. */
