@@ -412,8 +412,10 @@ static void on_overflow(int sig, siginfo_t *si, void *p)
     char here;
     stack_t cur;
     sigaltstack(NULL, &cur);
-    printf("sig %d on altstack %d flags %d\n", sig, &here > alt && &here < alt + 65536,
-           cur.ss_flags);
+    stack_t again = { .ss_sp = alt, .ss_size = 65536, .ss_flags = 0 };
+    int r = sigaltstack(&again, NULL);
+    printf("sig %d on altstack %d flags %d; change while on it %d %s\n", sig,
+           &here > alt && &here < alt + 65536, cur.ss_flags, r, strerrorname_np(errno));
     siglongjmp(jb, 1);
 }
 
@@ -429,7 +431,11 @@ static int t_altstack(void)
     alt = malloc(65536);
     stack_t ss = { .ss_sp = alt, .ss_size = 65536, .ss_flags = 0 };
     stack_t small = { .ss_sp = alt, .ss_size = 100, .ss_flags = 0 };
-    printf("small %d %s\n", sigaltstack(&small, NULL), strerrorname_np(errno));
+    int r = sigaltstack(&small, NULL);
+    printf("small %d %s\n", r, strerrorname_np(errno));
+    stack_t bad = { .ss_sp = alt, .ss_size = 65536, .ss_flags = 5 };
+    r = sigaltstack(&bad, NULL);
+    printf("bad flags %d %s\n", r, strerrorname_np(errno));
     sigaltstack(&ss, NULL);
     on(SIGSEGV, on_overflow, SA_ONSTACK);
     if (sigsetjmp(jb, 1) == 0) {
