@@ -34,6 +34,11 @@ done
 check "bash trap" /bin/bash --norc -c 'trap "echo got" USR1; kill -USR1 $$; echo after'
 check "bash wait interrupted" /bin/bash --norc -c \
     'trap "echo int" INT; (sleep 0.2; kill -INT $$) & wait; echo done'
+# Stop and continue (default actions the host kernel takes for ferry).
+check "stop and continue" /bin/bash --norc -c '
+/bin/sh -c "kill -STOP \$\$; echo resumed" & pid=$!
+st=R; while [ "$st" != T ]; do read -r _ _ st _ < /proc/$pid/stat; done
+echo stopped; kill -CONT $pid; wait $pid; echo status $?'
 check "sh killed by TERM" /bin/sh -c 'kill -TERM $$; echo not reached'
 # A guest spinning in a loop still gets its signal (async delivery at
 # block boundaries) and dies of it as the native one does.
