@@ -136,6 +136,33 @@ static int t_segv_addr(void)
     return 0;
 }
 
+/* Instruction fetches from an unmapped and from a non-executable page. */
+static void show_fetch(int sig, siginfo_t *si, void *p)
+{
+    ucontext_t *uc = p;
+    greg_t *g = uc->uc_mcontext.gregs;
+    printf("sig %d code %d addr_ok %d rip_ok %d cr2_ok %d trapno %lld err %#llx\n", sig,
+           si->si_code, si->si_addr == fault_addr, g[REG_RIP] == (greg_t)fault_addr,
+           g[REG_CR2] == (greg_t)fault_addr, (long long)g[REG_TRAPNO],
+           (long long)(g[REG_ERR] & 0x1f));
+    siglongjmp(jb, 1);
+}
+
+static int t_fetch(void)
+{
+    on(SIGSEGV, show_fetch, 0);
+    char *data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    data[0] = (char)0xc3;          /* ret, never run */
+    void *targets[2] = { (void *)16, data };
+    for (int i = 0; i < 2; i++) {
+        fault_addr = targets[i];
+        if (sigsetjmp(jb, 1) == 0) {
+            ((void (*)(void))targets[i])();
+        }
+    }
+    return 0;
+}
+
 /* Past the end of a mapped file: SIGBUS BUS_ADRERR at the address. */
 static int t_bus(void)
 {
@@ -521,6 +548,7 @@ int main(int argc, char **argv)
         { "nested", t_nested }, { "altstack", t_altstack }, { "fpu", t_fpu },
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
         { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
+        { "fetch", t_fetch },
     };
     if (argc < 2) {
         return 2;
