@@ -288,7 +288,14 @@ static const char *exception_info(LuThread *t, int excp, LuSigInfo *si)
             *si = (LuSigInfo){ .signo = SIGFPE, .code = FPE_INTDIV, .u.addr = c->rip };
             return "divide error";
         }
-        if (t->fault.signo == SIGSEGV) {
+        uint64_t a = t->fault.u.addr;
+        bool canonical = (uint64_t)((int64_t)(a << 16) >> 16) == a;
+        if (t->fault.signo == SIGSEGV && (t->fault.code == SI_KERNEL || !canonical)) {
+            /* a non-canonical address: #GP on x86 (and on an x86-64 host,
+             * where si_addr is 0), whatever another host says */
+            t->trapno = X86_EXCP_GP;
+            *si = (LuSigInfo){ .signo = SIGSEGV, .code = SI_KERNEL };
+        } else if (t->fault.signo == SIGSEGV) {
             page_fault(t, si, t->fault.u.addr, (uint32_t)t->fault.err);
         } else {
             *si = t->fault;

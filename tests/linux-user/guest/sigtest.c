@@ -133,6 +133,7 @@ static int t_segv_addr(void)
         (void)*(volatile char *)(ro + 4096 + 7);
     }
     printf("unmapped addr_ok %d\n", fault_addr == ro + 4096 + 7);
+
     return 0;
 }
 
@@ -199,6 +200,16 @@ static int t_chld(void)
     }
     while (!hits) {
         sigsuspend(&none);
+    }
+    return 0;
+}
+
+/* A non-canonical address is #GP: SIGSEGV SI_KERNEL with no address. */
+static int t_noncanonical(void)
+{
+    on(SIGSEGV, jump_out, 0);
+    if (sigsetjmp(jb, 1) == 0) {
+        (void)*(volatile char *)0x8000000000000010ull;
     }
     return 0;
 }
@@ -548,7 +559,7 @@ int main(int argc, char **argv)
         { "nested", t_nested }, { "altstack", t_altstack }, { "fpu", t_fpu },
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
         { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
-        { "fetch", t_fetch },
+        { "fetch", t_fetch }, { "noncanonical", t_noncanonical },
     };
     if (argc < 2) {
         return 2;
