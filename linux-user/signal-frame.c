@@ -142,7 +142,9 @@ static uint64_t frame_addr(const LuThread *t, const LuSigaction *act, uint64_t *
     *fpstate = sp;
     sp -= sizeof(LuRtSigframe);
     sp = (sp & ~(uint64_t)15) - 8;
-    if ((on_alt || entering) && !lu_signal_on_altstack(t, sp)) {
+    /* the kernel's __on_sig_stack: the range alone, even with SS_AUTODISARM */
+    bool in_range = sp > t->altstack[0] && sp - t->altstack[0] <= t->altstack[2];
+    if ((on_alt || entering) && !in_range) {
         return 0;
     }
     return sp;
@@ -169,7 +171,7 @@ static bool setup_frame(LuProc *p, LuThread *t, int sig, const LuSigInfo *info,
     f->uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
     f->uc.uc_link = 0;
     f->uc.ss_sp = t->altstack[0];
-    f->uc.ss_flags = (int32_t)lu_signal_ss_flags(t, c->regs[X86_RSP]);
+    f->uc.ss_flags = (int32_t)t->altstack[1];   /* the flags as set, like the kernel */
     f->uc.ss_pad = 0;
     f->uc.ss_size = t->altstack[2];
     if (t->altstack[1] & LU_SS_AUTODISARM) {

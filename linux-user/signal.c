@@ -183,8 +183,8 @@ static void requeue_blocked(LuThread *t, uint64_t mask)
 
 void lu_signal_set_mask(LuThread *t, uint64_t mask)
 {
-    sigset_t old, host;
-    lu_signal_block_all(&old);
+    sigset_t host;
+    lu_signal_block_all(NULL);
     t->sigmask = mask & ~NEVER_BLOCKED;
     requeue_blocked(t, t->sigmask);
     atomic_fetch_or(&t->sig_pending, t->sig_held & ~t->sigmask);
@@ -289,6 +289,9 @@ int64_t lu_signal_set_altstack(LuThread *t, uint64_t sp, uint64_t ss_sp, uint32_
     uint32_t mode = flags & ~LU_SS_AUTODISARM;
     if (mode != 0 && mode != LU_SS_DISABLE && mode != LU_SS_ONSTACK) {
         return -EINVAL;
+    }
+    if (t->altstack[0] == ss_sp && t->altstack[1] == flags && t->altstack[2] == size) {
+        return 0;                  /* no change (what sigreturn usually asks) */
     }
     if (mode == LU_SS_DISABLE) {
         ss_sp = 0;

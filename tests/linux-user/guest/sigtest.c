@@ -64,6 +64,10 @@ static void fix_ud2(int sig, siginfo_t *si, void *p)
     printf("SIGILL %d code %d addr_ok %d rip_ok %d trapno %lld cf %lld rdi %llx\n", sig,
            si->si_code, si->si_addr == (void *)ud2_here, g[REG_RIP] == (greg_t)ud2_here,
            (long long)g[REG_TRAPNO], (long long)(g[REG_EFL] & 1), (long long)g[REG_RDI]);
+    /* the frame: siginfo 304 bytes above the ucontext, which is 16-byte
+     * aligned (the return address below it makes rsp 16n - 8) */
+    printf("info - uc %ld, uc %% 16 = %ld, ss_flags %d\n", (long)((char *)si - (char *)uc),
+           (long)((uintptr_t)uc % 16), uc->uc_stack.ss_flags);
     g[REG_RIP] += 2;
     g[REG_RBX] = 0x1234;
 }
@@ -446,14 +450,15 @@ static int t_nested(void)
 static char *alt;
 static void on_overflow(int sig, siginfo_t *si, void *p)
 {
-    (void)si, (void)p;
+    (void)si;
     char here;
     stack_t cur;
     sigaltstack(NULL, &cur);
     stack_t again = { .ss_sp = alt, .ss_size = 65536, .ss_flags = 0 };
     int r = sigaltstack(&again, NULL);
-    printf("sig %d on altstack %d flags %d; change while on it %d %s\n", sig,
-           &here > alt && &here < alt + 65536, cur.ss_flags, r, strerrorname_np(errno));
+    printf("sig %d on altstack %d flags %d frame flags %d; change while on it %d %s\n", sig,
+           &here > alt && &here < alt + 65536, cur.ss_flags,
+           ((ucontext_t *)p)->uc_stack.ss_flags, r, strerrorname_np(errno));
     siglongjmp(jb, 1);
 }
 
@@ -462,6 +467,17 @@ static int recurse(volatile char *prev)
     volatile char buf[4096];
     buf[0] = prev ? prev[0] + 1 : 0;
     return recurse(buf) + buf[100];
+}
+
+static void show_altstack(int sig, siginfo_t *si, void *p)
+{
+    (void)si;
+    char here;
+    stack_t cur;
+    sigaltstack(NULL, &cur);
+    printf("sig %d on altstack %d; now flags %#x size %zu; frame flags %#x\n", sig,
+           &here > alt && &here < alt + 65536, cur.ss_flags, cur.ss_size,
+           ((ucontext_t *)p)->uc_stack.ss_flags);
 }
 
 static int t_altstack(void)
@@ -482,6 +498,14 @@ static int t_altstack(void)
     stack_t cur;
     sigaltstack(NULL, &cur);
     printf("back; flags %d size_ok %d\n", cur.ss_flags, cur.ss_size == 65536);
+    /* SS_AUTODISARM: the handler runs with the stack disarmed, sigreturn
+     * re-arms it from the frame */
+    stack_t auto_ss = { .ss_sp = alt, .ss_size = 65536, .ss_flags = (int)(1u << 31) }   /* SS_AUTODISARM */;
+    sigaltstack(&auto_ss, NULL);
+    on(SIGUSR1, show_altstack, SA_ONSTACK);
+    raise(SIGUSR1);
+    sigaltstack(NULL, &cur);
+    printf("after: flags %#x size_ok %d\n", cur.ss_flags, cur.ss_size == 65536);
     return 0;
 }
 
