@@ -57,6 +57,14 @@ check "sh killed by TERM" /bin/sh -c 'kill -TERM $$; echo not reached'
 # (timeout execs the shell: not under qemu-user, see run-e2e.sh.)
 if [ -z "$RUN" ]; then
     check "spinning shell killed by timeout" /usr/bin/timeout -s TERM 0.3 /bin/sh -c 'while :; do :; done'
+    if [ -x /usr/bin/busybox ]; then
+        check "spinning busybox sh killed by timeout" \
+            /usr/bin/timeout -s INT 0.3 /usr/bin/busybox sh -c 'while :; do :; done'
+    fi
+fi
+if [ -x /usr/bin/busybox ]; then
+    check "busybox sh traps" /usr/bin/busybox sh -c \
+        'trap "echo got USR1" USR1; kill -USR1 $$; echo after; trap "echo int; exit 5" INT; kill -INT $$; echo no'
 fi
 check "spinning shell traps ALRM" /bin/bash --norc -c \
     'trap "echo alarm; exit 3" ALRM; (sleep 0.2; kill -ALRM $$) & while :; do :; done'
