@@ -12,7 +12,7 @@
 
 #include "linux-user/signal.h"
 
-#if !defined(__x86_64__) && !defined(__aarch64__)
+#if !defined(__x86_64__) && !defined(__aarch64__) && !defined(__loongarch64)
 const char lu_safe_syscall_start[1], lu_safe_syscall_end[1], lu_safe_syscall_interrupted[1];
 
 long lu_safe_syscall_base(const _Atomic uint64_t *pending, long nr, long a1, long a2,

@@ -91,6 +91,8 @@ static void safe_syscall_rewind(ucontext_t *uc)
     uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)lu_safe_syscall_interrupted;
 #elif defined(__aarch64__)
     uc->uc_mcontext.pc = (uintptr_t)lu_safe_syscall_interrupted;
+#elif defined(__loongarch64)
+    uc->uc_mcontext.__pc = (uintptr_t)lu_safe_syscall_interrupted;
 #endif
 }
 
