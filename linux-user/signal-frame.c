@@ -9,6 +9,7 @@
  */
 #include "linux-user/signal-frame.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -244,6 +245,12 @@ static LuSigaction take_action(LuProc *p, int sig)
 static void run_handler(LuProc *p, LuThread *t, int sig, const LuSigInfo *info,
                         const LuSigaction *act)
 {
+    if (p->strace) {
+        const char *name = sigabbrev_np(sig);
+        fprintf(p->log, "%d --- SIG%s {si_signo=%d, si_code=%d} ---\n", t->tid,
+                name ? name : "?", sig, info->code);
+        fflush(p->log);
+    }
     settle_restart(t, act);
     uint64_t oldmask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
     t->restore_sigmask = false;
