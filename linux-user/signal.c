@@ -39,6 +39,29 @@ static bool libc_owned(int sig)
     return sig >= 32 && sig < SIGRTMIN;
 }
 
+void lu_signal_thread_exit(LuThread *t)
+{
+    lu_signal_block_all(NULL);
+    uint64_t left = atomic_load(&t->sig_pending) | t->sig_held;
+    for (int sig = 1; left; sig++) {
+        if (!(left & LU_SIGBIT(sig))) {
+            continue;
+        }
+        left &= ~LU_SIGBIT(sig);
+        LuSigInfo *info = &t->sig_info[sig - 1];
+        if (info->code == SI_TKILL) {
+            continue;              /* sent to this thread: dies with it */
+        }
+        /* the kernel lets only the main thread keep a kernel si_code */
+        if (syscall(SYS_rt_sigqueueinfo, getpid(), sig, info) != 0) {
+            kill(getpid(), sig);
+        }
+    }
+    atomic_store(&t->sig_pending, 0);
+    t->sig_held = 0;
+    cur_thread = NULL;
+}
+
 LuThread *lu_signal_current(void)
 {
     return cur_thread;

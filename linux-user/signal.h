@@ -49,6 +49,14 @@ void lu_signal_init(LuProc *p);
  */
 void lu_signal_thread_start(LuThread *t);
 
+/*
+ * Called on t's host thread when the guest thread ends (the thread exit
+ * path of clone'd threads): signals queued on t for the process are sent
+ * to the process again, those sent to t alone are dropped, as the kernel
+ * does; host signals stay blocked on this thread from here on.
+ */
+void lu_signal_thread_exit(LuThread *t);
+
 /* The guest thread this host thread runs, or NULL (async-signal-safe). */
 LuThread *lu_signal_current(void);
 
