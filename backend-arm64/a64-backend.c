@@ -2,7 +2,8 @@
  * a64-backend.c — host glue of the arm64 backend: the register set given to
  * the allocator, the allocator's move/load/store hooks, the prologue and
  * epilogue (AAPCS64), gen_code (allocate + emit, slow paths, label fixups),
- * jump patching, entering code, and the LSE (ARMv8.1 atomics) probe.
+ * jump patching, entering code, and the LSE (ARMv8.1 atomics) and LRCPC
+ * (ARMv8.3 LDAPR) probes.
  *
  * Prologue (enter(env, code)): stp x29/x30 and x19..x28; mov x29, sp;
  * sub sp, FRAME; x27 = env; x28 = env->guest_base; br code. Two epilogue
@@ -15,31 +16,53 @@
 
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
+#endif
 #ifndef HWCAP_ATOMICS
 #define HWCAP_ATOMICS (1 << 8)
 #endif
+#ifndef HWCAP_LRCPC
+#define HWCAP_LRCPC (1 << 15)
 #endif
 
 #define R(x) ((RaRegSet)1 << (x))
 
 /* ---------------------------------------------------------------------- */
-/* LSE probe                                                               */
+/* LSE and LRCPC probes                                                    */
 
 /* Process-wide: set by tests before translating, read when a TB starts. */
 static bool lse_allowed = true;
+static A64FeatMode lrcpc_mode = A64_FEAT_HOST;
 
 void a64_set_lse_allowed(bool allowed)
 {
     lse_allowed = allowed;
 }
 
-bool a64_have_lse(void)
+void a64_set_lrcpc_mode(A64FeatMode mode)
+{
+    lrcpc_mode = mode;
+}
+
+/* Whether AT_HWCAP has bit; false when emitting for a foreign host (the
+ * portable ARMv8.0 forms). */
+static bool hwcap_has(unsigned long bit)
 {
 #if defined(__aarch64__) && defined(__linux__)
-    return lse_allowed && (getauxval(AT_HWCAP) & HWCAP_ATOMICS) != 0;
+    return (getauxval(AT_HWCAP) & bit) != 0;
 #else
-    return false;       /* emitting for a foreign host: the portable LL/SC form */
+    (void)bit;
+    return false;
 #endif
+}
+
+bool a64_have_lse(void)
+{
+    return lse_allowed && hwcap_has(HWCAP_ATOMICS);
+}
+
+bool a64_have_lrcpc(void)
+{
+    return lrcpc_mode == A64_FEAT_ON || (lrcpc_mode == A64_FEAT_HOST && hwcap_has(HWCAP_LRCPC));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -191,6 +214,7 @@ static void gen_init(A64Gen *g, IrContext *ctx, JitCodeGen *cg)
     g->ctx = ctx;
     g->user_mode = cg->user_mode;
     g->lse = a64_have_lse();
+    g->lrcpc = a64_have_lrcpc();
     g->label_off = g_new(int32_t, ctx->nb_labels + 1);
     for (uint32_t i = 0; i < ctx->nb_labels; i++) {
         g->label_off[i] = -1;

@@ -11,6 +11,12 @@
  * when the host has them, else LDAXR/STLXR loops followed by DMB ISH (the
  * AL forms are fully ordered; the loops need the barrier for that).
  * Byte-swapped atomics always go to the helper.
+ *
+ * `tso` loads and stores (docs/memory-model.md): with LRCPC, LDAPR and
+ * STLR at x16 = base + addr; they fault when misaligned, so in user mode a
+ * misaligned address branches to an out-of-line plain access + DMB (in
+ * softmmu the TLB compare already sends it to the helper). Without LRCPC,
+ * and for vectors: LDR + DMB ISHLD and DMB ISHST + STR.
  */
 #include "backend-arm64/a64-lower.h"
 
@@ -162,29 +168,23 @@ static void vec_bswap(A64Gen *g, unsigned size, int vd, int vn)
     }
 }
 
-JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int index,
-                       int32_t off)
+/* d holds the zero-extended raw value of a load: byte-swap it and sign-
+ * extend it as mo says (sf: to 64 bits). */
+static void load_fixup(A64Gen *g, IrMemOp mo, bool sf, int d)
 {
     A64Buf *b = &g->buf;
-    unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
-    bool vec = t == IR_V128 || t == IR_I128, sf = t == IR_I64;
+    unsigned size = ir_memop_size(mo);
     bool sign = mo & IR_MO_SIGN;
 
-    if (vec ? size < 4 : size == 16) {
-        return JIT_ERR_UNSUPPORTED;
-    }
-    if (vec) {
-        mem_access(g, vec_memop(size, true), a64_v(d), base, index, off);
-        if (mo & IR_MO_BSWAP) {
-            vec_bswap(g, size, a64_v(d), a64_v(d));
-        }
-        return JIT_OK;
-    }
     if (!(mo & IR_MO_BSWAP) || size == 1) {
-        mem_access(g, a64_memop_load(lg, sign, sf), d, base, index, off);
-        return JIT_OK;
+        switch (sign ? size : 8) {
+        case 1: a64_sxtb(b, sf, d, d); break;
+        case 2: a64_sxth(b, sf, d, d); break;
+        case 4: if (sf) { a64_sxtw(b, d, d); } break;
+        default: break;
+        }
+        return;
     }
-    mem_access(g, a64_memop_load(lg, false, sf), d, base, index, off);
     switch (size) {
     case 2:
         a64_rev16(b, false, d, d);
@@ -204,6 +204,31 @@ JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int ind
         a64_rev(b, true, d, d);
         break;
     }
+}
+
+JitError a64_emit_load(A64Gen *g, IrType t, IrMemOp mo, int d, int base, int index,
+                       int32_t off)
+{
+    unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
+    bool vec = t == IR_V128 || t == IR_I128, sf = t == IR_I64;
+    bool sign = mo & IR_MO_SIGN;
+
+    if (vec ? size < 4 : size == 16) {
+        return JIT_ERR_UNSUPPORTED;
+    }
+    if (vec) {
+        mem_access(g, vec_memop(size, true), a64_v(d), base, index, off);
+        if (mo & IR_MO_BSWAP) {
+            vec_bswap(g, size, a64_v(d), a64_v(d));
+        }
+        return JIT_OK;
+    }
+    if (!(mo & IR_MO_BSWAP) || size == 1) {
+        mem_access(g, a64_memop_load(lg, sign, sf), d, base, index, off);
+        return JIT_OK;
+    }
+    mem_access(g, a64_memop_load(lg, false, sf), d, base, index, off);
+    load_fixup(g, mo, sf, d);
     return JIT_OK;
 }
 
@@ -217,12 +242,32 @@ static uint64_t bswap_const(uint64_t v, unsigned size)
     }
 }
 
-/* The value of a store goes through x17 when it needs work (immediate,
- * byte swap); x16 may hold the base or a far offset. */
+/* The register holding the integer value of a store: x17 when it needs
+ * work (immediate, byte swap); x16 is left alone (base or far offset). */
+static int store_value(A64Gen *g, IrMemOp mo, RaOperand v)
+{
+    A64Buf *b = &g->buf;
+    unsigned size = ir_memop_size(mo);
+    bool swap = mo & IR_MO_BSWAP && size > 1;
+
+    if (v.is_imm) {
+        uint64_t imm = swap ? bswap_const(v.imm, size) : v.imm;
+        return a64_opnd_reg(g, size == 8, (RaOperand){ .is_imm = true, .imm = imm }, A64_TMP1);
+    }
+    if (!swap) {
+        return v.reg;
+    }
+    if (size == 2) {
+        a64_rev16(b, false, A64_TMP1, v.reg);
+    } else {
+        a64_rev(b, size == 8, A64_TMP1, v.reg);
+    }
+    return A64_TMP1;
+}
+
 JitError a64_emit_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int base, int index,
                         int32_t off)
 {
-    A64Buf *b = &g->buf;
     unsigned size = ir_memop_size(mo), lg = mo & IR_MO_SIZE_MASK;
     bool vec = t == IR_V128 || t == IR_I128;
     bool swap = mo & IR_MO_BSWAP && size > 1;
@@ -240,25 +285,79 @@ JitError a64_emit_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int base, 
         mem_access(g, vec_memop(size, false), r, base, index, off);
         return JIT_OK;
     }
-    if (v.is_imm) {
-        uint64_t imm = swap ? bswap_const(v.imm, size) : v.imm;
-        r = a64_opnd_reg(g, size == 8, (RaOperand){ .is_imm = true, .imm = imm }, A64_TMP1);
-    } else if (swap) {
-        r = A64_TMP1;
-        if (size == 2) {
-            a64_rev16(b, false, r, v.reg);
-        } else {
-            a64_rev(b, size == 8, r, v.reg);
-        }
-    } else {
-        r = v.reg;
-    }
+    r = store_value(g, mo, v);
     mem_access(g, a64_memop_store(lg), r, base, index, off);
     return JIT_OK;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Guest loads and stores                                                  */
+
+/* Whether a tso access of type t is one LDAPR / STLR (which need natural
+ * alignment) rather than a plain access and a DMB. */
+static bool tso_acq_rel(A64Gen *g, IrType t)
+{
+    return g->lrcpc && t != IR_V128 && t != IR_I128;
+}
+
+/* A `tso` load: ordered before every later access (acquire). LDAPR is
+ * RCpc, which is all x86 asks (docs/memory-model.md). */
+static void emit_tso_load(A64Gen *g, IrType t, IrMemOp mo, int d, int addr)
+{
+    A64Buf *b = &g->buf;
+
+    if (!tso_acq_rel(g, t)) {
+        a64_emit_load(g, t, mo, d, host_base(g), addr, 0);
+        a64_dmb(b, A64_BAR_ISHLD);
+        return;
+    }
+    a64_add_rrr(b, true, A64_TMP0, host_base(g), addr);
+    a64_ldapr(b, mo & IR_MO_SIZE_MASK, d, A64_TMP0);
+    load_fixup(g, mo, t == IR_I64, d);
+}
+
+/* A `tso` store: ordered after every earlier access (release). Without
+ * STLR, DMB ISHST orders earlier stores before it; earlier loads are
+ * ordered by their own acquire or DMB ISHLD. */
+static void emit_tso_store(A64Gen *g, IrType t, IrMemOp mo, RaOperand v, int addr)
+{
+    A64Buf *b = &g->buf;
+
+    if (!tso_acq_rel(g, t)) {
+        a64_dmb(b, A64_BAR_ISHST);
+        a64_emit_store(g, t, mo, v, host_base(g), addr, 0);
+        return;
+    }
+    int r = store_value(g, mo, v);
+    a64_add_rrr(b, true, A64_TMP0, host_base(g), addr);
+    a64_stlr(b, mo & IR_MO_SIZE_MASK, r, A64_TMP0);
+}
+
+/*
+ * The checks before a guest load or store (mem_check), except that in user
+ * mode a tso access done with LDAPR/STLR tests the alignment those need
+ * and branches to an A64_SLOW_TSO_* path (kind set here) when misaligned.
+ * An `align` memop keeps its faulting helper path.
+ */
+static A64Slow *access_check(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o,
+                             bool write)
+{
+    IrArg *ca = ir_op_cargs((IrOp *)op);
+    IrMemOp mo = ca[0];
+    unsigned size = ir_memop_size(mo);
+    int addr = o[1].reg;
+
+    if (!g->user_mode || !(mo & IR_MO_TSO) || !tso_acq_rel(g, op->type) ||
+        mo & IR_MO_ALIGN || size == 1) {
+        return mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], write,
+                         false);
+    }
+    a64_tst_ri(&g->buf, true, addr, size - 1);
+    A64Slow *s = new_slow(g, ra, op, addr, mo, ca[1]);
+    s->kind = write ? A64_SLOW_TSO_ST : A64_SLOW_TSO_LD;
+    a64_bcond(&g->buf, A64_NE, 0);
+    return s;
+}
 
 static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
@@ -271,11 +370,14 @@ static JitError emit_ld(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     if (vec ? size < 4 : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], false,
-                           false);
-    a64_emit_load(g, op->type, mo, d, host_base(g), addr, 0);
+    A64Slow *s = access_check(g, ra, op, o, false);
+    if (mo & IR_MO_TSO) {
+        emit_tso_load(g, op->type, mo, d, addr);
+    } else {
+        a64_emit_load(g, op->type, mo, d, host_base(g), addr, 0);
+    }
     if (s) {
-        s->kind = A64_SLOW_LD;
+        s->kind = s->kind == A64_SLOW_TSO_LD ? A64_SLOW_TSO_LD : A64_SLOW_LD;
         s->out = d;
         s->save &= ~((RaRegSet)1 << d);
         s->ret_off = a64_off(g);
@@ -294,11 +396,14 @@ static JitError emit_st(A64Gen *g, RaState *ra, const IrOp *op, const RaOperand 
     if (vec ? size < 4 : size == 16) {
         return JIT_ERR_UNSUPPORTED;
     }
-    A64Slow *s = mem_check(g, ra, op, addr, g->user_mode ? -1 : o[2].reg, mo, ca[1], true,
-                           false);
-    a64_emit_store(g, op->type, mo, o[0], host_base(g), addr, 0);
+    A64Slow *s = access_check(g, ra, op, o, true);
+    if (mo & IR_MO_TSO) {
+        emit_tso_store(g, op->type, mo, o[0], addr);
+    } else {
+        a64_emit_store(g, op->type, mo, o[0], host_base(g), addr, 0);
+    }
     if (s) {
-        s->kind = A64_SLOW_ST;
+        s->kind = s->kind == A64_SLOW_TSO_ST ? A64_SLOW_TSO_ST : A64_SLOW_ST;
         s->val_imm = o[0].is_imm;
         s->imm = o[0].imm;
         s->val = o[0].is_imm ? 255 : o[0].reg;
@@ -619,6 +724,22 @@ static void slow_result(A64Gen *g, const A64Slow *s)
     }
 }
 
+/* A misaligned tso access in user mode: the plain access at [x28 + addr]
+ * with the DMB form of its ordering (docs/memory-model.md), then back. */
+static void slow_tso_plain(A64Gen *g, const A64Slow *s)
+{
+    IrMemOp mo = jit_oi_memop(s->oi);
+
+    if (s->kind == A64_SLOW_TSO_LD) {
+        a64_emit_load(g, s->type, mo, s->out, A64_GBASE, s->addr, 0);
+        a64_dmb(&g->buf, A64_BAR_ISHLD);
+    } else {
+        RaOperand v = { .is_imm = s->val_imm, .reg = s->val, .imm = s->imm };
+        a64_dmb(&g->buf, A64_BAR_ISHST);
+        a64_emit_store(g, s->type, mo, v, A64_GBASE, s->addr, 0);
+    }
+}
+
 void a64_emit_slow_paths(A64Gen *g)
 {
     A64Buf *b = &g->buf;
@@ -629,6 +750,11 @@ void a64_emit_slow_paths(A64Gen *g)
             return;
         }
         a64_patch_branch((uint32_t *)(void *)(b->base + s->branch_off), b->base + a64_off(g));
+        if (s->kind == A64_SLOW_TSO_LD || s->kind == A64_SLOW_TSO_ST) {
+            slow_tso_plain(g, s);
+            a64_b(b, (int64_t)s->ret_off - (int64_t)a64_off(g));
+            continue;
+        }
         save_regs(g, s->save, false);
         slow_args(g, s);
         a64_call_abs(g, slow_helper(s));

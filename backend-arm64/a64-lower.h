@@ -41,6 +41,9 @@ _Static_assert(A64_FRAME_SIZE % 16 == 0, "sp stays 16-byte aligned");
 
 typedef enum A64SlowKind {
     A64_SLOW_LD, A64_SLOW_ST, A64_SLOW_CMPXCHG, A64_SLOW_RMW,
+    /* user mode, a misaligned tso access LDAPR/STLR cannot do: the plain
+     * access and a DMB, no call */
+    A64_SLOW_TSO_LD, A64_SLOW_TSO_ST,
 } A64SlowKind;
 
 /* An out-of-line softmmu (or user-mode alignment / fallback) slow path,
@@ -70,6 +73,7 @@ typedef struct A64Gen {
     IrContext *ctx;
     bool user_mode;
     bool lse;                /* ARMv8.1 atomics usable */
+    bool lrcpc;              /* ARMv8.3 LDAPR usable (tso loads) */
     int32_t *label_off;      /* host offset per label, -1 until placed */
     GArray *relocs;          /* A64Reloc */
     GArray *slows;           /* A64Slow */
@@ -85,6 +89,15 @@ const RaTarget *a64_target(bool user_mode);
 bool a64_have_lse(void);
 /* Tests: force LSE off (false) or back to the host's answer (true). */
 void a64_set_lse_allowed(bool allowed);
+/* Whether TBs use LDAPR (ARMv8.3 LRCPC) for tso loads, else LDR + DMB
+ * ISHLD (docs/memory-model.md): the host's HWCAP_LRCPC unless forced. */
+bool a64_have_lrcpc(void);
+typedef enum A64FeatMode {
+    A64_FEAT_HOST,           /* what the host says (the default) */
+    A64_FEAT_OFF,            /* tests: the fallback, even on a host that has it */
+    A64_FEAT_ON,             /* tests that only disassemble: as if the host had it */
+} A64FeatMode;
+void a64_set_lrcpc_mode(A64FeatMode mode);
 
 /* Hooks for the allocator (a64-lower.c). */
 const RaConstraint *a64_constraint(void *be, const IrOp *op);

@@ -646,9 +646,8 @@ static JitError emit_int(La64Gen *g, const IrOp *op, const RaOperand *o)
     return JIT_OK;
 }
 
-JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
+static JitError emit_op(La64Gen *g, RaState *ra, const IrOp *op, const RaOperand *o)
 {
-    La64Gen *g = be;
     IrArg *ca = ir_op_cargs((IrOp *)op);
     JitError e;
 
@@ -670,4 +669,26 @@ JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
         e = la64_emit_mem(g, ra, op, o);
         return e == JIT_ERR_UNSUPPORTED ? emit_int(g, op, o) : e;
     }
+}
+
+/*
+ * `tso` guest accesses (docs/memory-model.md), scalar and vector alike:
+ * DBAR 0x12 (earlier reads and writes before later writes) ahead of a
+ * store, DBAR 0x14 (earlier reads before later reads and writes) after a
+ * load, after the slow path's return point so both paths pass it.
+ */
+JitError la64_emit_op(void *be, RaState *ra, const IrOp *op, const RaOperand *o)
+{
+    La64Gen *g = be;
+    bool mem = op->opc == IR_OP_guest_ld || op->opc == IR_OP_guest_st;
+    bool tso = mem && (ir_op_cargs((IrOp *)op)[0] & IR_MO_TSO);
+
+    if (tso && op->opc == IR_OP_guest_st) {
+        la64_dbar(&g->buf, LA64_DBAR_RELEASE);
+    }
+    JitError e = emit_op(g, ra, op, o);
+    if (tso && op->opc == IR_OP_guest_ld && e == JIT_OK) {
+        la64_dbar(&g->buf, LA64_DBAR_ACQUIRE);
+    }
+    return e;
 }

@@ -17,7 +17,7 @@ if HOST_X86_64
 noinst_PROGRAMS += bench/translate
 bench_translate_SOURCES = bench/translate.c $(bench_elf_text_sources)
 bench_translate_LDADD = $(FRONTEND_X86_LIBS) backend-x86_64/libbackend-x64.a \
-	jit/libjit.a $(FERRY_BASE_LIBS)
+	backend-arm64/liba64.a backend-loongarch/libla64.a jit/libjit.a $(FERRY_BASE_LIBS)
 endif
 
 # --- bench/run: native vs ferry-x86_64 vs qemu-x86_64 (run by hand, not by make check;

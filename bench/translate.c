@@ -5,15 +5,20 @@
  * block after block, as the engine does on first execution. Prints guest
  * instructions translated per second of CPU time, and IR ops and host bytes
  * per guest instruction. The issue's target: 2 million guest instructions
- * per second on the x86-64 backend.
- * Usage: bench/translate [-b interp|native] [elf-file]
+ * per second on the x86-64 backend. The arm64 and loongarch64 backends
+ * only emit code, so they work here too: with -tso (parallel mode) that
+ * gives the cost of x86-TSO ordering in host bytes (docs/memory-model.md);
+ * -no-lrcpc selects arm64's ARMv8.0 form.
+ * Usage: bench/translate [-b interp|native|arm64|loongarch64] [-tso] [-no-lrcpc] [elf-file]
  */
 #include <stdio.h>
 #include <string.h>
 #include <urcu.h>
 
+#include "backend-arm64/a64-lower.h"
 #include "bench/elf-text.h"
 #include "frontend-x86/translate.h"
+
 
 static const uint8_t *text_start, *text_end;
 
@@ -34,11 +39,24 @@ static size_t fetch(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len)
 int main(int argc, char **argv)
 {
     JitBackend *be = &jit_backend_x86_64;
+    bool tso = false;
     int i = 1;
 
-    if (argc > 2 && strcmp(argv[1], "-b") == 0) {
-        be = strcmp(argv[2], "interp") == 0 ? &jit_backend_interp : &jit_backend_x86_64;
-        i = 3;
+    a64_set_lrcpc_mode(A64_FEAT_ON);        /* arm64: as on an LRCPC host */
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
+            const char *b = argv[++i];
+            be = !strcmp(b, "interp") ? &jit_backend_interp
+               : !strcmp(b, "arm64") ? &jit_backend_arm64
+               : !strcmp(b, "loongarch64") ? &jit_backend_loongarch64 : &jit_backend_x86_64;
+        } else if (strcmp(argv[i], "-tso") == 0) {
+            tso = true;
+        } else if (strcmp(argv[i], "-no-lrcpc") == 0) {
+            a64_set_lrcpc_mode(A64_FEAT_OFF);
+        } else {
+            fprintf(stderr, "translate: unknown option %s\n", argv[i]);
+            return 1;
+        }
     }
     const char *path = i < argc ? argv[i] : BENCH_DEFAULT_ELF;
     size_t size;
@@ -57,6 +75,7 @@ int main(int argc, char **argv)
     double t = 0;
     while (t < 1.0) {
         JitEngine *e = jit_engine_new(be, &x86_translator, 256 << 20, JIT_WX_AUTO);
+        jit_engine_set_parallel(e, tso);
         X86Cpu cpu = { .jit.mem_mode = JIT_MEM_USER, .df = 1 };
         jit_cpu_register(e, &cpu.jit);
         double t0 = bench_cpu_seconds();
@@ -73,10 +92,12 @@ int main(int argc, char **argv)
         jit_engine_free(e);
     }
 
-    printf("translate (%s backend): %s .text %zu bytes: %.2f M guest insns/s, "
-           "%.1f insns/TB, %.1f IR ops and %.1f host bytes per guest insn\n",
-           be->name, path, size, insns / t / 1e6, (double)insns / tbs,
-           (double)ir_ops / insns, (double)host_bytes / insns);
+    printf("translate (%s backend%s%s): %s .text %zu bytes: %.2f M guest insns/s, "
+           "%.1f insns/TB, %.1f IR ops and %.2f host bytes per guest insn\n",
+           be->name, tso ? ", tso" : "",
+           be == &jit_backend_arm64 ? (a64_have_lrcpc() ? ", LRCPC" : ", ARMv8.0") : "", path,
+           size, insns / t / 1e6, (double)insns / tbs, (double)ir_ops / insns,
+           (double)host_bytes / insns);
     rcu_unregister_thread();
     return 0;
 }

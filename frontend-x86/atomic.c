@@ -2,7 +2,9 @@
  * atomic.c — the exchange-and-compare family: XADD, CMPXCHG, CMPXCHG8B and
  * CMPXCHG16B. Memory forms become IR atomics (always atomic, which is a
  * valid implementation of the unlocked forms too); register forms are
- * plain moves with x86's rules for which register is written.
+ * plain moves with x86's rules for which register is written. Outside
+ * parallel mode x86_plain_atomics turns the TB's atomics (from every
+ * family) into plain load-op-store sequences.
  */
 #include "frontend-x86/translate.h"
 
@@ -159,4 +161,65 @@ bool x86_tr_cmpxchg8b(X86Tr *tr)
         gen_cmpxchg8b(tr);
     }
     return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Single-agent form                                                       */
+
+/* cmp as atomic_cmpxchg compares it: truncated to the access size and
+ * extended like the loaded value (docs/ir.md). */
+static IrTempIdx cmp_at_size(IrContext *ctx, IrOp *at, IrTempIdx cmp, IrMemOp mo)
+{
+    unsigned bits = ir_memop_size(mo) * 8;
+
+    if (bits >= ir_type_size(at->type) * 8) {
+        return cmp;
+    }
+    IrTempIdx c = ir_temp_new(ctx, at->type);
+    ir_insert_before(ctx, at, mo & IR_MO_SIGN ? IR_OP_sextract : IR_OP_extract, at->type, 1, 1,
+                     (IrArg[]){ c, cmp, 0, bits });
+    return c;
+}
+
+/* Replace one 32/64-bit atomic by: o = load; nv = o OP val (or the
+ * cmpxchg choice); store nv; old = o. The store always happens, as the
+ * locked instruction's write cycle does (a read-only page faults). */
+static void plain_atomic(IrContext *ctx, IrOp *op)
+{
+    static const IrOpcode alu[] = {
+        [IR_OP_atomic_fetch_add] = IR_OP_add, [IR_OP_atomic_fetch_and] = IR_OP_and,
+        [IR_OP_atomic_fetch_or] = IR_OP_or, [IR_OP_atomic_fetch_xor] = IR_OP_xor,
+    };
+    IrType t = op->type;
+    IrArg *ca = ir_op_cargs(op);
+    IrMemOp mo = ca[0] & ~IR_MO_ATOM;
+    IrArg mmu = ca[1];
+    IrTempIdx old = op->args[0], addr = op->args[1], val = op->args[2];
+    IrTempIdx o = ir_temp_new(ctx, t), nv = ir_temp_new(ctx, t);
+
+    ir_insert_before(ctx, op, IR_OP_guest_ld, t, 1, 1, (IrArg[]){ o, addr, mo, mmu });
+    if (op->opc == IR_OP_atomic_cmpxchg) {
+        IrTempIdx cmp = cmp_at_size(ctx, op, val, mo);
+        ir_insert_before(ctx, op, IR_OP_movcond, t, 1, 4,
+                         (IrArg[]){ nv, o, cmp, op->args[3], o, IR_COND_EQ });
+    } else if (op->opc == IR_OP_atomic_xchg) {
+        nv = val;
+    } else {
+        ir_insert_before(ctx, op, alu[op->opc], t, 1, 2, (IrArg[]){ nv, o, val });
+    }
+    ir_insert_before(ctx, op, IR_OP_guest_st, t, 0, 2, (IrArg[]){ nv, addr, mo, mmu });
+    ir_insert_before(ctx, op, IR_OP_mov, t, 1, 1, (IrArg[]){ old, o });
+    ir_remove(ctx, op);
+}
+
+void x86_plain_atomics(IrContext *ctx)
+{
+    IR_FOR_EACH_OP_SAFE(ctx, op, nx) {
+        bool atomic = op->opc == IR_OP_atomic_cmpxchg || op->opc == IR_OP_atomic_xchg ||
+                      op->opc == IR_OP_atomic_fetch_add || op->opc == IR_OP_atomic_fetch_and ||
+                      op->opc == IR_OP_atomic_fetch_or || op->opc == IR_OP_atomic_fetch_xor;
+        if (atomic && op->type != IR_I128) {
+            plain_atomic(ctx, op);
+        }
+    }
 }

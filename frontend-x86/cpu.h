@@ -66,6 +66,10 @@ typedef enum X86CcOp {
     X86_CC_COUNT
 } X86CcOp;
 
+/* The XSAVE area of the state components ferry implements (x87 and SSE,
+ * XCR0 = 3): the 512-byte legacy region and the 64-byte header. */
+#define X86_XSAVE_AREA_SIZE 576
+
 typedef struct X86Vec {
     uint64_t q[2];
 } __attribute__((aligned(16))) X86Vec;
@@ -113,6 +117,9 @@ typedef struct X86Cpu {
      * built here by a helper and copied to/from guest memory in IR, so
      * faults on the guest image stay ordinary guest memory faults. */
     uint8_t fx_image[512] __attribute__((aligned(16)));
+    /* XSAVE, XSAVEOPT, XSAVEC, XRSTOR: the guest's XSAVE area copied in (and back out) in IR
+     * around the helper that implements the instruction on it (xsave.c). */
+    uint8_t xsave_image[X86_XSAVE_AREA_SIZE] __attribute__((aligned(64)));
 
     /* Exception detail for the exec loop's caller. */
     uint32_t error_code;
@@ -132,6 +139,7 @@ enum {
                                       the flags that caused it are in mxcsr) */
     X86_EXCP_SYSCALL = 0x100,      /* user mode: syscall instruction */
     X86_EXCP_HLT = 0x101,
+    X86_EXCP_INT80 = 0x102,        /* user mode: int 0x80, Linux's 32-bit syscall gate */
 };
 
 /* Full EFLAGS from the lazy state. */

@@ -133,17 +133,26 @@ bool x86_tr_xlat(X86Tr *tr)
     return true;
 }
 
+/* In parallel mode the TB's accesses are `tso` (translate.c), which orders
+ * every pair LFENCE and SFENCE would (MOVNT stores included: they are
+ * ordinary stores here); docs/memory-model.md. */
 bool x86_tr_fence(X86Tr *tr)
 {
+    bool tso = jit_engine_parallel(tr->cpu->engine) && !x86_tr_config.unordered;
+
     switch (tr->insn.op) {
     case X86_OP_MFENCE:
         ir_gen_mb(tr->ctx, IR_MB_ALL);
         return true;
     case X86_OP_LFENCE:
-        ir_gen_mb(tr->ctx, IR_MB_LD_LD | IR_MB_LD_ST);
+        if (!tso) {
+            ir_gen_mb(tr->ctx, IR_MB_LD_LD | IR_MB_LD_ST);
+        }
         return true;
     case X86_OP_SFENCE:
-        ir_gen_mb(tr->ctx, IR_MB_ST_ST);
+        if (!tso) {
+            ir_gen_mb(tr->ctx, IR_MB_ST_ST);
+        }
         return true;
     default:
         /* CLFLUSH, CLFLUSHOPT, CLWB: no effect a user program can see. */

@@ -14,9 +14,8 @@ bool x86_tr_mov(X86Tr *tr)
         x86_gen_exception(tr, X86_EXCP_GP);
         return true;
     }
-    /* Segment registers are not modelled in user mode yet. */
     if (in->opnd[0] == X86_OPND_Sw || in->opnd[1] == X86_OPND_Sw) {
-        return false;
+        return x86_tr_mov_seg(tr);
     }
     x86_store_opnd(tr, 0, x86_load_opnd(tr, 1));
     return true;

@@ -119,207 +119,15 @@ uint32_t sse_fp_end(SseFp *f, X86Cpu *cpu)
     return (f->flags & ~masks) ? 1 : 0;
 }
 
-uint32_t f32_in(SseFp *f, uint32_t a)
-{
-    if (f32_is_denormal(a)) {
-        if (f->mxcsr & X86_MXCSR_DAZ) {
-            return a & 0x80000000u;
-        }
-        f->flags |= X86_MXCSR_DE;
-    }
-    return a;
-}
-
-uint64_t f64_in(SseFp *f, uint64_t a)
-{
-    if (f64_is_denormal(a)) {
-        if (f->mxcsr & X86_MXCSR_DAZ) {
-            return a & 0x8000000000000000ull;
-        }
-        f->flags |= X86_MXCSR_DE;
-    }
-    return a;
-}
-
-/* Tiny results (x86 detects tininess before rounding: the host's UE says
- * so for inexact ones, an exact tiny result is a denormal): FTZ, with
- * underflow masked, flushes them to zero and signals UE and PE; unmasked
- * underflow signals UE even when exact. */
-uint32_t f32_out(SseFp *f, uint32_t r, bool tiny)
-{
-    if (f32_is_denormal(r) || tiny) {
-        bool um_masked = f->mxcsr & (X86_MXCSR_UE << X86_MXCSR_MASK_SHIFT);
-        if ((f->mxcsr & X86_MXCSR_FTZ) && um_masked) {
-            f->flags |= X86_MXCSR_UE | X86_MXCSR_PE;
-            return r & 0x80000000u;
-        }
-        if (!um_masked) {
-            f->flags |= X86_MXCSR_UE;
-        }
-    }
-    return r;
-}
-
-uint64_t f64_out(SseFp *f, uint64_t r, bool tiny)
-{
-    if (f64_is_denormal(r) || tiny) {
-        bool um_masked = f->mxcsr & (X86_MXCSR_UE << X86_MXCSR_MASK_SHIFT);
-        if ((f->mxcsr & X86_MXCSR_FTZ) && um_masked) {
-            f->flags |= X86_MXCSR_UE | X86_MXCSR_PE;
-            return r & 0x8000000000000000ull;
-        }
-        if (!um_masked) {
-            f->flags |= X86_MXCSR_UE;
-        }
-    }
-    return r;
-}
-
 /* ---------------------------------------------------------------------- */
-/* Scalar arithmetic                                                       */
+/* Scalar operations: in, out, op, compare, round for each width            */
 
-/*
- * x86 detects tininess after rounding (as if the exponent were unbounded),
- * arm64 before rounding: they disagree only for results that round to the
- * smallest normal. Then redo MUL/DIV with the smaller operand (MUL) or the
- * dividend (DIV) scaled by 2^64, far from the subnormal range, and see if
- * that rounds below the scaled smallest normal. ADD/SUB results that small
- * are exact, so they never get here.
- */
-static bool f32_tiny_after(SseFp *f, unsigned op, float x, float y)
-{
-    volatile float vx = x, vy = y, s;
-    if (op == X86_FOP_MUL) {
-        s = fabsf(vx) <= fabsf(vy) ? (vx * 0x1p64f) * vy : vx * (vy * 0x1p64f);
-    } else {
-        s = (vx * 0x1p64f) / vy;
-    }
-    sse_fp_discard(f);
-    return fabsf(s) < 0x1p-62f;
-}
-
-static bool f64_tiny_after(SseFp *f, unsigned op, double x, double y)
-{
-    volatile double vx = x, vy = y, s;
-    if (op == X86_FOP_MUL) {
-        s = fabs(vx) <= fabs(vy) ? (vx * 0x1p64) * vy : vx * (vy * 0x1p64);
-    } else {
-        s = (vx * 0x1p64) / vy;
-    }
-    sse_fp_discard(f);
-    return fabs(s) < 0x1p-958;
-}
-
-/*
- * NaN operands: MIN/MAX signal IE on any NaN and return the second
- * operand; the others signal IE on an SNaN and return the first NaN
- * operand, quieted. A NaN produced from non-NaN operands (inf - inf,
- * 0 * inf, sqrt(-1)) is the negative default NaN, whatever the host makes.
- */
-uint32_t f32_op(SseFp *f, unsigned op, uint32_t a, uint32_t b)
-{
-    bool minmax = op == X86_FOP_MIN || op == X86_FOP_MAX;
-
-    if (op == X86_FOP_SQRT) {
-        a = b;                     /* unary: the source is the second operand */
-    }
-    if (f32_is_nan(a) || f32_is_nan(b)) {
-        if (minmax || f32_is_snan(a) || f32_is_snan(b)) {
-            f->flags |= X86_MXCSR_IE;
-        }
-        if (minmax) {
-            /* DAZ still applies to the returned operand */
-            return f32_is_denormal(b) && (f->mxcsr & X86_MXCSR_DAZ) ? b & ~(~(uint32_t)0 >> 1) : b;
-        }
-        return (f32_is_nan(a) ? a : b) | F32_QUIET;
-    }
-    /* This op's flags are gathered apart: an invalid operation or a
-     * division by zero hides the denormal-operand flag. */
-    uint32_t saved = f->flags;
-    f->flags = 0;
-    a = f32_in(f, a);
-    b = f32_in(f, b);
-    volatile float x = f32_val(a), y = f32_val(b), r;
-    switch (op) {
-    case X86_FOP_ADD: r = x + y; break;
-    case X86_FOP_SUB: r = x - y; break;
-    case X86_FOP_MUL: r = x * y; break;
-    case X86_FOP_DIV: r = x / y; break;
-    case X86_FOP_MIN: f->flags |= saved; return x < y ? a : b;
-    case X86_FOP_MAX: f->flags |= saved; return x > y ? a : b;
-    default:          r = sqrtf(y); break;
-    }
-    sse_fp_collect(f);
-    if (f->flags & (X86_MXCSR_IE | X86_MXCSR_ZE)) {
-        f->flags &= ~X86_MXCSR_DE;
-    }
-    bool tiny = f->flags & X86_MXCSR_UE;
-    uint32_t rb = f32_bits(r);
-    if (tiny && (rb & 0x7fffffffu) == 0x00800000u && (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
-        tiny = f32_tiny_after(f, op, x, y);
-        if (!tiny) {
-            f->flags &= ~X86_MXCSR_UE;
-        }
-    }
-    f->flags |= saved;
-    if (f32_is_nan(rb)) {
-        return F32_DEFAULT_NAN;
-    }
-    return f32_out(f, rb, tiny);
-}
-
-uint64_t f64_op(SseFp *f, unsigned op, uint64_t a, uint64_t b)
-{
-    bool minmax = op == X86_FOP_MIN || op == X86_FOP_MAX;
-
-    if (op == X86_FOP_SQRT) {
-        a = b;
-    }
-    if (f64_is_nan(a) || f64_is_nan(b)) {
-        if (minmax || f64_is_snan(a) || f64_is_snan(b)) {
-            f->flags |= X86_MXCSR_IE;
-        }
-        if (minmax) {
-            /* DAZ still applies to the returned operand */
-            return f64_is_denormal(b) && (f->mxcsr & X86_MXCSR_DAZ) ? b & ~(~(uint64_t)0 >> 1) : b;
-        }
-        return (f64_is_nan(a) ? a : b) | F64_QUIET;
-    }
-    /* This op's flags are gathered apart: an invalid operation or a
-     * division by zero hides the denormal-operand flag. */
-    uint32_t saved = f->flags;
-    f->flags = 0;
-    a = f64_in(f, a);
-    b = f64_in(f, b);
-    volatile double x = f64_val(a), y = f64_val(b), r;
-    switch (op) {
-    case X86_FOP_ADD: r = x + y; break;
-    case X86_FOP_SUB: r = x - y; break;
-    case X86_FOP_MUL: r = x * y; break;
-    case X86_FOP_DIV: r = x / y; break;
-    case X86_FOP_MIN: f->flags |= saved; return x < y ? a : b;
-    case X86_FOP_MAX: f->flags |= saved; return x > y ? a : b;
-    default:          r = sqrt(y); break;
-    }
-    sse_fp_collect(f);
-    if (f->flags & (X86_MXCSR_IE | X86_MXCSR_ZE)) {
-        f->flags &= ~X86_MXCSR_DE;
-    }
-    bool tiny = f->flags & X86_MXCSR_UE;
-    uint64_t rb = f64_bits(r);
-    if (tiny && (rb & 0x7fffffffffffffffull) == 0x0010000000000000ull &&
-        (op == X86_FOP_MUL || op == X86_FOP_DIV)) {
-        tiny = f64_tiny_after(f, op, x, y);
-        if (!tiny) {
-            f->flags &= ~X86_MXCSR_UE;
-        }
-    }
-    f->flags |= saved;
-    if (f64_is_nan(rb)) {
-        return F64_DEFAULT_NAN;
-    }
-    return f64_out(f, rb, tiny);
-}
+#define SF_W 32
+#include "frontend-x86/sse-float-width.h"
+#undef SF_W
+#define SF_W 64
+#include "frontend-x86/sse-float-width.h"
+#undef SF_W
 
 /* ---------------------------------------------------------------------- */
 /* Packed and scalar forms                                                 */
@@ -363,9 +171,9 @@ uint32_t x86_sse_arith(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t op_form
 
 /* Compare predicates 0..7: EQ LT LE UNORD NEQ NLT NLE ORD. LT/LE/NLT/NLE
  * signal IE on any NaN, the others only on an SNaN. */
-static bool cmp_pred(unsigned pred, bool unord, bool lt, bool eq, bool nan_sig, SseFp *f)
+static bool cmp_pred(unsigned pred, bool unord, bool lt, bool eq, SseFp *f)
 {
-    if (nan_sig && unord && (pred & 3) != 0 && (pred & 3) != 3) {
+    if (unord && (pred & 3) != 0 && (pred & 3) != 3) {
         f->flags |= X86_MXCSR_IE;
     }
     bool r;
@@ -378,46 +186,21 @@ static bool cmp_pred(unsigned pred, bool unord, bool lt, bool eq, bool nan_sig, 
     return (pred & 4) ? !r : r;
 }
 
-static bool cmp32(SseFp *f, unsigned pred, uint32_t a, uint32_t b)
-{
-    bool unord = f32_is_nan(a) || f32_is_nan(b);
-    if (f32_is_snan(a) || f32_is_snan(b)) {
-        f->flags |= X86_MXCSR_IE;
-    }
-    if (!unord) {
-        a = f32_in(f, a);
-        b = f32_in(f, b);
-    }
-    float x = f32_val(a), y = f32_val(b);
-    return cmp_pred(pred, unord, !unord && x < y, !unord && x == y, true, f);
-}
-
-static bool cmp64(SseFp *f, unsigned pred, uint64_t a, uint64_t b)
-{
-    bool unord = f64_is_nan(a) || f64_is_nan(b);
-    if (f64_is_snan(a) || f64_is_snan(b)) {
-        f->flags |= X86_MXCSR_IE;
-    }
-    if (!unord) {
-        a = f64_in(f, a);
-        b = f64_in(f, b);
-    }
-    double x = f64_val(a), y = f64_val(b);
-    return cmp_pred(pred, unord, !unord && x < y, !unord && x == y, true, f);
-}
-
 uint32_t x86_sse_cmp(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t pred_form)
 {
     unsigned pred = (pred_form >> 4) & 7, form = pred_form & 15;
+    bool lt, eq;
     SseFp f;
     X86Vec r = *d;
 
     sse_fp_begin(&f, cpu, 0);
     for (unsigned i = 0; i < form_lanes(form); i++) {
         if (form_double(form)) {
-            r.q[i] = cmp64(&f, pred, d->q[i], s->q[i]) ? ~0ull : 0;
+            bool unord = f64_compare(&f, d->q[i], s->q[i], &lt, &eq);
+            r.q[i] = cmp_pred(pred, unord, lt, eq, &f) ? ~0ull : 0;
         } else {
-            set_lane32(&r, i, cmp32(&f, pred, lane32(d, i), lane32(s, i)) ? ~0u : 0);
+            bool unord = f32_compare(&f, lane32(d, i), lane32(s, i), &lt, &eq);
+            set_lane32(&r, i, cmp_pred(pred, unord, lt, eq, &f) ? ~0u : 0);
         }
     }
     if (sse_fp_end(&f, cpu)) {
@@ -430,33 +213,16 @@ uint32_t x86_sse_cmp(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t pred_form
 uint32_t x86_sse_comi(X86Cpu *cpu, const X86Vec *a, const X86Vec *b, uint32_t form)
 {
     bool signal = form & 16, dbl = form & 1;
-    bool unord, snan, lt, eq;
+    bool unord, lt, eq;
     SseFp f;
 
     sse_fp_begin(&f, cpu, 0);
     if (dbl) {
-        uint64_t x = a->q[0], y = b->q[0];
-        unord = f64_is_nan(x) || f64_is_nan(y);
-        snan = f64_is_snan(x) || f64_is_snan(y);
-        if (!unord) {
-            x = f64_in(&f, x);
-            y = f64_in(&f, y);
-        }
-        /* no ordered compare on NaNs: it would raise the host's invalid */
-        lt = !unord && f64_val(x) < f64_val(y);
-        eq = !unord && f64_val(x) == f64_val(y);
+        unord = f64_compare(&f, a->q[0], b->q[0], &lt, &eq);
     } else {
-        uint32_t x = lane32(a, 0), y = lane32(b, 0);
-        unord = f32_is_nan(x) || f32_is_nan(y);
-        snan = f32_is_snan(x) || f32_is_snan(y);
-        if (!unord) {
-            x = f32_in(&f, x);
-            y = f32_in(&f, y);
-        }
-        lt = !unord && f32_val(x) < f32_val(y);
-        eq = !unord && f32_val(x) == f32_val(y);
+        unord = f32_compare(&f, lane32(a, 0), lane32(b, 0), &lt, &eq);
     }
-    if (snan || (signal && unord)) {
+    if (signal && unord) {
         f.flags |= X86_MXCSR_IE;
     }
     if (sse_fp_end(&f, cpu)) {
@@ -507,46 +273,6 @@ uint32_t x86_sse_horiz(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t kind_fo
     return 0;
 }
 
-/* Round to an integral value in the host's current mode; PE if inexact
- * unless suppressed. SNaN signals IE; NaNs come back quiet. */
-static uint32_t round32(SseFp *f, uint32_t a, bool no_pe)
-{
-    if (f32_is_nan(a)) {
-        if (f32_is_snan(a)) {
-            f->flags |= X86_MXCSR_IE;
-        }
-        return a | F32_QUIET;
-    }
-    if (f32_is_denormal(a) && (f->mxcsr & X86_MXCSR_DAZ)) {
-        a &= 0x80000000u;
-    }
-    volatile float x = f32_val(a);
-    float r = nearbyintf(x);
-    if (r != x && !no_pe) {
-        f->flags |= X86_MXCSR_PE;
-    }
-    return f32_bits(r);
-}
-
-static uint64_t round64(SseFp *f, uint64_t a, bool no_pe)
-{
-    if (f64_is_nan(a)) {
-        if (f64_is_snan(a)) {
-            f->flags |= X86_MXCSR_IE;
-        }
-        return a | F64_QUIET;
-    }
-    if (f64_is_denormal(a) && (f->mxcsr & X86_MXCSR_DAZ)) {
-        a &= 0x8000000000000000ull;
-    }
-    volatile double x = f64_val(a);
-    double r = nearbyint(x);
-    if (r != x && !no_pe) {
-        f->flags |= X86_MXCSR_PE;
-    }
-    return f64_bits(r);
-}
-
 uint32_t x86_sse_round(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t imm_form)
 {
     unsigned imm = imm_form >> 4, form = imm_form & 15;
@@ -557,9 +283,9 @@ uint32_t x86_sse_round(X86Cpu *cpu, X86Vec *d, const X86Vec *s, uint32_t imm_for
     sse_fp_begin(&f, cpu, rc);
     for (unsigned i = 0; i < form_lanes(form); i++) {
         if (form_double(form)) {
-            r.q[i] = round64(&f, s->q[i], imm & 8);
+            r.q[i] = f64_round(&f, s->q[i], imm & 8);
         } else {
-            set_lane32(&r, i, round32(&f, lane32(s, i), imm & 8));
+            set_lane32(&r, i, f32_round(&f, lane32(s, i), imm & 8));
         }
     }
     sse_fp_discard(&f);            /* nearbyint's own flags are not x86's */

@@ -125,7 +125,7 @@ static bool int_mul(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned 
 }
 
 /* Horizontal add/sub (the first operand's pairs fill the low half),
- * PHMINPOSUW, MPSADBW, PCLMULQDQ. */
+ * PHMINPOSUW, MPSADBW. */
 static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
                       unsigned imm)
 {
@@ -163,18 +163,6 @@ static bool int_horiz(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigne
             }
             r->w[i] = (uint16_t)sum;
         }
-        break;
-    }
-    case X86_OP_PCLMULQDQ: {
-        uint64_t x = a->q[imm & 1], y = b->q[(imm >> 4) & 1], lo = 0, hi = 0;
-        for (unsigned k = 0; k < 64; k++) {
-            if (y >> k & 1) {
-                lo ^= x << k;
-                hi ^= k ? x >> (64 - k) : 0;
-            }
-        }
-        r->q[0] = lo;
-        r->q[1] = hi;
         break;
     }
     case X86_OP_PHMINPOSUW: {
@@ -266,7 +254,8 @@ uint32_t x86_sse_int(X86Vec *d, const X86Vec *s, uint32_t op, uint32_t imm)
     r = a;
     if (!int_addsub(&r, &a, &b, op) && !int_cmp(&r, &a, &b, op) &&
         !int_mul(&r, &a, &b, op) && !int_horiz(&r, &a, &b, op, imm) &&
-        !int_shift(&r, &a, &b, op, imm) && !x86_sse_shuffle(&r, &a, &b, op, imm)) {
+        !int_shift(&r, &a, &b, op, imm) && !x86_sse_shuffle(&r, &a, &b, op, imm) &&
+        !x86_sse_crypto(&r, &a, &b, op, imm)) {
         return 1;
     }
     memcpy(d, &r, 16);

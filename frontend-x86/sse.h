@@ -111,6 +111,15 @@ typedef union SseLanes {
 bool x86_sse_shuffle(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
                      unsigned imm);
 
+/* AES-NI and PCLMULQDQ (sse-aes.c): r = op(a, b, imm) with a the first
+ * (destination) operand and b the second (the round key, or the source of
+ * AESIMC/AESKEYGENASSIST); false if op is not one of them. Used by
+ * x86_sse_int. */
+bool x86_sse_crypto(SseLanes *r, const SseLanes *a, const SseLanes *b, unsigned op,
+                    unsigned imm);
+/* The 128-bit carry-less product of x and y into out[0] (low), out[1]. */
+void x86_clmul64(uint64_t x, uint64_t y, uint64_t out[2]);
+
 /*
  * PCMPxSTRx (sse-string.c): compare a (xmm1) with b (xmm2/m128) under
  * ctl = imm8 | X86_PCMPSTR_* flags; rax/rdx are the explicit lengths.

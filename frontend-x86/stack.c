@@ -29,7 +29,7 @@ bool x86_tr_push(X86Tr *tr)
     unsigned size = push_size(tr);
 
     if (is_segment(tr)) {
-        return false;              /* segment registers: system level */
+        return x86_tr_push_seg(tr, size);   /* FS, GS (the others: #UD in 64-bit mode) */
     }
     IrTempIdx v = x86_load_opnd(tr, 0);
     if (tr->insn.opnd[0] == X86_OPND_Ibs || tr->insn.opnd[0] == X86_OPND_Iz) {
@@ -47,7 +47,7 @@ bool x86_tr_pop(X86Tr *tr)
     unsigned size = push_size(tr);
 
     if (is_segment(tr)) {
-        return false;
+        return x86_tr_pop_seg(tr, size);
     }
     IrTempIdx v = x86_pop(tr, size);
     /* `pop [rsp+d]` addresses with the incremented rsp, as the CPU does;

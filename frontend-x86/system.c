@@ -1,62 +1,24 @@
 /*
  * system.c — instructions that leave translated code or ask the host:
  * SYSCALL, INT3, UD0/UD1/UD2, HLT (privileged in user mode), CPUID, RDTSC,
- * and the NOP forms. CPUID reports only what the translator implements.
+ * and the NOP forms. CPUID reports the CPU model's features (cpu-model.c).
  */
 #include "frontend-x86/translate.h"
+#include "frontend-x86/cpu-model.h"
 
-#include <string.h>
 #include <time.h>
 
 static unsigned helper_cpuid, helper_rdtsc;
 
-/* What the translator implements today, and nothing more. x87 is in
- * x87*.c, MMX in mmx*.c, SSE up to SSE4.2 and PCLMULQDQ in sse-*.c and
- * crc32.c. */
-#define CPUID_1_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
-                     (1u << 15) /* CMOV */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
-                     (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
-#define CPUID_1_ECX ((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | (1u << 9) /* SSSE3 */ | \
-                     (1u << 13) /* CX16 */ | (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
-                     (1u << 22) /* MOVBE */ | (1u << 23) /* POPCNT */)
-#define CPUID_7_EBX ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ | (1u << 19) /* ADX */)
-
+/* CPUID of the process's CPU model (cpu-model.c): it reports only what
+ * the translator implements. */
 static void helper_x86_cpuid(void *env)
 {
     X86Cpu *cpu = env;
-    uint32_t leaf = (uint32_t)cpu->regs[X86_RAX];
-    uint32_t r[4] = { 0 };         /* eax, ebx, ecx, edx */
+    uint32_t r[4];                 /* eax, ebx, ecx, edx */
 
-    switch (leaf) {
-    case 0:
-        r[0] = 7;
-        /* "GenuineIntel" (ebx, edx, ecx): glibc reads the feature leaves
-         * only for vendors it knows, and ld.so refuses dynamic programs
-         * without the x86-64 baseline found there. Family 6 below. */
-        memcpy(&r[1], "Genu", 4);
-        memcpy(&r[3], "ineI", 4);
-        memcpy(&r[2], "ntel", 4);
-        break;
-    case 1:
-        r[0] = 0x000606a0;         /* family 6 */
-        r[2] = CPUID_1_ECX;
-        r[3] = CPUID_1_EDX;
-        break;
-    case 7:
-        if ((uint32_t)cpu->regs[X86_RCX] == 0) {
-            r[1] = CPUID_7_EBX;
-        }
-        break;
-    case 0x80000000:
-        r[0] = 0x80000001;
-        break;
-    case 0x80000001:
-        r[2] = 1u << 5;            /* LZCNT (ABM) */
-        r[3] = (1u << 11) | (1u << 29);   /* SYSCALL, long mode */
-        break;
-    default:
-        break;
-    }
+    x86_cpuid(x86_cpu_model_current(), (uint32_t)cpu->regs[X86_RAX],
+              (uint32_t)cpu->regs[X86_RCX], r);
     cpu->regs[X86_RAX] = r[0];
     cpu->regs[X86_RBX] = r[1];
     cpu->regs[X86_RCX] = r[2];
@@ -138,8 +100,14 @@ bool x86_tr_priv(X86Tr *tr)
         x86_gen_exception(tr, X86_EXCP_DB);
         return true;
     case X86_OP_INT:
-        /* INT n through a DPL 0 gate is #GP. Linux's `int 0x80` (the 32-bit
-         * syscall gate) is not supported yet and faults the same way. */
+        /* INT n through a DPL 0 gate is #GP; Linux's 32-bit syscall gate
+         * 0x80 has DPL 3 (linux-user runs the call, rip after the INT). */
+        if ((tr->insn.imm & 0xff) == 0x80 && x86_tr_config.user_mode) {
+            x86_gen_exception_next(tr, X86_EXCP_INT80);
+            return true;
+        }
+        x86_gen_exception(tr, X86_EXCP_GP);
+        return true;
     default:
         x86_gen_exception(tr, X86_EXCP_GP);
         return true;

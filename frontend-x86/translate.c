@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frontend-x86/cpu-model.h"
 #include "jit/disas.h"
 #include "jit/fatal.h"
 
@@ -54,6 +55,8 @@ static void x86_init_context(IrContext *ctx)
     x86_misc_register_helpers();
     x86_x87_register_helpers();
     x86_sse_register_helpers();
+    x86_xsave_register_helpers();
+    x86_segment_register_helpers();
     x86_mmx_register_helpers();
 }
 
@@ -308,6 +311,9 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_PMULHRSW] = x86_tr_sse_int, [X86_OP_PMADDWD] = x86_tr_sse_int,
     [X86_OP_PMADDUBSW] = x86_tr_sse_int, [X86_OP_PSADBW] = x86_tr_sse_int,
     [X86_OP_MPSADBW] = x86_tr_sse_int, [X86_OP_PCLMULQDQ] = x86_tr_sse_int,
+    [X86_OP_AESENC] = x86_tr_sse_int, [X86_OP_AESENCLAST] = x86_tr_sse_int,
+    [X86_OP_AESDEC] = x86_tr_sse_int, [X86_OP_AESDECLAST] = x86_tr_sse_int,
+    [X86_OP_AESIMC] = x86_tr_sse_int, [X86_OP_AESKEYGENASSIST] = x86_tr_sse_int,
     [X86_OP_PSIGNB] = x86_tr_sse_int,
     [X86_OP_PSIGNW] = x86_tr_sse_int, [X86_OP_PSIGND] = x86_tr_sse_int,
     [X86_OP_PABSB] = x86_tr_sse_int, [X86_OP_PABSW] = x86_tr_sse_int,
@@ -366,6 +372,9 @@ static const X86Handler handlers[X86_OP__COUNT] = {
     [X86_OP_PCMPESTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPESTRM] = x86_tr_sse_pcmpstr,
     [X86_OP_PCMPISTRI] = x86_tr_sse_pcmpstr, [X86_OP_PCMPISTRM] = x86_tr_sse_pcmpstr,
     [X86_OP_CRC32] = x86_tr_crc32,
+    [X86_OP_XSAVE] = x86_tr_xsave, [X86_OP_XSAVEOPT] = x86_tr_xsave,
+    [X86_OP_XSAVEC] = x86_tr_xsave, [X86_OP_XRSTOR] = x86_tr_xsave,
+    [X86_OP_XGETBV] = x86_tr_xsave, [X86_OP_XSETBV] = x86_tr_xsave,
 };
 
 /* Translate one instruction at tr->pc; false if its bytes cannot be fetched
@@ -387,6 +396,15 @@ static void translate_insn(X86Tr *tr, const uint8_t *buf, size_t avail)
         return;
     }
     tr->next_pc = x86_mask_pc(tr, tr->pc + (unsigned)len);
+    if (!tr->insn.invalid) {
+        /* instructions of features the CPU model lacks are #UD */
+        unsigned op = x86_cpu_model_op(&tr->insn);
+        if (op == X86_OP_UD) {
+            tr->insn.invalid = X86_INV_UNSUPPORTED;
+        } else {
+            tr->insn.op = (uint16_t)op;
+        }
+    }
     X86Handler h = tr->insn.invalid ? NULL : handlers[tr->insn.op];
     if (!tr->insn.invalid && x86_is_mmx(&tr->insn)) {
         h = x86_tr_mmx;            /* MMX forms share X86Ops with SSE */
@@ -414,6 +432,20 @@ static void log_guest_code(JitCpu *jc, const TbEntry *tb)
     jit_disas(f, mode64 ? JIT_DISAS_X86_64 : JIT_DISAS_HEX, code, n, tb->pc);
     fputc('\n', f);
     g_free(code);
+}
+
+/*
+ * Parallel mode: every guest load and store of the TB is an x86-TSO access
+ * (docs/memory-model.md). Done here, once per TB, rather than in each
+ * instruction family, so none can forget it.
+ */
+static void mark_tso(IrContext *ctx)
+{
+    IR_FOR_EACH_OP(ctx, op) {
+        if (op->opc == IR_OP_guest_ld || op->opc == IR_OP_guest_st) {
+            ir_op_cargs(op)[0] |= IR_MO_TSO;
+        }
+    }
 }
 
 static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
@@ -463,8 +495,16 @@ static int x86_translate(JitCpu *jc, TbEntry *tb, IrContext *ctx)
     if (jc->engine->log_mask & JIT_LOG_IN_ASM) {
         log_guest_code(jc, tb);
     }
+    /* Entered through a chained goto_tb, rip still holds the previous
+     * TB's value (x86_gen_jmp_tb stores it only on the unchained path). */
     ir_gen_set_label(ctx, tr.exit_label);
+    ir_gen_movi(ctx, IR_I64, x86_g.rip, tb->pc);
     ir_gen_exit_tb(ctx, (uintptr_t)tb | JIT_EXIT_REQUESTED);
+    if (!jit_engine_parallel(jc->engine)) {
+        x86_plain_atomics(ctx);
+    } else if (!x86_tr_config.unordered) {
+        mark_tso(ctx);
+    }
     return 0;
 }
 

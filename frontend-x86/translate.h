@@ -42,6 +42,9 @@ typedef struct X86TrConfig {
     X86FetchFn fetch;
     unsigned max_insns;            /* per TB; 1 = -one-insn-per-tb */
     bool user_mode;                /* linux-user: chaining across pages is safe */
+    /* -tso off: guest loads and stores are never x86-TSO ordered, even in
+     * parallel mode (atomics still are atomic there). */
+    bool unordered;
 } X86TrConfig;
 
 extern X86TrConfig x86_tr_config;
@@ -122,6 +125,8 @@ void x86_bmi_register_helpers(void);
 void x86_misc_register_helpers(void);
 void x86_x87_register_helpers(void);
 void x86_sse_register_helpers(void);
+void x86_xsave_register_helpers(void);
+void x86_segment_register_helpers(void);
 
 /* ---- block ends and exceptions (translate.c) ---- */
 /* Direct jump to target through goto_tb slot n. */
@@ -152,6 +157,13 @@ bool x86_tr_rotc(X86Tr *tr);         /* RCL RCR */
 bool x86_tr_xadd(X86Tr *tr);
 bool x86_tr_cmpxchg(X86Tr *tr);
 bool x86_tr_cmpxchg8b(X86Tr *tr);    /* CMPXCHG8B CMPXCHG16B */
+/*
+ * Rewrite every 32/64-bit atomic of ctx as a plain load, the operation and
+ * a plain store: what an atomic costs while no other agent can observe the
+ * guest's memory (not parallel mode, docs/memory-model.md). CMPXCHG16B's
+ * i128 cmpxchg stays atomic.
+ */
+void x86_plain_atomics(IrContext *ctx);
 bool x86_tr_string(X86Tr *tr);       /* MOVS STOS LODS CMPS SCAS */
 bool x86_tr_bmi(X86Tr *tr);          /* ANDN BLS* BZHI BEXTR PDEP PEXT MULX SHLX SHRX SARX RORX */
 bool x86_tr_adx(X86Tr *tr);          /* ADCX ADOX */
@@ -176,18 +188,24 @@ bool x86_tr_loop(X86Tr *tr);         /* LOOP LOOPE LOOPNE JCXZ */
 bool x86_tr_push(X86Tr *tr);
 bool x86_tr_pop(X86Tr *tr);
 bool x86_tr_leave(X86Tr *tr);
+/* Segment registers (segment.c), reached from MOV, PUSH and POP. */
+bool x86_tr_mov_seg(X86Tr *tr);      /* MOV r/m, Sreg and MOV Sreg, r/m */
+bool x86_tr_push_seg(X86Tr *tr, unsigned size);   /* PUSH FS/GS */
+bool x86_tr_pop_seg(X86Tr *tr, unsigned size);    /* POP FS/GS */
 bool x86_tr_nop(X86Tr *tr);
 bool x86_tr_system(X86Tr *tr);       /* SYSCALL HLT INT3 UD* CPUID RDTSC */
 bool x86_tr_priv(X86Tr *tr);         /* CPL 0 only: #GP (INT1: #DB) */
 bool x86_tr_x87(X86Tr *tr);          /* every x87 instruction and FWAIT */
 /* SSE (sse-tr*.c, sse-state.c; helpers in sse-float/cvt/int/move.c) */
 bool x86_tr_sse_move(X86Tr *tr);     /* MOV*, MOVD/Q, PINSR/PEXTR, shuffles, unpacks, packs */
-bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts */
+bool x86_tr_sse_int(X86Tr *tr);      /* integer arithmetic, logic, compares, shifts,
+                                        AES-NI, PCLMULQDQ */
 bool x86_tr_sse_float(X86Tr *tr);    /* float arithmetic, CMP, (U)COMIS, ROUND, DP, RCP */
 bool x86_tr_sse_cvt(X86Tr *tr);      /* CVT* */
 bool x86_tr_sse_state(X86Tr *tr);    /* LDMXCSR STMXCSR FXSAVE FXRSTOR */
 bool x86_tr_sse_pcmpstr(X86Tr *tr);  /* PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM */
 bool x86_tr_crc32(X86Tr *tr);
+bool x86_tr_xsave(X86Tr *tr);        /* XSAVE XSAVEOPT XSAVEC XRSTOR XGETBV XSETBV (xsave.c) */
 /* MMX (mmx-tr.c, helper in mmx.c): every instruction x86_is_mmx accepts
  * (EMMS, and the forms with an mm operand, CVT*PI* conversions included). */
 bool x86_is_mmx(const X86Insn *in);

@@ -1,17 +1,20 @@
 /*
- * apic.c — local APIC (Intel SDM vol. 3, chapter 10/11, xAPIC mode) and
- * the APIC bus. Interrupts wait in IRR until the CPU's INTA cycle
- * (apic_get_interrupt) moves the highest one whose class beats the PPR to
- * ISR; an EOI retires the highest ISR bit and, for level vectors (TMR),
- * tells the I/O APIC. The timer counts at a 1 GHz bus clock divided per
- * the divide configuration. As in QEMU, the APIC with ID 0 comes out of
- * reset with LINT0 in ExtINT mode so the PIC reaches a CPU whose OS never
- * programs its APIC. Everything runs under the BQL.
+ * apic.c — local APIC (Intel SDM vol. 3, chapter 11: xAPIC and x2APIC
+ * modes) and the APIC bus. Interrupts wait in IRR until the CPU's INTA
+ * cycle (apic_get_interrupt) moves the highest one whose class beats the
+ * PPR to ISR; an EOI retires the highest ISR bit and, for level vectors
+ * (TMR), tells the I/O APIC. The timer counts at a 1 GHz bus clock divided
+ * per the divide configuration, or in TSC-deadline mode compares the
+ * guest TSC (system/clock.h) with IA32_TSC_DEADLINE. As in QEMU, the APIC
+ * with ID 0 comes out of reset with LINT0 in ExtINT mode so the PIC
+ * reaches a CPU whose OS never programs its APIC. Everything runs under
+ * the BQL.
  */
 #include "hw/apic.h"
 
 #include <string.h>
 
+#include "jit/fatal.h"
 #include "system/log.h"
 
 enum {
@@ -19,8 +22,9 @@ enum {
     R_EOI = 0xb0, R_LDR = 0xd0, R_DFR = 0xe0, R_SVR = 0xf0, R_ISR = 0x100,
     R_TMR = 0x180, R_IRR = 0x200, R_ESR = 0x280, R_ICR_LO = 0x300,
     R_ICR_HI = 0x310, R_LVT = 0x320, R_TIMER_INIT = 0x380,
-    R_TIMER_CUR = 0x390, R_TIMER_DIV = 0x3e0,
+    R_TIMER_CUR = 0x390, R_TIMER_DIV = 0x3e0, R_SELF_IPI = 0x3f0,
     LVT_TIMER = 0, LVT_LINT0 = 3, LVT_LINT1 = 4,
+    TIMER_PERIODIC = 1, TIMER_TSC_DEADLINE = 2,       /* LVT timer mode */
     DM_FIXED = 0, DM_LOWEST = 1, DM_SMI = 2, DM_NMI = 4, DM_INIT = 5,
     DM_SIPI = 6, DM_EXTINT = 7,
 };
@@ -32,7 +36,17 @@ enum {
 #define BASE_BSP (1u << 8)
 #define BASE_X2APIC (1u << 10)
 #define BASE_ENABLE (1u << 11)
+#define BASE_ADDR UINT64_C(0xffffff000)
 #define ESR_RECV_ILLEGAL 0x40u
+#define LVT_RO_BITS 0x5000u               /* delivery status, remote IRR */
+#define ICR_X2APIC_VALID UINT64_C(0xffffffff000ccfff)
+#define SVR_VALID 0x3ffu                  /* no EOI-broadcast suppression */
+
+/* The writable bits of each LVT entry (vol. 3 figure 11-8): timer, thermal,
+ * performance counters, LINT0, LINT1, error. */
+static const uint32_t lvt_mask[APIC_LVT_COUNT] = {
+    0x700ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff, 0x100ff,
+};
 
 /* ---- bit arrays and priorities ------------------------------------------ */
 
@@ -78,6 +92,11 @@ static bool hw_enabled(const LApic *s)
     return s->apicbase & BASE_ENABLE;
 }
 
+static bool x2apic_mode(const LApic *s)
+{
+    return s->apicbase & BASE_X2APIC;
+}
+
 /* The PIC's INTR reaches the CPU through LINT0 in ExtINT mode, or
  * directly while the APIC is hardware-disabled. */
 static bool extint_accepted(const LApic *s)
@@ -114,6 +133,24 @@ static void update(LApic *s) REQUIRES(sys_bql)
 
 /* ---- accepting interrupts ----------------------------------------------- */
 
+/* INIT (SDM vol. 3 11.4.7.3, 11.12.5.1): the power-up state except that
+ * the APIC ID, IA32_APIC_BASE (so xAPIC/x2APIC mode) and, in x2APIC mode,
+ * the LDR are kept. */
+static void init_reset(LApic *s) REQUIRES(sys_bql)
+{
+    uint8_t id = s->id;
+    uint64_t base = s->apicbase;
+    uint32_t ldr = s->ldr;
+
+    apic_reset(s);
+    s->id = id;
+    s->apicbase = base;
+    if (x2apic_mode(s)) {
+        s->ldr = ldr;
+    }
+    update(s);
+}
+
 static void accept(LApic *s, int mode, uint8_t vector, bool level)
     REQUIRES(sys_bql)
 {
@@ -139,6 +176,7 @@ static void accept(LApic *s, int mode, uint8_t vector, bool level)
         s->ops->nmi(s->cpu);
         break;
     case DM_INIT:
+        init_reset(s);
         s->ops->init(s->cpu);
         break;
     case DM_SIPI:
@@ -185,14 +223,24 @@ static void eoi(LApic *s) REQUIRES(sys_bql)
 
 /* ---- the bus -------------------------------------------------------------- */
 
-static bool dest_match(const LApic *s, uint8_t dest, bool logical)
+/* Whether @s is a destination of @m (vol. 3 11.6.2; x2APIC mode 11.12.10:
+ * 32-bit IDs, logical destinations cluster << 16 | bitmap). An 8-bit
+ * destination of 0xFF (the I/O APIC's broadcast) reaches x2APICs too. */
+static bool dest_match(const LApic *s, const IoapicMsg *m)
 {
-    uint8_t ldr = s->ldr >> 24;
+    uint8_t ldr = s->ldr >> 24, dest = m->dest;
 
-    if (dest == 0xff) {
+    if (m->dest == (m->x2apic ? 0xffffffffu : 0xffu)) {
         return true;
     }
-    if (!logical) {
+    if (x2apic_mode(s)) {
+        if (!m->dest_logical) {
+            return m->dest == s->initial_id;
+        }
+        return (m->dest >> 16) == (s->ldr >> 16) &&
+               (m->dest & s->ldr & 0xffff);
+    }
+    if (!m->dest_logical) {
         return dest == s->id;
     }
     if ((s->dfr >> 28) == 0xf) {
@@ -208,7 +256,7 @@ void apic_bus_deliver(ApicBus *bus, const IoapicMsg *m)
     for (int i = 0; i < bus->n; i++) {
         LApic *s = bus->apics[i];
 
-        if (!dest_match(s, m->dest, m->dest_logical)) {
+        if (!dest_match(s, m)) {
             continue;
         }
         if (m->delivery_mode == DM_LOWEST) {
@@ -236,8 +284,9 @@ static void send_ipi(LApic *s) REQUIRES(sys_bql)
     uint32_t lo = s->icr_lo;
     IoapicMsg m = {
         .vector = lo & 0xff, .delivery_mode = (lo >> 8) & 7,
-        .dest_logical = (lo >> 11) & 1, .dest = s->icr_hi >> 24,
-        .level = (lo >> 15) & 1, .pin = -1,
+        .dest_logical = (lo >> 11) & 1,
+        .dest = x2apic_mode(s) ? s->icr_hi : s->icr_hi >> 24,
+        .level = (lo >> 15) & 1, .pin = -1, .x2apic = x2apic_mode(s),
     };
     int shorthand = (lo >> 18) & 3;
 
@@ -267,11 +316,17 @@ static int64_t divisor(const LApic *s)
     return 1 << ((v + 1) & 7);
 }
 
-static bool timer_periodic(const LApic *s)
+static int timer_mode(const LApic *s)
 {
-    return ((s->lvt[LVT_TIMER] >> 17) & 3) == 1;
+    return (s->lvt[LVT_TIMER] >> 17) & 3;
 }
 
+static bool timer_periodic(const LApic *s)
+{
+    return timer_mode(s) == TIMER_PERIODIC;
+}
+
+/* The current count; the initial count is 0 in TSC-deadline mode. */
 static uint32_t timer_current(const LApic *s)
 {
     int64_t t;
@@ -291,7 +346,13 @@ static void timer_arm(LApic *s) REQUIRES(sys_bql)
     int64_t period = (int64_t)s->initial_count * divisor(s);
     int64_t t = sys_clock_ns(s->clock) - s->timer_start;
 
-    if (!s->initial_count) {
+    if (timer_mode(s) == TIMER_TSC_DEADLINE) {
+        if (s->tsc_deadline) {
+            sys_timer_mod(&s->timer, sys_ns_from_tsc(s->tsc_deadline));
+        } else {
+            sys_timer_del(&s->timer);
+        }
+    } else if (!s->initial_count) {
         sys_timer_del(&s->timer);
     } else if (timer_periodic(s)) {
         sys_timer_mod(&s->timer, s->timer_start + (t / period + 1) * period);
@@ -310,7 +371,25 @@ static void timer_cb(void *opaque) REQUIRES(sys_bql)
     if (!(l & LVT_MASKED)) {
         accept(s, DM_FIXED, l & 0xff, false);
     }
+    if (timer_mode(s) == TIMER_TSC_DEADLINE) {
+        s->tsc_deadline = 0;        /* at most one interrupt per write */
+    }
     timer_arm(s);
+}
+
+/* WRMSR IA32_TSC_DEADLINE (vol. 3 11.5.4.1): ignored outside TSC-deadline
+ * mode; 0 disarms; a deadline the TSC has reached fires at once. */
+static void tsc_deadline_write(LApic *s, uint64_t val) REQUIRES(sys_bql)
+{
+    if (timer_mode(s) != TIMER_TSC_DEADLINE) {
+        return;
+    }
+    s->tsc_deadline = val;
+    if (val && sys_tsc_from_ns(sys_clock_ns(s->clock)) >= val) {
+        timer_cb(s);
+    } else {
+        timer_arm(s);
+    }
 }
 
 /* ---- LINT pins ------------------------------------------------------------ */
@@ -343,26 +422,43 @@ uint64_t apic_get_base(LApic *s)
     return s->apicbase;
 }
 
+/* x2APIC mode: the ID is the initial APIC ID, the LDR follows from it
+ * (vol. 3 11.12.10.2) and DFR has no meaning (always cluster). */
+static void enter_x2apic(LApic *s)
+{
+    s->id = s->initial_id;
+    s->ldr = (uint32_t)(s->initial_id >> 4) << 16 |
+             1u << (s->initial_id & 15);
+}
+
 bool apic_set_base(LApic *s, uint64_t val)
 {
-    bool was_enabled = hw_enabled(s);
+    bool en = val & BASE_ENABLE, extd = val & BASE_X2APIC;
+    bool was_enabled = hw_enabled(s), was_x2apic = x2apic_mode(s);
 
-    if ((val & ~(UINT64_C(0xffffff000) | BASE_BSP | BASE_X2APIC |
-                 BASE_ENABLE)) || (val & BASE_X2APIC)) {
+    if (val & ~(BASE_ADDR | BASE_BSP | BASE_X2APIC | BASE_ENABLE)) {
         return false;
     }
-    if ((val & 0xffffff000) != APIC_DEFAULT_BASE) {
-        sys_log_unimp("apic: relocation to 0x%llx", (unsigned long long)
-                      (val & 0xffffff000));
+    /* Figure 11-27: EXTD without EN is invalid; x2APIC only leaves to
+     * disabled, and is entered only from xAPIC. */
+    if ((extd && !en) || (was_x2apic && en && !extd) ||
+        (!was_enabled && extd)) {
+        return false;
     }
-    s->apicbase = (s->apicbase & ~(uint64_t)BASE_ENABLE) |
-                  (val & BASE_ENABLE);
-    if (was_enabled && !hw_enabled(s)) {
+    if ((val & BASE_ADDR) != APIC_DEFAULT_BASE) {
+        sys_log_unimp("apic: relocation to 0x%llx",
+                      (unsigned long long)(val & BASE_ADDR));
+    }
+    s->apicbase = (s->apicbase & ~(uint64_t)(BASE_ENABLE | BASE_X2APIC)) |
+                  (val & (BASE_ENABLE | BASE_X2APIC));
+    if (was_enabled && !en) {
         uint64_t base = s->apicbase;
 
         apic_reset(s);                  /* initialisation is lost */
         s->apicbase = base;
         s->extint_pending = s->lint_level[0];
+    } else if (!was_x2apic && extd) {
+        enter_x2apic(s);
     }
     update(s);
     return true;
@@ -370,7 +466,8 @@ bool apic_set_base(LApic *s, uint64_t val)
 
 /* ---- registers -------------------------------------------------------------- */
 
-uint32_t apic_read(LApic *s, uint32_t off)
+/* The value of a fixed register, or -1 if @off is none. */
+static int64_t fixed_reg(LApic *s, uint32_t off) REQUIRES(sys_bql)
 {
     switch (off) {
     case R_ID:       return (uint32_t)s->id << 24;
@@ -387,34 +484,58 @@ uint32_t apic_read(LApic *s, uint32_t off)
     case R_TIMER_INIT: return s->initial_count;
     case R_TIMER_CUR:  return timer_current(s);
     case R_TIMER_DIV:  return s->divide_conf;
-    default:
-        break;
+    default:         return -1;
     }
-    if (off >= R_ISR && off < R_ISR + 0x80) {
-        return s->isr[(off - R_ISR) >> 4];
+}
+
+/* The readable xAPIC register at @off into @val; false if none. */
+static bool reg_read(LApic *s, uint32_t off, uint32_t *val)
+    REQUIRES(sys_bql)
+{
+    static const uint32_t arrays[] = { R_ISR, R_TMR, R_IRR };
+    const uint32_t *regs[] = { s->isr, s->tmr, s->irr };
+    int64_t v = fixed_reg(s, off);
+
+    if (v >= 0) {
+        *val = v;
+        return true;
     }
-    if (off >= R_TMR && off < R_TMR + 0x80) {
-        return s->tmr[(off - R_TMR) >> 4];
+    for (int i = 0; i < 3; i++) {
+        if (off >= arrays[i] && off < arrays[i] + 0x80 && !(off & 0xf)) {
+            *val = regs[i][(off - arrays[i]) >> 4];
+            return true;
+        }
     }
-    if (off >= R_IRR && off < R_IRR + 0x80) {
-        return s->irr[(off - R_IRR) >> 4];
+    if (off >= R_LVT && off < R_LVT + 0x10 * APIC_LVT_COUNT && !(off & 0xf)) {
+        *val = s->lvt[(off - R_LVT) >> 4];
+        return true;
     }
-    if (off >= R_LVT && off < R_LVT + 0x10 * APIC_LVT_COUNT) {
-        return s->lvt[(off - R_LVT) >> 4];
+    return false;
+}
+
+uint32_t apic_read(LApic *s, uint32_t off)
+{
+    uint32_t val;
+
+    if (!reg_read(s, off, &val)) {
+        sys_log_guest_error("apic: read of register 0x%03x", off);
+        return 0;
     }
-    sys_log_guest_error("apic: read of register 0x%03x", off);
-    return 0;
+    return val;
 }
 
 static void write_lvt(LApic *s, int i, uint32_t val) REQUIRES(sys_bql)
 {
+    bool was_deadline = timer_mode(s) == TIMER_TSC_DEADLINE;
+
     if (!(s->svr & SVR_ENABLE)) {
         val |= LVT_MASKED;          /* software-disabled: stays masked */
     }
-    s->lvt[i] = val & (i == LVT_TIMER ? 0x700ff : 0x1a7ff);
+    s->lvt[i] = val & lvt_mask[i];
     if (i == LVT_TIMER) {
-        if (((val >> 17) & 3) == 2) {
-            sys_log_unimp("apic: TSC-deadline timer mode");
+        if (was_deadline != (timer_mode(s) == TIMER_TSC_DEADLINE)) {
+            s->tsc_deadline = 0;    /* switching modes disarms the timer */
+            s->initial_count = 0;
         }
         timer_arm(s);
     } else if (i == LVT_LINT0) {
@@ -449,6 +570,9 @@ void apic_write(LApic *s, uint32_t off, uint32_t val)
         send_ipi(s);
         return;
     case R_TIMER_INIT:
+        if (timer_mode(s) == TIMER_TSC_DEADLINE) {
+            return;                             /* not used: ignored */
+        }
         s->initial_count = val;
         s->timer_start = sys_clock_ns(s->clock);
         timer_arm(s);
@@ -466,6 +590,110 @@ void apic_write(LApic *s, uint32_t off, uint32_t val)
     sys_log_guest_error("apic: write 0x%08x to register 0x%03x", val, off);
 }
 
+/* ---- MSRs: IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC ------------------ */
+
+/* RDMSR of the x2APIC register at xAPIC offset @off (table 11-6). */
+static bool x2apic_read(LApic *s, uint32_t off, uint64_t *val)
+    REQUIRES(sys_bql)
+{
+    uint32_t v;
+
+    switch (off) {
+    case R_ID:      *val = s->initial_id; return true;
+    case R_ICR_LO:  *val = (uint64_t)s->icr_hi << 32 | s->icr_lo; return true;
+    case R_APR:
+    case R_DFR:
+    case R_ICR_HI:
+        return false;           /* no such register in x2APIC mode */
+    default:
+        break;
+    }
+    if (!reg_read(s, off, &v)) {
+        return false;           /* reserved, or write-only (EOI, SELF IPI) */
+    }
+    *val = v;
+    return true;
+}
+
+/* Bits a WRMSR to x2APIC register @off may set, or 0 if the register is
+ * read-only or reserved (the ICR is 64 bits and checked by the caller). */
+static uint32_t x2apic_write_mask(uint32_t off)
+{
+    switch (off) {
+    case R_TPR:         return 0xff;
+    case R_EOI:         return 0;       /* only 0 may be written */
+    case R_ESR:         return 0;
+    case R_SVR:         return SVR_VALID;
+    case R_TIMER_INIT:  return 0xffffffff;
+    case R_TIMER_DIV:   return 0xb;
+    case R_SELF_IPI:    return 0xff;
+    default:
+        break;
+    }
+    if (off >= R_LVT && off < R_LVT + 0x10 * APIC_LVT_COUNT) {
+        return lvt_mask[(off - R_LVT) >> 4] | LVT_RO_BITS;
+    }
+    return 0;
+}
+
+static bool x2apic_write(LApic *s, uint32_t off, uint64_t val)
+    REQUIRES(sys_bql)
+{
+    uint32_t mask = x2apic_write_mask(off);
+
+    if (off == R_ICR_LO) {
+        if (val & ~ICR_X2APIC_VALID) {
+            return false;
+        }
+        s->icr_hi = val >> 32;
+        s->icr_lo = val;
+        send_ipi(s);
+        return true;
+    }
+    if ((!mask && off != R_EOI && off != R_ESR) || (val & ~(uint64_t)mask)) {
+        return false;
+    }
+    if (off == R_SELF_IPI) {
+        accept(s, DM_FIXED, val, false);        /* edge, to itself */
+    } else {
+        apic_write(s, off, val);
+    }
+    return true;
+}
+
+bool apic_msr_read(LApic *s, uint32_t msr, uint64_t *val)
+{
+    if (msr == APIC_MSR_BASE) {
+        *val = s->apicbase;
+        return true;
+    }
+    if (msr == APIC_MSR_TSC_DEADLINE) {
+        *val = timer_mode(s) == TIMER_TSC_DEADLINE ? s->tsc_deadline : 0;
+        return true;
+    }
+    if (msr >= APIC_MSR_X2APIC_FIRST && msr <= APIC_MSR_X2APIC_LAST &&
+        x2apic_mode(s)) {
+        return x2apic_read(s, (msr - APIC_MSR_X2APIC_FIRST) << 4, val);
+    }
+    return false;
+}
+
+bool apic_msr_write(LApic *s, uint32_t msr, uint64_t val)
+{
+    if (msr == APIC_MSR_BASE) {
+        return apic_set_base(s, val);
+    }
+    if (msr == APIC_MSR_TSC_DEADLINE) {
+        tsc_deadline_write(s, val);
+        return true;
+    }
+    if (msr >= APIC_MSR_X2APIC_FIRST && msr <= APIC_MSR_X2APIC_LAST &&
+        x2apic_mode(s)) {
+        return x2apic_write(s, (msr - APIC_MSR_X2APIC_FIRST) << 4, val);
+    }
+    return false;
+}
+
 /* ---- MMIO window and life cycle --------------------------------------------- */
 
 static LApic *current(ApicBus *bus)
@@ -476,12 +704,18 @@ static LApic *current(ApicBus *bus)
     return bus->n ? bus->apics[0] : NULL;
 }
 
+/* The page answers in xAPIC mode only (x2APIC mode turns it off). */
+static bool xapic_window(const LApic *s, uint64_t addr)
+{
+    return hw_enabled(s) && !x2apic_mode(s) && !(addr & 0xf);
+}
+
 static uint64_t apic_mmio_read(void *opaque, uint64_t addr, unsigned size)
     REQUIRES(sys_bql)
 {
     LApic *s = current(opaque);
 
-    return s && hw_enabled(s) && !(addr & 0xf) ? apic_read(s, addr) : 0;
+    return s && xapic_window(s, addr) ? apic_read(s, addr) : 0;
 }
 
 static void apic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
@@ -489,7 +723,7 @@ static void apic_mmio_write(void *opaque, uint64_t addr, uint64_t val,
 {
     LApic *s = current(opaque);
 
-    if (s && hw_enabled(s) && !(addr & 0xf)) {
+    if (s && xapic_window(s, addr)) {
         apic_write(s, addr, val);
     }
 }
@@ -508,6 +742,8 @@ void apic_bus_init(ApicBus *bus, Ioapic *ioapic)
 
 void apic_reset(LApic *s)
 {
+    s->id = s->initial_id;
+    s->tsc_deadline = 0;
     s->tpr = s->ldr = s->esr = 0;
     s->dfr = 0xffffffff;
     s->svr = 0xff;
@@ -532,23 +768,16 @@ void apic_init(LApic *s, ApicBus *bus, uint8_t id, SysClock *clock,
                SysIrqLine cpu_int, const ApicCpuOps *ops, void *cpu)
 {
     memset(s, 0, sizeof(*s));
-    s->id = id;
+    s->id = s->initial_id = id;
     s->bus = bus;
     s->clock = clock;
     s->cpu_int = cpu_int;
     s->ops = ops;
     s->cpu = cpu;
     sys_timer_init(&s->timer, clock, timer_cb, s);
-    if (bus->n < APIC_BUS_MAX) {
-        bus->apics[bus->n++] = s;
+    if (bus->n == APIC_BUS_MAX) {
+        ferry_die("apic: more than %d local APICs", APIC_BUS_MAX);
     }
-    s->dfr = 0xffffffff;
-    s->svr = 0xff;
-    for (int i = 0; i < APIC_LVT_COUNT; i++) {
-        s->lvt[i] = LVT_MASKED;
-    }
-    if (id == 0) {
-        s->lvt[LVT_LINT0] = DM_EXTINT << 8;
-    }
-    s->apicbase = APIC_DEFAULT_BASE | BASE_ENABLE | (id == 0 ? BASE_BSP : 0);
+    bus->apics[bus->n++] = s;
+    apic_reset(s);              /* the line is low and stays low here */
 }

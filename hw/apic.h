@@ -1,9 +1,11 @@
 /*
- * apic.h — local APICs (xAPIC register interface at 0xFEE00000) and the
- * APIC bus joining them to each other and to the I/O APIC: fixed, lowest
- * priority, NMI, INIT, SIPI and ExtINT delivery, TPR/PPR priorities, EOI
- * (broadcast to the I/O APIC for level interrupts), the LVT and the timer
- * on the virtual clock. The CPU side asks apic_get_interrupt() for vectors.
+ * apic.h — local APICs (the xAPIC page at 0xFEE00000, x2APIC mode through
+ * MSRs 0x800-0x8FF) and the APIC bus joining them to each other and to the
+ * I/O APIC: fixed, lowest priority, NMI, INIT, SIPI and ExtINT delivery,
+ * TPR/PPR priorities, EOI (broadcast to the I/O APIC for level
+ * interrupts), the LVT and the timer (one-shot, periodic, TSC-deadline) on
+ * the virtual clock. The CPU side asks apic_get_interrupt() for vectors
+ * and sends its APIC MSR accesses to apic_msr_read/write.
  */
 #ifndef FERRY_HW_APIC_H
 #define FERRY_HW_APIC_H
@@ -17,9 +19,15 @@
 #include "system/memory.h"
 
 #define APIC_DEFAULT_BASE 0xfee00000u
-#define APIC_BUS_MAX 32
+#define APIC_BUS_MAX 255               /* xAPIC IDs; 0xFF broadcasts */
 #define APIC_LVT_COUNT 6               /* timer, thermal, perf, LINT0/1, error */
 #define APIC_EXTINT (-2)               /* apic_get_interrupt: ask the PIC */
+
+/* The MSRs apic_msr_read/write handle. */
+#define APIC_MSR_BASE 0x1bu            /* IA32_APIC_BASE */
+#define APIC_MSR_TSC_DEADLINE 0x6e0u   /* IA32_TSC_DEADLINE */
+#define APIC_MSR_X2APIC_FIRST 0x800u   /* the x2APIC registers */
+#define APIC_MSR_X2APIC_LAST 0x8ffu
 
 typedef struct LApic LApic;
 typedef struct ApicBus ApicBus;
@@ -27,20 +35,25 @@ typedef struct ApicBus ApicBus;
 /* What a local APIC asks of its CPU, under the BQL. */
 typedef struct ApicCpuOps {
     void (*nmi)(void *cpu);
-    void (*init)(void *cpu);                 /* INIT IPI: reset the CPU */
+    void (*init)(void *cpu);                 /* INIT IPI: reset the CPU (the
+                                                APIC has reset itself) */
     void (*sipi)(void *cpu, uint8_t vector); /* start at vector << 12 */
 } ApicCpuOps;
 
 /* One local APIC. All fields are protected by the BQL. */
 struct LApic {
-    uint8_t id;
+    uint8_t id;                              /* xAPIC ID register */
+    uint8_t initial_id;                      /* immutable: the x2APIC ID */
     uint64_t apicbase;                       /* IA32_APIC_BASE MSR */
     uint32_t tpr, ldr, dfr, svr, esr;
     uint32_t irr[8], isr[8], tmr[8];
     uint32_t lvt[APIC_LVT_COUNT];
-    uint32_t icr_lo, icr_hi;
+    uint32_t icr_lo, icr_hi;                 /* icr_hi: the destination
+                                                field (x2APIC: 32 bits) */
     uint32_t initial_count, divide_conf;
     int64_t timer_start;                     /* clock ns of the last load */
+    uint64_t tsc_deadline;                   /* IA32_TSC_DEADLINE; 0:
+                                                disarmed */
     bool extint_pending;                     /* LINT0 ExtINT asserted */
     bool lint_level[2];
     SysTimer timer;
@@ -71,7 +84,8 @@ void apic_bus_init(ApicBus *bus, Ioapic *ioapic);
 void apic_init(LApic *s, ApicBus *bus, uint8_t id, SysClock *clock,
                SysIrqLine cpu_int, const ApicCpuOps *ops, void *cpu);
 
-/* Power-on / INIT state (ID kept; timer stopped). */
+/* Power-on / RESET state: xAPIC mode, the initial APIC ID, timer
+ * stopped, IA32_TSC_DEADLINE 0. */
 void apic_reset(LApic *s) REQUIRES(sys_bql);
 
 /* Send an interrupt message on the bus (I/O APIC and IPIs use this). */
@@ -96,12 +110,26 @@ int apic_get_interrupt(LApic *s) REQUIRES(sys_bql);
 uint64_t apic_get_base(LApic *s) REQUIRES(sys_bql);
 
 /* Write IA32_APIC_BASE. Returns false (the CPU raises #GP) for reserved
- * bits or x2APIC mode, which is not emulated. Clearing the enable bit
- * resets the APIC and lets the PIC's INTR through directly; another base
- * address is logged as unimplemented and ignored. */
+ * bits and the transitions the SDM forbids (vol. 3 11.12.5: EXTD without
+ * EN, x2APIC back to xAPIC, disabled straight to x2APIC). Setting EXTD
+ * enters x2APIC mode (ID = initial APIC ID, LDR derived from it, the MMIO
+ * page off); clearing EN resets the APIC and lets the PIC's INTR through
+ * directly. Another base address is logged as unimplemented and ignored. */
 bool apic_set_base(LApic *s, uint64_t val) REQUIRES(sys_bql);
 
-/* Register access at @offset in the xAPIC page (32-bit registers). */
+/* RDMSR/WRMSR of the APIC's MSRs, for accelerators: IA32_APIC_BASE,
+ * IA32_TSC_DEADLINE (reads 0 and ignores writes unless the LVT timer is
+ * in TSC-deadline mode) and, in x2APIC mode, the x2APIC registers (vol. 3
+ * table 11-6). False means the instruction raises #GP(0): any other MSR,
+ * x2APIC registers outside x2APIC mode, reads of write-only registers
+ * (EOI, SELF IPI), writes of read-only ones, reserved registers (DFR,
+ * 0x831, ...) and writes setting reserved bits (bits 63:32 of all but
+ * the ICR; a non-zero EOI or ESR write). */
+bool apic_msr_read(LApic *s, uint32_t msr, uint64_t *val) REQUIRES(sys_bql);
+bool apic_msr_write(LApic *s, uint32_t msr, uint64_t val) REQUIRES(sys_bql);
+
+/* Register access at @offset in the xAPIC page (32-bit registers, xAPIC
+ * semantics; the MMIO window passes accesses only in xAPIC mode). */
 uint32_t apic_read(LApic *s, uint32_t offset) REQUIRES(sys_bql);
 void apic_write(LApic *s, uint32_t offset, uint32_t val) REQUIRES(sys_bql);
 

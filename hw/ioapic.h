@@ -22,9 +22,12 @@ typedef struct IoapicMsg {
     uint8_t delivery_mode;     /* 0 fixed, 1 lowest prio, 2 SMI, 4 NMI,
                                   5 INIT, 7 ExtINT */
     bool dest_logical;
-    uint8_t dest;
+    uint32_t dest;             /* 8 bits (0xFF: broadcast) unless x2apic */
     bool level;                /* level-triggered: expects an EOI */
-    int pin;
+    int pin;                   /* the I/O APIC pin, or -1 for an IPI */
+    bool x2apic;               /* 32-bit x2APIC destination (an IPI from
+                                  an APIC in x2APIC mode); 0xFFFFFFFF is
+                                  the broadcast */
 } IoapicMsg;
 
 /* Sends a message to the local APICs, under the BQL. */

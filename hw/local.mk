@@ -20,4 +20,7 @@ hw_libhw_a_SOURCES = \
 	hw/e820.c hw/e820.h \
 	hw/multiboot.c hw/multiboot.h \
 	hw/linux-boot.c hw/linux-boot.h \
-	hw/mptable.c hw/mptable.h
+	hw/mptable.c hw/mptable.h \
+	hw/bios-tables.h \
+	hw/acpi-pm.c hw/acpi-pm.h \
+	hw/acpi-tables.c hw/acpi-tables.h

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "hw/bios-tables.h"
 #include "hw/ioapic.h"
 
 enum {
@@ -19,28 +20,6 @@ enum {
     MP_FLAGS_PCI = 0x0f,                /* active low, level triggered */
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
-
-static uint8_t checksum(const uint8_t *p, size_t len)
-{
-    uint8_t sum = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        sum += p[i];
-    }
-    return -sum;
-}
-
 /* Append an 8-byte interrupt assignment entry. */
 static void add_int(GByteArray *t, uint8_t type, uint8_t irqtype,
                     uint16_t flags, uint8_t bus, uint8_t busirq,
@@ -48,7 +27,7 @@ static void add_int(GByteArray *t, uint8_t type, uint8_t irqtype,
 {
     uint8_t e[8] = { type, irqtype, 0, 0, bus, busirq, dest, pin };
 
-    put16(e + 2, flags);
+    bt_put16(e + 2, flags);
     g_byte_array_append(t, e, sizeof(e));
 }
 
@@ -63,8 +42,8 @@ static int add_cpus_buses_ioapic(GByteArray *t, unsigned ncpus,
         e[1] = i;                               /* local APIC ID */
         e[2] = 0x14;                            /* local APIC version */
         e[3] = 0x01 | (i == 0 ? 0x02 : 0);      /* enabled, BSP */
-        put32(e + 4, 0x600);                    /* family 6 signature */
-        put32(e + 8, 0x201);                    /* CPUID: FPU, APIC */
+        bt_put32(e + 4, 0x600);                    /* family 6 signature */
+        bt_put32(e + 8, 0x201);                    /* CPUID: FPU, APIC */
         g_byte_array_append(t, e, 20);
     }
     g_byte_array_append(t, (const uint8_t *)"\x01\x00PCI   ", 8);
@@ -74,7 +53,7 @@ static int add_cpus_buses_ioapic(GByteArray *t, unsigned ncpus,
     e[1] = ioapic_id;
     e[2] = 0x20;                                /* I/O APIC version */
     e[3] = 0x01;                                /* enabled */
-    put32(e + 4, IOAPIC_BASE);
+    bt_put32(e + 4, IOAPIC_BASE);
     g_byte_array_append(t, e, 8);
     return ncpus + 3;
 }
@@ -115,18 +94,18 @@ uint32_t mptable_build(AddressSpace *as, uint32_t addr, unsigned ncpus,
     g_byte_array_append(t, hdr, sizeof(hdr));
     entries = add_cpus_buses_ioapic(t, ncpus, ioapic_id);
     entries += add_interrupts(t, ioapic_id);
-    put16(t->data + 4, t->len);                 /* base table length */
+    bt_put16(t->data + 4, t->len);                 /* base table length */
     t->data[6] = 4;                             /* spec 1.4 */
     memcpy(t->data + 8, "FERRY   ", 8);
     memcpy(t->data + 16, "PC          ", 12);
-    put16(t->data + 34, entries);
-    put32(t->data + 36, 0xfee00000);            /* local APIC address */
-    t->data[7] = checksum(t->data, t->len);
+    bt_put16(t->data + 34, entries);
+    bt_put32(t->data + 36, 0xfee00000);            /* local APIC address */
+    t->data[7] = bt_checksum(t->data, t->len);
 
-    put32(fp + 4, addr + 16);                   /* configuration table */
+    bt_put32(fp + 4, addr + 16);                   /* configuration table */
     fp[8] = 1;                                  /* length: 16 bytes */
     fp[9] = 4;
-    fp[10] = checksum(fp, 16);                  /* features 0: virtual wire */
+    fp[10] = bt_checksum(fp, 16);                  /* features 0: virtual wire */
     sys_as_write_buf(as, addr, fp, 16);
     sys_as_write_buf(as, addr + 16, t->data, t->len);
     len = 16 + t->len;

@@ -1,12 +1,16 @@
 /*
  * pc.c — the PC board wired in straight-line code: RAM and its split
  * around the PCI hole, devices mapped at their ISA ports, ISA IRQs into the
- * PIC pair, and what firmware reads about the machine (CMOS memory sizes,
- * fw_cfg RAM size and CPU count).
+ * PIC pair, what firmware reads about the machine (CMOS memory sizes,
+ * fw_cfg RAM size and CPU count), and the tables an OS reads instead of
+ * asking firmware (MP, ACPI).
  */
 #include "hw/pc.h"
 
 #include <glib.h>
+
+#include "hw/acpi-tables.h"
+#include "hw/mptable.h"
 
 /* CMOS memory size bytes (IBM AT BIOS convention, read by SeaBIOS). */
 static void pc_cmos_memory(PcBoard *pc, uint64_t ram) REQUIRES(sys_bql)
@@ -105,6 +109,7 @@ static void pc_init_devices(PcBoard *pc, const PcConfig *cfg)
         pc->piix3.apic_pirq[i] = ioapic_input(&pc->ioapic, 16 + i);
     }
     fw_cfg_init(&pc->fw_cfg);
+    acpi_pm_init(&pc->acpi_pm, cfg->clock, cfg->sleep_cb, cfg->cb_opaque);
     debug_exit_init(&pc->debug_exit, 1, cfg->exit_cb, cfg->cb_opaque);
     debugcon_init(&pc->debugcon, cfg->debugcon_sink, cfg->sink_opaque);
     port80_init(&pc->port80);
@@ -128,6 +133,7 @@ static void pc_map_io(PcBoard *pc) REQUIRES(sys_bql)
     sys_mr_add_subregion(io, 0xcfc, &pc->pci.io_data);
     sys_mr_add_subregion(io, FW_CFG_IOBASE, &pc->fw_cfg.io);
     sys_mr_add_subregion(io, FW_CFG_DMA_IOBASE, &pc->fw_cfg.io_dma);
+    sys_mr_add_subregion(io, ACPI_PM_IOBASE, &pc->acpi_pm.io);
     sys_mr_add_subregion(io, DEBUG_EXIT_DEFAULT_IOBASE, &pc->debug_exit.io);
     sys_mr_add_subregion(io, DEBUGCON_PORT, &pc->debugcon.io);
     sys_mr_add_subregion(io, 0x80, &pc->port80.io);
@@ -156,6 +162,10 @@ PcBoard *pc_new(const PcConfig *cfg)
     fw_cfg_add_i16(&pc->fw_cfg, FW_CFG_MAX_CPUS, cfg->ncpus);
     pc_fw_cfg_e820(pc);
     fw_cfg_enable_dma(&pc->fw_cfg, pc->as_mem);
+    mptable_build(pc->as_mem, MPTABLE_DEFAULT_ADDR, cfg->ncpus,
+                  pc->ioapic.id);
+    acpi_tables_build(pc->as_mem, ACPI_TABLES_ADDR, cfg->ncpus,
+                      pc->ioapic.id);
     pc_reset(pc);
     return pc;
 }
@@ -171,6 +181,7 @@ void pc_reset(PcBoard *pc)
     piix3_reset(&pc->piix3);
     port92_reset(&pc->port92);
     fw_cfg_reset(&pc->fw_cfg);
+    acpi_pm_reset(&pc->acpi_pm);
 }
 
 void pc_free(PcBoard *pc)

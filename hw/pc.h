@@ -1,15 +1,17 @@
 /*
  * pc.h — the PC board: RAM, the memory and I/O address spaces, and the
  * legacy devices (PIC, I/O APIC, PIT, RTC, COM1, i8042, PCI host and
- * PIIX3, fw_cfg, debug ports, port 0x92) at their standard addresses,
- * wired to each other, to the CPU's interrupt line and to the APIC bus.
- * The machine code later adds CPUs, loaders and chardevs.
+ * PIIX3, fw_cfg, ACPI PM registers, debug ports, port 0x92) at their
+ * standard addresses, wired to each other, to the CPU's interrupt line and
+ * to the APIC bus, and the MP and ACPI tables describing them in the BIOS
+ * area. The machine code later adds CPUs, loaders and chardevs.
  */
 #ifndef FERRY_HW_PC_H
 #define FERRY_HW_PC_H
 
 #include <stdint.h>
 
+#include "hw/acpi-pm.h"
 #include "hw/apic.h"
 #include "hw/debug-exit.h"
 #include "hw/debugcon.h"
@@ -44,6 +46,8 @@ typedef struct PcConfig {
     DebugExitCb exit_cb;          /* isa-debug-exit at 0x501, 1 byte */
     I8042ResetCb reset_cb;        /* keyboard controller reset */
     I8042A20Cb a20_cb;
+    AcpiPmSleepCb sleep_cb;       /* ACPI SLP_EN (S5: power off); may
+                                     be NULL */
     void *cb_opaque;
 } PcConfig;
 
@@ -71,6 +75,7 @@ typedef struct PcBoard {
     PciHost pci;
     Piix3 piix3;               /* 00:01.0, routes PCI INTx to the PIC */
     FwCfg fw_cfg;
+    AcpiPm acpi_pm;               /* ports 0x600-0x60B */
     DebugExit debug_exit;
     Debugcon debugcon;
     Port80 port80;
@@ -80,7 +85,10 @@ typedef struct PcBoard {
 /* RAM up to 3.5 GiB sits below 4 GiB; the rest starts at 4 GiB. */
 #define PC_MAX_RAM_BELOW_4G UINT64_C(0xe0000000)
 
-/* Build the board and reset its devices. */
+/* Build the board, reset its devices and write the firmware tables: MP
+ * 1.4 at MPTABLE_DEFAULT_ADDR and ACPI at ACPI_TABLES_ADDR. An OS that
+ * finds both (Linux) takes ACPI's and keeps the MP table as a fallback
+ * (acpi=off), as with QEMU and SeaBIOS. */
 PcBoard *pc_new(const PcConfig *cfg) REQUIRES(sys_bql);
 
 /* System reset of the board's devices (system_reset, a reset request from

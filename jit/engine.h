@@ -116,6 +116,11 @@ typedef struct JitEngine {
     /* A translation found the code buffer full: the next safe point
      * flushes in an exclusive section. */
     atomic_bool flush_pending;
+    /* Parallel mode (docs/memory-model.md): translations order guest
+     * accesses for other threads to observe. Written by
+     * jit_engine_set_parallel before its flush; read by translators under
+     * jit_tb_lock (the flush's lock orders the two). */
+    atomic_bool parallel;
 
     uint32_t prologue_size;
     JitStats stats;
@@ -147,8 +152,10 @@ void jit_cpu_kick(JitCpu *cpu);
  * safe point (between TBs in the exec loop, or outside jit_cpu_exec) and
  * stays there until jit_exclusive_end. `self` is the calling thread's own
  * CPU when it is inside jit_cpu_exec (it counts as parked meanwhile), else
- * NULL. Must not be called holding any engine lock or from inside a helper
- * called by generated code (that CPU could never park). Sections of
+ * NULL. Must not be called holding any engine lock, nor from inside a
+ * helper called by generated code with self NULL (that CPU could never
+ * park); a helper passes its own CPU (user mode's split atomics do) and
+ * must not leave the section with a non-local exit. Sections of
  * different threads run one after the other.
  */
 void jit_exclusive_start(JitEngine *e, JitCpu *self) EXCLUDES(jit_tb_lock, jit_cpu_list_lock);
@@ -202,17 +209,26 @@ void jit_tb_flush(JitEngine *e) EXCLUDES(jit_tb_lock);
  * runs). */
 void jit_tb_flush_exclusive(JitEngine *e) EXCLUDES(jit_tb_lock);
 
+/*
+ * Enter (on) or leave parallel mode: set the flag translators read and,
+ * when it changes, flush every translation (jit_tb_flush: an exclusive
+ * section, so not from a thread inside jit_cpu_exec) so that no TB
+ * translated in the other mode survives.
+ */
+void jit_engine_set_parallel(JitEngine *e, bool on) EXCLUDES(jit_tb_lock);
+
+/* Whether TBs translated now must be in parallel mode (translators). */
+static inline bool jit_engine_parallel(JitEngine *e)
+{
+    return atomic_load_explicit(&e->parallel, memory_order_relaxed);
+}
+
 /* The TB whose host code contains host_pc, or NULL. Lock-free. */
 TbEntry *jit_tb_find_by_host_pc(JitEngine *e, uintptr_t host_pc);
 
 /* Restore the guest state of cpu for a host pc inside generated code.
  * Returns false if host_pc is not in any TB. */
 bool jit_restore_state_from(JitEngine *e, JitCpu *cpu, uintptr_t host_pc);
-
-/* Restore the guest state of cpu to the start of tb (its first
- * instruction's insn_start data): for a TB that left at entry because of
- * an exit request, which a chained jump reached without storing the pc. */
-void jit_restore_tb_start(JitEngine *e, JitCpu *cpu, const TbEntry *tb);
 void jit_restore_state(JitCpu *cpu, uintptr_t host_pc);
 
 #endif

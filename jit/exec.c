@@ -191,9 +191,6 @@ static int exec_tbs(JitEngine *e, JitCpu *cpu)
         last = (TbEntry *)(ret & ~(uintptr_t)JIT_EXIT_MASK);
         slot = ret & JIT_EXIT_MASK;
         if (slot == JIT_EXIT_REQUESTED) {
-            /* The TB did not start, and a chained jump into it stored no
-             * pc: make the guest state the TB's start (QEMU does the same). */
-            jit_restore_tb_start(e, cpu, last);
             last = NULL;
         }
     }

@@ -349,11 +349,11 @@ static bool read_memop(Parser *P, uint64_t *out)
             P->p++;
             break;
         }
-        if (!read_word(P, &w, "be, align, atom or ']'")) {
+        if (!read_word(P, &w, "be, align, atom, tso or ']'")) {
             return false;
         }
         IrMemOp bit = tok_is(&w, "be") ? IR_MO_BSWAP : tok_is(&w, "align") ? IR_MO_ALIGN
-                    : tok_is(&w, "atom") ? IR_MO_ATOM : 0;
+                    : tok_is(&w, "atom") ? IR_MO_ATOM : tok_is(&w, "tso") ? IR_MO_TSO : 0;
         if (!bit || (mo & bit)) {
             return perr(P, w.s, "%s memop word '%.*s'", bit ? "repeated" : "unknown",
                         (int)w.len, w.s);

@@ -91,13 +91,13 @@ const char *ir_memop_format(IrMemOp mo, char *buf, size_t len)
 {
     unsigned size = mo & IR_MO_SIZE_MASK;
 
-    if (size > IR_MO_128 || (mo & ~(IrMemOp)0x7f)) {
+    if (size > IR_MO_128 || (mo & ~(IrMemOp)IR_MO_ALL_BITS)) {
         snprintf(buf, len, "[?0x%" PRIx32 "]", mo);
         return buf;
     }
-    snprintf(buf, len, "[%c%u%s%s%s]", (mo & IR_MO_SIGN) ? 's' : 'u', 8u << size,
+    snprintf(buf, len, "[%c%u%s%s%s%s]", (mo & IR_MO_SIGN) ? 's' : 'u', 8u << size,
              (mo & IR_MO_BSWAP) ? " be" : "", (mo & IR_MO_ALIGN) ? " align" : "",
-             (mo & IR_MO_ATOM) ? " atom" : "");
+             (mo & IR_MO_ATOM) ? " atom" : "", (mo & IR_MO_TSO) ? " tso" : "");
     return buf;
 }
 

@@ -211,7 +211,7 @@ static bool check_shape(Verifier *v, const IrOp *op)
 
 static bool check_memop(Verifier *v, uint64_t mo, IrType t)
 {
-    if (mo & ~(uint64_t)0x7f || (mo & IR_MO_SIZE_MASK) > IR_MO_128) {
+    if (mo & ~(uint64_t)IR_MO_ALL_BITS || (mo & IR_MO_SIZE_MASK) > IR_MO_128) {
         return fail(v, "bad memop 0x%" PRIx64, mo);
     }
     if (ir_memop_size((IrMemOp)mo) > ir_type_size(t)) {
@@ -236,6 +236,9 @@ static bool check_const(Verifier *v, const IrOp *op, IrConstKind k, uint64_t c)
                : fail(v, "label %" PRIu64 " out of range (%" PRIu32 " labels)", c,
                       v->ctx->nb_labels);
     case IR_CK_MEMOP:
+        if (c & IR_MO_TSO && op->opc != IR_OP_guest_ld && op->opc != IR_OP_guest_st) {
+            return fail(v, "tso memop on an op other than guest_ld/guest_st");
+        }
         return check_memop(v, c, op->type);
     case IR_CK_MMU:
         return c < IR_MMU_COUNT ? true : fail(v, "mmu index %" PRIu64 " out of range", c);

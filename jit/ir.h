@@ -126,8 +126,9 @@ bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b, unsigned bits);
 
 /*
  * A memop describes one memory access: size, signedness, byte order,
- * alignment requirement and atomicity. Printed as a bracketed list, e.g.
- * `[u8]`, `[s32]`, `[u64 be]`, `[u32 align]`, `[u128 atom]`.
+ * alignment requirement, atomicity and x86-TSO ordering. Printed as a
+ * bracketed list, e.g. `[u8]`, `[s32]`, `[u64 be]`, `[u32 align]`,
+ * `[u128 atom]`, `[u32 tso]`.
  */
 typedef uint32_t IrMemOp;
 enum {
@@ -137,6 +138,12 @@ enum {
     IR_MO_BSWAP = 1 << 4,       /* big-endian access on this little-endian guest */
     IR_MO_ALIGN = 1 << 5,       /* fault (IR_EXC_ALIGN) if misaligned */
     IR_MO_ATOM  = 1 << 6,       /* must be single-copy atomic as a whole */
+    /* guest_ld/guest_st only: ordered as an x86-TSO access against the
+     * vCPU's other guest accesses: a load before every later access
+     * (acquire, RCpc is enough), a store after every earlier access
+     * (release). Store->load stays unordered. docs/memory-model.md. */
+    IR_MO_TSO   = 1 << 7,
+    IR_MO_ALL_BITS = 0xff,      /* every defined memop bit */
 };
 static inline unsigned ir_memop_size(IrMemOp mo) { return 1u << (mo & IR_MO_SIZE_MASK); }
 

@@ -72,7 +72,10 @@ void opt_fold(IrContext *ctx);
  * set as "X before mb1", and likewise for Y after, so one barrier at mb1's
  * place with M1|M2 orders every pair either did, and only adds ordering
  * (a full barrier subsumes a weaker one). No barrier moves across an
- * access. Requires nothing; invalidates nothing but removed ops.
+ * access. `tso` guest accesses (IR_MO_TSO) end the window like any other,
+ * and no pass moves, merges or deletes guest_ld/guest_st, so their
+ * program order reaches the backend intact (docs/memory-model.md).
+ * Requires nothing; invalidates nothing but removed ops.
  */
 void opt_merge_barriers(IrContext *ctx);
 

@@ -21,6 +21,7 @@
 void (*jit_notdirty_hook)(JitCpu *cpu, uint64_t addr, unsigned size);
 void (*jit_unaligned_hook)(JitCpu *cpu, uint64_t addr, JitAccess access, unsigned mmu,
                            uintptr_t ra);
+void (*jit_user_exclusive_hook)(JitCpu *cpu, bool begin);
 __thread uintptr_t jit_user_access_ra;
 __thread uintptr_t jit_interp_helper_ra;
 
@@ -30,8 +31,9 @@ __thread uintptr_t jit_interp_helper_ra;
  * mode, 16 bytes on hosts without a 16-byte CAS) run holding jit_link_lock,
  * after linking their RAM pages in softmmu mode (fallback_begin). That makes
  * them atomic with respect to each other and to every other CPU's stores to
- * those pages. User mode has no TLB: there they are atomic with respect to
- * each other only (DESIGN §6 wants an exclusive section; not done). Every
+ * those pages. User mode has no TLB: there the fallback runs in an
+ * exclusive section (every other guest thread parked between TBs or in a
+ * syscall, DESIGN §6) through jit_user_exclusive_hook. Every
  * page involved is probed before the lock is taken so that a guest fault
  * never leaves with it held (user mode cannot probe: a fault there under
  * the lock is fatal for the process, like a split lock to an unmapped page).
@@ -372,12 +374,36 @@ static void st_raw(JitCpu *cpu, uint64_t addr, uint64_t raw, unsigned size, unsi
 /* ---------------------------------------------------------------------- */
 /* Loads and stores                                                        */
 
+/*
+ * IR_MO_TSO (docs/memory-model.md): a load is ordered before every later
+ * access, a store after every earlier one. The accesses here are plain C,
+ * so the ordering comes from fences around them: GCC emits nothing but a
+ * compiler barrier for these on an x86-64 host (TSO already), DMB ISHLD /
+ * DMB ISH on arm64 and DBAR on loongarch64. Backends' slow paths and the
+ * interpreter both come through here.
+ */
+static inline void tso_after_load(IrMemOp mo)
+{
+    if (mo & IR_MO_TSO) {
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    }
+}
+
+static inline void tso_before_store(IrMemOp mo)
+{
+    if (mo & IR_MO_TSO) {
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+    }
+}
+
 uint64_t jit_ld_helper(JitCpu *cpu, uint64_t addr, uint32_t oi, uintptr_t ra)
 {
     IrMemOp mo = jit_oi_memop(oi);
 
     check_align(cpu, addr, oi, JIT_ACCESS_READ, ra);
-    return ld_finish(ld_raw(cpu, addr, ir_memop_size(mo), jit_oi_mmu(oi), ra), mo);
+    uint64_t raw = ld_raw(cpu, addr, ir_memop_size(mo), jit_oi_mmu(oi), ra);
+    tso_after_load(mo);
+    return ld_finish(raw, mo);
 }
 
 void jit_st_helper(JitCpu *cpu, uint64_t addr, uint64_t val, uint32_t oi, uintptr_t ra)
@@ -385,6 +411,7 @@ void jit_st_helper(JitCpu *cpu, uint64_t addr, uint64_t val, uint32_t oi, uintpt
     IrMemOp mo = jit_oi_memop(oi);
 
     check_align(cpu, addr, oi, JIT_ACCESS_WRITE, ra);
+    tso_before_store(mo);
     st_raw(cpu, addr, st_prepare(val, mo), ir_memop_size(mo), jit_oi_mmu(oi), ra);
 }
 
@@ -407,6 +434,7 @@ void jit_ld128_helper(JitCpu *cpu, uint64_t addr, uint32_t oi, uintptr_t ra, uin
     }
     uint64_t lo = ld_raw(cpu, addr, 8, mmu, ra);
     uint64_t hi = ld_raw(cpu, addr + 8, 8, mmu, ra);
+    tso_after_load(mo);
     if (mo & IR_MO_BSWAP) {
         out[0] = __builtin_bswap64(hi);
         out[1] = __builtin_bswap64(lo);
@@ -433,6 +461,7 @@ void jit_st128_helper(JitCpu *cpu, uint64_t addr, const uint64_t val[2], uint32_
         tlb_lookup(cpu, addr, JIT_ACCESS_WRITE, mmu, ra);
         tlb_lookup(cpu, addr + 15, JIT_ACCESS_WRITE, mmu, ra);
     }
+    tso_before_store(mo);
     st_raw(cpu, addr, lo, 8, mmu, ra);
     st_raw(cpu, addr + 8, hi, 8, mmu, ra);
 }
@@ -487,6 +516,9 @@ static void fallback_begin(JitCpu *cpu, uint64_t addr, unsigned size, unsigned m
         if (crosses_page(addr, size)) {
             hp[1] = host_page_of(cpu, addr + size - 1, mmu, ra);
         }
+    } else if (jit_user_exclusive_hook) {
+        /* No TLB to divert other threads' stores: stop them instead. */
+        jit_user_exclusive_hook(cpu, true);
     }
     jit_link_acquire(cpu, hp);
 }
@@ -497,6 +529,9 @@ static void fallback_end(JitCpu *cpu) RELEASE(jit_link_lock)
     uint64_t start = nd_start, end = nd_end;
 
     jit_link_release(cpu);
+    if (cpu->mem_mode == JIT_MEM_USER && jit_user_exclusive_hook) {
+        jit_user_exclusive_hook(cpu, false);
+    }
     if (start != end) {
         nd_start = nd_end = 0;
         jit_notdirty_hook(cpu, start, (unsigned)(end - start));

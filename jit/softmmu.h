@@ -110,6 +110,18 @@ extern void (*jit_unaligned_hook)(JitCpu *cpu, uint64_t addr, JitAccess access,
                                   unsigned mmu, uintptr_t ra);
 
 /*
+ * User mode: called on the CPU's own thread, inside a helper, around the
+ * fallback of an atomic the host cannot do in one instruction (begin
+ * true before it touches memory, false after). linux-user parks every
+ * other guest thread there (jit_exclusive_start with this CPU), since no
+ * TLB can divert their stores (DESIGN §6). Set once at init; NULL: the
+ * fallback is atomic only with respect to other fallbacks. A hook rather
+ * than a call so that softmmu.c does not pull the exec loop into programs
+ * that replace it (the IR test harness).
+ */
+extern void (*jit_user_exclusive_hook)(JitCpu *cpu, bool begin);
+
+/*
  * User mode: the `ra` of the guest access a C helper of this file is doing
  * on this thread, 0 outside one. A host SIGSEGV whose pc is not in the code
  * buffer uses it to find the faulting guest instruction.

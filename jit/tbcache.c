@@ -330,17 +330,6 @@ bool jit_restore_state_from(JitEngine *e, JitCpu *cpu, uintptr_t host_pc)
     return false;
 }
 
-void jit_restore_tb_start(JitEngine *e, JitCpu *cpu, const TbEntry *tb)
-{
-    const uint8_t *p = tb->insn_data;
-    uint64_t data[2] = { tb->pc, 0 };
-    if (tb->nb_insns) {
-        data[0] += get_leb(&p, true);
-        data[1] += get_leb(&p, true);
-    }
-    e->tr->restore_state(cpu, tb, data);
-}
-
 void jit_restore_state(JitCpu *cpu, uintptr_t host_pc)
 {
     if (host_pc && !jit_restore_state_from(cpu->engine, cpu, host_pc)) {
@@ -694,4 +683,11 @@ void jit_tb_flush(JitEngine *e)
     jit_exclusive_start(e, NULL);
     jit_tb_flush_exclusive(e);
     jit_exclusive_end(e, NULL);
+}
+
+void jit_engine_set_parallel(JitEngine *e, bool on)
+{
+    if (atomic_exchange(&e->parallel, on) != on) {
+        jit_tb_flush(e);
+    }
 }

@@ -35,15 +35,15 @@
 static LuMem *fetch_mem;
 
 /* Called by the translator (under tb_lock): the pages read become code
- * pages, write-protected while the guest could write them. */
+ * pages, write-protected while the guest could write them. Protected
+ * before the read: a store by another thread after the read then faults
+ * and invalidates this TB (it waits for tb_lock, so the TB is in the
+ * table by then) instead of being missed. */
 static size_t lu_fetch(JitCpu *cpu, uint64_t addr, uint8_t *buf, size_t len)
 {
     (void)cpu;
-    size_t n = lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
-    if (n) {
-        lu_mem_code_mark(fetch_mem, addr, n);
-    }
-    return n;
+    lu_mem_code_mark(fetch_mem, addr, len);
+    return lu_mem_read(fetch_mem, addr, buf, len, PROT_EXEC);
 }
 
 void lu_fetch_init(LuMem *m)
@@ -63,6 +63,8 @@ void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp)
     cpu->regs[X86_RSP] = sp;
     cpu->df = 1;
     cpu->mxcsr = 0x1f80;           /* all exceptions masked, round to nearest */
+    cpu->seg_sel[1] = 0x33;        /* CS, SS: Linux's __USER_CS, __USER_DS */
+    cpu->seg_sel[2] = 0x2b;
     x87_reset(cpu);                /* FCW 0x37f, empty stack: as after execve */
     x86_cpu_set_eflags(cpu, 0x202);   /* IF and the always-one bit */
 }
@@ -321,6 +323,38 @@ static void raise_exception(LuProc *p, LuThread *t, int r)
     lu_signal_sync(p, t, &si, why);
 }
 
+/*
+ * `int 0x80` from 64-bit code: Linux (with IA32 emulation, as on the
+ * machines ferry is compared with) runs its 32-bit syscall table on eax,
+ * with ebx ecx edx esi edi ebp as 32-bit arguments, and returns the result
+ * sign-extended in rax; the other registers are kept. ferry maps the few
+ * calls below (number + 1 of the 64-bit call) and answers -ENOSYS to the
+ * rest, which would need the 32-bit structure layouts.
+ */
+static void lu_syscall_int80(LuProc *p, X86Cpu *cpu)
+{
+    static const uint16_t ia32_to_64[] = {
+        [1] = 60 + 1,              /* exit */
+        [3] = 0 + 1,               /* read */
+        [4] = 1 + 1,               /* write */
+        [6] = 3 + 1,               /* close */
+        [20] = 39 + 1,             /* getpid */
+        [252] = 231 + 1,           /* exit_group */
+    };
+    const uint64_t args[6] = {
+        (uint32_t)cpu->regs[X86_RBX], (uint32_t)cpu->regs[X86_RCX],
+        (uint32_t)cpu->regs[X86_RDX], (uint32_t)cpu->regs[X86_RSI],
+        (uint32_t)cpu->regs[X86_RDI], (uint32_t)cpu->regs[X86_RBP],
+    };
+    uint32_t nr = (uint32_t)cpu->regs[X86_RAX];
+
+    if (nr >= sizeof(ia32_to_64) / sizeof(ia32_to_64[0]) || ia32_to_64[nr] == 0) {
+        cpu->regs[X86_RAX] = (uint64_t)-ENOSYS;
+        return;
+    }
+    cpu->regs[X86_RAX] = (uint64_t)lu_do_syscall(p, cpu, ia32_to_64[nr] - 1u, args);
+}
+
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
 {
     LuThread *t = lu_thread_of(cpu);
@@ -328,10 +362,13 @@ int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
     lu_signal_thread_start(t);
     for (;;) {
         int r = jit_cpu_exec(e, &cpu->jit);
-        if (r == X86_EXCP_SYSCALL) {
-            lu_syscall(p, cpu);
-            if (p->exited) {
+        if (r == X86_EXCP_SYSCALL || r == X86_EXCP_INT80) {
+            (r == X86_EXCP_SYSCALL ? lu_syscall : lu_syscall_int80)(p, cpu);
+            if (atomic_load_explicit(&p->exited, memory_order_acquire)) {
                 return p->exit_status;
+            }
+            if (t->exiting) {
+                return t->exit_code;
             }
         } else if (r != JIT_EXCP_INTERRUPT) {
             raise_exception(p, t, r);

@@ -26,10 +26,13 @@ uint64_t lu_cpuid_hwcap(void);
 
 /*
  * Run the guest thread whose state cpu is (embedded in a LuThread) until
- * the process exits; returns its exit status. Calls lu_signal_thread_start
- * for the thread first. A guest exception (#UD, #DE, a fault) becomes the
- * signal Linux would send, delivered at once to the faulting instruction;
- * queued signals are delivered between blocks (signal-frame.h).
+ * it calls exit (returns its status; the thread's `exiting` is set) or
+ * any thread calls exit_group (returns the process's status; p->exited
+ * is set). The caller ends the thread or the process (thread.c). Calls
+ * lu_signal_thread_start for the thread first. A guest exception (#UD,
+ * #DE, a fault) becomes the signal Linux would send, delivered at once to
+ * the faulting instruction; queued signals are delivered between blocks
+ * (signal-frame.h).
  */
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu);
 

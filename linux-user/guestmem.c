@@ -8,6 +8,7 @@
 #include "linux-user/guestmem.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,6 +22,22 @@
 #define LU_MAP_32BIT 0x40          /* x86-64 only: a mapping below 2 GiB */
 #define LU_MMAP_MIN 0x10000ull     /* Linux's default vm.mmap_min_addr */
 #define HOST_RANGE (-1)            /* prot of a range ferry itself owns */
+
+/* Whether the calling thread holds a table's lock: the write-fault path
+ * (a signal handler) must not wait for a lock its own thread holds. */
+static __thread bool mem_lock_held;
+
+static void mem_lock(LuMem *m)
+{
+    pthread_mutex_lock(&m->lock);
+    mem_lock_held = true;
+}
+
+static void mem_unlock(LuMem *m)
+{
+    mem_lock_held = false;
+    pthread_mutex_unlock(&m->lock);
+}
 
 static inline LuMemRange *range_at(LuMem *m, guint i)
 {
@@ -227,16 +244,16 @@ void lu_mem_free(LuMem *m)
 
 void lu_mem_record(LuMem *m, uint64_t start, uint64_t end, int prot)
 {
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     table_insert(m, align_down(start, LU_PAGE_SIZE), align_up(end, LU_PAGE_SIZE), prot);
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
 }
 
 void lu_mem_forget(LuMem *m, uint64_t start, uint64_t end)
 {
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     table_remove(m, align_down(start, LU_PAGE_SIZE), align_up(end, LU_PAGE_SIZE));
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
 }
 
 /* Caller holds the lock. True if [start, end) is covered by guest ranges
@@ -272,13 +289,13 @@ static bool overlaps_host(LuMem *m, uint64_t start, uint64_t end)
 bool lu_mem_any(LuMem *m, uint64_t addr, uint64_t len, int prot)
 {
     bool any = false;
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     for (guint i = 0; i < m->ranges->len && !any; i++) {
         LuMemRange *r = range_at(m, i);
         any = r->prot != HOST_RANGE && (r->prot & prot) && r->start < addr + len &&
               r->end > addr;
     }
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return any;
 }
 
@@ -290,16 +307,16 @@ bool lu_mem_check(LuMem *m, uint64_t addr, uint64_t len, int prot)
     if (addr + len < addr || addr + len > LU_GUEST_ADDR_LIMIT) {
         return false;
     }
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     bool ok = covered(m, align_down(addr, LU_PAGE_SIZE), addr + len, prot);
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return ok;
 }
 
 int lu_mem_prot_at(LuMem *m, uint64_t addr)
 {
     int prot = -1;
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     for (guint i = 0; i < m->ranges->len; i++) {
         LuMemRange *r = range_at(m, i);
         if (r->start <= addr && addr < r->end) {
@@ -307,7 +324,7 @@ int lu_mem_prot_at(LuMem *m, uint64_t addr)
             break;
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return prot == HOST_RANGE ? -1 : prot;
 }
 
@@ -362,9 +379,9 @@ static uint64_t find_free_locked(LuMem *m, uint64_t hint, uint64_t len, uint64_t
 
 uint64_t lu_mem_find_free(LuMem *m, uint64_t hint, uint64_t len)
 {
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     uint64_t a = find_free_locked(m, hint, align_up(len, m->host_page), m->mmap_top);
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return a;
 }
 
@@ -533,11 +550,11 @@ int64_t lu_mem_map(LuMem *m, uint64_t addr, uint64_t len, int prot, int flags, i
                   addr + len < addr)) {
         return (addr & (LU_PAGE_SIZE - 1)) ? -EINVAL : -ENOMEM;
     }
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     int64_t r = fixed ? map_fixed(m, addr, len, prot, flags & ~LU_MAP_32BIT, fd, off)
                       : map_anywhere(m, align_down(addr, LU_PAGE_SIZE), len, prot, flags,
                                      fd, off);
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return r;
 }
 
@@ -548,7 +565,7 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
         return -EINVAL;
     }
     uint64_t end = align_up(addr + len, LU_PAGE_SIZE);
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     /* Unmap only what the guest owns, and only whole host pages of it. */
     for (guint i = 0; i < m->ranges->len; i++) {
         LuMemRange *r = range_at(m, i);
@@ -570,7 +587,7 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len)
         }
     }
     code_forget(m, addr, end);
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return 0;
 }
 
@@ -586,7 +603,7 @@ int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot)
     if (end < addr || end > LU_GUEST_ADDR_LIMIT) {
         return -ENOMEM;
     }
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     int ret = 0;
     if (!covered(m, addr, end, 0)) {
         ret = -ENOMEM;
@@ -603,7 +620,7 @@ int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot)
     if (ret == 0) {
         table_insert(m, addr, end, prot);
     }
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
     return ret;
 }
 
@@ -613,19 +630,21 @@ int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot)
 void lu_mem_code_mark(LuMem *m, uint64_t addr, uint64_t len)
 {
     uint64_t hp = m->host_page;
-    pthread_mutex_lock(&m->lock);
+    mem_lock(m);
     for (uint64_t hpg = align_down(addr, hp); hpg < addr + len; hpg += hp) {
         gpointer key = (gpointer)(uintptr_t)(hpg / hp);
         if (g_hash_table_contains(m->code_pages, key)) {
             continue;
         }
         int prot = host_page_prot(m, hpg);
-        if (prot & PROT_WRITE) {
+        /* A page without PROT_EXEC holds no code the translator can read
+         * (the caller may mark past the code it ends up reading). */
+        if ((prot & PROT_WRITE) && (prot & PROT_EXEC)) {
             g_hash_table_add(m->code_pages, key);
             mprotect(lu_g2h(m, hpg), hp, host_prot(prot) & ~PROT_WRITE);
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    mem_unlock(m);
 }
 
 bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,
@@ -636,8 +655,18 @@ bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,
     if (len == 0) {
         return false;
     }
-    if (try_lock ? pthread_mutex_trylock(&m->lock) != 0 : pthread_mutex_lock(&m->lock) != 0) {
-        return false;
+    if (try_lock) {
+        /* Another thread holding the lock releases it soon (it never waits
+         * for this one); this thread holding it cannot be helped. */
+        if (mem_lock_held) {
+            return false;
+        }
+        while (pthread_mutex_trylock(&m->lock) != 0) {
+            sched_yield();
+        }
+        mem_lock_held = true;
+    } else {
+        mem_lock(m);
     }
     *start = UINT64_MAX;
     *end = 0;
@@ -651,6 +680,12 @@ bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,
             }
         }
     }
-    pthread_mutex_unlock(&m->lock);
+    if (!hit && try_lock && covered(m, addr, addr + len, PROT_WRITE)) {
+        /* Another thread gave the page back between this write's fault
+         * and now: nothing to invalidate, the write just runs again. */
+        *start = *end = 0;
+        hit = true;
+    }
+    mem_unlock(m);
     return hit;
 }

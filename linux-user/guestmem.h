@@ -40,7 +40,7 @@ typedef struct LuMem {
     uint64_t guest_base;           /* immutable after lu_mem_new */
     uint64_t host_page;            /* host page size: immutable */
     uint64_t mmap_top;             /* new mappings are placed below: immutable */
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;          /* a leaf: nothing else is taken under it */
     GArray *ranges;                /* LuMemRange sorted by start, disjoint: lock */
     /* Host pages (address / host_page) holding translated guest code that
      * the guest may write: write-protected on the host until the guest
@@ -104,14 +104,17 @@ int lu_mem_unmap(LuMem *m, uint64_t addr, uint64_t len);
 int lu_mem_protect(LuMem *m, uint64_t addr, uint64_t len, int prot);
 
 /*
- * Self-modifying code. lu_mem_code_mark: the translator read code at
- * [addr, addr+len); if the guest can write those pages, write-protect
- * them on the host so that a write faults. lu_mem_code_unprotect: the
+ * Self-modifying code. lu_mem_code_mark: the translator is about to read
+ * code at [addr, addr+len); if the guest can write and execute those
+ * pages, write-protect them on the host so that a write faults. lu_mem_code_unprotect: the
  * guest writes [addr, addr+len) (a write fault, or a syscall about to
  * write there): give write access back; returns true if any page was
  * protected, i.e. translations of [*start, *end) must be invalidated.
- * With try_lock (signal handlers) it gives up, returning false, when the
- * table's lock is busy.
+ * With try_lock (the write-fault handler) it waits for another thread
+ * holding the table's lock but gives up (false) when the calling thread
+ * holds it, and also returns true, with an empty range, when the page is
+ * guest-writable and no longer protected (another thread unprotected it
+ * after this write faulted: the write is retried).
  */
 void lu_mem_code_mark(LuMem *m, uint64_t addr, uint64_t len);
 bool lu_mem_code_unprotect(LuMem *m, uint64_t addr, uint64_t len, bool try_lock,

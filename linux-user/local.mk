@@ -23,7 +23,7 @@ linux_user_liblu_a_SOURCES += \
 # hosts without one).
 bin_PROGRAMS += ferry-x86_64
 ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop.h \
-	linux-user/signal-frame.c linux-user/signal-frame.h
+	linux-user/thread.c linux-user/signal-frame.c linux-user/signal-frame.h
 ferry_x86_64_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
 ferry_x86_64_LDADD = linux-user/liblu.a $(FRONTEND_X86_LIBS) \
 	$(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)

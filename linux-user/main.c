@@ -1,7 +1,7 @@
 /*
  * main.c — ferry-x86_64: run an x86-64 Linux program on this host.
  * Options follow qemu-user (-L, -E, -U, -0, -cpu, -d, -D, -strace, -s,
- * -B, -one-insn-per-tb, -version, -h), each also settable through a
+ * -B, -one-insn-per-tb, -version, -h; ferry's own -jit and -tso), each also settable through a
  * FERRY_* environment variable; then load, build the stack, create the
  * engine, and run the guest until it exits.
  */
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontend-x86/cpu-model.h"
 #include "frontend-x86/translate.h"
 #include "jit/engine.h"
 #include "jit/fatal.h"
@@ -26,6 +27,10 @@
 
 extern char **environ;
 
+/* -tso: when guest accesses are translated x86-TSO ordered
+ * (docs/memory-model.md). */
+typedef enum LuTso { LU_TSO_AUTO, LU_TSO_ON, LU_TSO_OFF } LuTso;
+
 typedef struct LuOptions {
     const char *sysroot;
     GPtrArray *env_set, *env_unset;  /* char* (not owned) */
@@ -36,6 +41,7 @@ typedef struct LuOptions {
     uint64_t stack_size;
     uint64_t guest_base;
     bool guest_base_set;
+    LuTso tso;
 } LuOptions;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -79,13 +85,19 @@ static void opt_unset_env(LuOptions *o, const char *a)
 
 static void opt_cpu(LuOptions *o, const char *a)
 {
+    (void)o;
     if (strcmp(a, "help") == 0) {
-        printf("Available CPUs:\n  max    ferry's x86-64 model (the default)\n");
+        printf("Available CPUs:\n");
+        for (const X86CpuModel *m = x86_cpu_models; m->name; m++) {
+            printf("  %-6s %s\n", m->name, m->what);
+        }
         exit(0);
     }
-    if (strcmp(a, "max") != 0 && strcmp(a, "ferry") != 0) {
-        usage_error("unknown CPU model '%s' (only 'max')", a);
+    const X86CpuModel *m = x86_cpu_model_find(strcmp(a, "ferry") == 0 ? "max" : a);
+    if (!m) {
+        usage_error("unknown CPU model '%s' (-cpu help lists them)", a);
     }
+    x86_cpu_model_select(m);
 }
 
 static const struct { const char *name; unsigned mask; const char *help; } log_items[] = {
@@ -168,6 +180,19 @@ static void opt_jit(LuOptions *o, const char *a)
     }
 }
 
+static void opt_tso(LuOptions *o, const char *a)
+{
+    if (strcmp(a, "auto") == 0) {
+        o->tso = LU_TSO_AUTO;
+    } else if (strcmp(a, "on") == 0) {
+        o->tso = LU_TSO_ON;
+    } else if (strcmp(a, "off") == 0) {
+        o->tso = LU_TSO_OFF;
+    } else {
+        usage_error("-tso wants 'on', 'off' or 'auto', not '%s'", a);
+    }
+}
+
 static void opt_help(LuOptions *o, const char *a);
 
 static void opt_version(LuOptions *o, const char *a)
@@ -199,6 +224,7 @@ static const LuOpt options[] = {
     { "B", "FERRY_GUEST_BASE", "address", opt_guest_base, "host address of guest address 0 (default 0)" },
     { "one-insn-per-tb", "FERRY_ONE_INSN_PER_TB", NULL, opt_one_insn, "translate one guest instruction per block" },
     { "jit", "FERRY_JIT", "native|interp", opt_jit, "host code generator or the IR interpreter" },
+    { "tso", "FERRY_TSO", "on|off|auto", opt_tso, "x86 memory ordering on weak hosts (auto: from a 2nd thread or shared mapping)" },
     { "version", "FERRY_VERSION", NULL, opt_version, "print the version and exit" },
 };
 
@@ -293,21 +319,15 @@ static void invalidate_hook(void *opaque, uint64_t start, uint64_t end)
     jit_tb_invalidate_range(opaque, start, end);
 }
 
+/* -tso auto/off: another agent may now observe guest memory. */
+static void parallel_hook(void *opaque)
+{
+    jit_engine_set_parallel(opaque, true);
+}
+
 /* The build says which native backends it links (jit/local.mk's
  * jit_native_backend_cppflags, shared with ferry-ir); hosts without one
  * use the interpreter. */
-/* fork keeps liburcu's call_rcu worker thread usable in the child. */
-static void fork_hook(int phase)
-{
-    if (phase == 0) {
-        call_rcu_before_fork();
-    } else if (phase == 1) {
-        call_rcu_after_fork_parent();
-    } else {
-        call_rcu_after_fork_child();
-    }
-}
-
 static JitBackend *pick_backend(const LuOptions *o)
 {
     if (o->interp) {
@@ -425,14 +445,20 @@ int main(int argc, char **argv)
     e->log = log;
     p->invalidate = invalidate_hook;
     p->invalidate_opaque = e;
-    p->fork_hook = fork_hook;
+    /* -tso off still switches (atomics become atomic) but never orders
+     * plain accesses. */
+    x86_tr_config.unordered = o.tso == LU_TSO_OFF;
+    if (o.tso == LU_TSO_ON) {
+        jit_engine_set_parallel(e, true);
+    } else {
+        p->parallel = parallel_hook;
+    }
+    lu_threads_init(p, e);
     lu_signal_init(p);
 
     LuThread *main_thread = lu_thread_new(p);
     X86Cpu *cpu = &main_thread->cpu;
     lu_cpu_init(cpu, m, info.start, sp);
     jit_cpu_register(e, &cpu->jit);
-    int status = lu_cpu_loop(p, e, cpu);
-    fflush(NULL);
-    return status;
+    lu_thread_run(main_thread);    /* ends the process */
 }

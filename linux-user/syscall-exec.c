@@ -1,6 +1,7 @@
 /*
  * syscall-exec.c — process creation: fork, vfork and clone without
- * CLONE_VM (threads are not supported yet: ENOSYS), and execve, which
+ * CLONE_VM (a host fork), clone with CLONE_VM|CLONE_THREAD (a new guest
+ * thread: p->clone_thread, thread.c), and execve, which
  * re-executes ferry itself on the new program (with the same -L and
  * -strace), after checking what the kernel would check first so that a
  * missing or non-executable program is an errno for the guest, not a
@@ -34,17 +35,22 @@ static void put_tid(LuProc *p, uint64_t addr, pid_t tid)
     }
 }
 
-/* clone(flags, newsp, parent_tid, child_tid, tls) as a host fork. */
+/* clone(flags, newsp, parent_tid, child_tid, tls): a thread, or a host fork. */
 static int64_t sys_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     uint64_t flags = a[0];
+    if ((flags & LU_CLONE_THREAD) && p->clone_thread) {
+        return p->clone_thread(p, c, a);
+    }
     if ((flags & (LU_CLONE_THREAD | LU_CLONE_SIGHAND)) ||
         ((flags & LU_CLONE_VM) && !(flags & LU_CLONE_VFORK))) {
+        /* Memory or handlers shared with a process that is not a thread of
+         * this one: nothing on the host ferry could follow. */
         if (p->log_unimp) {
-            fprintf(p->log, "ferry: clone flags %#llx (threads) not supported\n",
+            fprintf(p->log, "ferry: clone flags %#llx not supported\n",
                     (unsigned long long)flags);
         }
-        return -ENOSYS;
+        return p->clone_thread ? -EINVAL : -ENOSYS;
     }
     if (p->fork_hook) {
         p->fork_hook(0);

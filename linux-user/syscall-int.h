@@ -2,7 +2,8 @@
  * syscall-int.h — what the syscall area files (syscall-file.c,
  * syscall-mem.c, ...) share: the handler signature and registration, and
  * the helpers that turn guest pointers, strings, paths and flags into
- * host ones. Not for use outside linux-user/syscall*.c.
+ * host ones. Not for use outside linux-user/syscall*.c and thread.c (which
+ * handles clone and exit for them).
  */
 #ifndef FERRY_LINUX_USER_SYSCALL_INT_H
 #define FERRY_LINUX_USER_SYSCALL_INT_H

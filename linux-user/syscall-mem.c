@@ -14,7 +14,20 @@
 
 #define LU_PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
-static int64_t sys_mmap(LuProc *p, X86Cpu *c, const uint64_t *a)
+/* The guest's map-changing calls run one at a time (p->mmap_lock), so
+ * that each acts on the table it looked at. Translations of a changed
+ * range are dropped after the change: one made by another thread
+ * meanwhile read the old bytes. */
+static int64_t mmap_serialized(LuProc *p, const uint64_t *a,
+                               int64_t (*fn)(LuProc *p, const uint64_t *a))
+{
+    pthread_mutex_lock(&p->mmap_lock);
+    int64_t r = fn(p, a);
+    pthread_mutex_unlock(&p->mmap_lock);
+    return r;
+}
+
+static int64_t mmap_locked(LuProc *p, const uint64_t *a)
 {
     uint64_t addr = a[0], len = a[1];
     int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
@@ -24,13 +37,21 @@ static int64_t sys_mmap(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (flags & MAP_ANONYMOUS) {
         fd = -1;
     }
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    int64_t r = lu_mem_map(p->mem, addr, len, prot, flags, fd, (off_t)a[5]);
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && r >= 0) {
         lu_sys_invalidate(p, addr, len);
     }
-    return lu_mem_map(p->mem, addr, len, prot, flags, fd, (off_t)a[5]);
+    /* Another process can now see this process's stores in order or not
+     * (docs/memory-model.md). A shared mapping made writable later by
+     * mprotect is not caught: use -tso on for that. */
+    int type = flags & MAP_TYPE;
+    if (r >= 0 && (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) && prot & PROT_WRITE) {
+        lu_sys_go_parallel(p);
+    }
+    return r;
 }
 
-static int64_t sys_munmap(LuProc *p, X86Cpu *c, const uint64_t *a)
+static int64_t munmap_locked(LuProc *p, const uint64_t *a)
 {
     int r = lu_mem_unmap(p->mem, a[0], a[1]);
     if (r == 0) {
@@ -39,7 +60,7 @@ static int64_t sys_munmap(LuProc *p, X86Cpu *c, const uint64_t *a)
     return r;
 }
 
-static int64_t sys_mprotect(LuProc *p, X86Cpu *c, const uint64_t *a)
+static int64_t mprotect_locked(LuProc *p, const uint64_t *a)
 {
     int prot = (int)a[2];
     if (prot & ~(LU_PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)) {
@@ -52,6 +73,21 @@ static int64_t sys_mprotect(LuProc *p, X86Cpu *c, const uint64_t *a)
         lu_sys_invalidate(p, a[0], a[1]);
     }
     return r;
+}
+
+static int64_t sys_mmap(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return mmap_serialized(p, a, mmap_locked);
+}
+
+static int64_t sys_munmap(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return mmap_serialized(p, a, munmap_locked);
+}
+
+static int64_t sys_mprotect(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return mmap_serialized(p, a, mprotect_locked);
 }
 
 /* Move or grow [old, old+old_len) to new_len at dest through the host. */
@@ -67,12 +103,15 @@ static int64_t remap_to(LuProc *p, uint64_t old, uint64_t old_len, uint64_t new_
     lu_mem_forget(m, old, old + old_len);
     lu_mem_record(m, dest, dest + new_len, prot);
     lu_sys_invalidate(p, old, old_len);
+    lu_sys_invalidate(p, dest, new_len);
     return (int64_t)dest;
 }
 
-/* Single guest thread: nothing maps between the free-range lookup and the
- * host call (a multi-threaded guest will need the table lock across). */
-static int64_t sys_mremap(LuProc *p, X86Cpu *c, const uint64_t *a)
+/* Under p->mmap_lock: no other guest thread maps between a lookup of the
+ * table and the host call. A new place is reserved through the table
+ * first (PROT_NONE), so that none of ferry's own threads can map there
+ * either before the host mremap moves onto it. */
+static int64_t mremap_locked(LuProc *p, const uint64_t *a)
 {
     LuMem *m = p->mem;
     uint64_t old = a[0], old_len = LU_PAGE_ALIGN(a[1]), new_len = LU_PAGE_ALIGN(a[2]);
@@ -89,7 +128,6 @@ static int64_t sys_mremap(LuProc *p, X86Cpu *c, const uint64_t *a)
         if (!(flags & MREMAP_MAYMOVE) || (a[4] & (LU_PAGE_SIZE - 1))) {
             return -EINVAL;
         }
-        lu_sys_invalidate(p, a[4], new_len);
         return remap_to(p, old, old_len, new_len, a[4], prot);
     }
     if (new_len <= old_len) {
@@ -108,8 +146,21 @@ static int64_t sys_mremap(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (!(flags & MREMAP_MAYMOVE)) {
         return -ENOMEM;
     }
-    uint64_t dest = lu_mem_find_free(m, 0, new_len);
-    return dest ? remap_to(p, old, old_len, new_len, dest, prot) : -ENOMEM;
+    int64_t dest = lu_mem_map(m, 0, new_len, PROT_NONE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (dest < 0) {
+        return -ENOMEM;
+    }
+    int64_t r = remap_to(p, old, old_len, new_len, (uint64_t)dest, prot);
+    if (r < 0) {
+        lu_mem_unmap(m, (uint64_t)dest, new_len);
+    }
+    return r;
+}
+
+static int64_t sys_mremap(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return mmap_serialized(p, a, mremap_locked);
 }
 
 static int64_t sys_madvise(LuProc *p, X86Cpu *c, const uint64_t *a)

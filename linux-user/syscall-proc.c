@@ -28,10 +28,21 @@
 /* ---------------------------------------------------------------------- */
 /* Exit and ids                                                             */
 
+/* The whole process: every thread stops (thread.c ends the process as
+ * soon as the calling thread's loop sees `exited`). */
 static int64_t sys_exit_group(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    p->exited = true;
     p->exit_status = (int)(a[0] & 0xff);
+    atomic_store_explicit(&p->exited, true, memory_order_release);
+    return 0;
+}
+
+/* The calling thread only; the process ends with its last thread. */
+static int64_t sys_exit(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    LuThread *t = lu_thread_of(c);
+    t->exit_code = (int)(a[0] & 0xff);
+    t->exiting = true;
     return 0;
 }
 
@@ -279,34 +290,60 @@ static int64_t sys_wait4(LuProc *p, X86Cpu *c, const uint64_t *a)
 }
 
 /* ---------------------------------------------------------------------- */
-/* futex: the operations glibc uses, on guest addresses                     */
+/* futex: on guest addresses, which are host addresses in this process      */
+/*
+ * Every guest thread is a host thread of this process, so the host futex
+ * does all the work: PRIVATE futexes are keyed by address in our own
+ * mm, waiters of different guest threads are different host waiters, and
+ * the PI futexes' owner tid is the host tid (= the guest tid). The
+ * arguments have the host's layout (struct timespec on a 64-bit host,
+ * the WAKE_OP encoding); FUTEX_CLOCK_REALTIME and the absolute (BITSET,
+ * LOCK_PI) versus relative (WAIT) timeouts are the kernel's to interpret.
+ * Words the kernel writes (WAKE_OP's second word, the PI words) are
+ * checked for PROT_WRITE, which also unprotects a code page under them.
+ */
 
 static int64_t sys_futex(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     int op = (int)a[1];
     int cmd = op & FUTEX_CMD_MASK;
-    GBUF(uaddr, a[0], 4, PROT_READ);
+    bool pi = cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2 || cmd == FUTEX_UNLOCK_PI ||
+              cmd == FUTEX_TRYLOCK_PI || cmd == FUTEX_CMP_REQUEUE_PI;
+    GBUF(uaddr, a[0], 4, pi ? PROT_READ | PROT_WRITE : PROT_READ);
+    const struct timespec *ts = NULL;
+    void *uaddr2 = NULL;
     switch (cmd) {
     case FUTEX_WAIT:
-    case FUTEX_WAIT_BITSET: {
-        const struct timespec *ts = NULL;
+    case FUTEX_WAIT_BITSET:
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+    case FUTEX_WAIT_REQUEUE_PI:
         if (a[3] && !(ts = lu_gptr(p, a[3], sizeof(*ts), PROT_READ))) {
             return -EFAULT;
         }
-        return lu_safe_syscall(SYS_futex, uaddr, op, (uint32_t)a[2], ts, NULL,
+        if (cmd == FUTEX_WAIT_REQUEUE_PI &&
+            !(uaddr2 = lu_gptr(p, a[4], 4, PROT_READ | PROT_WRITE))) {
+            return -EFAULT;
+        }
+        return lu_safe_syscall(SYS_futex, uaddr, op, (uint32_t)a[2], ts, uaddr2,
                                (uint32_t)a[5]);
-    }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
+    case FUTEX_UNLOCK_PI:
+    case FUTEX_TRYLOCK_PI:
         return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], NULL, NULL,
                               (uint32_t)a[5]));
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE:
-    case FUTEX_WAKE_OP: {
-        GBUF(uaddr2, a[4], 4, PROT_READ);
+    case FUTEX_CMP_REQUEUE_PI:
+    case FUTEX_WAKE_OP:
+        /* val2 travels in the timeout slot */
+        if (!(uaddr2 = lu_gptr(p, a[4], 4, cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE
+                                               ? PROT_READ : PROT_READ | PROT_WRITE))) {
+            return -EFAULT;
+        }
         return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], (unsigned long)a[3],
                               uaddr2, (uint32_t)a[5]));
-    }
     default:
         return -ENOSYS;
     }
@@ -315,7 +352,7 @@ static int64_t sys_futex(LuProc *p, X86Cpu *c, const uint64_t *a)
 void lu_sys_proc_init(void)
 {
     static const LuSysEntry e[] = {
-        { LU_NR_exit, sys_exit_group, "dd" }, { LU_NR_exit_group, sys_exit_group, "dd" },
+        { LU_NR_exit, sys_exit, "dd" }, { LU_NR_exit_group, sys_exit_group, "dd" },
         { LU_NR_getpid, sys_getpid, "d" }, { LU_NR_getppid, sys_getppid, "d" },
         { LU_NR_gettid, sys_gettid, "d" }, { LU_NR_getuid, sys_getuid, "d" },
         { LU_NR_geteuid, sys_geteuid, "d" }, { LU_NR_getgid, sys_getgid, "d" },

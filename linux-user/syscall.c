@@ -61,7 +61,9 @@ LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint6
     p->sysroot = g_strdup(sysroot);
     p->log = stderr;
     pthread_mutex_init(&p->lock, NULL);
+    pthread_mutex_init(&p->mmap_lock, NULL);
     p->brk_start = p->brk_cur = brk;
+    atomic_init(&p->nthreads, 1);
     return p;
 }
 
@@ -91,6 +93,7 @@ void lu_thread_free(LuThread *t)
 void lu_proc_free(LuProc *p)
 {
     pthread_mutex_destroy(&p->lock);
+    pthread_mutex_destroy(&p->mmap_lock);
     g_free(p->exe_path);
     g_free(p->sysroot);
     g_free(p);
@@ -100,6 +103,13 @@ void lu_sys_invalidate(LuProc *p, uint64_t start, uint64_t len)
 {
     if (p->invalidate && len) {
         p->invalidate(p->invalidate_opaque, start, start + len);
+    }
+}
+
+void lu_sys_go_parallel(LuProc *p)
+{
+    if (p->parallel) {
+        p->parallel(p->invalidate_opaque);
     }
 }
 
@@ -288,7 +298,7 @@ int64_t lu_do_syscall(LuProc *p, X86Cpu *cpu, uint64_t nr, const uint64_t args[6
                     (unsigned long long)nr, name ? name : "unknown");
         }
     }
-    if (p->strace && p->exited) {
+    if (p->strace && (p->exited || lu_thread_of(cpu)->exiting)) {
         fputc('\n', p->log);      /* exit and exit_group do not return */
     } else if (p->strace) {
         strace_exit(p, e, r);

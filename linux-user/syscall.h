@@ -3,7 +3,7 @@
  * registers (rdi, rsi, rdx, r10, r8, r9; result or -errno in rax) turned
  * into host calls made by name, with guest pointers translated and checked
  * and structures converted where the host's layout differs. One process
- * (LuProc) per ferry; one guest thread for now.
+ * (LuProc) per ferry, with one or more guest threads (LuThread).
  */
 #ifndef FERRY_LINUX_USER_SYSCALL_H
 #define FERRY_LINUX_USER_SYSCALL_H
@@ -33,21 +33,39 @@ typedef struct LuProc {
     void (*invalidate)(void *opaque, uint64_t start, uint64_t end);
     void *invalidate_opaque;
     /* Around fork: phase 0 before, 1 in the parent after, 2 in the child
-     * (main.c keeps liburcu's call_rcu thread consistent). NULL in unit
-     * tests. Immutable. */
+     * (thread.c: liburcu's call_rcu thread, the JIT's and the process's
+     * locks, the CPU list). NULL in unit tests. Immutable. */
     void (*fork_hook)(int phase);
+    /* The process may now be observed by another agent (a second thread,
+     * a shared writable mapping): translate x86-TSO ordered from now on
+     * (main.c wires it to jit_engine_set_parallel on invalidate_opaque
+     * unless -tso on; NULL in unit tests). Immutable. Called
+     * through lu_sys_go_parallel. */
+    void (*parallel)(void *opaque);
+    /* clone with CLONE_VM and CLONE_THREAD (a = the clone arguments:
+     * flags, newsp, parent_tid, child_tid, tls): the new thread's tid or
+     * -errno. thread.c; NULL (ENOSYS) in unit tests. Immutable. */
+    int64_t (*clone_thread)(struct LuProc *p, X86Cpu *parent, const uint64_t *a);
     char *exe_path;                /* absolute host path: /proc/self/exe */
     char *sysroot;                 /* -L prefix for absolute paths, or NULL */
     bool strace;                   /* print every syscall (-strace) */
     bool log_unimp;                /* log unknown syscalls (-d unimp) */
     FILE *log;                     /* where strace and -d go */
 
+    /* Serializes the guest's mmap, munmap, mprotect and mremap (taken
+     * before jit_tb_lock and mem->lock; syscall-mem.c). */
+    pthread_mutex_t mmap_lock;
+    /* Held briefly; only mem->lock is taken under it (brk). */
     pthread_mutex_t lock;
     uint64_t brk_start, brk_cur;   /* lock */
     LuSigaction sigact[LU_NSIG + 1];   /* recorded guest dispositions: lock */
 
-    /* Set by exit / exit_group: the main loop stops (owner thread). */
-    bool exited;
+    /* Live guest threads (thread.c): starts at 1. */
+    _Atomic int nthreads;
+    /* Set by exit_group (any thread; the process ends right after, so
+     * no other thread waits for it). exit_status is written before
+     * exited (release) and read after it. */
+    _Atomic bool exited;
     int exit_status;
 } LuProc;
 
@@ -56,10 +74,21 @@ LuProc *lu_proc_new(LuMem *mem, const char *exe_path, const char *sysroot, uint6
 void lu_proc_free(LuProc *p);
 
 /*
+ * The guest process may now be observed by another agent: call this when
+ * it gets its second thread (before that thread runs guest code) and when
+ * it maps memory MAP_SHARED and writable. The engine switches to parallel
+ * mode (atomics atomic; with -tso auto also x86-TSO ordering) and flushes
+ * its translations (an exclusive section: call it outside jit_cpu_exec,
+ * holding no engine lock); a no-op with -tso on and after the first time.
+ * docs/memory-model.md.
+ */
+void lu_sys_go_parallel(LuProc *p);
+
+/*
  * Run the system call the guest asked for: number in rax, arguments in
  * rdi, rsi, rdx, r10, r8, r9. Writes the result to rax (and clobbers rcx
  * and r11 as the syscall instruction does: rcx = rip, r11 = rflags).
- * Sets p->exited for exit / exit_group. Defined in cpuloop.c (it needs the
+ * Sets p->exited for exit_group, the thread's `exiting` for exit. Defined in cpuloop.c (it needs the
  * front end's EFLAGS helper), so liblu.a does not depend on the front end.
  */
 void lu_syscall(LuProc *p, X86Cpu *cpu);

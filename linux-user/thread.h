@@ -2,7 +2,9 @@
  * thread.h — one guest thread: its CPU state and the per-thread state the
  * kernel keeps (blocked signals, alternate signal stack, the tid pointers
  * of set_tid_address and set_robust_list). Syscall handlers receive the
- * X86Cpu; lu_thread_of recovers the thread around it.
+ * X86Cpu; lu_thread_of recovers the thread around it. Each guest thread
+ * runs on its own host thread (thread.c, in the runner: guest tid = host
+ * tid); docs/linux-user.md has the thread model and the lock order.
  */
 #ifndef FERRY_LINUX_USER_THREAD_H
 #define FERRY_LINUX_USER_THREAD_H
@@ -14,6 +16,7 @@
 #include "frontend-x86/cpu.h"
 
 struct LuProc;
+struct JitEngine;
 
 /* The x86-64 kernel's siginfo_t (128 bytes; the same layout as every
  * 64-bit Linux host's, so a host siginfo is copied as it is). */
@@ -40,11 +43,15 @@ _Static_assert(sizeof(LuSigInfo) == 128, "x86-64 siginfo_t is 128 bytes");
 typedef struct LuThread {
     X86Cpu cpu;                    /* the guest registers; see lu_thread_of */
     struct LuProc *proc;           /* the process: immutable */
-    int tid;                       /* host tid = guest tid: immutable */
+    int tid;                       /* host tid = guest tid: set before the thread
+                                      runs guest code; a fork child's becomes its own */
     uint64_t sigmask;              /* the guest's blocked set, bit sig-1 */
     uint64_t altstack[3];          /* guest stack_t: ss_sp, ss_flags, ss_size */
     uint64_t clear_child_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID */
     uint64_t robust_list;          /* set_robust_list head */
+    /* Set by exit(2): the thread's loop stops and the thread ends. */
+    bool exiting;
+    int exit_code;
 
     /* Signals (linux-user/signal.c). sig_pending and sig_info are written
      * by this thread's host signal handler too: the thread itself clears
@@ -73,5 +80,32 @@ static inline LuThread *lu_thread_of(X86Cpu *c)
  * own host thread has (as after exec) and no alternate stack. */
 LuThread *lu_thread_new(struct LuProc *p);
 void lu_thread_free(LuThread *t);
+
+/* ---------------------------------------------------------------------- */
+/* The runner's side (thread.c; not in liblu.a)                             */
+
+/*
+ * Make p able to run more threads on engine e: wires p->clone_thread
+ * (clone with CLONE_VM|CLONE_THREAD) and p->fork_hook (fork from a
+ * multi-threaded process). Once, before the main thread runs.
+ */
+void lu_threads_init(struct LuProc *p, struct JitEngine *e);
+
+/*
+ * Run guest thread t on the calling host thread (the main thread, or the
+ * host thread clone started) until it exits or the process does. Does not
+ * return: the last thread's exit, or exit_group from any thread, ends the
+ * process with the status Linux would give it.
+ */
+_Noreturn void lu_thread_run(LuThread *t);
+
+/*
+ * Called once, by the thread that creates the second guest thread, before
+ * that thread runs any guest code: from here on the process is
+ * multi-threaded (it never goes back). Switches the engine to parallel mode
+ * (lu_sys_go_parallel: real atomics, x86-TSO ordering per -tso) and makes
+ * the process end through _exit.
+ */
+void lu_threads_became_multi(struct LuProc *p);
 
 #endif

@@ -26,6 +26,11 @@
 /* Set once by sys_kvm_init, read-only afterwards. */
 static int kvm_fd = -1, vm_fd = -1;
 static int run_size;
+static struct kvm_cpuid2 *supported_cpuid;
+
+#define KVM_CPUID_MAX 256
+#define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 
 /* The vCPU's own state; only its thread touches it (kick writes
  * run->immediate_exit from the signal handler on that same thread). */
@@ -62,6 +67,14 @@ bool sys_kvm_init(GError **err)
     if (ioctl(kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION ||
         ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) <= 0) {
         kvm_error(err, "-accel kvm: this KVM is too old");
+        return false;
+    }
+    supported_cpuid = g_malloc0(sizeof(*supported_cpuid) + KVM_CPUID_MAX *
+                                sizeof(struct kvm_cpuid_entry2));
+    supported_cpuid->nent = KVM_CPUID_MAX;
+    if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, supported_cpuid) < 0) {
+        kvm_error(err, "-accel kvm: KVM_GET_SUPPORTED_CPUID: %s",
+                  g_strerror(errno));
         return false;
     }
     vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
@@ -139,6 +152,29 @@ static bool load_boot_state(KvmCpu *k, const SysBootInfo *boot)
     sregs.cr0 = (sregs.cr0 | 1) & ~(1ul << 31);     /* PE on, PG off */
     return ioctl(k->fd, KVM_SET_SREGS, &sregs) == 0 &&
            ioctl(k->fd, KVM_SET_REGS, &regs) == 0;
+}
+
+/* The CPUID KVM offers, with vCPU @index's initial APIC ID (leaf 1
+ * EBX[31:24], leaves 0xB and 0x1F EDX) and without x2APIC and the
+ * TSC-deadline timer: their MSRs would stay inside KVM, which has no APIC
+ * here (hw/apic.c is the machine's). */
+static bool set_cpuid(KvmCpu *k, int index)
+{
+    size_t size = sizeof(*supported_cpuid) +
+                  supported_cpuid->nent * sizeof(struct kvm_cpuid_entry2);
+    g_autofree struct kvm_cpuid2 *c = g_memdup2(supported_cpuid, size);
+
+    for (uint32_t i = 0; i < c->nent; i++) {
+        struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+        if (e->function == 1) {
+            e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)index << 24;
+            e->ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
+        } else if (e->function == 0xb || e->function == 0x1f) {
+            e->edx = index;
+        }
+    }
+    return ioctl(k->fd, KVM_SET_CPUID2, c) == 0;
 }
 
 /* ---- exits --------------------------------------------------------------- */
@@ -219,6 +255,9 @@ static void kvm_init_vcpu(SysCPU *cpu)
     k->fd = ioctl(vm_fd, KVM_CREATE_VCPU, cpu->index);
     if (k->fd < 0) {
         ferry_die("KVM_CREATE_VCPU: %s", g_strerror(errno));
+    }
+    if (!set_cpuid(k, cpu->index)) {
+        ferry_die("KVM_SET_CPUID2: %s", g_strerror(errno));
     }
     k->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->fd,
                   0);

@@ -166,3 +166,20 @@ void sys_timer_del(SysTimer *t)
         timer_unlink(t);
     }
 }
+
+uint64_t sys_tsc_from_ns(int64_t ns)
+{
+    return (unsigned __int128)ns * SYS_TSC_HZ / SYS_NS_PER_SEC;
+}
+
+int64_t sys_ns_from_tsc(uint64_t tsc)
+{
+    unsigned __int128 ns = ((unsigned __int128)tsc * SYS_NS_PER_SEC +
+                            SYS_TSC_HZ - 1) / SYS_TSC_HZ;
+
+    return ns > INT64_MAX ? INT64_MAX : (int64_t)ns;
+}
+
+_Static_assert(SYS_TSC_HZ ==
+               (int64_t)SYS_TSC_CRYSTAL_HZ * SYS_TSC_CRYSTAL_RATIO,
+               "CPUID leaf 0x15 must describe SYS_TSC_HZ");

@@ -73,6 +73,22 @@ void sys_timer_mod(SysTimer *t, int64_t expire_ns) REQUIRES(sys_bql);
 /* Disarm @t (no effect if not pending). */
 void sys_timer_del(SysTimer *t) REQUIRES(sys_bql);
 
+/* The guest time-stamp counter: SYS_TSC_HZ ticks per second of the
+ * virtual clock, reading 0 where the clock reads 0 (all vCPUs share it;
+ * no TSC writes or offsets yet). A CPU model reports this frequency in
+ * CPUID leaf 0x15 as a 25 MHz crystal (ECX = 25000000) times EBX/EAX =
+ * 80/1, and as 2000 MHz in leaf 0x16. */
+#define SYS_TSC_HZ INT64_C(2000000000)
+#define SYS_TSC_CRYSTAL_HZ 25000000u
+#define SYS_TSC_CRYSTAL_RATIO 80u
+
+/* The TSC value at virtual clock time @ns (>= 0). */
+uint64_t sys_tsc_from_ns(int64_t ns);
+
+/* The first virtual clock time at which the TSC reads @tsc or more
+ * (INT64_MAX if that is beyond the clock's range). */
+int64_t sys_ns_from_tsc(uint64_t tsc);
+
 static inline bool sys_timer_pending(const SysTimer *t) REQUIRES(sys_bql)
 {
     return t->pending;

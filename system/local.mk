@@ -80,8 +80,6 @@ TESTS += tests/system/test-options
 tests_system_test_options_SOURCES = tests/system/test-options.c
 tests_system_test_options_LDADD = $(SYSMON_TEST_LIBS)
 
-dist_noinst_SCRIPTS += tests/system/tsan-monitor.sh
-
 # -accel kvm end to end (skipped without a usable /dev/kvm).
 check_PROGRAMS += tests/system/test-kvm
 TESTS += tests/system/test-kvm

@@ -12,8 +12,10 @@
 
 #include "hw/linux-boot.h"
 #include "hw/pc.h"
+#include "jit/fatal.h"
 #include "system/accel-kvm.h"
 #include "system/device.h"
+#include "system/log.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
 #include "system/vcpu.h"
@@ -157,6 +159,16 @@ static void debug_exit(void *opaque, uint64_t status)
 static void guest_reset(void *opaque)
 {
     sys_request_reset(SYS_SHUTDOWN_GUEST_RESET);
+}
+
+/* ACPI SLP_EN: the DSDT offers only S5, soft off. */
+static void acpi_sleep(void *opaque, unsigned slp_typ)
+{
+    if (slp_typ == ACPI_SLP_TYP_S5) {
+        sys_request_shutdown(SYS_SHUTDOWN_GUEST_SHUTDOWN);
+    } else {
+        sys_log_unimp("acpi: sleep type %u", slp_typ);
+    }
 }
 
 static void a20_changed(void *opaque, bool enabled)
@@ -319,10 +331,7 @@ static bool map_kvm_ram(Machine *m, GError **err)
     uint8_t *ram = m->pc->ram.ram;
 
     if ((uintptr_t)ram & 4095) {
-        machine_error(err, "-accel kvm: the board's RAM is not page-aligned "
-                      "(system/memory.c allocates it with g_malloc0; KVM "
-                      "needs g_aligned_alloc0(1, size, 4096))");
-        return false;
+        ferry_die("the board's RAM is not page-aligned");    /* memory.c */
     }
     return sys_kvm_map_ram(0, 0, m->pc->below_4g, ram, err) &&
            (!m->pc->above_4g ||
@@ -419,6 +428,7 @@ bool sys_machine_init(const SysMachineConfig *cfg, GError **err)
         .exit_cb = debug_exit,
         .reset_cb = guest_reset,
         .a20_cb = a20_changed,
+        .sleep_cb = acpi_sleep,
         .cb_opaque = m,
     };
 

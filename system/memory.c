@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "jit/fatal.h"
 #include "system/log.h"
@@ -66,10 +67,41 @@ void sys_mr_init_container(MemoryRegion *mr, const char *name, uint64_t size)
     mr_init(mr, MR_CONTAINER, name, size);
 }
 
+/* Guest RAM is anonymous memory (zero, committed on first touch) aligned
+ * to 2 MiB so that KVM can map it as a memory slot and transparent huge
+ * pages can back it. */
+#define RAM_ALIGN (UINT64_C(2) << 20)
+
+static uint64_t ram_map_size(uint64_t size)
+{
+    return (size + 4095) & ~UINT64_C(4095);
+}
+
+static void *ram_alloc(uint64_t size)
+{
+    uint64_t len = ram_map_size(size) + RAM_ALIGN;
+    uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint8_t *ram;
+
+    if (p == MAP_FAILED) {
+        ferry_die("cannot map %" PRIu64 " bytes of guest RAM", size);
+    }
+    ram = (uint8_t *)(((uintptr_t)p + RAM_ALIGN - 1) & ~(RAM_ALIGN - 1));
+    if (ram > p) {
+        munmap(p, ram - p);                 /* the unaligned head */
+    }
+    munmap(ram + ram_map_size(size), p + len - (ram + ram_map_size(size)));
+#ifdef MADV_HUGEPAGE
+    madvise(ram, ram_map_size(size), MADV_HUGEPAGE);
+#endif
+    return ram;
+}
+
 void sys_mr_init_ram(MemoryRegion *mr, const char *name, uint64_t size)
 {
     mr_init(mr, MR_RAM, name, size);
-    mr->ram = g_malloc0(size);
+    mr->ram = ram_alloc(size);
     mr->ram_owned = true;
 }
 
@@ -109,7 +141,7 @@ void sys_mr_fini(MemoryRegion *mr)
 {
     assert(!mr->parent);
     if (mr->ram_owned) {
-        g_free(mr->ram);
+        munmap(mr->ram, ram_map_size(mr->size));
     }
     mr->ram = NULL;
 }

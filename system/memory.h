@@ -80,6 +80,8 @@ typedef struct AddressSpace AddressSpace;
 
 /* Initialise regions. @name is not copied. The size is in bytes. */
 void sys_mr_init_container(MemoryRegion *mr, const char *name, uint64_t size);
+/* RAM of zeroes from anonymous memory aligned to 2 MiB (KVM slots need
+ * page alignment; THP likes 2 MiB); fini unmaps it. */
 void sys_mr_init_ram(MemoryRegion *mr, const char *name, uint64_t size);
 /* RAM backed by @host (not freed by fini), at least @size bytes. */
 void sys_mr_init_ram_ptr(MemoryRegion *mr, const char *name, uint64_t size,

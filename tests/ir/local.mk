@@ -29,7 +29,7 @@ tests_ir_harness_sources = tests/ir/harness.c tests/ir/harness.h
 
 check_PROGRAMS += tests/ir/fuzz
 TESTS += tests/ir/fuzz
-tests_ir_fuzz_SOURCES = tests/ir/fuzz.c tests/ir/reference.c $(tests_ir_harness_sources)
+tests_ir_fuzz_SOURCES = tests/ir/fuzz.c tests/ir/reference.c tests/ir/ref-value.c tests/ir/ref-value.h $(tests_ir_harness_sources)
 tests_ir_fuzz_CPPFLAGS = $(AM_CPPFLAGS) $(tests_ir_backend_cppflags)
 tests_ir_fuzz_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BASE_LIBS)
 
@@ -59,7 +59,7 @@ tests_ir_run_la64_LDADD = $(tests_ir_la64_libs)
 
 check_PROGRAMS += tests/ir/fuzz-la64
 TESTS += tests/ir/fuzz-la64
-tests_ir_fuzz_la64_SOURCES = tests/ir/fuzz-la64.c tests/ir/reference.c $(tests_ir_la64_sources)
+tests_ir_fuzz_la64_SOURCES = tests/ir/fuzz-la64.c tests/ir/reference.c tests/ir/ref-value.c tests/ir/ref-value.h $(tests_ir_la64_sources)
 tests_ir_fuzz_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
 tests_ir_fuzz_la64_LDADD = $(tests_ir_la64_libs)
 
@@ -73,3 +73,8 @@ tests_ir_x86_la64_CPPFLAGS = $(tests_ir_la64_cppflags)
 tests_ir_x86_la64_LDADD = $(FRONTEND_X86_LIBS) backend-loongarch/libla64.a \
 	backend-x86_64/libbackend-x64.a jit/libjit.a $(FERRY_BASE_LIBS)
 endif
+
+# The suite again with every guest access tso-marked (parallel mode), on
+# arm64 with and without LRCPC (tests/ir/run-tso.sh says how).
+dist_noinst_SCRIPTS += tests/ir/run-tso.sh
+TESTS += tests/ir/run-tso.sh

@@ -1,7 +1,7 @@
 /*
  * reference.c — the fuzzer's oracle: a deliberately plain evaluator that
- * walks an IR list op by op (no bytecode, no frame layout, different
- * formulations of the arithmetic: bit loops, 128-bit intermediates) for
+ * walks an IR list op by op (no bytecode, no frame layout; the value
+ * semantics of tests/ir/ref-value.c: bit loops, 32-bit limbs) for
  * the subset of ops tests/ir/fuzz.c generates, in user-mode memory terms
  * (atomics are plain read-modify-writes: one thread).
  * Programs only contain defined cases (divisors are never 0 or -1).
@@ -11,6 +11,7 @@
 
 #include "jit/fatal.h"
 #include "tests/ir/harness.h"
+#include "tests/ir/ref-value.h"
 
 void fz_reference_run(IrContext *ctx, TestCpu *cpu, uint8_t *mem);
 
@@ -77,46 +78,12 @@ static void set(Ref *r, IrArg a, uint64_t v)
     }
 }
 
-/* Sign-extend the low `bits` bits. */
-static int64_t sx(uint64_t v, unsigned bits)
+/* A guest memory value of n bytes, byte-reversed. */
+static uint64_t byte_swap(uint64_t v, unsigned n)
 {
-    return bits == 64 ? (int64_t)v : (int64_t)(v << (64 - bits)) >> (64 - bits);
-}
-
-static uint64_t trunc_to(uint64_t v, unsigned bits)
-{
-    return bits == 64 ? v : v & ((1ull << bits) - 1);
-}
-
-static uint64_t count_bits(uint64_t v, unsigned bits, int kind, uint64_t fb)
-{
-    unsigned n = 0;
-
-    if (kind != IR_OP_popcnt && v == 0) {
-        return fb;
-    }
-    for (unsigned i = 0; i < bits; i++) {
-        unsigned b = kind == IR_OP_clz ? bits - 1 - i : i;
-        bool set = (v >> b) & 1;
-        if (kind == IR_OP_popcnt) {
-            n += set;
-        } else if (set) {
-            return i;
-        } else {
-            n++;
-        }
-    }
-    return n;
-}
-
-static uint64_t byte_swap(uint64_t v, unsigned bytes)
-{
-    uint64_t r = 0;
-
-    for (unsigned i = 0; i < bytes; i++) {
-        r |= ((v >> (8 * i)) & 0xff) << (8 * (bytes - 1 - i));
-    }
-    return r;
+    static const IrOpcode by_size[9] = { [2] = IR_OP_bswap16, [4] = IR_OP_bswap32,
+                                         [8] = IR_OP_bswap64 };
+    return n == 1 ? v : ref_unary(by_size[n], v, 64, 64);
 }
 
 /* v128 guest accesses of 8 or 16 bytes, little-endian, zero-filled. */
@@ -167,7 +134,7 @@ static void guest_mem(Ref *r, const IrOp *op, bool store)
     if (mo & IR_MO_BSWAP) {
         v = byte_swap(v, n);
     }
-    set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)sx(v, 8 * n) : v);
+    set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)ref_signed(v, 8 * n) : v);
 }
 
 /* Atomics: [old][addr][cmp, new | val][memop][mmu], as plain RMW. */
@@ -177,7 +144,7 @@ static void atomic(Ref *r, const IrOp *op)
     IrMemOp mo = op->args[cx ? 4 : 3];
     unsigned n = ir_memop_size(mo);
     uint8_t *p = r->mem + (get(r, op->args[1]) - TH_MEM_BASE);
-    uint64_t old = 0, nv, mask = trunc_to(~0ull, 8 * n);
+    uint64_t old = 0, nv, mask = ref_mask(8 * n);
     bool store = true;
 
     for (unsigned i = 0; i < n; i++) {
@@ -207,7 +174,7 @@ static void atomic(Ref *r, const IrOp *op)
             p[i] = nv >> (8 * i);
         }
     }
-    set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)sx(old, 8 * n) : old);
+    set(r, op->args[0], (mo & IR_MO_SIGN) ? (uint64_t)ref_signed(old, 8 * n) : old);
 }
 
 static void call(Ref *r, const IrOp *op)
@@ -225,77 +192,40 @@ static void call(Ref *r, const IrOp *op)
     }
 }
 
-static uint64_t binop(unsigned opc, uint64_t a, uint64_t b, unsigned w)
-{
-    unsigned c = b % w;
-    switch (opc) {
-    case IR_OP_add:  return a + b;
-    case IR_OP_sub:  return a - b;
-    case IR_OP_mul:  return a * b;
-    case IR_OP_and:  return a & b;
-    case IR_OP_or:   return a | b;
-    case IR_OP_xor:  return a ^ b;
-    case IR_OP_andc: return a & ~b;
-    case IR_OP_orc:  return a | ~b;
-    case IR_OP_shl:  return c ? a << c : a;
-    case IR_OP_shr:  return c ? trunc_to(a, w) >> c : a;
-    case IR_OP_sar:  return (uint64_t)(sx(a, w) >> c);
-    case IR_OP_rotl: return (uint64_t)((((unsigned __int128)trunc_to(a, w) << w) | trunc_to(a, w)) >> (w - c));
-    case IR_OP_rotr: return (uint64_t)((((unsigned __int128)trunc_to(a, w) << w) | trunc_to(a, w)) >> c);
-    case IR_OP_divu: return trunc_to(a, w) / trunc_to(b, w);
-    case IR_OP_remu: return trunc_to(a, w) % trunc_to(b, w);
-    case IR_OP_divs: return (uint64_t)(sx(a, w) / sx(b, w));
-    case IR_OP_rems: return (uint64_t)(sx(a, w) % sx(b, w));
-    default: ferry_die("reference: op %s", ir_op_defs[opc].name);
-    }
-}
-
+/* Double-width ops: products and carries by ref_pair; division with a
+ * 128-bit dividend here (the programs keep the quotient in range). */
 static void pair_op(Ref *r, const IrOp *op, unsigned w)
 {
     const IrArg *a = op->args;
-    __int128 x = 0;
-    unsigned __int128 u = 0;
 
-    switch (op->opc) {
-    case IR_OP_mulu2: u = (unsigned __int128)get(r, a[2]) * get(r, a[3]); break;
-    case IR_OP_muls2: u = (unsigned __int128)((__int128)sx(get(r, a[2]), w) * sx(get(r, a[3]), w)); break;
-    case IR_OP_addcarry:
-        u = (unsigned __int128)get(r, a[2]) + get(r, a[3]) + (get(r, a[4]) & 1);
-        set(r, a[0], (uint64_t)u);
-        set(r, a[1], (uint64_t)(u >> w) & 1);
-        return;
-    case IR_OP_subborrow: {
-        uint64_t p = get(r, a[2]), q = get(r, a[3]), c = get(r, a[4]) & 1;
-        set(r, a[0], p - q - c);
-        set(r, a[1], (unsigned __int128)q + c > p);
-        return;
-    }
-    default: { /* divu2 / divs2: the quotient fits */
+    if (op->opc == IR_OP_divu2 || op->opc == IR_OP_divs2) {
         unsigned __int128 n = (unsigned __int128)get(r, a[3]) << w | get(r, a[2]);
         if (op->opc == IR_OP_divu2) {
             set(r, a[0], (uint64_t)(n / get(r, a[4])));
             set(r, a[1], (uint64_t)(n % get(r, a[4])));
         } else {
-            x = w == 32 ? (__int128)(int64_t)(uint64_t)n : (__int128)n;
-            set(r, a[0], (uint64_t)(x / sx(get(r, a[4]), w)));
-            set(r, a[1], (uint64_t)(x % sx(get(r, a[4]), w)));
+            __int128 x = w == 32 ? (__int128)(int64_t)(uint64_t)n : (__int128)n;
+            set(r, a[0], (uint64_t)(x / ref_signed(get(r, a[4]), w)));
+            set(r, a[1], (uint64_t)(x % ref_signed(get(r, a[4]), w)));
         }
         return;
     }
-    }
-    set(r, a[0], (uint64_t)u);
-    set(r, a[1], (uint64_t)(u >> w));
+    bool carry_in = op->opc == IR_OP_addcarry || op->opc == IR_OP_subborrow;
+    uint64_t in[3] = { get(r, a[2]), get(r, a[3]), carry_in ? get(r, a[4]) : 0 }, lo, hi;
+    ref_pair(op->opc, in, w, &lo, &hi);
+    set(r, a[0], lo);
+    set(r, a[1], hi);
 }
 
 static uint64_t lane(u128 v, unsigned bits, unsigned i)
 {
-    return (uint64_t)(v >> (i * bits)) & trunc_to(~0ull, bits);
+    return (uint64_t)(v >> (i * bits)) & ref_mask(bits);
 }
 
 static u128 with_lane(u128 v, unsigned bits, unsigned i, uint64_t x)
 {
-    u128 m = (u128)trunc_to(~0ull, bits) << (i * bits);
-    return (v & ~m) | (((u128)trunc_to(x, bits) << (i * bits)) & m);
+    u128 m = (u128)ref_mask(bits) << (i * bits);
+    return (v & ~m) | (((u128)(x & ref_mask(bits)) << (i * bits)) & m);
 }
 
 static void vec_op(Ref *r, const IrOp *op)
@@ -336,10 +266,10 @@ static void vec_op(Ref *r, const IrOp *op)
         case IR_OP_vec_add:   o = p + q; break;
         case IR_OP_vec_sub:   o = p - q; break;
         case IR_OP_vec_cmpeq: o = p == q ? ~0ull : 0; break;
-        case IR_OP_vec_cmpgt: o = sx(p, bits) > sx(q, bits) ? ~0ull : 0; break;
+        case IR_OP_vec_cmpgt: o = ref_signed(p, bits) > ref_signed(q, bits) ? ~0ull : 0; break;
         case IR_OP_vec_shli:  o = p << a[3]; break;
         case IR_OP_vec_shri:  o = p >> a[3]; break;
-        default:              o = (uint64_t)(sx(p, bits) >> a[3]); break;
+        default:              o = (uint64_t)(ref_signed(p, bits) >> a[3]); break;
         }
         d = with_lane(d, bits, i, o);
     }
@@ -366,31 +296,25 @@ static int64_t eval(Ref *r, const IrOp *op)
     case IR_OP_vec_extract: case IR_OP_vec_insert:
         vec_op(r, op);
         break;
-    case IR_OP_neg: set(r, a[0], 0 - get(r, a[1])); break;
-    case IR_OP_not: set(r, a[0], get(r, a[1]) ^ ~0ull); break;
-    case IR_OP_extu_i32_i64: case IR_OP_extrl_i64_i32: set(r, a[0], trunc_to(get(r, a[1]), 32)); break;
-    case IR_OP_exts_i32_i64: set(r, a[0], (uint64_t)sx(get(r, a[1]), 32)); break;
-    case IR_OP_extrh_i64_i32: set(r, a[0], get(r, a[1]) >> 32); break;
-    case IR_OP_clz: case IR_OP_ctz: case IR_OP_popcnt:
-        set(r, a[0], count_bits(trunc_to(get(r, a[1]), w), w, op->opc,
-                                op->opc == IR_OP_popcnt ? 0 : get(r, a[2])));
-        break;
-    case IR_OP_bswap16: set(r, a[0], byte_swap(get(r, a[1]), 2)); break;
-    case IR_OP_bswap32: set(r, a[0], byte_swap(get(r, a[1]), 4)); break;
-    case IR_OP_bswap64: set(r, a[0], byte_swap(get(r, a[1]), 8)); break;
-    case IR_OP_extract: set(r, a[0], trunc_to(get(r, a[1]) >> a[2], a[3])); break;
-    case IR_OP_sextract: set(r, a[0], (uint64_t)sx(get(r, a[1]) >> a[2], a[3])); break;
-    case IR_OP_deposit: {
-        uint64_t m = trunc_to(~0ull, a[4]) << a[3];
-        set(r, a[0], (get(r, a[1]) & ~m) | ((get(r, a[2]) << a[3]) & m));
+    case IR_OP_neg: case IR_OP_not: case IR_OP_popcnt: case IR_OP_bswap16:
+    case IR_OP_bswap32: case IR_OP_bswap64: case IR_OP_extu_i32_i64: case IR_OP_exts_i32_i64:
+    case IR_OP_extrl_i64_i32: case IR_OP_extrh_i64_i32: {
+        unsigned in_w = ir_temp(r->ctx, a[1])->type == IR_I32 ? 32 : 64;
+        set(r, a[0], ref_unary(op->opc, get(r, a[1]), w, in_w));
         break;
     }
-    case IR_OP_setcond: set(r, a[0], ir_cond_eval(a[3], get(r, a[1]), get(r, a[2]), w)); break;
+    case IR_OP_extract: case IR_OP_sextract:
+        set(r, a[0], ref_field(op->opc, get(r, a[1]), 0, a[2], a[3]));
+        break;
+    case IR_OP_deposit:
+        set(r, a[0], ref_field(op->opc, get(r, a[1]), get(r, a[2]), a[3], a[4]));
+        break;
+    case IR_OP_setcond: set(r, a[0], ref_cond(a[3], get(r, a[1]), get(r, a[2]), w)); break;
     case IR_OP_negsetcond:
-        set(r, a[0], ir_cond_eval(a[3], get(r, a[1]), get(r, a[2]), w) ? ~0ull : 0);
+        set(r, a[0], ref_cond(a[3], get(r, a[1]), get(r, a[2]), w) ? ~0ull : 0);
         break;
     case IR_OP_movcond:
-        set(r, a[0], get(r, ir_cond_eval(a[5], get(r, a[1]), get(r, a[2]), w) ? a[3] : a[4]));
+        set(r, a[0], get(r, ref_cond(a[5], get(r, a[1]), get(r, a[2]), w) ? a[3] : a[4]));
         break;
     case IR_OP_mulu2: case IR_OP_muls2: case IR_OP_addcarry: case IR_OP_subborrow:
     case IR_OP_divu2: case IR_OP_divs2:
@@ -404,11 +328,11 @@ static int64_t eval(Ref *r, const IrOp *op)
         atomic(r, op);
         break;
     case IR_OP_brcond:
-        return ir_cond_eval(a[2], get(r, a[0]), get(r, a[1]), w) ? (int64_t)a[3] : -1;
+        return ref_cond(a[2], get(r, a[0]), get(r, a[1]), w) ? (int64_t)a[3] : -1;
     case IR_OP_set_label: case IR_OP_exit_tb: case IR_OP_insn_start:
         break;
     default:
-        set(r, a[0], binop(op->opc, get(r, a[1]), get(r, a[2]), w));
+        set(r, a[0], ref_binary(op->opc, get(r, a[1]), get(r, a[2]), w));
         break;
     }
     return -1;

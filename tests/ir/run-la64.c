@@ -225,6 +225,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-v")) {
             verbose = true;
+        } else if (!strcmp(argv[i], "--tso")) {
+            tso_all = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
             only_case = argv[++i];
         } else {

@@ -12,7 +12,7 @@
  * needs no helper call can run standalone; the others are reported as
  * skipped. x86-64 hosts only (the native run is the oracle).
  *
- *   x86-la64 [-v]
+ *   x86-la64 [-v] [--tso]    (--tso: translated in parallel mode)
  */
 #include <glib.h>
 #include <inttypes.h>
@@ -394,7 +394,12 @@ static bool check(const Run *r, const X86Cpu *got, const uint8_t *got_mem, uint6
 
 int main(int argc, char **argv)
 {
-    bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+    bool verbose = false;
+    for (int i = 1; i < argc; i++) {
+        verbose |= !strcmp(argv[i], "-v");
+        /* --tso: translate in parallel mode (docs/memory-model.md) */
+        engine.parallel = engine.parallel || !strcmp(argv[i], "--tso");
+    }
     unsigned passed = 0, failed = 0, skipped = 0;
     static uint8_t mem[TH_MEM_SIZE];
     GRand *rng = g_rand_new_with_seed(42);

@@ -62,3 +62,11 @@ tests/linux-user/guest/sysc: $(srcdir)/tests/linux-user/guest/sysc.c
 tests/linux-user/guest/%: $(srcdir)/tests/linux-user/guest/%.asm
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
+
+# Guest threads (linux-user/thread.c): multi-threaded C programs built at
+# test time by the build machine's gcc, xz -T2 and python3 threading,
+# compared with native runs.
+EXTRA_DIST += tests/linux-user/run-e2e-threads.sh tests/linux-user/guest/thr-basic.c \
+	tests/linux-user/guest/thr-sync.c tests/linux-user/guest/thr-exit.c \
+	tests/linux-user/guest/thr-fork.c tests/linux-user/guest/thr-xmc.c
+TESTS += tests/linux-user/run-e2e-threads.sh

@@ -124,3 +124,15 @@ TESTS += tests/system/test-mptable
 tests_system_test_mptable_SOURCES = tests/system/test-mptable.c \
 	tests/system/systest.h
 tests_system_test_mptable_LDADD = $(SYSTEST_LIBS)
+
+check_PROGRAMS += tests/system/test-acpi
+TESTS += tests/system/test-acpi
+tests_system_test_acpi_SOURCES = tests/system/test-acpi.c \
+	tests/system/systest.h
+tests_system_test_acpi_LDADD = $(SYSTEST_LIBS)
+
+# The threaded system tests and the whole machine (through test-qmp) under
+# ThreadSanitizer, built by the script itself with clang-16 (skipped
+# without it and in cross builds); about a minute.
+TESTS += tests/system/tsan.sh
+EXTRA_DIST += tests/system/tsan.sh tests/system/tsan.supp

@@ -5,7 +5,10 @@
  * vector, software disable, level EOIs reaching the I/O APIC, the timer
  * (divide configuration, one-shot, periodic) on a 1 GHz bus clock, IPIs
  * with destinations and shorthands, INIT/SIPI/NMI, logical flat and
- * cluster addressing, lowest priority, LINT0 ExtINT, and the MMIO window.
+ * cluster addressing, lowest priority, LINT0 ExtINT, the MMIO window;
+ * x2APIC mode (vol. 3 11.12: IA32_APIC_BASE transitions, the MSR register
+ * map and its #GP cases, 32-bit and cluster destinations, SELF IPI) and
+ * the TSC-deadline timer (11.5.4.1) against the guest TSC's 2 GHz.
  */
 #include <check.h>
 #include <string.h>
@@ -16,8 +19,10 @@
 
 static ApicBus bus;
 static Ioapic io;
-static LApic apic[2];
-static IrqProbe cpu[2];
+#define NAPIC 3
+static const uint8_t apic_ids[NAPIC] = { 0, 1, 0x13 };  /* 0x13: cluster 1 */
+static LApic apic[NAPIC];
+static IrqProbe cpu[NAPIC];
 static SysClock *clk;
 static int nmis, inits, sipis;
 static uint8_t sipi_vector;
@@ -39,9 +44,9 @@ static void setup(void)
     ioapic_init(&io, apic_bus_ioapic_deliver, &bus);
     apic_bus_init(&bus, &io);
     bus.current = current_apic;
-    for (int i = 0; i < 2; i++) {
-        apic_init(&apic[i], &bus, i, clk, irq_probe_line(&cpu[i]), &ops,
-                  NULL);
+    for (int i = 0; i < NAPIC; i++) {
+        apic_init(&apic[i], &bus, apic_ids[i], clk, irq_probe_line(&cpu[i]),
+                  &ops, NULL);
     }
     cur = &apic[0];
     sys_bql_lock();
@@ -50,7 +55,7 @@ static void setup(void)
 NO_THREAD_SAFETY_ANALYSIS
 static void teardown(void)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < NAPIC; i++) {
         apic_reset(&apic[i]);
     }
     sys_bql_unlock();
@@ -267,7 +272,7 @@ START_TEST(apic_base_msr)
     sys_bql_assert_held();         /* taken by the fixture */
     ck_assert_uint_eq(apic_get_base(&apic[0]), 0xfee00900);
     ck_assert_uint_eq(apic_get_base(&apic[1]), 0xfee00800);
-    ck_assert(!apic_set_base(&apic[1], 0xfee00c00));    /* x2APIC */
+    ck_assert(!apic_set_base(&apic[1], 0xfee00400));    /* EXTD, !EN */
     ck_assert(!apic_set_base(&apic[1], 0xfee00801));    /* reserved bit */
     apic_write(&apic[1], 0xf0, 0x1ff);
     ck_assert(apic_set_base(&apic[1], 0xfee00000));     /* disable */
@@ -304,6 +309,224 @@ START_TEST(mmio_window)
 }
 END_TEST
 
+/* RDMSR that must succeed. */
+static uint64_t rdmsr(LApic *s, uint32_t msr) REQUIRES(sys_bql)
+{
+    uint64_t v = 0xdeadbeef;
+
+    ck_assert_msg(apic_msr_read(s, msr, &v), "RDMSR 0x%x raised #GP", msr);
+    return v;
+}
+
+/* Every APIC in x2APIC mode and software-enabled, through MSRs only. */
+static void all_x2apic(void) REQUIRES(sys_bql)
+{
+    for (int i = 0; i < NAPIC; i++) {
+        ck_assert(apic_msr_write(&apic[i], 0x1b,
+                                 apic_get_base(&apic[i]) | 0x400));
+        ck_assert(apic_msr_write(&apic[i], 0x80f, 0x1ff));  /* SVR */
+    }
+}
+
+START_TEST(x2apic_transitions)
+{
+    const MemoryRegionOps *mmio = bus.mmio.ops;
+    uint64_t v;
+
+    sys_bql_assert_held();         /* taken by the fixture */
+    ck_assert(!apic_msr_read(&apic[2], 0x802, &v));     /* xAPIC mode */
+    ck_assert(!apic_msr_write(&apic[2], 0x1b, 0xfee00400)); /* EXTD, !EN */
+    ck_assert(apic_msr_write(&apic[2], 0x1b, 0xfee00c00));  /* -> x2APIC */
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x1b), 0xfee00c00);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x802), 0x13);    /* initial ID */
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80d), 0x10008); /* 1 << 16 | 1 << 3 */
+    ck_assert(!apic_msr_write(&apic[2], 0x1b, 0xfee00800)); /* -> xAPIC */
+    ck_assert(apic_msr_write(&apic[2], 0x1b, 0xfee00000));  /* -> off */
+    ck_assert(!apic_msr_read(&apic[2], 0x802, &v));
+    ck_assert(!apic_msr_write(&apic[2], 0x1b, 0xfee00c00)); /* off -> x2 */
+    ck_assert(apic_msr_write(&apic[2], 0x1b, 0xfee00800));
+    ck_assert_uint_eq(apic_read(&apic[2], 0x20), 0x13000000);
+    ck_assert(apic_msr_write(&apic[2], 0x1b, 0xfee00c00));
+    /* x2APIC mode turns the xAPIC page off. */
+    cur = &apic[2];
+    ck_assert_uint_eq(mmio->read(&bus, 0x20, 4), 0);
+    mmio->write(&bus, 0x80, 0x50, 4);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x808), 0);       /* TPR untouched */
+    ck_assert(!apic_msr_read(&apic[2], 0x10, &v));      /* not an APIC MSR */
+}
+END_TEST
+
+START_TEST(x2apic_register_map)
+{
+    uint64_t v;
+
+    sys_bql_assert_held();         /* taken by the fixture */
+    all_x2apic();
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x803), 0x00050014);  /* version */
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x832), 0x00010000);  /* LVT timer */
+    /* Table 11-6: no DFR, APR or ICR high half, no CMCI LVT (6 LVT
+     * entries), reserved holes; EOI and SELF IPI are write-only. */
+    for (uint32_t msr = 0x800; msr <= 0x8ff; msr++) {
+        bool readable = msr == 0x802 || msr == 0x803 || msr == 0x808 ||
+                        msr == 0x80a || msr == 0x80d ||
+                        (msr >= 0x80f && msr <= 0x828) || msr == 0x830 ||
+                        (msr >= 0x832 && msr <= 0x839) || msr == 0x83e;
+
+        ck_assert_msg(apic_msr_read(&apic[2], msr, &v) == readable,
+                      "RDMSR 0x%x", msr);
+    }
+    /* Read-only registers and reserved bits raise #GP. */
+    ck_assert(!apic_msr_write(&apic[2], 0x802, 0x13));      /* ID */
+    ck_assert(!apic_msr_write(&apic[2], 0x80d, 0x10008));   /* LDR */
+    ck_assert(!apic_msr_write(&apic[2], 0x80a, 0));         /* PPR */
+    ck_assert(!apic_msr_write(&apic[2], 0x839, 0));         /* current */
+    ck_assert(!apic_msr_write(&apic[2], 0x808, 0x100));     /* TPR 31:8 */
+    ck_assert(!apic_msr_write(&apic[2], 0x808, UINT64_C(1) << 32));
+    ck_assert(!apic_msr_write(&apic[2], 0x80b, 1));         /* EOI != 0 */
+    ck_assert(!apic_msr_write(&apic[2], 0x828, 1));         /* ESR != 0 */
+    ck_assert(!apic_msr_write(&apic[2], 0x83e, 0x4));       /* divide bit 2 */
+    ck_assert(!apic_msr_write(&apic[2], 0x832, 0x100));     /* timer 8 */
+    ck_assert(apic_msr_write(&apic[2], 0x808, 0x20));
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x808), 0x20);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80a), 0x20);        /* PPR */
+    ck_assert(apic_msr_write(&apic[2], 0x808, 0));
+    /* SELF IPI: a fixed edge interrupt to itself, then EOI by MSR. */
+    ck_assert(!apic_msr_write(&apic[2], 0x83f, 0x164));
+    ck_assert(apic_msr_write(&apic[2], 0x83f, 0x64));
+    ck_assert(irr_has(&apic[2], 0x64) && !irr_has(&apic[1], 0x64));
+    ck_assert_int_eq(apic_get_interrupt(&apic[2]), 0x64);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x813), 1u << 4);     /* ISR 0x64 */
+    ck_assert(apic_msr_write(&apic[2], 0x80b, 0));
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x813), 0);
+}
+END_TEST
+
+START_TEST(x2apic_ipis)
+{
+    sys_bql_assert_held();         /* taken by the fixture */
+    all_x2apic();
+    /* Physical: the 32-bit x2APIC ID in ICR bits 63:32. */
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x13) << 32 | 0x61));
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x830), UINT64_C(0x13) << 32 | 0x61);
+    ck_assert(irr_has(&apic[2], 0x61) && !irr_has(&apic[1], 0x61));
+    /* Logical: cluster 1 bit 3 is ID 0x13; cluster 0 bit 1 is ID 1. */
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x10008) << 32 |
+                             0x862));
+    ck_assert(irr_has(&apic[2], 0x62) && !irr_has(&apic[1], 0x62));
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x00002) << 32 |
+                             0x863));
+    ck_assert(irr_has(&apic[1], 0x63) && !irr_has(&apic[2], 0x63));
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x10002) << 32 |
+                             0x864));                   /* nobody */
+    for (int i = 0; i < NAPIC; i++) {
+        ck_assert(!irr_has(&apic[i], 0x64));
+    }
+    /* Broadcast 0xFFFFFFFF; 0xFF is just ID 0xFF in x2APIC mode. */
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0xff) << 32 | 0x65));
+    ck_assert(!irr_has(&apic[1], 0x65) && !irr_has(&apic[2], 0x65));
+    ck_assert(apic_msr_write(&apic[0], 0x830,
+                             UINT64_C(0xffffffff) << 32 | 0x66));
+    for (int i = 0; i < NAPIC; i++) {
+        ck_assert(irr_has(&apic[i], 0x66));
+    }
+    /* Reserved ICR bits (12: no delivery status; 13; 16-17; 20-31). */
+    ck_assert(!apic_msr_write(&apic[0], 0x830, 0x1067));
+    ck_assert(!apic_msr_write(&apic[0], 0x830, 0x2067));
+    ck_assert(!apic_msr_write(&apic[0], 0x830, 0x100067));
+    /* The I/O APIC's 8-bit broadcast still reaches x2APICs. */
+    send(0xff, false, 0, 0x68, false);
+    for (int i = 0; i < NAPIC; i++) {
+        ck_assert(irr_has(&apic[i], 0x68));
+    }
+}
+END_TEST
+
+/* INIT resets the APIC but keeps its ID, IA32_APIC_BASE and, in x2APIC
+ * mode, its LDR (vol. 3 11.4.7.3, 11.12.5.1). */
+START_TEST(init_ipi_resets_apic)
+{
+    sys_bql_assert_held();         /* taken by the fixture */
+    apic_write(&apic[1], 0xf0, 0x1ff);
+    apic_write(&apic[1], 0x20, 0x05000000);             /* xAPIC ID 5 */
+    apic_write(&apic[1], 0x80, 0x40);
+    apic_write(&apic[0], 0x310, 0x05000000);
+    apic_write(&apic[0], 0x300, 0x00004500);            /* INIT to 5 */
+    ck_assert_int_eq(inits, 1);
+    ck_assert_uint_eq(apic_read(&apic[1], 0x20), 0x05000000);
+    ck_assert_uint_eq(apic_read(&apic[1], 0x80), 0);
+    ck_assert_uint_eq(apic_read(&apic[1], 0xf0), 0xff);
+    all_x2apic();
+    ck_assert(apic_msr_write(&apic[2], 0x808, 0x30));
+    ck_assert(apic_msr_write(&apic[2], 0x832, 0x20031));
+    ck_assert(apic_msr_write(&apic[0], 0x830, UINT64_C(0x13) << 32 |
+                             0x4500));
+    ck_assert_int_eq(inits, 2);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x1b), 0xfee00c00);  /* x2APIC */
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x802), 0x13);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80d), 0x10008);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x808), 0);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x80f), 0xff);
+    ck_assert_uint_eq(rdmsr(&apic[2], 0x832), 0x10000);
+}
+END_TEST
+
+/* Guest TSC ticks at 2 GHz (system/clock.h): 2 ticks per ns. */
+START_TEST(tsc_deadline_timer)
+{
+    sys_bql_assert_held();         /* taken by the fixture */
+    apic_write(&apic[0], 0xf0, 0x1ff);
+    ck_assert(apic_msr_write(&apic[0], 0x6e0, 500));    /* one-shot mode */
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);       /* ignored */
+    apic_write(&apic[0], 0x320, 0x40031);               /* TSC-deadline */
+    ck_assert_uint_eq(apic_read(&apic[0], 0x320), 0x40031);
+    apic_write(&apic[0], 0x380, 1000);                  /* ignored */
+    ck_assert_uint_eq(apic_read(&apic[0], 0x380), 0);
+    ck_assert_uint_eq(apic_read(&apic[0], 0x390), 0);
+    sys_clock_advance(clk, 100);                        /* TSC 200 */
+    ck_assert(apic_msr_write(&apic[0], 0x6e0, 2201));   /* at 1100.5 ns */
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 2201);
+    sys_clock_advance(clk, 1000);                       /* TSC 2200 */
+    ck_assert_int_eq(cpu[0].level, 0);
+    sys_clock_advance(clk, 1);
+    ck_assert_int_eq(apic_get_interrupt(&apic[0]), 0x31);
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);       /* disarmed */
+    apic_write(&apic[0], 0xb0, 0);
+    sys_clock_advance(clk, 100000);
+    ck_assert_int_eq(cpu[0].level, 0);                  /* only once */
+    /* Writing 0 disarms. */
+    ck_assert(apic_msr_write(&apic[0], 0x6e0, 2 * 101101 + 10));
+    ck_assert(apic_msr_write(&apic[0], 0x6e0, 0));
+    sys_clock_advance(clk, 1000);
+    ck_assert_int_eq(cpu[0].level, 0);
+    /* A deadline the TSC has passed fires at the write. */
+    ck_assert(apic_msr_write(&apic[0], 0x6e0, 5));
+    ck_assert_int_eq(cpu[0].level, 1);
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);
+    ck_assert_int_eq(apic_get_interrupt(&apic[0]), 0x31);
+    apic_write(&apic[0], 0xb0, 0);
+    /* Masked: the timer still expires and disarms, without an interrupt. */
+    apic_write(&apic[0], 0x320, 0x50031);
+    ck_assert(apic_msr_write(&apic[0], 0x6e0,
+                             sys_tsc_from_ns(sys_clock_ns(clk)) + 20));
+    sys_clock_advance(clk, 10);
+    ck_assert_int_eq(cpu[0].level, 0);
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);
+    /* Leaving TSC-deadline mode disarms it; so does entering it. */
+    apic_write(&apic[0], 0x320, 0x40031);
+    ck_assert(apic_msr_write(&apic[0], 0x6e0,
+                             sys_tsc_from_ns(sys_clock_ns(clk)) + 20));
+    apic_write(&apic[0], 0x320, 0x00031);               /* one-shot */
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);
+    apic_write(&apic[0], 0x380, 100);                   /* counts again */
+    ck_assert_uint_eq(apic_read(&apic[0], 0x390), 100);
+    apic_write(&apic[0], 0x320, 0x40031);
+    ck_assert_uint_eq(rdmsr(&apic[0], 0x6e0), 0);
+    ck_assert_uint_eq(apic_read(&apic[0], 0x380), 0);
+    sys_clock_advance(clk, 100000);
+    ck_assert_int_eq(cpu[0].level, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("apic");
@@ -320,6 +543,11 @@ int main(void)
     tcase_add_test(tc, lint0_extint);
     tcase_add_test(tc, mmio_window);
     tcase_add_test(tc, apic_base_msr);
+    tcase_add_test(tc, x2apic_transitions);
+    tcase_add_test(tc, x2apic_register_map);
+    tcase_add_test(tc, x2apic_ipis);
+    tcase_add_test(tc, tsc_deadline_timer);
+    tcase_add_test(tc, init_ipi_resets_apic);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }

@@ -133,6 +133,22 @@ START_TEST(host_clock_stop_and_continue)
 }
 END_TEST
 
+/* The guest TSC: 2 GHz as CPUID leaf 0x15 would give it (25 MHz crystal
+ * times 80), 0 at clock 0, and the first ns at which a value is reached. */
+START_TEST(guest_tsc)
+{
+    ck_assert_int_eq(SYS_TSC_CRYSTAL_HZ * (int64_t)SYS_TSC_CRYSTAL_RATIO,
+                     2000000000);
+    ck_assert_uint_eq(sys_tsc_from_ns(0), 0);
+    ck_assert_uint_eq(sys_tsc_from_ns(1000), 2000);
+    ck_assert_uint_eq(sys_tsc_from_ns(INT64_C(3600) * SYS_NS_PER_SEC),
+                      UINT64_C(7200000000000));
+    ck_assert_int_eq(sys_ns_from_tsc(2000), 1000);
+    ck_assert_int_eq(sys_ns_from_tsc(2001), 1001);
+    ck_assert_int_eq(sys_ns_from_tsc(UINT64_MAX), INT64_MAX);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("clock");
@@ -143,6 +159,7 @@ int main(void)
     tcase_add_test(tc, callbacks_rearm);
     tcase_add_test(tc, notify_on_new_earliest);
     tcase_add_test(tc, host_clock_stop_and_continue);
+    tcase_add_test(tc, guest_tsc);
     suite_add_tcase(s, tc);
     return systest_run(s);
 }

@@ -115,6 +115,25 @@ START_TEST(ram_little_endian)
 }
 END_TEST
 
+/* KVM memory slots need page-aligned host RAM (KVM_SET_USER_MEMORY_REGION
+ * fails with EINVAL otherwise); 2 MiB lets THP back it. Fresh RAM reads 0. */
+START_TEST(ram_aligned_and_zero)
+{
+    MemoryRegion r;
+    uint64_t sizes[] = { 0x10, 0x1001, 0x300000 };
+
+    for (int i = 0; i < 3; i++) {
+        sys_mr_init_ram(&r, "r", sizes[i]);
+        ck_assert_uint_eq((uintptr_t)r.ram & ((2 << 20) - 1), 0);
+        for (uint64_t off = 0; off < sizes[i]; off += 0x7ff) {
+            ck_assert_uint_eq(r.ram[off], 0);
+        }
+        r.ram[sizes[i] - 1] = 0xaa;         /* the last byte is there */
+        sys_mr_fini(&r);
+    }
+}
+END_TEST
+
 START_TEST(io_offsets_and_bql)
 {
     uint64_t v;
@@ -392,6 +411,7 @@ static Suite *memory_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, ram_little_endian);
+    tcase_add_test(tc, ram_aligned_and_zero);
     tcase_add_test(tc, io_offsets_and_bql);
     tcase_add_test(tc, io_split_to_max);
     tcase_add_test(tc, io_widen_to_min);

@@ -15,6 +15,7 @@ tests_unit_test_ir_verify_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
 check_PROGRAMS += tests/unit/test-opt
 TESTS += tests/unit/test-opt
 tests_unit_test_opt_SOURCES = tests/unit/test-opt.c tests/unit/test-opt-random.c \
+	tests/ir/ref-value.c tests/ir/ref-value.h \
 	tests/unit/test-opt.h
 tests_unit_test_opt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_opt_LDADD = jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
@@ -114,3 +115,45 @@ endif
 # --- linux-user ---
 
 # --- system / hw ---
+
+# --- memory model: tso lowering on arm64 / loongarch64 (llvm-mc-16) ---
+# Generates code only; llvm-mc-16 is a build-machine program, so not in a
+# cross build (the test binary would run under qemu-user).
+if !CROSS_COMPILING
+check_PROGRAMS += tests/unit/test-tso-lower
+TESTS += tests/unit/test-tso-lower
+tests_unit_test_tso_lower_SOURCES = tests/unit/test-tso-lower.c
+tests_unit_test_tso_lower_LDADD = backend-arm64/liba64.a backend-loongarch/libla64.a \
+	jit/libjit.a $(FERRY_BASE_LIBS) $(TEST_LIBS)
+endif
+
+# --- memory model: parallel mode in the engine and the x86 front end ---
+check_PROGRAMS += tests/unit/test-parallel-mode
+TESTS += tests/unit/test-parallel-mode
+tests_unit_test_parallel_mode_SOURCES = tests/unit/test-parallel-mode.c
+tests_unit_test_parallel_mode_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) \
+	$(TEST_LIBS)
+
+# --- memory model: litmus tests (tests/litmus/) ---
+# x86-64 guest programs built by the build machine's gcc whatever the host
+# is (like tests/linux-user/guest/sysc); the scripts run them natively and
+# under ferry-x86_64 (which a cross build runs under qemu-user).
+LITMUS_PROGS = tests/litmus/litmus tests/litmus/shared-map
+CLEANFILES += $(LITMUS_PROGS)
+dist_noinst_SCRIPTS += tests/litmus/run-native.sh tests/litmus/run-ferry.sh \
+	tests/litmus/check-tso-ir.sh
+EXTRA_DIST += tests/litmus/litmus.c tests/litmus/shared-map.c tests/litmus/common.sh \
+	tests/litmus/README.md
+TESTS += tests/litmus/run-native.sh tests/litmus/run-ferry.sh tests/litmus/check-tso-ir.sh
+tests/litmus/run-native.log: tests/litmus/litmus
+tests/litmus/run-ferry.log: tests/litmus/litmus ferry-x86_64
+tests/litmus/check-tso-ir.log: tests/litmus/shared-map ferry-x86_64
+
+tests/litmus/litmus: $(srcdir)/tests/litmus/litmus.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O2 -static -pthread -o $@ $<
+
+tests/litmus/shared-map: $(srcdir)/tests/litmus/shared-map.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O1 -static -nostdlib -fno-pie -no-pie -mgeneral-regs-only \
+		-ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none -o $@ $<

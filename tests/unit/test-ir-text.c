@@ -235,9 +235,12 @@ START_TEST(test_memop_format)
     ck_assert_str_eq(ir_memop_format(IR_MO_128 | IR_MO_ATOM, buf, sizeof(buf)), "[u128 atom]");
     ck_assert_str_eq(ir_memop_format(IR_MO_32 | IR_MO_SIGN | IR_MO_BSWAP | IR_MO_ALIGN |
                                      IR_MO_ATOM, buf, sizeof(buf)), "[s32 be align atom]");
+    ck_assert_str_eq(ir_memop_format(IR_MO_64 | IR_MO_TSO, buf, sizeof(buf)), "[u64 tso]");
+    ck_assert_str_eq(ir_memop_format(IR_MO_16 | IR_MO_SIGN | IR_MO_BSWAP | IR_MO_TSO, buf,
+                                     sizeof(buf)), "[s16 be tso]");
     /* Invalid memops print as something the parser refuses. */
     ck_assert_str_eq(ir_memop_format(5, buf, sizeof(buf)), "[?0x5]");
-    ck_assert_str_eq(ir_memop_format(0x80 | IR_MO_32, buf, sizeof(buf)), "[?0x82]");
+    ck_assert_str_eq(ir_memop_format(0x100 | IR_MO_32, buf, sizeof(buf)), "[?0x102]");
 }
 END_TEST
 
@@ -292,6 +295,7 @@ START_TEST(test_parse_lenient)
              "  t1 = mov.i32 $4294967295\n"
              "  t1 = mov.i32 $-2147483648\n"
              "  t5 = guest_ld.i32 t7, [ u32  atom ], mmu3\n"
+             "  guest_st.i32 t5, t7, [ u16 tso ], mmu0\n"
              "  mb stst | ldld\n"
              "  l9 = call helper_add3( env ,t7,t3 )\n"
              "  brcond.i64 l9, $0, eq, L8\n"
@@ -306,6 +310,7 @@ START_TEST(test_parse_lenient)
                      "  t4 = mov.i32 $-1\n"
                      "  t4 = mov.i32 $0x80000000\n"
                      "  t5 = guest_ld.i32 t0, [u32 atom], mmu3\n"
+                     "  guest_st.i32 t5, t0, [u16 tso], mmu0\n"
                      "  mb ldld|stst\n"
                      "  l0 = call helper_add3(env, t0, t1)\n"
                      "  brcond.i64 l0, $0, eq, L0\n"

@@ -295,6 +295,18 @@ START_TEST(test_bad_memop_bits)
 }
 END_TEST
 
+/* tso orders guest loads and stores; atomics are full barriers already and
+ * host ld/st are private to the vCPU. */
+START_TEST(test_tso_only_on_guest_access)
+{
+    EMIT(guest_ld, IR_I64, a, rax, IR_MO_64 | IR_MO_TSO, 0);
+    EMIT(guest_st, IR_I64, a, rax, IR_MO_32 | IR_MO_TSO, 0);
+    expect_ok();
+    EMIT(ld, IR_I64, a, C->env, 0, IR_MO_64 | IR_MO_TSO);
+    expect_fail("tso memop on an op other than guest_ld/guest_st");
+}
+END_TEST
+
 START_TEST(test_bad_memop_size_code)
 {
     EMIT(guest_ld, IR_I64, a, rax, 5, 0);
@@ -542,6 +554,7 @@ int main(void)
     tcase_add_test(tc, test_bad_op_type_value);
     tcase_add_test(tc, test_bad_memop_size);
     tcase_add_test(tc, test_bad_memop_bits);
+    tcase_add_test(tc, test_tso_only_on_guest_access);
     tcase_add_test(tc, test_bad_memop_size_code);
     tcase_add_test(tc, test_bad_mmu);
     tcase_add_test(tc, test_bad_offset);

@@ -1,8 +1,8 @@
 /*
  * test-opt-random.c — randomized self-check of the folding and liveness
  * passes: random straight-line programs of integer ops over a few globals
- * and constants are run by a small reference evaluator (written here from
- * the op semantics in jit/ir-ops.h, independently of jit/opt-eval.c)
+ * and constants are run by a small reference evaluator (the value
+ * semantics of tests/ir/ref-value.c, independent of jit/opt-eval.c)
  * before and after the passes, and the globals must come out the same.
  */
 #include "tests/unit/test-opt.h"
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jit/opt.h"
+#include "tests/ir/ref-value.h"
 
 #define NB_PROGRAMS 20000
 #define MAX_PROGRAM_OPS 40
@@ -42,169 +43,7 @@ static unsigned rnd_below(unsigned n)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Reference evaluator                                                     */
-
-static uint64_t mask_of(unsigned bits)
-{
-    return bits == 64 ? ~0ull : (1ull << bits) - 1;
-}
-
-static int64_t as_signed(uint64_t v, unsigned bits)
-{
-    v &= mask_of(bits);
-    return (bits < 64 && (v >> (bits - 1)) & 1) ? (int64_t)(v | ~mask_of(bits)) : (int64_t)v;
-}
-
-static uint64_t ref_rotl(uint64_t v, unsigned n, unsigned bits)
-{
-    for (unsigned i = 0; i < n % bits; i++) {      /* one bit at a time */
-        uint64_t top = (v >> (bits - 1)) & 1;
-        v = ((v << 1) | top) & mask_of(bits);
-    }
-    return v;
-}
-
-static uint64_t ref_count(IrOpcode opc, uint64_t v, unsigned bits)
-{
-    uint64_t n = 0;
-    for (unsigned i = 0; i < bits; i++) {
-        unsigned bit = opc == IR_OP_clz ? bits - 1 - i : i;
-        if (opc == IR_OP_popcnt) {
-            n += (v >> bit) & 1;
-        } else if ((v >> bit) & 1) {
-            return n;
-        } else {
-            n++;
-        }
-    }
-    return n;
-}
-
-static uint64_t ref_bswap(uint64_t v, unsigned bytes)
-{
-    uint64_t r = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        r |= ((v >> (8 * i)) & 0xff) << (8 * (bytes - 1 - i));
-    }
-    return r;
-}
-
-/* High half of the unsigned product, by 32-bit limbs. */
-static uint64_t ref_mulhu(uint64_t a, uint64_t b, unsigned bits)
-{
-    if (bits == 32) {
-        return (a * b) >> 32;
-    }
-    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
-    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
-    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-}
-
-/* Division with an undefined result: any fixed value will do, since the
- * optimizer must leave these ops alone. */
-static uint64_t ref_div(IrOpcode opc, uint64_t a, uint64_t b, unsigned bits)
-{
-    int64_t sa = as_signed(a, bits), sb = as_signed(b, bits);
-    if (b == 0) {
-        return 0x5a5a5a5a5a5a5a5aull;
-    }
-    if ((opc == IR_OP_divs || opc == IR_OP_rems) && sb == -1) {
-        /* x / -1 == -x (MIN / -1 is undefined: wrapping is as good as any);
-         * x % -1 == 0 */
-        return opc == IR_OP_divs ? 0 - (uint64_t)sa : 0;
-    }
-    switch (opc) {
-    case IR_OP_divu: return a / b;
-    case IR_OP_remu: return a % b;
-    case IR_OP_divs: return (uint64_t)(sa / sb);
-    default:         return (uint64_t)(sa % sb);
-    }
-}
-
-static bool ref_cond(IrCond c, uint64_t a, uint64_t b, unsigned bits)
-{
-    int64_t sa = as_signed(a, bits), sb = as_signed(b, bits);
-    switch (c) {
-    case IR_COND_NEVER:  return false;
-    case IR_COND_ALWAYS: return true;
-    case IR_COND_EQ:     return a == b;
-    case IR_COND_NE:     return a != b;
-    case IR_COND_LT:     return sa < sb;
-    case IR_COND_GE:     return sa >= sb;
-    case IR_COND_LE:     return sa <= sb;
-    case IR_COND_GT:     return sa > sb;
-    case IR_COND_LTU:    return a < b;
-    case IR_COND_GEU:    return a >= b;
-    case IR_COND_LEU:    return a <= b;
-    case IR_COND_GTU:    return a > b;
-    case IR_COND_TSTEQ:  return (a & b) == 0;
-    default:             return (a & b) != 0;
-    }
-}
-
-static uint64_t ref_binary(IrOpcode opc, uint64_t a, uint64_t b, unsigned bits)
-{
-    unsigned n = (unsigned)(b % bits);
-    switch (opc) {
-    case IR_OP_add:  return a + b;
-    case IR_OP_sub:  return a - b;
-    case IR_OP_mul:  return a * b;
-    case IR_OP_and:  return a & b;
-    case IR_OP_or:   return a | b;
-    case IR_OP_xor:  return a ^ b;
-    case IR_OP_andc: return a & ~b;
-    case IR_OP_orc:  return a | ~b;
-    case IR_OP_shl:  return a << n;
-    case IR_OP_shr:  return a >> n;
-    case IR_OP_sar:  return (uint64_t)(as_signed(a, bits) >> n);
-    case IR_OP_rotl: return ref_rotl(a, n, bits);
-    case IR_OP_rotr: return ref_rotl(a, bits - n, bits);
-    case IR_OP_clz:
-    case IR_OP_ctz:  return a ? ref_count(opc, a, bits) : b;
-    default:         return ref_div(opc, a, b, bits);
-    }
-}
-
-static uint64_t ref_field(IrOpcode opc, uint64_t a, uint64_t b, unsigned pos, unsigned len,
-                          unsigned bits)
-{
-    uint64_t lm = mask_of(len);
-    if (opc == IR_OP_deposit) {
-        return (a & ~(lm << pos)) | ((b & lm) << pos);
-    }
-    uint64_t v = (a >> pos) & lm;
-    return opc == IR_OP_sextract ? (uint64_t)as_signed(v, len) : v;
-}
-
-static void ref_pair(IrOpcode opc, const uint64_t *in, unsigned bits, uint64_t *r0, uint64_t *r1)
-{
-    uint64_t a = in[0], b = in[1], c = in[2] & 1, m = mask_of(bits);
-    switch (opc) {
-    case IR_OP_mulu2:
-    case IR_OP_muls2:
-        *r0 = a * b;
-        *r1 = ref_mulhu(a, b, bits);
-        if (opc == IR_OP_muls2) {   /* signed high half from the unsigned one */
-            *r1 -= (as_signed(a, bits) < 0 ? b : 0) + (as_signed(b, bits) < 0 ? a : 0);
-        }
-        break;
-    case IR_OP_addcarry:
-        if (bits == 32) {
-            *r0 = (a + b + c) & m;
-            *r1 = (a + b + c) >> 32;
-        } else {
-            uint64_t s1 = a + b;
-            *r0 = s1 + c;
-            *r1 = s1 < a || *r0 < s1;
-        }
-        break;
-    default:                        /* subborrow */
-        *r0 = a - b - c;
-        *r1 = a < b || a - b < c;
-        break;
-    }
-}
+/* Reference evaluator (value semantics: tests/ir/ref-value.c)             */
 
 /* Helpers the random programs call, with their reference behaviour. */
 static unsigned h_clobber, h_pure, h_ro;
@@ -306,22 +145,13 @@ static void ref_op(IrContext *ctx, uint64_t *vals, IrOp *op)
     }
     unsigned ibits = ir_temp(ctx, op->args[o])->type == IR_I64 ? 64 : 32;
     switch (op->opc) {
-    case IR_OP_mov:           r0 = in[0]; break;
-    case IR_OP_neg:           r0 = 0 - in[0]; break;
-    case IR_OP_not:           r0 = ~in[0]; break;
-    case IR_OP_popcnt:        r0 = ref_count(IR_OP_popcnt, in[0], bits); break;
-    case IR_OP_bswap16:       r0 = ref_bswap(in[0], 2); break;
-    case IR_OP_bswap32:       r0 = ref_bswap(in[0], 4); break;
-    case IR_OP_bswap64:       r0 = ref_bswap(in[0], 8); break;
-    case IR_OP_extu_i32_i64:  r0 = in[0] & 0xffffffffull; break;
-    case IR_OP_exts_i32_i64:  r0 = (uint64_t)as_signed(in[0], ibits); break;
-    case IR_OP_extrl_i64_i32: r0 = in[0]; break;
-    case IR_OP_extrh_i64_i32: r0 = in[0] >> 32; break;
-    case IR_OP_extract: case IR_OP_sextract:
-        r0 = ref_field(op->opc, in[0], 0, (unsigned)c[0], (unsigned)c[1], bits);
+    case IR_OP_mov: case IR_OP_neg: case IR_OP_not: case IR_OP_popcnt: case IR_OP_bswap16:
+    case IR_OP_bswap32: case IR_OP_bswap64: case IR_OP_extu_i32_i64: case IR_OP_exts_i32_i64:
+    case IR_OP_extrl_i64_i32: case IR_OP_extrh_i64_i32:
+        r0 = ref_unary((IrOpcode)op->opc, in[0], bits, ibits);
         break;
-    case IR_OP_deposit:
-        r0 = ref_field(op->opc, in[0], in[1], (unsigned)c[0], (unsigned)c[1], bits);
+    case IR_OP_extract: case IR_OP_sextract: case IR_OP_deposit:
+        r0 = ref_field((IrOpcode)op->opc, in[0], in[1], (unsigned)c[0], (unsigned)c[1]);
         break;
     case IR_OP_setcond:       r0 = ref_cond((IrCond)c[0], in[0], in[1], bits); break;
     case IR_OP_negsetcond:    r0 = ref_cond((IrCond)c[0], in[0], in[1], bits) ? ~0ull : 0; break;
@@ -335,9 +165,9 @@ static void ref_op(IrContext *ctx, uint64_t *vals, IrOp *op)
         r0 = ref_binary((IrOpcode)op->opc, in[0], in[1], bits);
         break;
     }
-    vals[op->args[0]] = r0 & mask_of(bits);
+    vals[op->args[0]] = r0 & ref_mask(bits);
     if (o == 2) {
-        vals[op->args[1]] = r1 & mask_of(bits);
+        vals[op->args[1]] = r1 & ref_mask(bits);
     }
 }
 

@@ -99,6 +99,7 @@ static void load_cpu(X86Cpu *cpu, const XtState *in)
     cpu->mxcsr = 0x1f80;
     x87_reset(cpu);
     cpu->seg_sel[1] = 0x33;            /* Linux x86-64 user CS (FNSTENV shows it) */
+    cpu->seg_sel[2] = 0x2b;            /* and SS (MOV r, SS shows it) */
     x86_cpu_set_eflags(cpu, (in->rflags & (XT_OSZAPC | XT_DF)) | 0x202);
     cpu->jit.exception = -1;
 }

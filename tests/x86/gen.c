@@ -377,7 +377,8 @@ extern const XtGenEntry xt_alu_entries[], xt_shift_entries[], xt_muldiv_entries[
     xt_bitops_entries[], xt_lock_arith_entries[], xt_rotc_entries[], xt_move_entries[],
     xt_cc_entries[], xt_lock_move_entries[], xt_stack_entries[], xt_xadd_entries[],
     xt_shxd_entries[], xt_bmi_entries[], xt_string_entries[], xt_frame_entries[],
-    xt_fault_entries[], xt_x87_entries[], xt_mmx_entries[];
+    xt_fault_entries[], xt_x87_entries[], xt_mmx_entries[], xt_crypto_entries[],
+    xt_fault_crypto_entries[], xt_xsave_entries[], xt_fault_xsave_entries[];
 
 /*
  * The families; all run in `make check`. (Earlier "-full" twins that kept
@@ -416,6 +417,14 @@ const XtFamily xt_families[] = {
       "x87 loads, arithmetic, compares, stack ops, stores, FLDCW (RC/PC), FCMOV" },
     { "mmx", true, false, { xt_mmx_entries },
       "MMX moves, arithmetic, shifts, packs, SSE/SSSE3 mm forms, EMMS (x87 aliasing)" },
+    { "crypto", true, false, { xt_crypto_entries },
+      "AESENC AESENCLAST AESDEC AESDECLAST AESIMC AESKEYGENASSIST PCLMULQDQ (xmm via memory)" },
+    { "fault-crypto", true, false, { xt_fault_crypto_entries },
+      "the crypto kinds with misaligned memory operands (#GP)" },
+    { "xsave", true, false, { xt_xsave_entries },
+      "XSAVE XSAVEOPT XSAVEC XRSTOR of x87+SSE (rfbm within XCR0 = 3)" },
+    { "fault-xsave", true, false, { xt_fault_xsave_entries },
+      "XSAVE/XSAVEC misaligned, XRSTOR of corrupted headers (#GP)" },
     { NULL, false, false, { NULL }, NULL },
 };
 

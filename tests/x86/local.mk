@@ -50,7 +50,8 @@ if HOST_X86_64
 xt_oracle_native_sources = tests/x86/native.c tests/x86/native.h \
 	tests/x86/gen.c tests/x86/gen.h tests/x86/gen-enc.h \
 	tests/x86/gen-arith.c tests/x86/gen-move.c tests/x86/gen-ext.c \
-	tests/x86/gen-x87.c tests/x86/gen-mmx.c
+	tests/x86/gen-x87.c tests/x86/gen-mmx.c tests/x86/gen-crypto.c \
+	tests/x86/gen-xsave.c
 
 check_PROGRAMS += tests/x86/test-native
 TESTS += tests/x86/test-native
@@ -76,7 +77,8 @@ xt_insn_asm = tests/x86/insn/alu.asm tests/x86/insn/atomic.asm \
 	tests/x86/insn/bitops.asm tests/x86/insn/branch.asm tests/x86/insn/cc.asm \
 	tests/x86/insn/move.asm tests/x86/insn/muldiv.asm tests/x86/insn/shift.asm \
 	tests/x86/insn/stack.asm tests/x86/insn/regressions.asm \
-	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm
+	tests/x86/insn/x87.asm tests/x86/insn/mmx.asm tests/x86/insn/crypto.asm \
+	tests/x86/insn/segment.asm
 xt_insn_lst = $(xt_insn_asm:.asm=.lst)
 EXTRA_DIST += $(xt_insn_asm) tests/x86/README
 CLEANFILES += $(xt_insn_lst)
@@ -154,4 +156,34 @@ TESTS += tests/x86/test-sse-ir
 tests_x86_test_sse_ir_SOURCES = tests/x86/test-sse-ir.c
 tests_x86_test_sse_ir_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_x86_test_sse_ir_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
+
+# The exported XSAVE API (xsave.h) against XSAVE/XSAVEC/XRSTOR on the host.
+check_PROGRAMS += tests/x86/test-xsave
+TESTS += tests/x86/test-xsave
+tests_x86_test_xsave_SOURCES = tests/x86/test-xsave.c
+tests_x86_test_xsave_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_xsave_LDADD = $(FRONTEND_X86_LIBS) jit/libjit.a $(FERRY_BASE_LIBS) $(CHECK_LIBS)
 endif
+
+# AES-NI and PCLMULQDQ helpers on FIPS-197 known answers, on every host.
+check_PROGRAMS += tests/x86/test-crypto-kat
+TESTS += tests/x86/test-crypto-kat
+tests_x86_test_crypto_kat_SOURCES = tests/x86/test-crypto-kat.c
+tests_x86_test_crypto_kat_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_x86_test_crypto_kat_LDADD = frontend-x86/libx86sse.a $(CHECK_LIBS)
+
+# ---- guest programs: CPU models (-cpu), int 0x80 ------------------------------
+# Built by the build machine's x86-64 tools whatever the host is (a static
+# glibc C guest, a nasm one), run by run-guests.sh.
+XT_GUESTS = tests/x86/guest/cpu-models tests/x86/guest/int80
+tests/x86/guest/cpu-models: $(srcdir)/tests/x86/guest/cpu-models.c
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)gcc -O1 -static -o $@ $<
+tests/x86/guest/int80: $(srcdir)/tests/x86/guest/int80.asm
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(NASM) -f elf64 -o $@.o $< && ld -m elf_x86_64 -o $@ $@.o
+CLEANFILES += $(XT_GUESTS) tests/x86/guest/int80.o
+EXTRA_DIST += tests/x86/guest/cpu-models.c tests/x86/guest/int80.asm \
+	tests/x86/run-guests.sh
+TESTS += tests/x86/run-guests.sh
+EXTRA_tests_x86_test_decode_DEPENDENCIES = $(XT_GUESTS)

@@ -173,6 +173,17 @@ static uint8_t *gen_prologue(const XtState *in)
         b(&e, 0xd9); b(&e, 0xee);                    /* fldz */
     }
     b(&e, 0xdb); b(&e, 0xe3);                        /* fninit */
+    /* SSE as ferry-run's CPU: xmm0-15 zero, MXCSR 1F80H (XSAVE shows them) */
+    for (unsigned i = 0; i < 16; i++) {
+        b(&e, 0x66);
+        if (i >= 8) {
+            b(&e, 0x45);
+        }
+        b(&e, 0x0f); b(&e, 0xef); b(&e, 0xc0 | (i & 7) << 3 | (i & 7));   /* pxor xmmi, xmmi */
+    }
+    b(&e, 0x68); b(&e, 0x80); b(&e, 0x1f); b(&e, 0); b(&e, 0);   /* push 0x1f80 */
+    b(&e, 0x0f); b(&e, 0xae); b(&e, 0x14); b(&e, 0x24);   /* ldmxcsr [rsp] */
+    b(&e, 0x58);                                     /* pop rax */
     movabs(&e, 0, addr(&ctl.host_rsp));
     b(&e, 0x48); b(&e, 0x89); b(&e, 0x20);           /* mov [rax], rsp */
     movabs(&e, 0, addr(&ctl.flags_in));

@@ -78,6 +78,30 @@ static const Case cases[] = {
     { M64, "d9 d0", 2, X86_OP_FNOP, 0 },
     { M64, "d9 d1", 0, X86_OP_UD, X86_INV_OPCODE },
     { M64, "0f 01 d0", 3, X86_OP_XGETBV, 0 },
+    /* AES-NI, PCLMULQDQ (66 only), the XSAVE family, segment moves, INT */
+    { M64, "66 0f 38 dc c1", 5, X86_OP_AESENC, 0 },
+    { M64, "66 44 0f 38 dd 43 10", 7, X86_OP_AESENCLAST, 0 },
+    { M64, "66 0f 38 de 00", 5, X86_OP_AESDEC, 0 },
+    { M64, "66 0f 38 df c1", 5, X86_OP_AESDECLAST, 0 },
+    { M64, "66 0f 38 db c1", 5, X86_OP_AESIMC, 0 },
+    { M64, "0f 38 dc c1", 4, X86_OP_UD, X86_INV_OPCODE },
+    { M64, "66 0f 3a df c1 1b", 6, X86_OP_AESKEYGENASSIST, 0 },
+    { M64, "66 0f 3a 44 c1 11", 6, X86_OP_PCLMULQDQ, 0 },
+    { M64, "66 0f 3a 44 44 24 08 00", 8, X86_OP_PCLMULQDQ, 0 },
+    { M64, "0f ae 20", 3, X86_OP_XSAVE, 0 },
+    { M64, "48 0f ae 20", 4, X86_OP_XSAVE, 0 },        /* xsave64 */
+    { M64, "0f ae 28", 3, X86_OP_XRSTOR, 0 },
+    { M64, "0f ae 30", 3, X86_OP_XSAVEOPT, 0 },
+    { M64, "0f c7 20", 3, X86_OP_XSAVEC, 0 },
+    { M64, "66 0f ae 20", 4, X86_OP_UD, X86_INV_OPCODE },   /* prefix-strict */
+    { M64, "0f 01 d1", 3, X86_OP_XSETBV, 0 },
+    { M64, "8c c8", 2, X86_OP_MOV, 0 },                /* mov eax, cs */
+    { M64, "48 8c 13", 3, X86_OP_MOV, 0 },             /* mov [rbx], ss */
+    { M64, "8e d8", 2, X86_OP_MOV, 0 },                /* mov ds, eax */
+    { M64, "8e f0", 2, X86_OP_MOV, X86_INV_OPCODE },   /* no segment 6 */
+    { M64, "0f a0", 2, X86_OP_PUSH, 0 },               /* push fs */
+    { M64, "0f a9", 2, X86_OP_POP, 0 },                /* pop gs */
+    { M64, "cd 80", 2, X86_OP_INT, 0 },
     { M64, "0f 01 f9", 3, X86_OP_RDTSCP, 0 },
     { M64, "0f ae f0", 3, X86_OP_MFENCE, 0 },
     { M64, "0f ae 38", 3, X86_OP_CLFLUSH, 0 },

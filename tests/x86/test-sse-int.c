@@ -1,6 +1,6 @@
 /*
  * test-sse-int.c — the SSE integer, shuffle, pack, blend, move-mask, PTEST,
- * CRC32 and PCMPxSTRx helpers against the same instructions run natively
+ * CRC32, AES-NI, PCLMULQDQ and PCMPxSTRx helpers against the same instructions run natively
  * on this CPU (inline asm, or generated code for every PCMPxSTRx imm8).
  */
 #include <check.h>
@@ -46,6 +46,8 @@
     X(PHADDD, phaddd) X(PHSUBD, phsubd) X(PHMINPOSUW, phminposuw) \
     X(PSLLW, psllw) X(PSRLW, psrlw) X(PSRAW, psraw) X(PSLLD, pslld) X(PSRLD, psrld) \
     X(PSRAD, psrad) X(PSLLQ, psllq) X(PSRLQ, psrlq) \
+    X(AESENC, aesenc) X(AESENCLAST, aesenclast) X(AESDEC, aesdec) \
+    X(AESDECLAST, aesdeclast) X(AESIMC, aesimc) \
     X(PSHUFB, pshufb) X(PUNPCKLBW, punpcklbw) X(PUNPCKLWD, punpcklwd) \
     X(PUNPCKLDQ, punpckldq) X(PUNPCKLQDQ, punpcklqdq) X(PUNPCKHBW, punpckhbw) \
     X(PUNPCKHWD, punpckhwd) X(PUNPCKHDQ, punpckhdq) X(PUNPCKHQDQ, punpckhqdq) \
@@ -66,7 +68,11 @@
     X(INSERTPS, insertps, 0x00) X(INSERTPS, insertps, 0xe5) X(INSERTPS, insertps, 0x5a) \
     X(MPSADBW, mpsadbw, 0) X(MPSADBW, mpsadbw, 7) X(MPSADBW, mpsadbw, 5) \
     X(PCLMULQDQ, pclmulqdq, 0x00) X(PCLMULQDQ, pclmulqdq, 0x01) \
-    X(PCLMULQDQ, pclmulqdq, 0x10) X(PCLMULQDQ, pclmulqdq, 0x11)
+    X(PCLMULQDQ, pclmulqdq, 0x10) X(PCLMULQDQ, pclmulqdq, 0x11) \
+    X(PCLMULQDQ, pclmulqdq, 0xee) X(PCLMULQDQ, pclmulqdq, 0x3f) \
+    X(AESKEYGENASSIST, aeskeygenassist, 0x00) X(AESKEYGENASSIST, aeskeygenassist, 0x01) \
+    X(AESKEYGENASSIST, aeskeygenassist, 0x1b) X(AESKEYGENASSIST, aeskeygenassist, 0x80) \
+    X(AESKEYGENASSIST, aeskeygenassist, 0xff)
 
 #define SHIFT_IMM_OPS(X) \
     X(PSLLW, psllw, 3) X(PSLLW, psllw, 16) X(PSRLW, psrlw, 15) X(PSRAW, psraw, 9) \
