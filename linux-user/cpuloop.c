@@ -91,19 +91,30 @@ void lu_syscall(LuProc *p, X86Cpu *cpu)
     }
 }
 
-uint64_t lu_cpuid_hwcap(void)
+void lu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     x86_system_register_helpers();
     const IrHelper *h = ir_helper_find("x86_cpuid", NULL);
+    memset(out, 0, 4 * sizeof(uint32_t));
     if (!h) {
-        return LU_HWCAP_X86;
+        return;
     }
     X86Cpu *tmp = g_new0(X86Cpu, 1);
-    tmp->regs[X86_RAX] = 1;
+    tmp->regs[X86_RAX] = leaf;
+    tmp->regs[X86_RCX] = subleaf;
     ((void (*)(void *))h->func)(tmp);
-    uint64_t edx = (uint32_t)tmp->regs[X86_RDX];
+    static const int regs[4] = { X86_RAX, X86_RBX, X86_RCX, X86_RDX };
+    for (int i = 0; i < 4; i++) {
+        out[i] = (uint32_t)tmp->regs[regs[i]];
+    }
     g_free(tmp);
-    return edx;
+}
+
+uint64_t lu_cpuid_hwcap(void)
+{
+    uint32_t r[4];
+    lu_cpuid(1, 0, r);
+    return r[3] ? r[3] : LU_HWCAP_X86;
 }
 
 /* ---------------------------------------------------------------------- */

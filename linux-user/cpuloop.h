@@ -24,6 +24,10 @@ void lu_cpu_init(X86Cpu *cpu, LuMem *m, uint64_t entry, uint64_t sp);
 /* AT_HWCAP: CPUID leaf 1 EDX as ferry's CPUID helper reports it. */
 uint64_t lu_cpuid_hwcap(void);
 
+/* CPUID leaf/subleaf as the guest sees it: out = eax, ebx, ecx, edx
+ * (a LuCpuidFn for /proc/cpuinfo). */
+void lu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
 /*
  * Run the guest thread whose state cpu is (embedded in a LuThread) until
  * it calls exit (returns its status; the thread's `exiting` is set) or

@@ -32,6 +32,7 @@
 typedef struct ElfFile {
     const char *path;
     int fd;
+    bool own_fd;                   /* opened here (closed by elf_close) */
     uint64_t size;
     Elf64_Ehdr eh;
     Elf64_Phdr *ph;
@@ -77,13 +78,20 @@ static bool read_at(ElfFile *f, void *buf, size_t len, uint64_t off)
 /* ---------------------------------------------------------------------- */
 /* Opening and header checks                                                */
 
+/* Open f->path, or take the caller's f->fd as it is (the kernel opened
+ * it, checking execute permission: binfmt_misc's AT_EXECFD). */
 static int open_elf(ElfFile *f, bool need_exec)
 {
-    f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
     if (f->fd < 0) {
-        int e = errno;
-        return fail(f, e == ENOENT || e == ENOTDIR ? LU_ELF_NOTFOUND : LU_ELF_NOEXEC,
-                    "%s", strerror(e));
+        f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        f->own_fd = true;
+        if (f->fd < 0) {
+            int e = errno;
+            return fail(f, e == ENOENT || e == ENOTDIR ? LU_ELF_NOTFOUND : LU_ELF_NOEXEC,
+                        "%s", strerror(e));
+        }
+    } else {
+        need_exec = false;
     }
     struct stat st;
     if (fstat(f->fd, &st) != 0) {
@@ -360,7 +368,7 @@ static char *read_interp(ElfFile *f, int *st)
 
 static void elf_close(ElfFile *f)
 {
-    if (f->fd >= 0) {
+    if (f->fd >= 0 && f->own_fd) {
         close(f->fd);
     }
     g_free(f->ph);
@@ -388,10 +396,15 @@ static int load_interp(LuMem *m, const char *name, const char *sysroot, LuElfInf
     if (st == LU_ELF_OK) {
         st = map_image(m, &f, 0, &info->interp);
     }
-    if (st == LU_ELF_NOTFOUND || st == LU_ELF_NOEXEC) {
+    if (st == LU_ELF_NEED_BASE) {
+        /* A fixed-address interpreter over the program: no guest base helps. */
+        st = fail(&f, LU_ELF_BAD, "the interpreter's fixed range %#llx-%#llx is taken",
+                  (unsigned long long)info->interp.lo, (unsigned long long)info->interp.hi);
+    }
+    /* Status 127 / 126 as a shell reports the kernel's ENOENT / EACCES. */
+    if (st == LU_ELF_NOTFOUND) {
         snprintf(err, errlen, "interpreter %s not found%s (use -L to point at an x86-64 "
                  "sysroot)", name, sysroot ? " in the sysroot or the host" : "");
-        st = LU_ELF_BAD;
     }
     elf_close(&f);
     info->interp_path = path;
@@ -399,10 +412,10 @@ static int load_interp(LuMem *m, const char *name, const char *sysroot, LuElfInf
     return st;
 }
 
-int lu_elf_load(LuMem *m, const char *path, const char *sysroot, LuElfInfo *info,
-                char *err, size_t errlen)
+int lu_elf_load_fd(LuMem *m, int fd, const char *path, const char *sysroot,
+                   LuElfInfo *info, char *err, size_t errlen)
 {
-    ElfFile f = { .path = path, .fd = -1, .err = err, .errlen = errlen };
+    ElfFile f = { .path = path, .fd = fd, .err = err, .errlen = errlen };
     char *interp = NULL;
     memset(info, 0, sizeof(*info));
     int st = open_elf(&f, true);
@@ -431,6 +444,12 @@ int lu_elf_load(LuMem *m, const char *path, const char *sysroot, LuElfInfo *info
     info->start = info->has_interp ? info->interp.entry : info->exe.entry;
     info->brk = LU_PAGE_ALIGN(info->exe.end);
     return LU_ELF_OK;
+}
+
+int lu_elf_load(LuMem *m, const char *path, const char *sysroot, LuElfInfo *info,
+                char *err, size_t errlen)
+{
+    return lu_elf_load_fd(m, -1, path, sysroot, info, err, errlen);
 }
 
 void lu_elf_info_clear(LuElfInfo *info)

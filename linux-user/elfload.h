@@ -36,11 +36,11 @@ typedef struct LuElfInfo {
 /* Exit statuses for a program that cannot be run, as a shell reports them. */
 enum {
     LU_ELF_OK = 0,
-    LU_ELF_BAD = 1,                /* malformed, wrong architecture, no interpreter */
+    LU_ELF_BAD = 1,                /* malformed, wrong architecture */
     LU_ELF_NEED_BASE = 2,          /* ET_EXEC range [exe.lo, exe.hi) taken on the host
                                     * with this guest base: retry with another */
-    LU_ELF_NOEXEC = 126,           /* exists but cannot be executed */
-    LU_ELF_NOTFOUND = 127,         /* no such file */
+    LU_ELF_NOEXEC = 126,           /* exists but cannot be executed (or its interpreter) */
+    LU_ELF_NOTFOUND = 127,         /* no such file (or no such interpreter) */
 };
 
 /*
@@ -52,6 +52,12 @@ enum {
  */
 int lu_elf_load(LuMem *m, const char *path, const char *sysroot, LuElfInfo *info,
                 char *err, size_t errlen);
+
+/* The same from a file the caller opened (fd >= 0, not closed here; path
+ * names it in messages): binfmt_misc's AT_EXECFD, which works for a program
+ * that is executable but not readable. fd < 0: open path. */
+int lu_elf_load_fd(LuMem *m, int fd, const char *path, const char *sysroot,
+                   LuElfInfo *info, char *err, size_t errlen);
 
 /* Release what lu_elf_load allocated in info (not the guest memory). */
 void lu_elf_info_clear(LuElfInfo *info);

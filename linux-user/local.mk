@@ -8,13 +8,16 @@ linux_user_liblu_a_SOURCES = \
 	linux-user/guestmem.c linux-user/guestmem.h \
 	linux-user/elfload.c linux-user/elfload.h \
 	linux-user/stack.c linux-user/stack.h \
-	linux-user/binfmt-script.c linux-user/binfmt-script.h
+	linux-user/binfmt-script.c linux-user/binfmt-script.h \
+	linux-user/procfs.c linux-user/procfs-cpuinfo.c linux-user/procfs.h \
+	linux-user/vdso.c linux-user/vdso.h linux-user/vdso-image.c
+EXTRA_DIST += linux-user/vdso-x86_64.asm scripts/gen-vdso-image
 
 linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c \
-	linux-user/syscall-exec.c linux-user/syscall-signal.c \
+	linux-user/syscall-exec.c linux-user/syscall-layout.c linux-user/syscall-signal.c \
 	linux-user/signal.c linux-user/signal.h \
 	linux-user/safe-syscall.c linux-user/safe-syscall.h linux-user/safe-syscall-stub.S
 
@@ -27,3 +30,6 @@ ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop
 ferry_x86_64_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
 ferry_x86_64_LDADD = linux-user/liblu.a $(FRONTEND_X86_LIBS) \
 	$(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)
+
+# binfmt_misc registration, installed next to ferry-x86_64 (docs/linux-user.md).
+dist_bin_SCRIPTS = scripts/ferry-binfmt

@@ -3,7 +3,8 @@
  * Options follow qemu-user (-L, -E, -U, -0, -cpu, -d, -D, -strace, -s,
  * -B, -one-insn-per-tb, -version, -h; ferry's own -jit and -tso), each also settable through a
  * FERRY_* environment variable; then load, build the stack, create the
- * engine, and run the guest until it exits.
+ * engine, and run the guest until it exits. Started by binfmt_misc, it
+ * takes the program from AT_EXECFD (O flag) and honours the P flag.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "frontend-x86/cpu-model.h"
@@ -21,15 +23,20 @@
 #include "linux-user/binfmt-script.h"
 #include "linux-user/cpuloop.h"
 #include "linux-user/elfload.h"
+#include "linux-user/procfs.h"
 #include "linux-user/signal.h"
 #include "linux-user/stack.h"
 #include "linux-user/syscall.h"
+#include "linux-user/vdso.h"
 
 extern char **environ;
 
 /* -tso: when guest accesses are translated x86-TSO ordered
  * (docs/memory-model.md). */
 typedef enum LuTso { LU_TSO_AUTO, LU_TSO_ON, LU_TSO_OFF } LuTso;
+
+/* AT_FLAGS bit 0: binfmt_misc's P flag (include/uapi/linux/binfmts.h). */
+#define LU_AT_FLAGS_PRESERVE_ARGV0 1
 
 typedef struct LuOptions {
     const char *sysroot;
@@ -345,10 +352,11 @@ static JitBackend *pick_backend(const LuOptions *o)
 }
 
 static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
-                            const char *prog, int argc, char **argv)
+                            uint64_t vdso, const char *prog, int argc, char **argv)
 {
     LuAuxInfo aux = { 0 };
     lu_aux_defaults(&aux);
+    aux.sysinfo_ehdr = vdso;
     aux.hwcap = lu_cpuid_hwcap();
     aux.phdr = info->exe.phdr;
     aux.phnum = info->exe.phnum;
@@ -373,17 +381,17 @@ static uint64_t build_stack(LuMem *m, const LuOptions *o, const LuElfInfo *info,
 /* Load prog (and its interpreter); moves the guest to a non-zero base
  * when a fixed-address program collides with ferry. Exits on failure
  * with the loader's status. */
-static LuMem *load_program(const LuOptions *o, const char *prog, LuElfInfo *info)
+static LuMem *load_program(const LuOptions *o, const char *prog, int fd, LuElfInfo *info)
 {
     LuMem *m = lu_mem_new(o->guest_base);
     char err[PATH_MAX + 256];
-    int st = lu_elf_load(m, prog, o->sysroot, info, err, sizeof(err));
+    int st = lu_elf_load_fd(m, fd, prog, o->sysroot, info, err, sizeof(err));
     if (st == LU_ELF_NEED_BASE && !o->guest_base_set) {
         uint64_t gb = lu_mem_pick_base(info->exe.hi);
         if (gb) {
             lu_mem_free(m);
             m = lu_mem_new(gb);
-            st = lu_elf_load(m, prog, o->sysroot, info, err, sizeof(err));
+            st = lu_elf_load_fd(m, fd, prog, o->sysroot, info, err, sizeof(err));
         }
     }
     if (st != LU_ELF_OK) {
@@ -393,6 +401,40 @@ static LuMem *load_program(const LuOptions *o, const char *prog, LuElfInfo *info
     return m;
 }
 
+/* The program to run and its guest argv: after the options; or, when the
+ * kernel ran ferry through binfmt_misc with the P flag (AT_FLAGS says so,
+ * Linux 5.12+), argv is [ferry, full path, original argv0, args...] and no
+ * options are parsed. "#!" scripts are followed, nested up to 4 deep as
+ * Linux allows (binfmt_misc hands over only ELF files). */
+static const char *find_program(LuOptions *o, int argc, char **argv, int *gargc,
+                                char ***gargv, bool binfmt, const char **execfn)
+{
+    bool preserve = (getauxval(AT_FLAGS) & LU_AT_FLAGS_PRESERVE_ARGV0) != 0;
+    int prog_index = binfmt || preserve ? 1 : parse_args(o, argc, argv);
+    if (prog_index >= argc) {
+        usage_error("%s", "no program to run");
+    }
+    const char *path = argv[prog_index];
+    *execfn = path;                /* AT_EXECFN: what was executed */
+    *gargc = argc - prog_index;
+    *gargv = argv + prog_index;
+    if (preserve && *gargc >= 2) {
+        (*gargc)--;
+        (*gargv)++;
+        return path;
+    }
+    for (int level = 0; level < 4 && !binfmt; level++) {
+        int n;
+        char **s = lu_script_argv((*gargv)[0], *gargc, *gargv, &n);
+        if (!s) {
+            break;
+        }
+        *gargc = n;
+        *gargv = s;                /* kept until exit */
+    }
+    return (*gargv)[0];
+}
+
 int main(int argc, char **argv)
 {
     LuOptions o = {
@@ -400,21 +442,12 @@ int main(int argc, char **argv)
         .stack_size = 8u << 20,
     };
     parse_env(&o);
-    int prog_index = parse_args(&o, argc, argv);
-    const char *execfn = argv[prog_index];
-    int gargc = argc - prog_index;
-    char **gargv = argv + prog_index;
-    /* "#!" scripts, nested up to 4 deep as Linux allows. */
-    for (int level = 0; level < 4; level++) {
-        int n;
-        char **s = lu_script_argv(gargv[0], gargc, gargv, &n);
-        if (!s) {
-            break;
-        }
-        gargc = n;
-        gargv = s;                 /* kept until exit */
-    }
-    const char *prog = gargv[0];
+    /* binfmt_misc's O (and C) flag: the kernel opened the program for us. */
+    int execfd = (int)getauxval(AT_EXECFD);
+    int gargc;
+    char **gargv;
+    const char *execfn;
+    const char *prog = find_program(&o, argc, argv, &gargc, &gargv, execfd > 0, &execfn);
     FILE *log = stderr;
     if (o.log_file && !(log = fopen(o.log_file, "w"))) {
         fprintf(stderr, "ferry: cannot open log file %s: %s\n", o.log_file, strerror(errno));
@@ -423,8 +456,12 @@ int main(int argc, char **argv)
 
     rcu_register_thread();
     LuElfInfo info;
-    LuMem *m = load_program(&o, prog, &info);
-    uint64_t sp = build_stack(m, &o, &info, execfn, gargc, gargv);
+    LuMem *m = load_program(&o, prog, execfd > 0 ? execfd : -1, &info);
+    if (execfd > 0) {
+        close(execfd);             /* fully read: the guest must not see it */
+    }
+    uint64_t vdso = lu_vdso_map(m);
+    uint64_t sp = build_stack(m, &o, &info, vdso, execfn, gargc, gargv);
     if (sp == 0) {
         fprintf(stderr, "ferry: cannot set up a %llu-byte stack\n",
                 (unsigned long long)o.stack_size);
@@ -437,6 +474,10 @@ int main(int argc, char **argv)
     p->strace = o.strace;
     p->log_unimp = o.log_mask & JIT_LOG_UNIMP;
     p->log = log;
+    lu_procfs_init(p, &info, sp, o.stack_size, lu_cpuid);
+    if (vdso) {
+        lu_procfs_name_range(p, vdso, vdso + LU_PAGE_ALIGN(lu_vdso_image_size), "[vdso]");
+    }
 
     x86_tr_config.max_insns = o.one_insn ? 1 : x86_tr_config.max_insns;
     lu_fetch_init(m);

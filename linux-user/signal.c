@@ -247,7 +247,8 @@ void lu_signal_note_interrupted(LuThread *t, uint64_t nr)
     case LU_NR_execve:
         t->restart_kind = LU_RESTART_NOINTR;
         break;
-    case LU_NR_rt_sigtimedwait:
+    case LU_NR_rt_sigtimedwait: case LU_NR_epoll_wait: case LU_NR_epoll_pwait:
+    case LU_NR_epoll_pwait2:
         return;                    /* never restarted: the guest sees EINTR */
     default:
         t->restart_kind = LU_RESTART_SYS;

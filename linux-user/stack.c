@@ -3,7 +3,7 @@
  * step (fs/exec.c copies the strings, fs/binfmt_elf.c create_elf_tables
  * adds the rest). ferry does not randomize (arch_align_stack without
  * ASLR only rounds down to 16), like running under `setarch -R`.
- * No vDSO is mapped yet, so AT_SYSINFO_EHDR is omitted; rseq is not
+ * AT_SYSINFO_EHDR is there when a vDSO is mapped (vdso.c); rseq is not
  * supported, so neither are AT_RSEQ_FEATURE_SIZE / AT_RSEQ_ALIGN.
  */
 #include "linux-user/stack.h"
@@ -68,7 +68,10 @@ static unsigned fill_auxv(uint64_t *w, const LuAuxInfo *a, uint64_t u_rand,
 {
     unsigned n = 0;
 #define AUX(k, v) do { w[n++] = (k); w[n++] = (v); } while (0)
-    AUX(AT_MINSIGSTKSZ, a->minsigstksz);      /* ARCH_DLINFO (no vDSO) */
+    if (a->sysinfo_ehdr) {                    /* ARCH_DLINFO */
+        AUX(AT_SYSINFO_EHDR, a->sysinfo_ehdr);
+    }
+    AUX(AT_MINSIGSTKSZ, a->minsigstksz);
     AUX(AT_HWCAP, a->hwcap);
     AUX(AT_PAGESZ, LU_PAGE_SIZE);
     AUX(AT_CLKTCK, 100);

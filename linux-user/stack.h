@@ -19,6 +19,7 @@ typedef struct LuAuxInfo {
     uint64_t entry;                /* the program's entry point */
     uint64_t hwcap, hwcap2;
     uint64_t minsigstksz;
+    uint64_t sysinfo_ehdr;         /* the vDSO's guest address, 0 for none */
     uint64_t uid, euid, gid, egid;
     bool secure;
     uint8_t random[16];            /* AT_RANDOM bytes */

@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "linux-user/procfs.h"
 #include "linux-user/safe-syscall.h"
 #include "linux-user/signal.h"
 #include "linux-user/syscall-int.h"
@@ -148,7 +149,12 @@ static int64_t do_openat(LuProc *p, int dirfd, uint64_t path_addr, uint64_t flag
                          uint64_t mode)
 {
     GPATH(path, path_addr);
-    return lu_ret(openat(dirfd, path, lu_open_flags_to_host(flags), (mode_t)mode));
+    int host_flags = lu_open_flags_to_host(flags);
+    int64_t fd;
+    if (lu_procfs_open(p, dirfd, path, host_flags, &fd)) {
+        return fd;                 /* the guest's view of its /proc files */
+    }
+    return lu_ret(openat(dirfd, path, host_flags, (mode_t)mode));
 }
 
 static int64_t sys_open(LuProc *p, X86Cpu *c, const uint64_t *a)
@@ -298,7 +304,10 @@ static int64_t do_ppoll(LuProc *p, X86Cpu *c, struct pollfd *fds, uint64_t n,
 
 static int64_t sys_poll(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
+    struct pollfd *fds = NULL;     /* none: a wait for a signal or the timeout */
+    if (a[1] && !(fds = lu_gptr(p, a[0], a[1] * sizeof(*fds), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
     int ms = (int)a[2];
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
     return do_ppoll(p, c, fds, a[1], ms < 0 ? NULL : &ts, 0, 0);
@@ -306,7 +315,10 @@ static int64_t sys_poll(LuProc *p, X86Cpu *c, const uint64_t *a)
 
 static int64_t sys_ppoll(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
+    struct pollfd *fds = NULL;     /* none: a wait for a signal or the timeout */
+    if (a[1] && !(fds = lu_gptr(p, a[0], a[1] * sizeof(*fds), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
     struct timespec *ts = NULL;
     if (a[2] && !(ts = lu_gptr(p, a[2], sizeof(*ts), PROT_READ | PROT_WRITE))) {
         return -EFAULT;
@@ -414,9 +426,8 @@ static int64_t do_readlinkat(LuProc *p, int dirfd, uint64_t path_addr, uint64_t 
         return -EINVAL;
     }
     GBUF(buf, buf_addr, size, PROT_WRITE);
-    char self[64];
-    snprintf(self, sizeof(self), "/proc/%d/exe", (int)getpid());
-    if (p->exe_path && (strcmp(raw, "/proc/self/exe") == 0 || strcmp(raw, self) == 0)) {
+    const char *self = lu_procfs_self_file(raw);
+    if (p->exe_path && self && strcmp(self, "exe") == 0) {
         size_t n = MIN(strlen(p->exe_path), size);
         memcpy(buf, p->exe_path, n);
         return (int64_t)n;

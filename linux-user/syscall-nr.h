@@ -47,7 +47,8 @@
     X(rt_tgsigqueueinfo, 297)     X(prlimit64, 302) X(getcpu, 309) X(renameat2, 316) X(getrandom, 318) \
     X(memfd_create, 319) X(membarrier, 324) X(copy_file_range, 326) \
     X(statx, 332) X(rseq, 334) X(clone3, 435) X(close_range, 436) \
-    X(faccessat2, 439)
+    X(faccessat2, 439) X(epoll_create, 213) X(epoll_wait, 232) X(epoll_ctl, 233) \
+    X(epoll_pwait, 281) X(epoll_pwait2, 441)
 
 enum {
 #define X(name, nr) LU_NR_##name = nr,

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "linux-user/procfs.h"
 #include "linux-user/syscall-int.h"
 
 /* Written once under pthread_once, read-only afterwards. */
@@ -36,6 +37,7 @@ static void sys_table_init(void)
     lu_sys_time_init();
     lu_sys_exec_init();
     lu_sys_signal_init();
+    lu_sys_layout_init();
 }
 
 const char *lu_syscall_name(uint64_t nr)
@@ -92,6 +94,7 @@ void lu_thread_free(LuThread *t)
 
 void lu_proc_free(LuProc *p)
 {
+    lu_procfs_free(p);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->mmap_lock);
     g_free(p->exe_path);
@@ -159,7 +162,8 @@ const char *lu_gpath(LuProc *p, uint64_t addr, char *buf, int *err)
     if (!path) {
         return NULL;
     }
-    if (strcmp(path, "/proc/self/exe") == 0 && p->exe_path) {
+    const char *self = lu_procfs_self_file(path);
+    if (self && strcmp(self, "exe") == 0 && p->exe_path) {
         return p->exe_path;
     }
     if (p->sysroot && path[0] == '/') {

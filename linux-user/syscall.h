@@ -25,6 +25,9 @@ typedef struct LuSigaction {
     uint64_t mask;
 } LuSigaction;
 
+/* The guest's /proc views (procfs.c). */
+typedef struct LuProcfs LuProcfs;
+
 /* Process-wide state of the guest. */
 typedef struct LuProc {
     LuMem *mem;                    /* immutable pointer */
@@ -51,6 +54,7 @@ typedef struct LuProc {
     bool strace;                   /* print every syscall (-strace) */
     bool log_unimp;                /* log unknown syscalls (-d unimp) */
     FILE *log;                     /* where strace and -d go */
+    LuProcfs *procfs;              /* set at setup, then immutable; NULL in unit tests */
 
     /* Serializes the guest's mmap, munmap, mprotect and mremap (taken
      * before jit_tb_lock and mem->lock; syscall-mem.c). */
@@ -117,6 +121,15 @@ typedef struct LuX86Stat {
 } LuX86Stat;
 
 _Static_assert(sizeof(LuX86Stat) == 144, "x86-64 struct stat is 144 bytes");
+
+/* The x86-64 struct epoll_event: packed (__EPOLL_PACKED), 12 bytes; 16 on
+ * arm64 and loongarch64. */
+typedef struct __attribute__((packed)) LuX86EpollEvent {
+    uint32_t events;
+    uint64_t data;
+} LuX86EpollEvent;
+
+_Static_assert(sizeof(LuX86EpollEvent) == 12, "x86-64 struct epoll_event is 12 bytes");
 
 struct stat;
 /* Convert the host's struct stat to the guest's (padding zeroed). */

@@ -70,3 +70,35 @@ EXTRA_DIST += tests/linux-user/run-e2e-threads.sh tests/linux-user/guest/thr-bas
 	tests/linux-user/guest/thr-sync.c tests/linux-user/guest/thr-exit.c \
 	tests/linux-user/guest/thr-fork.c tests/linux-user/guest/thr-xmc.c
 TESTS += tests/linux-user/run-e2e-threads.sh
+
+# Bad input for the loader: truncated, malformed, foreign and
+# interpreter-less programs made from guest/exit42 (run-elf-fuzz.sh).
+EXTRA_DIST += tests/linux-user/run-elf-fuzz.sh
+TESTS += tests/linux-user/run-elf-fuzz.sh
+
+# The guest's /proc/self views and vDSO against a native run (run-procfs.sh).
+EXTRA_DIST += tests/linux-user/run-procfs.sh tests/linux-user/guest/procself.c \
+	tests/linux-user/guest/vdso.c
+TESTS += tests/linux-user/run-procfs.sh
+EXTRA_DIST += tests/linux-user/check-vdso-image.sh
+TESTS += tests/linux-user/check-vdso-image.sh
+
+# binfmt_misc for real (root only; skipped otherwise): scripts/ferry-binfmt
+# and ferry-x86_64's P and O handling (run-binfmt.sh).
+EXTRA_DIST += tests/linux-user/run-binfmt.sh
+TESTS += tests/linux-user/run-binfmt.sh
+
+# libFuzzer target for the ELF loader (clang-16, ASan): `make fuzz-elfload`,
+# then tests/linux-user/fuzz-elfload -max_total_time=300 CORPUS-DIR (seed
+# it with a few small programs, e.g. tests/linux-user/guest/*).
+EXTRA_DIST += tests/linux-user/fuzz-elfload.c
+fuzz-elfload: tests/linux-user/fuzz-elfload
+tests/linux-user/fuzz-elfload: $(srcdir)/tests/linux-user/fuzz-elfload.c \
+		$(srcdir)/linux-user/elfload.c $(srcdir)/linux-user/guestmem.c
+	@mkdir -p tests/linux-user
+	$(FUZZ_CC) -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) -o $@ \
+		$(srcdir)/tests/linux-user/fuzz-elfload.c $(srcdir)/linux-user/elfload.c \
+		$(srcdir)/linux-user/guestmem.c $(srcdir)/jit/fatal.c $(GLIB_LIBS) -lpthread
+.PHONY: fuzz-elfload
+CLEANFILES += tests/linux-user/fuzz-elfload

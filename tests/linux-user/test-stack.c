@@ -123,15 +123,18 @@ END_TEST
 
 #ifdef __x86_64__
 /* The kernel's own auxv for this process, in order, without the entries
- * ferry deliberately omits (no vDSO, no rseq). */
+ * ferry deliberately omits (no rseq); AT_SYSINFO_EHDR where the kernel
+ * has a vDSO too. */
 START_TEST(key_order_matches_kernel)
 {
     FILE *f = fopen("/proc/self/auxv", "rb");
     ck_assert_ptr_nonnull(f);
     uint64_t kv[2], keys[64];
     unsigned n = 0;
+    bool vdso = false;
     while (fread(kv, sizeof(kv), 1, f) == 1 && n < 64) {
-        if (kv[0] != AT_SYSINFO_EHDR && kv[0] != 27 && kv[0] != 28) {
+        vdso |= kv[0] == AT_SYSINFO_EHDR;
+        if (kv[0] != 27 && kv[0] != 28) {
             keys[n++] = kv[0];
         }
         if (kv[0] == AT_NULL) {
@@ -141,9 +144,11 @@ START_TEST(key_order_matches_kernel)
     fclose(f);
     char *argv[] = { "p" };
     LuAuxInfo aux = test_aux("p");
+    aux.sysinfo_ehdr = vdso ? 0x7ffff7fc1000 : 0;
     mem = g_malloc0(SIZE);
     uint64_t sp = lu_stack_build(mem, TOP, SIZE, 1, argv, 0, NULL, &aux);
     uint64_t a = sp + 8 * 4;       /* argc, argv[0], NULL, NULL */
+    ck_assert_uint_eq(rd64(a + 8), aux.sysinfo_ehdr ? aux.sysinfo_ehdr : 2048);
     for (unsigned i = 0; i < n; i++) {
         ck_assert_uint_eq(rd64(a + 16 * i), keys[i]);
     }

@@ -11,8 +11,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <poll.h>
+#include <stddef.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/xattr.h>
@@ -377,6 +385,142 @@ START_TEST(clock_and_random)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Layouts that differ on the host (syscall-layout.c), checked on every host */
+
+/* x86-64 struct epoll_event is 12 bytes; a wait must write that stride. */
+START_TEST(epoll_events_packed)
+{
+    ck_assert_uint_eq(offsetof(LuX86EpollEvent, data), 4);
+#ifdef __x86_64__
+    ck_assert_uint_eq(sizeof(struct epoll_event), sizeof(LuX86EpollEvent));
+#endif
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    int64_t ep = sc(LU_NR_epoll_create1, 0, 0, 0, 0);
+    ck_assert_int_ge(ep, 0);
+    ck_assert_int_eq(sc(LU_NR_epoll_create, 0, 0, 0, 0), -EINVAL);
+    uint8_t *ev = lu_g2h(mem, gbuf);
+    uint32_t in = EPOLLIN;
+    uint64_t data = 0x1122334455667788ull;
+    memcpy(ev, &in, 4);
+    memcpy(ev + 4, &data, 8);
+    ck_assert_int_eq(sc(LU_NR_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], gbuf), 0);
+    ck_assert_int_eq(sc(LU_NR_epoll_ctl, ep, EPOLL_CTL_ADD, fds[0], 0x1000), -EFAULT);
+    uint8_t *out = lu_g2h(mem, gbuf + 0x100);
+    memset(out, 0xaa, 64);
+    ck_assert_int_eq(sc(LU_NR_epoll_wait, ep, gbuf + 0x100, 3, 0), 0);
+    ck_assert_int_eq(write(fds[1], "x", 1), 1);
+    ck_assert_int_eq(sc(LU_NR_epoll_wait, ep, gbuf + 0x100, 3, 1000), 1);
+    uint32_t got_ev;
+    uint64_t got_data;
+    memcpy(&got_ev, out, 4);
+    memcpy(&got_data, out + 4, 8);
+    ck_assert_uint_eq(got_ev, EPOLLIN);
+    ck_assert_uint_eq(got_data, data);
+    ck_assert_uint_eq(out[12], 0xaa);  /* nothing past the one 12-byte event */
+    /* pwait2 with a zero timespec, after MOD to EPOLLOUT only: nothing */
+    in = EPOLLOUT;
+    memcpy(ev, &in, 4);
+    ck_assert_int_eq(sc(LU_NR_epoll_ctl, ep, EPOLL_CTL_MOD, fds[0], gbuf), 0);
+    struct timespec *ts = lu_g2h(mem, gbuf + 0x200);
+    *ts = (struct timespec){ 0, 0 };
+    ck_assert_int_eq(sc(LU_NR_epoll_pwait2, ep, gbuf + 0x100, 3, gbuf + 0x200), 0);
+    ck_assert_int_eq(sc(LU_NR_epoll_wait, ep, gbuf + 0x100, 0, 0), -EINVAL);
+    ck_assert_int_eq(sc(LU_NR_epoll_ctl, ep, EPOLL_CTL_DEL, fds[0], 0), 0);
+    close(fds[0]);
+    close(fds[1]);
+    close((int)ep);
+}
+END_TEST
+
+/* getdents: the old struct linux_dirent (no such call on arm64). */
+START_TEST(getdents_old_layout)
+{
+    char *dir = g_dir_make_tmp("ferry-getdents-XXXXXX", NULL);
+    ck_assert_ptr_nonnull(dir);
+    const char *names[] = { "a", "bb", "a-longer-name-for-padding" };
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *f = g_build_filename(dir, names[i], NULL);
+        ck_assert(g_file_set_contents(f, "", 0, NULL));
+        g_free(f);
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(fd, 0);
+    int64_t n = sc(LU_NR_getdents, fd, gbuf, 0x1000, 0);
+    ck_assert_int_gt(n, 0);
+    unsigned seen = 0;
+    for (int64_t o = 0; o < n;) {
+        const uint8_t *rec = lu_g2h(mem, gbuf + (uint64_t)o);
+        uint64_t ino;
+        uint16_t reclen;
+        memcpy(&ino, rec, 8);
+        memcpy(&reclen, rec + 16, 2);
+        const char *name = (const char *)rec + 18;
+        ck_assert_uint_eq(reclen % 8, 0);
+        ck_assert_uint_le(18 + strlen(name) + 2, reclen);
+        struct stat st;
+        char *path = g_build_filename(dir, name, NULL);
+        ck_assert_int_eq(lstat(path, &st), 0);
+        g_free(path);
+        ck_assert_uint_eq(ino, st.st_ino);
+        ck_assert_uint_eq(rec[reclen - 1], S_ISDIR(st.st_mode) ? DT_DIR : DT_REG);
+        seen += S_ISREG(st.st_mode);
+        o += reclen;
+    }
+    ck_assert_uint_eq(seen, G_N_ELEMENTS(names));
+    ck_assert_int_eq(sc(LU_NR_getdents, fd, gbuf, 0x1000, 0), 0);   /* the end */
+    close(fd);
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *f = g_build_filename(dir, names[i], NULL);
+        g_unlink(f);
+        g_free(f);
+    }
+    g_rmdir(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* Structures passed as they are: the host's layout must be x86-64's
+ * (offsets from arch/x86/include/uapi and the generic headers). */
+START_TEST(passthrough_layouts_match_x86)
+{
+    ck_assert_uint_eq(sizeof(struct statfs), 120);
+    ck_assert_uint_eq(offsetof(struct statfs, f_bsize), 8);
+    ck_assert_uint_eq(offsetof(struct statfs, f_blocks), 16);
+    ck_assert_uint_eq(offsetof(struct statfs, f_files), 40);
+    ck_assert_uint_eq(offsetof(struct statfs, f_fsid), 56);
+    ck_assert_uint_eq(offsetof(struct statfs, f_namelen), 64);
+    ck_assert_uint_eq(offsetof(struct statfs, f_frsize), 72);
+    ck_assert_uint_eq(offsetof(struct statfs, f_flags), 80);
+    ck_assert_uint_eq(sizeof(struct flock), 32);
+    ck_assert_uint_eq(offsetof(struct flock, l_whence), 2);
+    ck_assert_uint_eq(offsetof(struct flock, l_start), 8);
+    ck_assert_uint_eq(offsetof(struct flock, l_len), 16);
+    ck_assert_uint_eq(offsetof(struct flock, l_pid), 24);
+    ck_assert_uint_eq(sizeof(struct pollfd), 8);
+    ck_assert_uint_eq(sizeof(struct timespec), 16);
+    ck_assert_uint_eq(sizeof(struct rlimit), 16);
+    ck_assert_uint_eq(sizeof(struct winsize), 8);
+    ck_assert_uint_eq(sizeof(struct sysinfo), 112);
+    ck_assert_uint_eq(offsetof(struct sysinfo, totalram), 32);
+    ck_assert_uint_eq(offsetof(struct sysinfo, procs), 80);
+    ck_assert_uint_eq(offsetof(struct sysinfo, mem_unit), 104);
+    ck_assert_uint_eq(sizeof(struct rusage), 144);
+    ck_assert_uint_eq(offsetof(struct rusage, ru_maxrss), 32);
+    ck_assert_uint_eq(sizeof(struct utsname), 390);
+    /* statfs through the guest call matches the host's */
+    gstr(0, "/");
+    ck_assert_int_eq(sc(LU_NR_statfs, gbuf, gbuf + 0x100, 0, 0), 0);
+    struct statfs sf;
+    ck_assert_int_eq(statfs("/", &sf), 0);
+    const struct statfs *g = lu_g2h(mem, gbuf + 0x100);
+    ck_assert_uint_eq((uint64_t)g->f_type, (uint64_t)sf.f_type);
+    ck_assert_uint_eq((uint64_t)g->f_blocks, (uint64_t)sf.f_blocks);
+    ck_assert_uint_eq((uint64_t)g->f_namelen, (uint64_t)sf.f_namelen);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("syscall");
@@ -405,6 +549,9 @@ int main(void)
     tcase_add_test(tc, clock_and_random);
     tcase_add_test(tc, sysroot_paths);
     tcase_add_test(tc, xattr_passthrough);
+    tcase_add_test(tc, epoll_events_packed);
+    tcase_add_test(tc, getdents_old_layout);
+    tcase_add_test(tc, passthrough_layouts_match_x86);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

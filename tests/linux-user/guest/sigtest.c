@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -576,6 +578,33 @@ static int t_wait(void)
     return 0;
 }
 
+/* epoll_pwait and ppoll with a mask that lets a pending signal in: the
+ * handler runs, the call fails with EINTR, the old mask is back after. */
+static int t_pwait(void)
+{
+    sigset_t set, none, now;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigemptyset(&none);
+    on(SIGUSR1, print_sig, 0);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    int ep = epoll_create1(0);
+    struct epoll_event ev;
+    raise(SIGUSR1);
+    int r = epoll_pwait(ep, &ev, 1, 1000, &none);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("epoll_pwait %d %s; blocked again %d\n", r, strerrorname_np(errno),
+           sigismember(&now, SIGUSR1));
+    raise(SIGUSR1);
+    r = ppoll(NULL, 0, NULL, &none);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("ppoll %d %s; blocked again %d\n", r, strerrorname_np(errno),
+           sigismember(&now, SIGUSR1));
+    r = epoll_wait(ep, &ev, 1, 10);
+    printf("epoll_wait timeout %d\n", r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -587,6 +616,7 @@ int main(int argc, char **argv)
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
         { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
         { "fetch", t_fetch }, { "noncanonical", t_noncanonical },
+        { "pwait", t_pwait },
     };
     if (argc < 2) {
         return 2;
