@@ -220,7 +220,6 @@ _Noreturn void lu_thread_run(LuThread *t)
 typedef struct LuCloneStart {
     LuThread *t;
     uint64_t flags, parent_tid, child_tid;
-    sigset_t host_mask;            /* the parent's host mask, for the child */
     int tid;                       /* written by the child before `started` */
     sem_t started;
 } LuCloneStart;
@@ -250,10 +249,11 @@ static void *thread_start(void *arg)
     if (s->flags & LU_CLONE_CHILD_SETTID) {
         put_tid(p, s->child_tid, t->tid);
     }
-    sigset_t mask = s->host_mask;
     s->tid = t->tid;
     sem_post(&s->started);         /* s is gone from here on */
-    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    /* Host signals stay blocked until lu_cpu_loop's lu_signal_thread_start
+     * applies the thread's guest mask: none lands on a host thread that
+     * is not yet a guest thread. */
     lu_thread_run(t);
 }
 
@@ -305,11 +305,11 @@ static int64_t thread_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (atomic_fetch_add(&p->nthreads, 1) == 1 && !atomic_load(&thread_multi)) {
         lu_threads_became_multi(p);
     }
-    /* The child starts with every host signal blocked and takes the
-     * parent's mask once its state is in place. */
-    sigset_t all;
+    /* The child starts with every host signal blocked (see thread_start);
+     * the parent's own mask comes back once the child exists. */
+    sigset_t all, host_mask;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &s.host_mask);
+    pthread_sigmask(SIG_SETMASK, &all, &host_mask);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -317,7 +317,7 @@ static int64_t thread_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
     pthread_t th;
     int r = pthread_create(&th, &attr, thread_start, &s);
     pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &s.host_mask, NULL);
+    pthread_sigmask(SIG_SETMASK, &host_mask, NULL);
     if (r != 0) {
         atomic_fetch_sub(&p->nthreads, 1);
         lu_thread_free(s.t);

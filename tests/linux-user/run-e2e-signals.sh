@@ -30,7 +30,7 @@ else
     check "sigtest noncanonical" "$TMP/sigtest" noncanonical
 fi
 for c in raise ucontext segv-addr fpe ill trap alarm restart mask nested altstack \
-         fpu wait segv-flags restart-stress bus chld fetch pwait term abort null ud2-blocked; do
+         fpu wait segv-flags restart-stress bus chld fetch pwait threads term abort null ud2-blocked; do
     check "sigtest $c" "$TMP/sigtest" "$c"
 done
 

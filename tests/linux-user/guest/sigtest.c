@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <semaphore.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -605,6 +607,61 @@ static int t_pwait(void)
     return 0;
 }
 
+/* Threads: tgkill reaches the thread it names (its blocking read returns
+ * EINTR), and a process-directed signal goes to the thread that does not
+ * block it. */
+static volatile pid_t handler_tid;
+static void note_tid(int sig, siginfo_t *si, void *p)
+{
+    (void)sig, (void)si, (void)p;
+    handler_tid = gettid();
+}
+
+static pid_t worker_tid;
+static sem_t worker_ready;
+static volatile sig_atomic_t worker_done;
+static void *worker(void *arg)
+{
+    (void)arg;
+    char c;
+    worker_tid = gettid();
+    sem_post(&worker_ready);
+    ssize_t r = read(pipefd[0], &c, 1);
+    printf("worker read %zd %s, handled here %d\n", r, strerrorname_np(errno),
+           handler_tid == gettid());
+    handler_tid = 0;
+    worker_done = 1;
+    sem_post(&worker_ready);
+    while (!handler_tid) {
+    }
+    printf("process signal handled by worker %d\n", handler_tid == gettid());
+    return NULL;
+}
+
+static int t_threads(void)
+{
+    if (pipe(pipefd)) {
+        return 1;
+    }
+    on(SIGUSR1, note_tid, 0);
+    sem_init(&worker_ready, 0, 0);
+    pthread_t th;
+    pthread_create(&th, NULL, worker, NULL);
+    sem_wait(&worker_ready);
+    while (!worker_done) {         /* until one lands while it is in read */
+        syscall(SYS_tgkill, getpid(), worker_tid, SIGUSR1);
+        usleep(20000);
+    }
+    sem_wait(&worker_ready);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    kill(getpid(), SIGUSR1);
+    pthread_join(th, NULL);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -616,7 +673,7 @@ int main(int argc, char **argv)
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
         { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
         { "fetch", t_fetch }, { "noncanonical", t_noncanonical },
-        { "pwait", t_pwait },
+        { "pwait", t_pwait }, { "threads", t_threads },
     };
     if (argc < 2) {
         return 2;
