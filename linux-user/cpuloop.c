@@ -1,12 +1,12 @@
 /*
  * cpuloop.c — the guest thread's main loop: jit_cpu_exec until the guest
  * needs the kernel (syscall) or takes an exception, which becomes the
- * signal Linux would send. Guest signal handlers are recorded by
- * rt_sigaction but not delivered yet, so such a signal ends the process
- * the way the default action would; so does a host SIGSEGV/SIGBUS/SIGFPE
- * raised by generated code (a guest memory fault), after restoring the
- * guest rip from the host pc. A write fault on a page holding translated
- * code is self-modifying code: invalidate and retry.
+ * signal Linux would send (with its si_code, si_addr, trap number and
+ * error code), delivered at once to the faulting instruction; so does a
+ * host SIGSEGV/SIGBUS/SIGFPE raised by generated code (a guest memory
+ * fault), after restoring the guest state from the host pc. A write fault
+ * on a page holding translated code is self-modifying code: invalidate and
+ * retry. Queued asynchronous signals are delivered between blocks.
  */
 #include "linux-user/cpuloop.h"
 
@@ -21,7 +21,14 @@
 
 #include "frontend-x86/translate.h"
 #include "jit/fatal.h"
+#include "jit/softmmu.h"
+#include "linux-user/signal-frame.h"
 #include "linux-user/stack.h"
+#include "linux-user/syscall-nr.h"
+
+/* The exception number a host fault in guest code leaves the exec loop
+ * with (front-end exceptions are below 0x200). */
+#define LU_EXCP_HOST_FAULT 0x200
 
 /* The table the fetch callback reads: set once by lu_fetch_init before
  * any translation, read-only afterwards (the callback has no opaque). */
@@ -69,10 +76,19 @@ void lu_syscall(LuProc *p, X86Cpu *cpu)
         cpu->regs[X86_R10], cpu->regs[X86_R8], cpu->regs[X86_R9],
     };
     uint64_t nr = cpu->regs[X86_RAX];
+    LuThread *t = lu_thread_of(cpu);
+    if (nr == LU_NR_rt_sigreturn) {
+        lu_sigreturn(p, t);        /* every register comes from the frame */
+        return;
+    }
     /* What the syscall instruction itself does: rcx = return rip, r11 = rflags. */
     cpu->regs[X86_RCX] = cpu->rip;
     cpu->regs[X86_R11] = x86_cpu_get_eflags(cpu);
-    cpu->regs[X86_RAX] = (uint64_t)lu_do_syscall(p, cpu, nr, args);
+    int64_t r = lu_do_syscall(p, cpu, nr, args);
+    cpu->regs[X86_RAX] = (uint64_t)r;
+    if (r == -EINTR && atomic_load(&t->sig_pending)) {
+        lu_signal_note_interrupted(t, nr);   /* the delivery restarts it or not */
+    }
 }
 
 void lu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
@@ -101,93 +117,90 @@ uint64_t lu_cpuid_hwcap(void)
     return r[3] ? r[3] : LU_HWCAP_X86;
 }
 
-/* End the process with sig as its default action would (the parent sees
- * the signal), falling back to the shell's 128 + sig. */
-static _Noreturn void die_by_signal(LuProc *p, X86Cpu *cpu, int sig, const char *why)
-{
-    const char *name = sigabbrev_np(sig);
-    fprintf(stderr, "ferry: guest SIG%s at rip %#llx%s%s\n", name ? name : "?",
-            (unsigned long long)cpu->rip, why ? ": " : "", why ? why : "");
-    fflush(NULL);
-    if (p->log && p->log != stderr) {
-        fflush(p->log);
-    }
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
-    _exit(128 + sig);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Host faults in generated code                                            */
 
-/* The guest CPU the calling host thread runs: set before its loop, read
- * by the fault handler on that thread. The engine (one per process) is
- * stored by every thread before its loop, always the same value. */
-static __thread X86Cpu *fault_cpu;
-static JitEngine *_Atomic fault_engine;
-
-static uintptr_t host_pc(const void *uc_)
+/* The page-fault error code bits of the host's fault: W (2) and P (1) as
+ * the x86-64 host reports them; elsewhere W from the ESR and, in place of
+ * P, FAULT_P_FROM_MAP (P is then whether the guest page is mapped). */
+#define FAULT_P_FROM_MAP 0x100
+static uint32_t host_fault_err(const void *uc_)
 {
     const ucontext_t *uc = uc_;
 #if defined(__x86_64__)
-    return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    return (uint32_t)uc->uc_mcontext.gregs[REG_ERR] & 3;
 #elif defined(__aarch64__)
-    return (uintptr_t)uc->uc_mcontext.pc;
-#elif defined(__loongarch64)
-    return (uintptr_t)uc->uc_mcontext.__pc;
+    /* the ESR record in the signal frame: WnR (bit 6) of a data abort */
+    const uint8_t *rec = (const uint8_t *)uc->uc_mcontext.__reserved;
+    const uint8_t *end = rec + sizeof(uc->uc_mcontext.__reserved);
+    while (rec + 8 <= end) {
+        uint32_t magic, size;
+        memcpy(&magic, rec, 4);
+        memcpy(&size, rec + 4, 4);
+        if (magic == 0 || size < 8) {
+            break;
+        }
+        if (magic == 0x45535201 && size >= 16) {
+            uint64_t esr;
+            memcpy(&esr, rec + 8, 8);
+            return FAULT_P_FROM_MAP | (((esr >> 6) & 1) ? 2 : 0);
+        }
+        rec += size;
+    }
+    return FAULT_P_FROM_MAP;
 #else
     (void)uc;
-    return 0;
+    return FAULT_P_FROM_MAP;
 #endif
 }
 
 /*
- * A fault whose host pc is in generated code is the guest's: restore its
- * rip, report, and die of the same signal. Anything else is ferry's own
- * crash: fall back to the default action so it is not disguised.
- * Only async-signal-safe calls once inside.
+ * A host SIGSEGV/SIGBUS/SIGFPE. Sent by a process (si_code <= 0): an
+ * ordinary guest signal. A write to a page of translated code: invalidate
+ * and retry. Raised by generated code (or a helper's guest access):
+ * restore the guest rip precisely, note the fault for the guest and leave
+ * generated code for the CPU loop, which delivers it (jit_cpu_loop_exit's
+ * siglongjmp; the handler runs with the fault-time mask, SA_NODEFER and no
+ * sa_mask, so nothing needs restoring). Anything else is ferry's own
+ * crash: the default action, so it is not disguised.
  */
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
+    LuThread *t = lu_signal_current();
+    if (si->si_code <= 0) {
+        lu_signal_host_handler(sig, si, uc);
+        return;
+    }
+    X86Cpu *cpu = t ? &t->cpu : NULL;
     uint64_t start, end;
-    if (sig == SIGSEGV && si->si_code == SEGV_ACCERR && fault_cpu &&
-        lu_mem_code_unprotect(fetch_mem,
-                              (uintptr_t)si->si_addr - fault_cpu->jit.guest_base, 1, true,
-                              &start, &end)) {
+    uint64_t gaddr = cpu ? (uintptr_t)si->si_addr - cpu->jit.guest_base : 0;
+    if (sig == SIGSEGV && si->si_code == SEGV_ACCERR && cpu &&
+        lu_mem_code_unprotect(fetch_mem, gaddr, 1, true, &start, &end)) {
         /* A guest write to a page holding translated code: drop those
          * translations and let the store run again. (If the current block
          * rewrote itself, its remaining instructions still run as they
          * were translated.) */
-        jit_tb_invalidate_range(fault_engine, start, end);
+        jit_tb_invalidate_range(cpu->jit.engine, start, end);
         return;
     }
-    if (!fault_cpu || !jit_restore_state_from(fault_engine, &fault_cpu->jit, host_pc(uc))) {
+    /* pc + 1: a return-address-like value inside the faulting insn's range */
+    if (!cpu || !(jit_restore_state_from(cpu->jit.engine, &cpu->jit, lu_signal_host_pc(uc) + 1) ||
+                  (jit_user_access_ra &&
+                   jit_restore_state_from(cpu->jit.engine, &cpu->jit, jit_user_access_ra)))) {
         signal(sig, SIG_DFL);
         return;                    /* re-executes and dies with the default action */
     }
-    char msg[160];
-    const char *name = sigabbrev_np(sig);
-    int n = snprintf(msg, sizeof(msg), "ferry: guest SIG%s at rip %#llx (address %#llx)\n",
-                     name ? name : "?", (unsigned long long)fault_cpu->rip,
-                     (unsigned long long)((uintptr_t)si->si_addr -
-                                          fault_cpu->jit.guest_base));
-    if (n > 0) {
-        ssize_t w = write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
-        (void)w;
-    }
-    signal(sig, SIG_DFL);
-    raise(sig);
-    _exit(128 + sig);
+    memset(&t->fault, 0, sizeof(t->fault));
+    t->fault.signo = sig;
+    t->fault.code = si->si_code;
+    t->fault.u.addr = gaddr;
+    t->fault.err = (int32_t)host_fault_err(uc);
+    cpu->jit.exception = LU_EXCP_HOST_FAULT;
+    jit_cpu_loop_exit(&cpu->jit);
 }
 
-static void fault_init(JitEngine *e, X86Cpu *cpu)
+static void fault_init(void)
 {
-    fault_cpu = cpu;
-    fault_engine = e;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = fault_handler;
@@ -200,23 +213,125 @@ static void fault_init(JitEngine *e, X86Cpu *cpu)
 /* ---------------------------------------------------------------------- */
 /* The loop                                                                 */
 
-/* The signal Linux sends for an x86 exception in user mode. */
-static int exception_signal(int excp, const char **why)
+/* The si_code of a #MF/#XM from the unmasked exception flags (the low
+ * six bits of FSW or MXCSR), as the kernel's fpu__exception_code. */
+static int fpe_code(uint32_t err)
 {
-    *why = NULL;
-    switch (excp) {
-    case X86_EXCP_UD: return SIGILL;
-    case X86_EXCP_DE: *why = "divide error"; return SIGFPE;
-    case 16: *why = "x87 floating-point error"; return SIGFPE;        /* #MF */
-    case 19: *why = "SIMD floating-point exception"; return SIGFPE;   /* #XM */
-    case 17: *why = "alignment check"; return SIGBUS;                 /* #AC */
-    case 12: *why = "stack fault"; return SIGBUS;                     /* #SS */
-    case X86_EXCP_BP: case X86_EXCP_DB: return SIGTRAP;
-    case X86_EXCP_PF: *why = "instruction fetch from an unmapped page"; return SIGSEGV;
-    case X86_EXCP_GP: *why = "general protection"; return SIGSEGV;
-    case X86_EXCP_HLT: *why = "hlt is privileged"; return SIGSEGV;
-    default: return 0;
+    if (err & 0x01) return 7;      /* FPE_FLTINV */
+    if (err & 0x04) return 3;      /* FPE_FLTDIV */
+    if (err & 0x08) return 4;      /* FPE_FLTOVF */
+    if (err & 0x12) return 5;      /* FPE_FLTUND */
+    if (err & 0x20) return 6;      /* FPE_FLTRES */
+    return 0;
+}
+
+/* A guest page fault at addr: SEGV_ACCERR when the page is mapped, else
+ * SEGV_MAPERR; err is the page-fault error code without the user bit
+ * (FAULT_P_FROM_MAP: P is whether the page is mapped). */
+static void page_fault(LuThread *t, LuSigInfo *si, uint64_t addr, uint32_t err)
+{
+    bool mapped = lu_mem_prot_at(fetch_mem, addr) >= 0;
+    si->signo = SIGSEGV;
+    si->code = mapped ? SEGV_ACCERR : SEGV_MAPERR;
+    si->u.addr = addr;
+    t->trapno = X86_EXCP_PF;
+    if (err & FAULT_P_FROM_MAP) {
+        err = (err & ~FAULT_P_FROM_MAP) | (mapped ? 1 : 0);
     }
+    t->error_code = err | 4;
+    t->cr2 = addr;
+}
+
+/*
+ * The signal Linux sends for exception excp of the instruction at rip,
+ * with its si_code and si_addr, and the trap number and error code the
+ * frame reports. Returns a note for the message when the process dies,
+ * or NULL for an exception that user mode never sees.
+ */
+static const char *exception_info(LuThread *t, int excp, LuSigInfo *si)
+{
+    X86Cpu *c = &t->cpu;
+    memset(si, 0, sizeof(*si));
+    t->trapno = (uint64_t)excp;
+    t->error_code = 0;
+    switch (excp) {
+    case X86_EXCP_UD:
+        *si = (LuSigInfo){ .signo = SIGILL, .code = ILL_ILLOPN, .u.addr = c->rip };
+        return "";
+    case X86_EXCP_DE:
+        *si = (LuSigInfo){ .signo = SIGFPE, .code = FPE_INTDIV, .u.addr = c->rip };
+        return "divide error";
+    case X86_EXCP_MF:
+        *si = (LuSigInfo){ .signo = SIGFPE, .u.addr = c->rip,
+                           .code = fpe_code(x87_get_fsw(c) & ~c->fpu.fcw & 0x3f) };
+        return "x87 floating-point error";
+    case X86_EXCP_XM:
+        *si = (LuSigInfo){ .signo = SIGFPE, .u.addr = c->rip,
+                           .code = fpe_code(c->mxcsr & ~(c->mxcsr >> 7) & 0x3f) };
+        return "SIMD floating-point exception";
+    case 17:                       /* #AC */
+        *si = (LuSigInfo){ .signo = SIGBUS, .code = BUS_ADRALN };
+        return "alignment check";
+    case 12:                       /* #SS */
+        *si = (LuSigInfo){ .signo = SIGBUS, .code = SI_KERNEL };
+        return "stack fault";
+    case X86_EXCP_BP:
+        *si = (LuSigInfo){ .signo = SIGTRAP, .code = SI_KERNEL };
+        return "";
+    case X86_EXCP_DB:
+        *si = (LuSigInfo){ .signo = SIGTRAP, .code = TRAP_BRKPT, .u.addr = c->rip };
+        return "";
+    case X86_EXCP_PF: {
+        /* an instruction fetch: at rip, or where the instruction runs into
+         * an unreadable page */
+        uint64_t addr = lu_mem_check(fetch_mem, c->rip, 1, PROT_EXEC) ?
+                        (c->rip | (LU_PAGE_SIZE - 1)) + 1 : c->rip;
+        page_fault(t, si, addr, 0x10 | FAULT_P_FROM_MAP);
+        return "instruction fetch from an unmapped page";
+    }
+    case X86_EXCP_GP:
+    case X86_EXCP_HLT:             /* hlt is privileged: #GP */
+        t->trapno = X86_EXCP_GP;
+        t->error_code = excp == X86_EXCP_GP ? c->error_code : 0;
+        *si = (LuSigInfo){ .signo = SIGSEGV, .code = SI_KERNEL };
+        return "general protection";
+    case LU_EXCP_HOST_FAULT:
+        if (t->fault.signo == SIGFPE) {        /* a host divide in generated code */
+            t->trapno = X86_EXCP_DE;
+            *si = (LuSigInfo){ .signo = SIGFPE, .code = FPE_INTDIV, .u.addr = c->rip };
+            return "divide error";
+        }
+        uint64_t a = t->fault.u.addr;
+        bool canonical = (uint64_t)((int64_t)(a << 16) >> 16) == a;
+        if (t->fault.signo == SIGSEGV && (t->fault.code == SI_KERNEL || !canonical)) {
+            /* a non-canonical address: #GP on x86 (and on an x86-64 host,
+             * where si_addr is 0), whatever another host says */
+            t->trapno = X86_EXCP_GP;
+            *si = (LuSigInfo){ .signo = SIGSEGV, .code = SI_KERNEL };
+        } else if (t->fault.signo == SIGSEGV) {
+            page_fault(t, si, t->fault.u.addr, (uint32_t)t->fault.err);
+        } else {
+            *si = t->fault;
+            si->err = 0;
+            t->trapno = X86_EXCP_PF;
+            t->cr2 = si->u.addr;
+        }
+        return "";
+    default:
+        return NULL;
+    }
+}
+
+/* Raise the signal of exception r at the current instruction. */
+static void raise_exception(LuProc *p, LuThread *t, int r)
+{
+    LuSigInfo si;
+    const char *why = exception_info(t, r, &si);
+    if (!why) {
+        ferry_die("unexpected exception %#x from the exec loop at rip %#llx", r,
+                  (unsigned long long)t->cpu.rip);
+    }
+    lu_signal_sync(p, t, &si, why);
 }
 
 /*
@@ -253,7 +368,9 @@ static void lu_syscall_int80(LuProc *p, X86Cpu *cpu)
 
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
 {
-    fault_init(e, cpu);
+    LuThread *t = lu_thread_of(cpu);
+    fault_init();
+    lu_signal_thread_start(t);
     for (;;) {
         int r = jit_cpu_exec(e, &cpu->jit);
         if (r == X86_EXCP_SYSCALL || r == X86_EXCP_INT80) {
@@ -261,20 +378,12 @@ int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu)
             if (atomic_load_explicit(&p->exited, memory_order_acquire)) {
                 return p->exit_status;
             }
-            if (lu_thread_of(cpu)->exiting) {
-                return lu_thread_of(cpu)->exit_code;
+            if (t->exiting) {
+                return t->exit_code;
             }
-            continue;
+        } else if (r != JIT_EXCP_INTERRUPT) {
+            raise_exception(p, t, r);
         }
-        if (r == JIT_EXCP_INTERRUPT) {
-            continue;              /* a kick: nothing queued for user mode yet */
-        }
-        const char *why;
-        int sig = exception_signal(r, &why);
-        if (sig == 0) {
-            ferry_die("unexpected exception %#x from the exec loop at rip %#llx", r,
-                      (unsigned long long)cpu->rip);
-        }
-        die_by_signal(p, cpu, sig, why);
+        lu_signal_deliver(p, t);   /* signals arrive at block boundaries */
     }
 }

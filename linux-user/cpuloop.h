@@ -32,10 +32,11 @@ void lu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
  * Run the guest thread whose state cpu is (embedded in a LuThread) until
  * it calls exit (returns its status; the thread's `exiting` is set) or
  * any thread calls exit_group (returns the process's status; p->exited
- * is set). The caller ends the thread or the process (thread.c). A fatal guest
- * exception (#UD, #DE, a fault) ends the process with the signal Linux
- * would deliver (after a "ferry: guest SIG... at rip" line on stderr),
- * since guest signal handlers are not delivered yet.
+ * is set). The caller ends the thread or the process (thread.c). Calls
+ * lu_signal_thread_start for the thread first. A guest exception (#UD,
+ * #DE, a fault) becomes the signal Linux would send, delivered at once to
+ * the faulting instruction; queued signals are delivered between blocks
+ * (signal-frame.h).
  */
 int lu_cpu_loop(LuProc *p, JitEngine *e, X86Cpu *cpu);
 

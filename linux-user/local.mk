@@ -17,14 +17,16 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall.c linux-user/syscall.h linux-user/syscall-int.h \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-time.c \
-	linux-user/syscall-exec.c linux-user/syscall-layout.c
+	linux-user/syscall-exec.c linux-user/syscall-layout.c linux-user/syscall-signal.c \
+	linux-user/signal.c linux-user/signal.h \
+	linux-user/safe-syscall.c linux-user/safe-syscall.h linux-user/safe-syscall-stub.S
 
 # The runner: liblu.a plus the translator, engine and this host's native
 # backend as jit/local.mk selects it for ferry-ir (the IR interpreter on
 # hosts without one).
 bin_PROGRAMS += ferry-x86_64
 ferry_x86_64_SOURCES = linux-user/main.c linux-user/cpuloop.c linux-user/cpuloop.h \
-	linux-user/thread.c
+	linux-user/thread.c linux-user/signal-frame.c linux-user/signal-frame.h
 ferry_x86_64_CPPFLAGS = $(AM_CPPFLAGS) $(jit_native_backend_cppflags)
 ferry_x86_64_LDADD = linux-user/liblu.a $(FRONTEND_X86_LIBS) \
 	$(jit_native_backend_lib) jit/libjit.a $(FERRY_BASE_LIBS)

@@ -25,6 +25,7 @@
 #include "linux-user/cpuloop.h"
 #include "linux-user/elfload.h"
 #include "linux-user/procfs.h"
+#include "linux-user/signal.h"
 #include "linux-user/stack.h"
 #include "linux-user/syscall.h"
 #include "linux-user/vdso.h"
@@ -509,6 +510,7 @@ int main(int argc, char **argv)
         p->parallel = parallel_hook;
     }
     lu_threads_init(p, e);
+    lu_signal_init(p);
 
     LuThread *main_thread = lu_thread_new(p);
     X86Cpu *cpu = &main_thread->cpu;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux-user/safe-syscall.h"
 #include "linux-user/syscall-int.h"
 
 enum {
@@ -188,8 +189,11 @@ static int64_t sys_execve(LuProc *p, X86Cpu *c, const uint64_t *a)
     }
     g_ptr_array_add(hv, NULL);
     fflush(p->log);
-    execve(self, (char **)hv->pdata, (char **)envp);
-    err = -errno;
+    /* Through lu_safe_syscall: a guest signal queued before the exec makes
+     * it return -EINTR, and the signal is delivered before the execve is
+     * restarted (it would be lost with this process); one that arrives
+     * during the call stays pending in the kernel across the exec. */
+    err = (int)lu_safe_syscall(SYS_execve, self, hv->pdata, envp);
     g_ptr_array_free(hv, TRUE);
     g_free(argv);
     g_free(envp);

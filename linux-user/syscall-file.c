@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "linux-user/procfs.h"
+#include "linux-user/safe-syscall.h"
+#include "linux-user/signal.h"
 #include "linux-user/syscall-int.h"
 
 /* Guest path / string / buffer arguments; each returns from the handler
@@ -43,25 +45,25 @@
 static int64_t sys_read(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     GBUF(buf, a[1], a[2], PROT_WRITE);
-    return lu_ret(read((int)a[0], buf, a[2]));
+    return lu_safe_syscall(SYS_read, (int)a[0], buf, a[2]);
 }
 
 static int64_t sys_write(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     GBUF(buf, a[1], a[2], PROT_READ);
-    return lu_ret(write((int)a[0], buf, a[2]));
+    return lu_safe_syscall(SYS_write, (int)a[0], buf, a[2]);
 }
 
 static int64_t sys_pread64(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     GBUF(buf, a[1], a[2], PROT_WRITE);
-    return lu_ret(pread((int)a[0], buf, a[2], (off_t)a[3]));
+    return lu_safe_syscall(SYS_pread64, (int)a[0], buf, a[2], (off_t)a[3]);
 }
 
 static int64_t sys_pwrite64(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     GBUF(buf, a[1], a[2], PROT_READ);
-    return lu_ret(pwrite((int)a[0], buf, a[2], (off_t)a[3]));
+    return lu_safe_syscall(SYS_pwrite64, (int)a[0], buf, a[2], (off_t)a[3]);
 }
 
 /* Translate a guest iovec array (same layout as the host's) in place
@@ -95,9 +97,10 @@ static int64_t do_rwv(LuProc *p, const uint64_t *a, bool write, bool positioned)
     }
     int fd = (int)a[0], n = (int)a[2];
     if (positioned) {
-        return lu_ret(write ? pwritev(fd, iov, n, (off_t)a[3]) : preadv(fd, iov, n, (off_t)a[3]));
+        /* the raw calls take the offset as two longs (low, high) */
+        return lu_safe_syscall(write ? SYS_pwritev : SYS_preadv, fd, iov, n, a[3], 0);
     }
-    return lu_ret(write ? writev(fd, iov, n) : readv(fd, iov, n));
+    return lu_safe_syscall(write ? SYS_writev : SYS_readv, fd, iov, n);
 }
 
 static int64_t sys_readv(LuProc *p, X86Cpu *c, const uint64_t *a) { return do_rwv(p, a, false, false); }
@@ -262,26 +265,71 @@ static int64_t sys_ioctl(LuProc *p, X86Cpu *c, const uint64_t *a)
     return lu_ret(ioctl(fd, req, arg));
 }
 
-static int64_t sys_poll(LuProc *p, X86Cpu *c, const uint64_t *a)
+/*
+ * poll, select and their mask-taking forms all go to the host's ppoll and
+ * pselect6 (arm64 has only those) through lu_safe_syscall. A guest mask
+ * argument becomes the thread's mask for the call (lu_signal_temp_mask),
+ * applied on the host by the call itself.
+ */
+static int64_t guest_mask(LuProc *p, uint64_t addr, uint64_t size, uint64_t *out)
 {
-    GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
-    return lu_ret(poll(fds, (nfds_t)a[1], (int)a[2]));
+    if (size != 8) {
+        return -EINVAL;
+    }
+    const uint64_t *g = lu_gptr(p, addr, 8, PROT_READ);
+    if (!g) {
+        return -EFAULT;
+    }
+    *out = *g;
+    return 0;
 }
 
-/* ppoll: the guest's signal mask argument is ignored while signals are
- * not delivered to the guest (the host mask stays as it is). */
+static int64_t do_ppoll(LuProc *p, X86Cpu *c, struct pollfd *fds, uint64_t n,
+                        struct timespec *ts, uint64_t mask_addr, uint64_t mask_size)
+{
+    if (!mask_addr) {
+        return lu_safe_syscall(SYS_ppoll, fds, (nfds_t)n, ts, NULL, 8);
+    }
+    uint64_t mask;
+    int64_t r = guest_mask(p, mask_addr, mask_size, &mask);
+    if (r < 0) {
+        return r;
+    }
+    sigset_t host;
+    lu_signal_temp_mask(lu_thread_of(c), mask, &host);
+    r = lu_safe_syscall(SYS_ppoll, fds, (nfds_t)n, ts, &host, 8);
+    lu_signal_temp_mask_done(lu_thread_of(c), r);
+    return r;
+}
+
+static int64_t sys_poll(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    struct pollfd *fds = NULL;     /* none: a wait for a signal or the timeout */
+    if (a[1] && !(fds = lu_gptr(p, a[0], a[1] * sizeof(*fds), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
+    int ms = (int)a[2];
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+    return do_ppoll(p, c, fds, a[1], ms < 0 ? NULL : &ts, 0, 0);
+}
+
 static int64_t sys_ppoll(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    GBUF(fds, a[0], a[1] * sizeof(struct pollfd), PROT_READ | PROT_WRITE);
+    struct pollfd *fds = NULL;     /* none: a wait for a signal or the timeout */
+    if (a[1] && !(fds = lu_gptr(p, a[0], a[1] * sizeof(*fds), PROT_READ | PROT_WRITE))) {
+        return -EFAULT;
+    }
     struct timespec *ts = NULL;
     if (a[2] && !(ts = lu_gptr(p, a[2], sizeof(*ts), PROT_READ | PROT_WRITE))) {
         return -EFAULT;
     }
-    return lu_ret(syscall(SYS_ppoll, fds, (nfds_t)a[1], ts, NULL, (size_t)8));
+    return do_ppoll(p, c, fds, a[1], ts, a[3], a[4]);
 }
 
-/* select / pselect6: fd_set is a bit array of longs on every 64-bit host. */
-static int64_t do_select(LuProc *p, const uint64_t *a, void *timeout, bool pselect)
+/* select / pselect6: fd_set is a bit array of longs on every 64-bit host.
+ * mask_arg is pselect6's {sigset pointer, size} pair, or 0. */
+static int64_t do_select(LuProc *p, X86Cpu *c, const uint64_t *a, struct timespec *ts,
+                         uint64_t mask_arg)
 {
     fd_set *set[3] = { NULL, NULL, NULL };
     if ((int)a[0] < 0 || (int)a[0] > FD_SETSIZE) {
@@ -293,19 +341,45 @@ static int64_t do_select(LuProc *p, const uint64_t *a, void *timeout, bool psele
             return -EFAULT;
         }
     }
-    if (pselect) {
-        return lu_ret(syscall(SYS_pselect6, (int)a[0], set[0], set[1], set[2], timeout, NULL));
+    const uint64_t *pair = NULL;
+    if (mask_arg && !(pair = lu_gptr(p, mask_arg, 16, PROT_READ))) {
+        return -EFAULT;
     }
-    return lu_ret(select((int)a[0], set[0], set[1], set[2], timeout));
+    if (!pair || !pair[0]) {
+        return lu_safe_syscall(SYS_pselect6, (int)a[0], set[0], set[1], set[2], ts, NULL);
+    }
+    uint64_t mask;
+    int64_t r = guest_mask(p, pair[0], pair[1], &mask);
+    if (r < 0) {
+        return r;
+    }
+    sigset_t host;
+    struct { sigset_t *set; size_t size; } hpair = { &host, 8 };
+    lu_signal_temp_mask(lu_thread_of(c), mask, &host);
+    r = lu_safe_syscall(SYS_pselect6, (int)a[0], set[0], set[1], set[2], ts, &hpair);
+    lu_signal_temp_mask_done(lu_thread_of(c), r);
+    return r;
 }
 
+/* select's timeval becomes a timespec and the time left is written back,
+ * as Linux does. */
 static int64_t sys_select(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     struct timeval *tv = NULL;
     if (a[4] && !(tv = lu_gptr(p, a[4], sizeof(*tv), PROT_READ | PROT_WRITE))) {
         return -EFAULT;
     }
-    return do_select(p, a, tv, false);
+    struct timespec ts;
+    if (tv) {
+        ts.tv_sec = tv->tv_sec;
+        ts.tv_nsec = tv->tv_usec * 1000;
+    }
+    int64_t r = do_select(p, c, a, tv ? &ts : NULL, 0);
+    if (tv) {
+        tv->tv_sec = ts.tv_sec;
+        tv->tv_usec = ts.tv_nsec / 1000;
+    }
+    return r;
 }
 
 static int64_t sys_pselect6(LuProc *p, X86Cpu *c, const uint64_t *a)
@@ -314,7 +388,7 @@ static int64_t sys_pselect6(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (a[4] && !(ts = lu_gptr(p, a[4], sizeof(*ts), PROT_READ | PROT_WRITE))) {
         return -EFAULT;
     }
-    return do_select(p, a, ts, true);
+    return do_select(p, c, a, ts, a[5]);
 }
 
 /* ---------------------------------------------------------------------- */

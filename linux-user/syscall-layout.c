@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux-user/safe-syscall.h"
+#include "linux-user/signal.h"
 #include "linux-user/syscall-int.h"
 
 /* ---------------------------------------------------------------------- */
@@ -61,10 +63,12 @@ static int ts_to_ms(const struct timespec *ts)
 }
 
 /* epoll_wait, epoll_pwait and epoll_pwait2 (timeout NULL: ms; else a
- * guest timespec). The signal mask of the pwait forms is not applied (as
- * for ppoll): ferry keeps its own mask while it waits. */
-static int64_t do_epoll_wait(LuProc *p, const uint64_t *a, int timeout_ms,
-                             const struct timespec *ts, bool use_ts)
+ * guest timespec), through lu_safe_syscall so a guest signal interrupts
+ * them. The pwait forms' guest mask (at mask_addr, 0 for none) is the
+ * thread's mask for the call (lu_signal_temp_mask), applied by the host
+ * call. */
+static int64_t do_epoll_wait(LuProc *p, X86Cpu *c, const uint64_t *a, int timeout_ms,
+                             const struct timespec *ts, bool use_ts, uint64_t mask_addr)
 {
     int max = (int)a[2];
     if (max <= 0 || max > EPOLL_MAX_EVENTS) {
@@ -74,29 +78,45 @@ static int64_t do_epoll_wait(LuProc *p, const uint64_t *a, int timeout_ms,
     if (!g) {
         return -EFAULT;
     }
+    sigset_t host;
+    const sigset_t *hmask = NULL;
+    if (mask_addr) {
+        const uint64_t *m = a[5] == 8 ? lu_gptr(p, mask_addr, 8, PROT_READ) : NULL;
+        if (!m) {
+            return a[5] == 8 ? -EFAULT : -EINVAL;
+        }
+        lu_signal_temp_mask(lu_thread_of(c), *m, &host);
+        hmask = &host;
+    }
     struct epoll_event *h = g_new(struct epoll_event, max);
-    long n = -1;
-    errno = ENOSYS;
+    long n = -ENOSYS;
     if (use_ts) {
-        n = syscall(SYS_epoll_pwait2, (int)a[0], h, max, ts, NULL, (size_t)8);
+        n = lu_safe_syscall(SYS_epoll_pwait2, (int)a[0], h, max, ts, hmask, 8);
         timeout_ms = ts_to_ms(ts);
     }
-    if (n < 0 && errno == ENOSYS) {
+    if (n == -ENOSYS) {
         /* Hosts before Linux 5.11 (and qemu-user): milliseconds, rounded up. */
-        n = epoll_wait((int)a[0], h, max, timeout_ms);
+        n = lu_safe_syscall(SYS_epoll_pwait, (int)a[0], h, max, timeout_ms, hmask, 8);
     }
-    int64_t r = lu_ret(n);
+    if (mask_addr) {
+        lu_signal_temp_mask_done(lu_thread_of(c), n);
+    }
     for (long i = 0; i < n; i++) {
         g[i].events = h[i].events;
         g[i].data = h[i].data.u64;
     }
     g_free(h);
-    return r;
+    return n;
 }
 
 static int64_t sys_epoll_wait(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
-    return do_epoll_wait(p, a, (int)a[3], NULL, false);
+    return do_epoll_wait(p, c, a, (int)a[3], NULL, false, 0);
+}
+
+static int64_t sys_epoll_pwait(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    return do_epoll_wait(p, c, a, (int)a[3], NULL, false, a[4]);
 }
 
 static int64_t sys_epoll_pwait2(LuProc *p, X86Cpu *c, const uint64_t *a)
@@ -105,7 +125,7 @@ static int64_t sys_epoll_pwait2(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (a[3] && !(ts = lu_gptr(p, a[3], sizeof(*ts), PROT_READ))) {
         return -EFAULT;
     }
-    return do_epoll_wait(p, a, -1, ts, true);
+    return do_epoll_wait(p, c, a, -1, ts, true, a[4]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -165,7 +185,7 @@ void lu_sys_layout_init(void)
         { LU_NR_epoll_create1, sys_epoll_create1, "dx" },
         { LU_NR_epoll_ctl, sys_epoll_ctl, "dfdfp" },
         { LU_NR_epoll_wait, sys_epoll_wait, "dfpdd" },
-        { LU_NR_epoll_pwait, sys_epoll_wait, "dfpddpu" },
+        { LU_NR_epoll_pwait, sys_epoll_pwait, "dfpddpu" },
         { LU_NR_epoll_pwait2, sys_epoll_pwait2, "dfpdppu" },
         { LU_NR_getdents, sys_getdents, "dfpu" },
     };

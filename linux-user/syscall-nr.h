@@ -15,7 +15,7 @@
     X(ioctl, 16) X(pread64, 17) X(pwrite64, 18) X(readv, 19) X(writev, 20) \
     X(access, 21) X(pipe, 22) X(select, 23) X(sched_yield, 24) X(mremap, 25) \
     X(msync, 26) X(mincore, 27) X(madvise, 28) X(dup, 32) X(dup2, 33) \
-    X(pause, 34) X(nanosleep, 35) X(alarm, 37) X(getpid, 39) X(sendfile, 40) \
+    X(pause, 34) X(nanosleep, 35) X(getitimer, 36) X(alarm, 37) X(setitimer, 38) X(getpid, 39) X(sendfile, 40) \
     X(socket, 41) X(connect, 42) X(clone, 56) X(fork, 57) X(vfork, 58) \
     X(execve, 59) X(exit, 60) X(wait4, 61) X(kill, 62) X(uname, 63) \
     X(fcntl, 72) X(flock, 73) X(fsync, 74) X(fdatasync, 75) X(truncate, 76) \
@@ -28,6 +28,7 @@
     X(geteuid, 107) X(getegid, 108) X(setpgid, 109) X(getppid, 110) \
     X(getpgrp, 111) X(setsid, 112) X(getgroups, 115) X(getresuid, 118) \
     X(getresgid, 120) X(getpgid, 121) X(getsid, 124) X(rt_sigpending, 127) \
+    X(rt_sigtimedwait, 128) X(rt_sigqueueinfo, 129) \
     X(rt_sigsuspend, 130) X(sigaltstack, 131) X(statfs, 137) X(fstatfs, 138) \
     X(getpriority, 140) X(sched_getparam, 143) X(sched_getscheduler, 145) \
     X(prctl, 157) X(arch_prctl, 158) X(setrlimit, 160) X(sync, 162) \
@@ -41,9 +42,9 @@
     X(unlinkat, 263) X(renameat, 264) X(linkat, 265) X(symlinkat, 266) \
     X(readlinkat, 267) X(fchmodat, 268) X(faccessat, 269) X(pselect6, 270) \
     X(ppoll, 271) X(set_robust_list, 273) X(get_robust_list, 274) \
-    X(utimensat, 280) X(fallocate, 285) X(eventfd2, 290) X(epoll_create1, 291) \
+    X(utimensat, 280) X(signalfd, 282) X(signalfd4, 289) X(fallocate, 285) X(eventfd2, 290) X(epoll_create1, 291) \
     X(dup3, 292) X(pipe2, 293) X(preadv, 295) X(pwritev, 296) \
-    X(prlimit64, 302) X(getcpu, 309) X(renameat2, 316) X(getrandom, 318) \
+    X(rt_tgsigqueueinfo, 297)     X(prlimit64, 302) X(getcpu, 309) X(renameat2, 316) X(getrandom, 318) \
     X(memfd_create, 319) X(membarrier, 324) X(copy_file_range, 326) \
     X(statx, 332) X(rseq, 334) X(clone3, 435) X(close_range, 436) \
     X(faccessat2, 439) X(epoll_create, 213) X(epoll_wait, 232) X(epoll_ctl, 233) \

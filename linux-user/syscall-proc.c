@@ -2,10 +2,7 @@
  * syscall-proc.c — process and thread calls: exit, ids, uname (machine
  * "x86_64"), arch_prctl (FS/GS bases), the thread-setup calls glibc makes
  * at start (set_tid_address, set_robust_list, rseq), resource limits,
- * affinity, getrandom, futex, and the signal calls. Signals are recorded
- * only: rt_sigaction keeps the guest's handlers (SIG_IGN/SIG_DFL are
- * mirrored to the host) and rt_sigprocmask the guest's mask; delivering
- * signals to guest handlers is a later step.
+ * affinity, getrandom, futex. The signal calls are in syscall-signal.c.
  */
 #include <linux/futex.h>
 #include <sched.h>
@@ -21,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux-user/safe-syscall.h"
 #include "linux-user/syscall-int.h"
 
 #define GBUF(var, addr, len, prot) \
@@ -288,7 +286,7 @@ static int64_t sys_wait4(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (a[3] && !(ru = lu_gptr(p, a[3], sizeof(*ru), PROT_WRITE))) {
         return -EFAULT;
     }
-    return lu_ret(wait4((pid_t)a[0], status, (int)a[2], ru));
+    return lu_safe_syscall(SYS_wait4, (pid_t)a[0], status, (int)a[2], ru);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -327,8 +325,8 @@ static int64_t sys_futex(LuProc *p, X86Cpu *c, const uint64_t *a)
             !(uaddr2 = lu_gptr(p, a[4], 4, PROT_READ | PROT_WRITE))) {
             return -EFAULT;
         }
-        return lu_ret(syscall(SYS_futex, uaddr, op, (uint32_t)a[2], ts, uaddr2,
-                              (uint32_t)a[5]));
+        return lu_safe_syscall(SYS_futex, uaddr, op, (uint32_t)a[2], ts, uaddr2,
+                               (uint32_t)a[5]);
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
     case FUTEX_UNLOCK_PI:
@@ -349,114 +347,6 @@ static int64_t sys_futex(LuProc *p, X86Cpu *c, const uint64_t *a)
     default:
         return -ENOSYS;
     }
-}
-
-/* ---------------------------------------------------------------------- */
-/* Signals (recorded, not yet delivered)                                    */
-
-/* Signals ferry needs for itself, or that the host C library reserves. */
-static bool host_owned_signal(int sig)
-{
-    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
-           sig == SIGTRAP || sig >= 32;
-}
-
-static int64_t sys_rt_sigaction(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    int sig = (int)a[0];
-    if (a[3] != 8 || sig < 1 || sig > LU_NSIG) {
-        return -EINVAL;
-    }
-    LuSigaction *act = NULL, *old = NULL;
-    if (a[1] && !(act = lu_gptr(p, a[1], sizeof(*act), PROT_READ))) {
-        return -EFAULT;
-    }
-    if (a[2] && !(old = lu_gptr(p, a[2], sizeof(*old), PROT_WRITE))) {
-        return -EFAULT;
-    }
-    if (act && (sig == SIGKILL || sig == SIGSTOP)) {
-        return -EINVAL;
-    }
-    pthread_mutex_lock(&p->lock);
-    if (old) {
-        *old = p->sigact[sig];
-    }
-    if (act) {
-        p->sigact[sig] = *act;
-        if (!host_owned_signal(sig) && act->handler <= 1) {
-            signal(sig, act->handler ? SIG_IGN : SIG_DFL);   /* inherited by exec */
-        }
-    }
-    pthread_mutex_unlock(&p->lock);
-    return 0;
-}
-
-static int64_t sys_rt_sigprocmask(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    int how = (int)a[0];
-    if (a[3] != 8) {
-        return -EINVAL;
-    }
-    uint64_t *set = NULL, *old = NULL;
-    if (a[1] && !(set = lu_gptr(p, a[1], 8, PROT_READ))) {
-        return -EFAULT;
-    }
-    if (a[2] && !(old = lu_gptr(p, a[2], 8, PROT_WRITE))) {
-        return -EFAULT;
-    }
-    uint64_t never = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-    LuThread *t = lu_thread_of(c);
-    uint64_t cur = t->sigmask;
-    int64_t r = 0;
-    if (set) {
-        if (how == SIG_BLOCK) {
-            t->sigmask |= *set & ~never;
-        } else if (how == SIG_UNBLOCK) {
-            t->sigmask &= ~*set;
-        } else if (how == SIG_SETMASK) {
-            t->sigmask = *set & ~never;
-        } else {
-            r = -EINVAL;
-        }
-    }
-    if (old && r == 0) {
-        *old = cur;
-    }
-    return r;
-}
-
-static int64_t sys_sigaltstack(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    uint64_t *ss = NULL, *old = NULL;
-    if (a[0] && !(ss = lu_gptr(p, a[0], 24, PROT_READ))) {
-        return -EFAULT;
-    }
-    if (a[1] && !(old = lu_gptr(p, a[1], 24, PROT_WRITE))) {
-        return -EFAULT;
-    }
-    LuThread *t = lu_thread_of(c);
-    if (old) {
-        memcpy(old, t->altstack, 24);
-    }
-    if (ss) {
-        memcpy(t->altstack, ss, 24);
-    }
-    return 0;
-}
-
-static int64_t sys_kill(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    return lu_ret(kill((pid_t)a[0], (int)a[1]));
-}
-
-static int64_t sys_tgkill(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    return lu_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
-}
-
-static int64_t sys_tkill(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    return lu_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
 }
 
 void lu_sys_proc_init(void)
@@ -484,10 +374,6 @@ void lu_sys_proc_init(void)
         { LU_NR_getpriority, sys_getpriority, "ddd" }, { LU_NR_getcpu, sys_getcpu, "dppp" },
         { LU_NR_getrandom, sys_getrandom, "dpux" }, { LU_NR_wait4, sys_wait4, "ddpdp" },
         { LU_NR_futex, sys_futex, "dpdupdx" },
-        { LU_NR_rt_sigaction, sys_rt_sigaction, "ddppu" },
-        { LU_NR_rt_sigprocmask, sys_rt_sigprocmask, "ddppu" },
-        { LU_NR_sigaltstack, sys_sigaltstack, "dpp" }, { LU_NR_kill, sys_kill, "ddd" },
-        { LU_NR_tgkill, sys_tgkill, "dddd" }, { LU_NR_tkill, sys_tkill, "ddd" },
     };
     lu_sys_add(e, G_N_ELEMENTS(e));
 }

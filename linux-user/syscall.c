@@ -36,6 +36,7 @@ static void sys_table_init(void)
     lu_sys_proc_init();
     lu_sys_time_init();
     lu_sys_exec_init();
+    lu_sys_signal_init();
     lu_sys_layout_init();
 }
 
@@ -73,7 +74,9 @@ LuThread *lu_thread_new(LuProc *p)
     LuThread *t = g_new0(LuThread, 1);
     t->proc = p;
     t->tid = gettid();
-    t->altstack[1] = 2;            /* SS_DISABLE */
+    /* No alternate stack; the flags as the kernel leaves them after exec
+     * (0; a thread made by clone gets SS_DISABLE, its sas_ss_reset). */
+    t->altstack[1] = 0;
     sigset_t cur;
     sigprocmask(SIG_BLOCK, NULL, &cur);
     for (int sig = 1; sig <= LU_NSIG; sig++) {

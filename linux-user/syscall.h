@@ -25,8 +25,6 @@ typedef struct LuSigaction {
     uint64_t mask;
 } LuSigaction;
 
-#define LU_NSIG 64
-
 /* The guest's /proc views (procfs.c). */
 typedef struct LuProcfs LuProcfs;
 

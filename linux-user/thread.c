@@ -24,6 +24,7 @@
 #include "jit/fatal.h"
 #include "jit/softmmu.h"
 #include "linux-user/cpuloop.h"
+#include "linux-user/signal.h"
 #include "linux-user/syscall-int.h"   /* lu_gptr: thread.c does syscall work */
 
 enum {
@@ -168,6 +169,7 @@ static void robust_list_release(LuProc *p, LuThread *t)
 static _Noreturn void thread_exit(LuThread *t)
 {
     LuProc *p = t->proc;
+    lu_signal_thread_exit(t);      /* what was queued here for the process */
     robust_list_release(p, t);
     if (t->clear_child_tid) {
         _Atomic uint32_t *w = guest_word(p, t->clear_child_tid);
@@ -221,7 +223,6 @@ _Noreturn void lu_thread_run(LuThread *t)
 typedef struct LuCloneStart {
     LuThread *t;
     uint64_t flags, parent_tid, child_tid;
-    sigset_t host_mask;            /* the parent's host mask, for the child */
     int tid;                       /* written by the child before `started` */
     sem_t started;
 } LuCloneStart;
@@ -251,10 +252,11 @@ static void *thread_start(void *arg)
     if (s->flags & LU_CLONE_CHILD_SETTID) {
         put_tid(p, s->child_tid, t->tid);
     }
-    sigset_t mask = s->host_mask;
     s->tid = t->tid;
     sem_post(&s->started);         /* s is gone from here on */
-    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    /* Host signals stay blocked until lu_cpu_loop's lu_signal_thread_start
+     * applies the thread's guest mask: none lands on a host thread that
+     * is not yet a guest thread. */
     lu_thread_run(t);
 }
 
@@ -306,11 +308,11 @@ static int64_t thread_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
     if (atomic_fetch_add(&p->nthreads, 1) == 1 && !atomic_load(&thread_multi)) {
         lu_threads_became_multi(p);
     }
-    /* The child starts with every host signal blocked and takes the
-     * parent's mask once its state is in place. */
-    sigset_t all;
+    /* The child starts with every host signal blocked (see thread_start);
+     * the parent's own mask comes back once the child exists. */
+    sigset_t all, host_mask;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &s.host_mask);
+    pthread_sigmask(SIG_SETMASK, &all, &host_mask);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -318,7 +320,7 @@ static int64_t thread_clone(LuProc *p, X86Cpu *c, const uint64_t *a)
     pthread_t th;
     int r = pthread_create(&th, &attr, thread_start, &s);
     pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &s.host_mask, NULL);
+    pthread_sigmask(SIG_SETMASK, &host_mask, NULL);
     if (r != 0) {
         atomic_fetch_sub(&p->nthreads, 1);
         lu_thread_free(s.t);

@@ -18,6 +18,23 @@
 struct LuProc;
 struct JitEngine;
 
+/* The x86-64 kernel's siginfo_t (128 bytes; the same layout as every
+ * 64-bit Linux host's, so a host siginfo is copied as it is). */
+typedef struct LuSigInfo {
+    int32_t signo, err, code, pad;
+    union {
+        struct { int32_t pid; uint32_t uid; uint64_t value; } kill;   /* kill, sigqueue */
+        uint64_t addr;                                                /* faults */
+        uint8_t raw[112];
+    } u;
+} LuSigInfo;
+
+_Static_assert(sizeof(LuSigInfo) == 128, "x86-64 siginfo_t is 128 bytes");
+
+/* Signal numbers 1..LU_NSIG; bit sig-1 of a mask word. */
+#define LU_NSIG 64
+#define LU_SIGBIT(sig) (1ull << ((sig) - 1))
+
 /*
  * A guest thread. Owned by the host thread that runs it: every field is
  * read and written only by that thread (other threads reach it only
@@ -35,6 +52,21 @@ typedef struct LuThread {
     /* Set by exit(2): the thread's loop stops and the thread ends. */
     bool exiting;
     int exit_code;
+
+    /* Signals (linux-user/signal.c). sig_pending and sig_info are written
+     * by this thread's host signal handler too: the thread itself clears
+     * a bit only with host signals blocked. */
+    _Atomic uint64_t sig_pending;  /* bit sig-1: sig_info[sig-1] is queued */
+    LuSigInfo sig_info[LU_NSIG];
+    uint64_t sig_held;             /* SIGSEGV/SIGBUS/SIGFPE sent while blocked
+                                      (their info stays in sig_info): owner */
+    LuSigInfo fault;               /* a host fault in guest code (cpuloop.c;
+                                      its err holds page-fault error bits) */
+    uint64_t saved_sigmask;        /* sigsuspend/ppoll: the mask to restore */
+    bool restore_sigmask;          /* ... once a handler frame saved it */
+    uint64_t restart_nr;           /* syscall interrupted by a host signal, */
+    int restart_kind;              /* LU_RESTART_*, 0 when none */
+    uint64_t trapno, error_code, cr2;  /* last exception (sigcontext) */
 } LuThread;
 
 /* The thread whose CPU state c is (every X86Cpu handed to a syscall

@@ -35,9 +35,11 @@ EXTRA_DIST += tests/linux-user/guest/hello.asm tests/linux-user/guest/exit42.asm
 	tests/linux-user/guest/args.asm tests/linux-user/guest/ud2.asm \
 	tests/linux-user/guest/brk.asm tests/linux-user/guest/segv.asm \
 	tests/linux-user/guest/sysc.c tests/linux-user/guest/smc.asm \
-	tests/linux-user/guest/forkexec.asm \
-	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh tests/linux-user/e2e-common.sh
-TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh
+	tests/linux-user/guest/forkexec.asm tests/linux-user/guest/sigtest.c \
+	tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh tests/linux-user/e2e-common.sh \
+	tests/linux-user/run-e2e-signals.sh
+TESTS += tests/linux-user/run-e2e.sh tests/linux-user/run-e2e-host.sh \
+	tests/linux-user/run-e2e-signals.sh
 # Built with the check programs (before any test runs).
 EXTRA_tests_linux_user_test_syscall_DEPENDENCIES = $(LU_GUEST_PROGS)
 # Shell-script tests run under the shell even in a cross build (where
