@@ -43,14 +43,19 @@ tests_unit_test_engine_LDADD = $(tests_ir_backend_libs) jit/libjit.a $(FERRY_BAS
 	$(CHECK_LIBS)
 
 # --- jit: threads ---
-# clang-16 -Wthread-safety over the annotated directories (skips without
-# clang-16). The ThreadSanitizer run of the engine's threading tests is
-# tests/unit/tsan-engine.sh, by hand: a separate instrumented build.
+# clang-16 -Wthread-safety over the annotated directories, and the engine's
+# threading tests built with clang-16 -fsanitize=thread in a private
+# directory (tests/unit/tsan-engine.d) and run; both skip without clang-16
+# (its TSan runtime) and in cross builds.
 if !CROSS_COMPILING
-TESTS += scripts/check-thread-safety
+TESTS += scripts/check-thread-safety tests/unit/tsan-engine.sh
 endif
 EXTRA_DIST += scripts/check-thread-safety tests/unit/tsan-engine.sh \
 	tests/unit/tsan-engine.supp
+clean-local: clean-tsan-engine
+clean-tsan-engine:
+	rm -rf tests/unit/tsan-engine.d
+.PHONY: clean-tsan-engine
 
 # The engine under several host threads (translation, chaining, flush in
 # an exclusive section, split-atomic links), on every backend in the build.

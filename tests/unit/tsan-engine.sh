@@ -3,7 +3,8 @@
 # (tests/unit/test-engine, test-engine-threads, test-interp) under clang-16
 # -fsanitize=thread and run them. Exits non-zero on a build failure, a
 # failed check, or any TSan report; 77 if clang-16 cannot build with TSan.
-# Usage: tests/unit/tsan-engine.sh [outdir] (default /tmp/ferry-tsan-engine);
+# Usage: tests/unit/tsan-engine.sh [outdir] (default tests/unit/tsan-engine.d
+# under the current directory: make check runs it from the build tree);
 # TSAN_HALT=0 keeps going after the first report (to count them).
 # liburcu is not instrumented: jit/tsan.h tells TSan the ordering it gives
 # (table publication, grace periods), and tsan-engine.supp ignores only
@@ -11,7 +12,7 @@
 # instrumented either: races through guest memory are the tests' own checks.
 set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-/tmp/ferry-tsan-engine}
+out=${1:-$(pwd)/tests/unit/tsan-engine.d}
 mkdir -p "$out/obj"
 echo 'int main(void){return 0;}' | clang-16 -fsanitize=thread -x c - -o "$out/probe" \
     2>/dev/null || { echo "clang-16 -fsanitize=thread unavailable: skipped"; exit 77; }
