@@ -63,8 +63,10 @@ typedef struct FeatureBit {
 enum { EAX, EBX, ECX, EDX };
 
 static const FeatureBit feature_bits[] = {
-    /* baseline: FPU TSC CX8 CMOV MMX FXSR SSE SSE2, SYSCALL LM */
+    /* baseline: FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2, SYSCALL LM (every
+     * x86-64 CPU has CLFLUSH; the JVM refuses to start without the bit) */
     { -1, 1, EDX, 0 }, { -1, 1, EDX, 4 }, { -1, 1, EDX, 8 }, { -1, 1, EDX, 15 },
+    { -1, 1, EDX, 19 },
     { -1, 1, EDX, 23 }, { -1, 1, EDX, 24 }, { -1, 1, EDX, 25 }, { -1, 1, EDX, 26 },
     { -1, 0x80000001, EDX, 11 }, { -1, 0x80000001, EDX, 29 },
     { X86_FEAT_SSE3, 1, ECX, 0 }, { X86_FEAT_PCLMUL, 1, ECX, 1 },
@@ -123,6 +125,7 @@ void x86_cpuid(const X86CpuModel *m, uint32_t leaf, uint32_t sub, uint32_t out[4
         return;
     case 1:
         out[EAX] = 0x000606a0;         /* family 6 */
+        out[EBX] = 8u << 8;            /* CLFLUSH line size: 8 quadwords */
         break;
     case 7:
         if (sub != 0) {
