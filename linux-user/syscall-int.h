@@ -38,6 +38,7 @@ void lu_sys_stat_init(void);
 void lu_sys_mem_init(void);
 void lu_sys_proc_init(void);
 void lu_sys_time_init(void);
+void lu_sys_cred_init(void);
 void lu_sys_exec_init(void);
 void lu_sys_signal_init(void);
 void lu_sys_layout_init(void);

@@ -26,7 +26,9 @@
     X(getrlimit, 97) X(getrusage, 98) X(sysinfo, 99) X(times, 100) \
     X(getuid, 102) X(getgid, 104) X(setuid, 105) X(setgid, 106) \
     X(geteuid, 107) X(getegid, 108) X(setpgid, 109) X(getppid, 110) \
-    X(getpgrp, 111) X(setsid, 112) X(getgroups, 115) X(getresuid, 118) \
+    X(getpgrp, 111) X(setsid, 112) X(setreuid, 113) X(setregid, 114) \
+    X(getgroups, 115) X(setgroups, 116) X(setresuid, 117) X(getresuid, 118) \
+    X(setresgid, 119) X(setfsuid, 122) X(setfsgid, 123) \
     X(getresgid, 120) X(getpgid, 121) X(getsid, 124) X(rt_sigpending, 127) \
     X(rt_sigtimedwait, 128) X(rt_sigqueueinfo, 129) \
     X(rt_sigsuspend, 130) X(sigaltstack, 131) X(statfs, 137) X(fstatfs, 138) \

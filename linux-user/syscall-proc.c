@@ -1,8 +1,9 @@
 /*
- * syscall-proc.c — process and thread calls: exit, ids, uname (machine
+ * syscall-proc.c — process and thread calls: exit, process ids, uname (machine
  * "x86_64"), arch_prctl (FS/GS bases), the thread-setup calls glibc makes
  * at start (set_tid_address, set_robust_list, rseq), resource limits,
- * affinity, getrandom, futex. The signal calls are in syscall-signal.c.
+ * affinity, getrandom, futex. The signal calls are in syscall-signal.c,
+ * user and group ids in syscall-cred.c.
  */
 #include <linux/futex.h>
 #include <sched.h>
@@ -49,10 +50,6 @@ static int64_t sys_exit(LuProc *p, X86Cpu *c, const uint64_t *a)
 static int64_t sys_getpid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getpid(); }
 static int64_t sys_getppid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getppid(); }
 static int64_t sys_gettid(LuProc *p, X86Cpu *c, const uint64_t *a) { return gettid(); }
-static int64_t sys_getuid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getuid(); }
-static int64_t sys_geteuid(LuProc *p, X86Cpu *c, const uint64_t *a) { return geteuid(); }
-static int64_t sys_getgid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getgid(); }
-static int64_t sys_getegid(LuProc *p, X86Cpu *c, const uint64_t *a) { return getegid(); }
 static int64_t sys_getpgrp(LuProc *p, X86Cpu *c, const uint64_t *a) { return getpgrp(); }
 static int64_t sys_setsid(LuProc *p, X86Cpu *c, const uint64_t *a) { return lu_ret(setsid()); }
 
@@ -69,31 +66,6 @@ static int64_t sys_getsid(LuProc *p, X86Cpu *c, const uint64_t *a)
 static int64_t sys_setpgid(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     return lu_ret(setpgid((pid_t)a[0], (pid_t)a[1]));
-}
-
-static int64_t sys_getresuid(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    GBUF(r, a[0], 4, PROT_WRITE);
-    GBUF(e, a[1], 4, PROT_WRITE);
-    GBUF(s, a[2], 4, PROT_WRITE);
-    return lu_ret(getresuid(r, e, s));
-}
-
-static int64_t sys_getresgid(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    GBUF(r, a[0], 4, PROT_WRITE);
-    GBUF(e, a[1], 4, PROT_WRITE);
-    GBUF(s, a[2], 4, PROT_WRITE);
-    return lu_ret(getresgid(r, e, s));
-}
-
-static int64_t sys_getgroups(LuProc *p, X86Cpu *c, const uint64_t *a)
-{
-    if ((int)a[0] < 0) {
-        return -EINVAL;
-    }
-    GBUF(list, a[1], (uint64_t)(int)a[0] * sizeof(gid_t), PROT_WRITE);
-    return lu_ret(getgroups((int)a[0], list));
 }
 
 static int64_t sys_uname(LuProc *p, X86Cpu *c, const uint64_t *a)
@@ -354,13 +326,10 @@ void lu_sys_proc_init(void)
     static const LuSysEntry e[] = {
         { LU_NR_exit, sys_exit, "dd" }, { LU_NR_exit_group, sys_exit_group, "dd" },
         { LU_NR_getpid, sys_getpid, "d" }, { LU_NR_getppid, sys_getppid, "d" },
-        { LU_NR_gettid, sys_gettid, "d" }, { LU_NR_getuid, sys_getuid, "d" },
-        { LU_NR_geteuid, sys_geteuid, "d" }, { LU_NR_getgid, sys_getgid, "d" },
-        { LU_NR_getegid, sys_getegid, "d" }, { LU_NR_getpgrp, sys_getpgrp, "d" },
+        { LU_NR_gettid, sys_gettid, "d" }, { LU_NR_getpgrp, sys_getpgrp, "d" },
         { LU_NR_getpgid, sys_getpgid, "dd" }, { LU_NR_getsid, sys_getsid, "dd" },
         { LU_NR_setpgid, sys_setpgid, "ddd" }, { LU_NR_setsid, sys_setsid, "d" },
-        { LU_NR_getresuid, sys_getresuid, "dppp" }, { LU_NR_getresgid, sys_getresgid, "dppp" },
-        { LU_NR_getgroups, sys_getgroups, "ddp" }, { LU_NR_uname, sys_uname, "dp" },
+        { LU_NR_uname, sys_uname, "dp" },
         { LU_NR_arch_prctl, sys_arch_prctl, "dxx" },
         { LU_NR_set_tid_address, sys_set_tid_address, "dp" },
         { LU_NR_set_robust_list, sys_set_robust_list, "dpu" },

@@ -35,6 +35,7 @@ static void sys_table_init(void)
     lu_sys_mem_init();
     lu_sys_proc_init();
     lu_sys_time_init();
+    lu_sys_cred_init();
     lu_sys_exec_init();
     lu_sys_signal_init();
     lu_sys_layout_init();

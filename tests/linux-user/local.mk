@@ -107,3 +107,9 @@ CLEANFILES += tests/linux-user/fuzz-elfload
 # -p); a skip elsewhere.
 TESTS += tests/linux-user/run-e2e-pages.sh
 EXTRA_DIST += tests/linux-user/run-e2e-pages.sh
+
+# Real programs from the system (busybox, coreutils, bash, python3, perl,
+# sqlite3, make, gcc compiling and linking, a Java program) against their
+# native runs; each skipped when absent (run-e2e-programs.sh).
+EXTRA_DIST += tests/linux-user/run-e2e-programs.sh
+TESTS += tests/linux-user/run-e2e-programs.sh

@@ -483,6 +483,26 @@ END_TEST
 
 /* Structures passed as they are: the host's layout must be x86-64's
  * (offsets from arch/x86/include/uapi and the generic headers). */
+/* The id calls against the host's own view; a set call with every id -1
+ * (unchanged) succeeds and changes nothing; a bad pointer is EFAULT. */
+START_TEST(credentials)
+{
+    uint32_t *ids = lu_g2h(mem, gbuf);
+    ck_assert_int_eq(sc(LU_NR_getresuid, gbuf, gbuf + 4, gbuf + 8, 0), 0);
+    ck_assert_uint_eq(ids[0], getuid());
+    ck_assert_uint_eq(ids[1], geteuid());
+    ck_assert_int_eq(sc(LU_NR_setresuid, ~0u, ~0u, ~0u, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_setresgid, ~0u, ~0u, ~0u, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_setreuid, ~0u, ~0u, 0, 0), 0);
+    ck_assert_int_eq(sc(LU_NR_getuid, 0, 0, 0, 0), (int64_t)getuid());
+    ck_assert_int_eq(sc(LU_NR_getegid, 0, 0, 0, 0), (int64_t)getegid());
+    ck_assert_int_eq(sc(LU_NR_setfsuid, ~0u, 0, 0, 0), (int64_t)geteuid());
+    ck_assert_int_eq(sc(LU_NR_getresgid, 8, gbuf, gbuf, 0), -EFAULT);
+    int n = (int)sc(LU_NR_getgroups, 0, 0, 0, 0);
+    ck_assert_int_eq(n, getgroups(0, NULL));
+}
+END_TEST
+
 START_TEST(passthrough_layouts_match_x86)
 {
     ck_assert_uint_eq(sizeof(struct statfs), 120);
@@ -552,6 +572,7 @@ int main(void)
     tcase_add_test(tc, epoll_events_packed);
     tcase_add_test(tc, getdents_old_layout);
     tcase_add_test(tc, passthrough_layouts_match_x86);
+    tcase_add_test(tc, credentials);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
