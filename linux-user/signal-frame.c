@@ -163,11 +163,16 @@ static bool fp_xrstor(X86Cpu *cpu, const uint8_t *area, uint64_t addr, uint64_t 
  * with XSAVE, XRSTOR when check_xstate_in_sigframe() accepts the frame
  * (magic1, an xstate_size the kernel would have written, within
  * extended_size, MAGIC2 after the area), FXRSTOR of the legacy region
- * otherwise (a program that built a legacy frame). false: unreadable
- * frame or a faulting restore, which the kernel turns into SIGSEGV.
+ * otherwise (a program that built a legacy frame); addr 0: the init
+ * state. false: unreadable frame or a faulting restore, which the kernel
+ * turns into SIGSEGV.
  */
 static bool fp_restore(LuProc *p, X86Cpu *cpu, uint64_t addr)
 {
+    if (!addr) {
+        fp_init(cpu);
+        return true;
+    }
     const uint8_t *img = lu_gptr(p, addr, FXSAVE_SIZE, PROT_READ);
     if (!img) {
         return false;
@@ -415,11 +420,8 @@ void lu_sigreturn(LuProc *p, LuThread *t)
     X86Cpu *c = &t->cpu;
     uint64_t addr = c->regs[X86_RSP] - 8;
     const LuRtSigframe *f = lu_gptr(p, addr, sizeof(*f), PROT_READ);
-    if (!f || (f->uc.mc.fpstate && !fp_restore(p, c, f->uc.mc.fpstate))) {
+    if (!f || !fp_restore(p, c, f->uc.mc.fpstate)) {
         lu_signal_die(p, SIGSEGV, c->rip, "bad rt_sigreturn frame");
-    }
-    if (!f->uc.mc.fpstate) {
-        fp_init(c);
     }
     LuUcontext uc = f->uc;
     load_regs(c, &uc.mc);
