@@ -1,9 +1,10 @@
 /*
  * signal-frame.c — the x86-64 signal frame, as arch/x86/kernel/signal*.c
  * lays it out, and delivery at block boundaries. Below the 128-byte red
- * zone (or at the top of the alternate stack) come the FP state (512-byte
- * FXSAVE image, 64-byte aligned, with the kernel's software-reserved
- * bytes: LU_FP_XSTATE_MAGIC1 but no MAGIC2, as on a CPU without XSAVE), then
+ * zone (or at the top of the alternate stack) come the FP state (64-byte
+ * aligned: the XSAVE area of x87|SSE with the kernel's software-reserved
+ * bytes and MAGIC2 after it, or the 512-byte FXSAVE image when the CPU
+ * model has no XSAVE), then
  * struct rt_sigframe at 16n - 8: the return address (sa_restorer), the
  * ucontext (uc_mcontext in struct sigcontext order) and the siginfo.
  */
@@ -14,6 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "frontend-x86/cpu-model.h"
+#include "frontend-x86/xsave.h"
 #include "linux-user/syscall-int.h"
 
 /* struct sigcontext (arch/x86/include/uapi/asm/sigcontext.h, 64-bit). */
@@ -22,7 +25,7 @@ typedef struct LuSigcontext {
     uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
     uint16_t cs, gs, fs, ss;
     uint64_t err, trapno, oldmask, cr2;
-    uint64_t fpstate;              /* guest address of the FXSAVE image */
+    uint64_t fpstate;              /* guest address of the XSAVE/FXSAVE area */
     uint64_t reserved1[8];
 } LuSigcontext;
 
@@ -49,7 +52,11 @@ _Static_assert(sizeof(LuRtSigframe) == 440, "struct rt_sigframe");
 #define UC_SIGCONTEXT_SS     2
 #define UC_STRICT_RESTORE_SS 4
 #define FXSAVE_SIZE          512
-#define LU_FP_XSTATE_MAGIC1     0x46505853u
+#define LU_FP_XSTATE_MAGIC1  0x46505853u   /* sw bytes: an xstate frame */
+#define LU_FP_XSTATE_MAGIC2  0x46505845u   /* right after the xstate area */
+#define MAGIC2_SIZE          4
+#define SW_BYTES             464           /* struct _fpx_sw_bytes in the legacy region */
+#define UC_FP_XSTATE         1
 #define USER_CS              0x33
 #define USER_DS              0x2b
 #define REDZONE              128
@@ -60,41 +67,134 @@ _Static_assert(sizeof(LuRtSigframe) == 440, "struct rt_sigframe");
 /* ---------------------------------------------------------------------- */
 /* FP state                                                                 */
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-
-/* The FXSAVE image of cpu's x87/SSE state, with the software-reserved
- * bytes (464..511) the kernel writes when the state is only legacy:
- * magic1, extended_size (512 + the 4 of MAGIC2), xfeatures x87|SSE,
- * xstate_size 512. */
-static void fp_save(const X86Cpu *cpu, uint8_t img[FXSAVE_SIZE])
+/* Whether the frame holds an XSAVE area: the kernel's use_xsave(), i.e.
+ * whether the CPU model advertises XSAVE (-cpu max; not v1, v2). */
+static bool frame_xsave(void)
 {
-    memset(img, 0, FXSAVE_SIZE);
-    x87_state_to_fxsave(cpu, img);
-    put32(img + 24, cpu->mxcsr);
-    put32(img + 28, 0xffff);       /* MXCSR_MASK, as ferry's FXSAVE reports */
-    memcpy(img + 160, cpu->xmm, 16 * 16);
-    put32(img + 464, LU_FP_XSTATE_MAGIC1);
-    put32(img + 468, FXSAVE_SIZE + 4);
-    uint64_t xfeatures = 3;
-    memcpy(img + 472, &xfeatures, 8);
-    put32(img + 480, FXSAVE_SIZE);
+    return x86_cpu_model_current()->features & X86_FEAT_BIT(XSAVE);
 }
 
-static void fp_restore(X86Cpu *cpu, const uint8_t img[FXSAVE_SIZE])
+/* The kernel's fpstate->user_size: what XSAVE (or FXSAVE) writes. */
+static uint32_t fp_xstate_size(bool xsave)
 {
-    x87_state_from_fxsave(cpu, img);
-    uint32_t mxcsr;
-    memcpy(&mxcsr, img + 24, 4);
-    cpu->mxcsr = mxcsr & 0xffff;
-    memcpy(cpu->xmm, img + 160, 16 * 16);
+    return xsave ? X86_XSAVE_AREA_SIZE : FXSAVE_SIZE;
 }
+
+/* xstate_sigframe_size(): the area plus MAGIC2 after it with XSAVE. */
+static uint32_t fp_frame_size(bool xsave)
+{
+    return fp_xstate_size(xsave) + (xsave ? MAGIC2_SIZE : 0);
+}
+
+/* AT_MINSIGSTKSZ (LU_MINSIGSTKSZ) must hold the largest frame, which the
+ * kernel's init_sigframe_size() computes as rt_sigframe + 15 of
+ * alignment + the FP frame + an ia32 fsave header (112) + 64-byte
+ * alignment (63), rounded up to 16. */
+_Static_assert(((sizeof(LuRtSigframe) + 15 + X86_XSAVE_AREA_SIZE + MAGIC2_SIZE + 112 + 63 +
+                 15) & ~15ul) <= LU_MINSIGSTKSZ,
+               "AT_MINSIGSTKSZ holds ferry's largest signal frame");
+
+/*
+ * The FP state as copy_fpstate_to_sigframe() writes it at img: XSAVE with
+ * RFBM = XCR0 into a zeroed header, then save_xstate_epilog(): the
+ * software-reserved struct _fpx_sw_bytes (magic1, extended_size =
+ * xstate size + 4, xfeatures, xstate_size), XSTATE_BV |= x87|SSE (so
+ * that a handler's edits of the legacy region are restored) and MAGIC2
+ * after the area. Without XSAVE: the FXSAVE image (the legacy region of
+ * the same write) and the sw bytes only, as the kernel writes them.
+ */
+static void fp_save(const X86Cpu *cpu, uint8_t *img, bool xsave)
+{
+    uint8_t area[X86_XSAVE_AREA_SIZE] __attribute__((aligned(64))) = { 0 };
+    uint32_t size = fp_xstate_size(xsave);
+    uint32_t sw[2] = { LU_FP_XSTATE_MAGIC1, size + MAGIC2_SIZE };
+    uint64_t xfeatures = X86_XCR0;
+
+    x86_xsave_write(cpu, area, X86_XCR0, 0);
+    area[X86_XSAVE_HDR] |= X86_XCR0;
+    memcpy(img, area, size);
+    memcpy(img + SW_BYTES, sw, sizeof(sw));
+    memcpy(img + SW_BYTES + 8, &xfeatures, 8);
+    memcpy(img + SW_BYTES + 16, &size, 4);
+    memset(img + SW_BYTES + 20, 0, FXSAVE_SIZE - SW_BYTES - 20);
+    if (xsave) {
+        uint32_t magic2 = LU_FP_XSTATE_MAGIC2;
+        memcpy(img + size, &magic2, 4);
+    }
+}
+
+/* The FPU init state (init_fpstate): an XSAVE area whose XSTATE_BV is 0
+ * initializes x87 and SSE; the standard form still loads MXCSR, 1F80H. */
+static const uint8_t fp_init_area[X86_XSAVE_AREA_SIZE] = { [24] = 0x80, [25] = 0x1f };
 
 /* The FPU init state the kernel gives a handler (and a NULL fpstate). */
 static void fp_init(X86Cpu *cpu)
 {
-    x87_reset(cpu);
-    cpu->mxcsr = 0x1f80;
-    memset(cpu->xmm, 0, sizeof(cpu->xmm));
+    x86_xsave_read(cpu, fp_init_area, X86_XCR0, 0);
+}
+
+/* FXRSTOR of the 512-byte image: XRSTOR of both components from it.
+ * false where FXRSTOR raises #GP (alignment, reserved MXCSR bits). */
+static bool fp_fxrstor(X86Cpu *cpu, const uint8_t *img, uint64_t addr)
+{
+    uint8_t area[X86_XSAVE_AREA_SIZE] __attribute__((aligned(64))) = { 0 };
+
+    memcpy(area, img, FXSAVE_SIZE);
+    area[X86_XSAVE_HDR] = X86_XCR0;
+    return addr % 16 == 0 && x86_xsave_read(cpu, area, X86_XCR0, 0);
+}
+
+/* XRSTOR of the frame's area with RFBM = its xfeatures; components of
+ * XCR0 outside them are initialized (the kernel's init_bv). false where
+ * XRSTOR raises #GP, changing nothing. */
+static bool fp_xrstor(X86Cpu *cpu, const uint8_t *area, uint64_t addr, uint64_t xfeatures)
+{
+    uint64_t rfbm = xfeatures & X86_XCR0;
+
+    if (addr % 64 != 0 || !x86_xsave_read(cpu, area, rfbm, 0)) {
+        return false;
+    }
+    x86_xsave_read(cpu, fp_init_area, X86_XCR0 & ~rfbm, 0);
+    return true;
+}
+
+/*
+ * rt_sigreturn's FP state at guest address addr, as fpu__restore_sig():
+ * with XSAVE, XRSTOR when check_xstate_in_sigframe() accepts the frame
+ * (magic1, an xstate_size the kernel would have written, within
+ * extended_size, MAGIC2 after the area), FXRSTOR of the legacy region
+ * otherwise (a program that built a legacy frame); addr 0: the init
+ * state. false: unreadable frame or a faulting restore, which the kernel
+ * turns into SIGSEGV.
+ */
+static bool fp_restore(LuProc *p, X86Cpu *cpu, uint64_t addr)
+{
+    if (!addr) {
+        fp_init(cpu);
+        return true;
+    }
+    const uint8_t *img = lu_gptr(p, addr, FXSAVE_SIZE, PROT_READ);
+    if (!img) {
+        return false;
+    }
+    uint32_t magic1, extended, size, magic2;
+    uint64_t xfeatures;
+    memcpy(&magic1, img + SW_BYTES, 4);
+    memcpy(&extended, img + SW_BYTES + 4, 4);
+    memcpy(&xfeatures, img + SW_BYTES + 8, 8);
+    memcpy(&size, img + SW_BYTES + 16, 4);
+    if (frame_xsave() && magic1 == LU_FP_XSTATE_MAGIC1 && size == X86_XSAVE_AREA_SIZE &&
+        size <= extended) {
+        const uint8_t *area = lu_gptr(p, addr, size + MAGIC2_SIZE, PROT_READ);
+        if (!area) {
+            return false;
+        }
+        memcpy(&magic2, area + size, 4);
+        if (magic2 == LU_FP_XSTATE_MAGIC2) {
+            return fp_xrstor(cpu, area, addr, xfeatures);
+        }
+    }
+    return fp_fxrstor(cpu, img, addr);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -126,10 +226,12 @@ static void load_regs(X86Cpu *c, const LuSigcontext *sc)
 /*
  * Where the frame goes (the kernel's get_sigframe): below the red zone,
  * or at the top of the alternate stack for SA_ONSTACK when not on it yet;
- * the FP image 64-byte aligned below that, the frame below at 16n - 8.
- * Returns 0 when the frame would overflow the alternate stack.
+ * the fpsize bytes of FP state 64-byte aligned below that, the frame
+ * below at 16n - 8. Returns 0 when the frame would overflow the
+ * alternate stack.
  */
-static uint64_t frame_addr(const LuThread *t, const LuSigaction *act, uint64_t *fpstate)
+static uint64_t frame_addr(const LuThread *t, const LuSigaction *act, uint64_t fpsize,
+                           uint64_t *fpstate)
 {
     uint64_t rsp = t->cpu.regs[X86_RSP];
     bool on_alt = lu_signal_on_altstack(t, rsp);
@@ -139,7 +241,7 @@ static uint64_t frame_addr(const LuThread *t, const LuSigaction *act, uint64_t *
         sp = t->altstack[0] + t->altstack[2];
         entering = true;
     }
-    sp = (sp - FXSAVE_SIZE) & ~(uint64_t)63;
+    sp = (sp - fpsize) & ~(uint64_t)63;
     *fpstate = sp;
     sp -= sizeof(LuRtSigframe);
     sp = (sp & ~(uint64_t)15) - 8;
@@ -157,19 +259,19 @@ static bool setup_frame(LuProc *p, LuThread *t, int sig, const LuSigInfo *info,
                         const LuSigaction *act, uint64_t oldmask)
 {
     X86Cpu *c = &t->cpu;
-    uint64_t fpaddr;
-    uint64_t addr = frame_addr(t, act, &fpaddr);
+    bool xsave = frame_xsave();
+    uint64_t fpaddr, fpsize = fp_frame_size(xsave);
+    uint64_t addr = frame_addr(t, act, fpsize, &fpaddr);
     if (!addr || !(act->flags & LU_SA_RESTORER)) {
         return false;              /* x86-64 requires SA_RESTORER */
     }
-    LuRtSigframe *f = lu_gptr(p, addr, fpaddr + FXSAVE_SIZE - addr, PROT_WRITE);
+    LuRtSigframe *f = lu_gptr(p, addr, fpaddr + fpsize - addr, PROT_WRITE);
     if (!f) {
         return false;
     }
-    uint8_t *img = (uint8_t *)f + (fpaddr - addr);
-    fp_save(c, img);
+    fp_save(c, (uint8_t *)f + (fpaddr - addr), xsave);
     f->pretcode = act->restorer;
-    f->uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+    f->uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (xsave ? UC_FP_XSTATE : 0);
     f->uc.uc_link = 0;
     f->uc.ss_sp = t->altstack[0];
     f->uc.ss_flags = (int32_t)t->altstack[1];   /* the flags as set, like the kernel */
@@ -318,18 +420,11 @@ void lu_sigreturn(LuProc *p, LuThread *t)
     X86Cpu *c = &t->cpu;
     uint64_t addr = c->regs[X86_RSP] - 8;
     const LuRtSigframe *f = lu_gptr(p, addr, sizeof(*f), PROT_READ);
-    const uint8_t *img = NULL;
-    if (!f || (f->uc.mc.fpstate &&
-               !(img = lu_gptr(p, f->uc.mc.fpstate, FXSAVE_SIZE, PROT_READ)))) {
+    if (!f || !fp_restore(p, c, f->uc.mc.fpstate)) {
         lu_signal_die(p, SIGSEGV, c->rip, "bad rt_sigreturn frame");
     }
     LuUcontext uc = f->uc;
     load_regs(c, &uc.mc);
-    if (img) {
-        fp_restore(c, img);
-    } else {
-        fp_init(c);
-    }
     lu_signal_set_altstack(t, c->regs[X86_RSP], uc.ss_sp, (uint32_t)uc.ss_flags, uc.ss_size);
     t->restart_kind = 0;
     lu_signal_set_mask(t, uc.sigmask);

@@ -1,7 +1,7 @@
 /*
  * signal-frame.h — delivering guest signals: the x86-64 rt_sigframe the
- * kernel builds (ucontext, FXSAVE-format FP state, siginfo) on the guest
- * stack, the handler's entry registers, and rt_sigreturn. Called by the
+ * kernel builds (ucontext, XSAVE- or FXSAVE-format FP state, siginfo) on
+ * the guest stack, the handler's entry registers, and rt_sigreturn. Called by the
  * CPU loop at block boundaries (cpuloop.c); the host side is signal.c.
  */
 #ifndef FERRY_LINUX_USER_SIGNAL_FRAME_H

@@ -32,7 +32,8 @@ typedef struct LuAuxInfo {
  * reports (lu_cpuid_hwcap); unit tests use this value.
  */
 #define LU_HWCAP_X86 ((1u << 4) | (1u << 15))
-/* AT_MINSIGSTKSZ: ferry's signal frame (no xsave area) fits in 2K. */
+/* AT_MINSIGSTKSZ: ferry's largest signal frame (an x87|SSE xsave area;
+ * checked in signal-frame.c) fits in 2K. */
 #define LU_MINSIGSTKSZ 2048
 
 /* Fill ids from the host process, random bytes, hwcap and the rest of the

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-e2e-signals.sh — guest signal delivery under ferry-x86_64 compared
 # with native runs: the cases of guest/sigtest.c (handlers, siginfo,
-# ucontext, faults, timers, restart, masks, altstack, FP state, waiting),
+# ucontext, faults, timers, restart, masks, altstack, FP state and its
+# XSAVE layout, waiting; -cpu v1's legacy FP frame against its spec),
 # deaths by signal (the parent's status), and real programs (bash traps,
 # python3's signal module, a shell spinning until timeout kills it).
 # x86-64 build machines only (sigtest is built with the host's gcc).
@@ -30,7 +31,7 @@ else
     check "sigtest noncanonical" "$TMP/sigtest" noncanonical
 fi
 for c in raise ucontext segv-addr fpe ill trap alarm restart mask nested altstack \
-         fpu wait segv-flags restart-stress bus chld fetch pwait threads term abort null ud2-blocked; do
+         fpu xstate wait segv-flags restart-stress bus chld fetch pwait threads term abort null ud2-blocked; do
     check "sigtest $c" "$TMP/sigtest" "$c"
 done
 
@@ -38,10 +39,32 @@ done
 # addresses, not host pcs in generated code.
 FERRY_NATIVE_CMD=$FERRY_CMD
 FERRY_CMD="$FERRY_NATIVE_CMD -jit interp"
-for c in ucontext segv-addr segv-flags fpe alarm fpu fetch; do
+for c in ucontext segv-addr segv-flags fpe alarm fpu xstate fetch; do
     check "sigtest $c (interp)" "$TMP/sigtest" "$c"
 done
 FERRY_CMD=$FERRY_NATIVE_CMD
+
+# -cpu v1 has no XSAVE, and a kernel on such a CPU writes the legacy frame
+# (arch/x86/kernel/fpu/signal.c without use_xsave()): no UC_FP_XSTATE,
+# sw bytes magic1, extended_size 516, xstate_size 512, no MAGIC2; and
+# sigreturn is FXRSTOR, so the edited legacy region comes back each time.
+runs=$((runs + 1))
+xs_legacy() {
+    for m in 0 1 2; do
+        echo "mode $m: fp_xstate 0 aligned 1 magic1 0x46505853 xfeatures_fpsse 1 ext 516 size 512"
+        echo "  frame xmm0 1.5 2.5 xmm7 3.5 4.5 xmm15 5.5 6.5 mxcsr 0x3f80"
+        echo "  after: xmm0 7.25 8.25 xmm7 3.5 4.5 xmm15 5.5 6.5 mxcsr 0x5f80"
+    done
+}
+xs_legacy > "$TMP/xs.expected"
+if env -i X=1 $FERRY_CMD -cpu v1 "$TMP/sigtest" xstate > "$TMP/xs.out" 2>&1 &&
+   cmp -s "$TMP/xs.expected" "$TMP/xs.out"; then
+    echo "ok: sigtest xstate (-cpu v1, legacy frame)"
+else
+    fails=$((fails + 1))
+    echo "FAIL: sigtest xstate (-cpu v1, legacy frame)"
+    diff "$TMP/xs.expected" "$TMP/xs.out" | head -20
+fi
 
 check "bash trap" /bin/bash --norc -c 'trap "echo got" USR1; kill -USR1 $$; echo after'
 check "bash wait interrupted" /bin/bash --norc -c \

@@ -1,7 +1,7 @@
 /*
  * sigtest.c — guest signal delivery, one case per argv[1]; each prints
  * what a program can observe (handler order, siginfo fields, ucontext
- * registers, FP state, masks) so that run-e2e-signals.sh can compare the
+ * registers, FP state and its XSAVE layout, masks) so that run-e2e-signals.sh can compare the
  * run under ferry with the native one. Built by the host's gcc (x86-64).
  */
 #define _GNU_SOURCE
@@ -557,6 +557,81 @@ static int t_fpu(void)
     return 0;
 }
 
+/*
+ * The XSAVE-format FP state of a frame (UC_FP_XSTATE), reduced to what
+ * holds on any CPU with XSAVE whatever else its xstate has: the sw bytes,
+ * MAGIC2 at fpstate + extended_size - 4, XSTATE_BV's x87|SSE bits, the
+ * xmm values in the legacy region; and that edits of the frame take
+ * effect through sigreturn's XRSTOR (mode 1: XSTATE_BV[1] cleared, so
+ * the xmm registers come back zero) or its FXRSTOR fallback (mode 2:
+ * MAGIC2 cleared too, so the legacy region is loaded and the header
+ * ignored). Without UC_FP_XSTATE only the legacy region is looked at.
+ */
+static int xs_mode;
+static void edit_xstate(int sig, siginfo_t *si, void *p)
+{
+    (void)sig, (void)si;
+    ucontext_t *uc = p;
+    unsigned char *fp = (unsigned char *)uc->uc_mcontext.fpregs;
+    uint32_t magic1, ext, size, magic2 = 0, mxcsr = 0x5f80;
+    uint64_t xfeatures, bv = 0;
+    memcpy(&magic1, fp + 464, 4);
+    memcpy(&ext, fp + 468, 4);
+    memcpy(&xfeatures, fp + 472, 8);
+    memcpy(&size, fp + 480, 4);
+    int xstate = (uc->uc_flags & 1) != 0;     /* UC_FP_XSTATE */
+    if (xstate) {
+        memcpy(&magic2, fp + ext - 4, 4);
+        memcpy(&bv, fp + 512, 8);
+    }
+    double x[3][2];
+    memcpy(x[0], fp + 160, 16);
+    memcpy(x[1], fp + 160 + 7 * 16, 16);
+    memcpy(x[2], fp + 160 + 15 * 16, 16);
+    printf("mode %d: fp_xstate %d aligned %d magic1 %#x xfeatures_fpsse %d", xs_mode, xstate,
+           ((uintptr_t)fp & 63) == 0, magic1, (xfeatures & 3) == 3);
+    if (xstate) {
+        printf(" ext_ok %d magic2 %#x bv_fpsse %#x", ext == size + 4 && size >= 576, magic2,
+               (unsigned)(bv & 3));
+    } else {
+        printf(" ext %u size %u", ext, size);
+    }
+    printf("\n  frame xmm0 %g %g xmm7 %g %g xmm15 %g %g mxcsr %#x\n", x[0][0], x[0][1],
+           x[1][0], x[1][1], x[2][0], x[2][1], uc->uc_mcontext.fpregs->mxcsr);
+    double edit[2] = { 7.25, 8.25 };
+    memcpy(fp + 160, edit, 16);
+    memcpy(&uc->uc_mcontext.fpregs->mxcsr, &mxcsr, 4);
+    if (xstate && xs_mode >= 1) {
+        bv &= ~(uint64_t)2;
+        memcpy(fp + 512, &bv, 8);
+    }
+    if (xstate && xs_mode == 2) {
+        memset(fp + ext - 4, 0, 4);
+    }
+}
+
+static int t_xstate(void)
+{
+    on(SIGUSR1, edit_xstate, 0);
+    for (xs_mode = 0; xs_mode < 3; xs_mode++) {
+        double in[3][2] = { { 1.5, 2.5 }, { 3.5, 4.5 }, { 5.5, 6.5 } }, out[3][2];
+        unsigned mx = 0x3f80, mx_after;
+        long pid = getpid();
+        __asm__ volatile(
+            "ldmxcsr %[mx]\n\t"
+            "movupd 0(%[in]), %%xmm0\n\tmovupd 16(%[in]), %%xmm7\n\tmovupd 32(%[in]), %%xmm15\n\t"
+            "mov $62, %%eax\n\tmov %[pid], %%rdi\n\tmov $10, %%esi\n\tsyscall\n\t"
+            "movupd %%xmm0, 0(%[out])\n\tmovupd %%xmm7, 16(%[out])\n\tmovupd %%xmm15, 32(%[out])\n\t"
+            "stmxcsr %[mxa]"
+            : [mxa] "=m"(mx_after)
+            : [in] "r"(in), [out] "r"(out), [pid] "r"(pid), [mx] "m"(mx)
+            : "rax", "rdi", "rsi", "rcx", "r11", "xmm0", "xmm7", "xmm15", "memory", "cc");
+        printf("  after: xmm0 %g %g xmm7 %g %g xmm15 %g %g mxcsr %#x\n", out[0][0], out[0][1],
+               out[1][0], out[1][1], out[2][0], out[2][1], mx_after);
+    }
+    return 0;
+}
+
 static int t_wait(void)
 {
     sigset_t set;
@@ -673,7 +748,7 @@ int main(int argc, char **argv)
         { "wait", t_wait }, { "segv-flags", t_segv_flags },
         { "restart-stress", t_restart_stress }, { "bus", t_bus }, { "chld", t_chld },
         { "fetch", t_fetch }, { "noncanonical", t_noncanonical },
-        { "pwait", t_pwait }, { "threads", t_threads },
+        { "pwait", t_pwait }, { "threads", t_threads }, { "xstate", t_xstate },
     };
     if (argc < 2) {
         return 2;
