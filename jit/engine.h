@@ -98,6 +98,11 @@ typedef struct JitEngine {
     JitCodeBuf *code PT_GUARDED_BY(jit_tb_lock);   /* contents and `used` */
     IrContext *ctx PT_GUARDED_BY(jit_tb_lock);
     struct cds_lfht *table;         /* RCU readers; writers hold jit_tb_lock */
+    /* TBs ever added to table: bumped with release order after each add
+     * (under jit_tb_lock), never reset, so a translator that read it before
+     * a failed lookup and finds it unchanged under the lock can skip the
+     * second lookup. */
+    _Atomic uint64_t nb_table_adds;
     GHashTable *pages PT_GUARDED_BY(jit_tb_lock);  /* guest page -> TbEntry list */
 
     /* TBs in code-address order, for host pc -> TB. Appended under

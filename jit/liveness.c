@@ -55,9 +55,14 @@ static void live_begin(Live *l, IrContext *ctx)
     l->tick = 1;
     l->bb_tick = l->greset_tick = l->gmem_tick = 0;
     l->bb_exit = true;
+    bool have_tb_temps = false;
     for (uint32_t i = 0; i < ctx->nb_temps; i++) {
         bool global = ctx->temps[i].kind == IR_TEMP_GLOBAL;
+        have_tb_temps |= ctx->temps[i].kind == IR_TEMP_TB;
         l->t[i] = (LiveTemp){ .state = TS_DEAD | (global ? TS_MEM : 0) };
+    }
+    if (!have_tb_temps) {
+        return;                     /* most TBs: no need for a forward walk */
     }
     /* TB temps read anywhere (a backward branch may read them earlier). */
     IR_FOR_EACH_OP(ctx, op) {

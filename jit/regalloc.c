@@ -40,6 +40,9 @@ struct RaState {
     RaRegSet busy;                    /* fixed/clobbered registers of the current op */
     RaRegSet class_regs[RA_NB_CLASSES];  /* allowed, possibly limited (stress) */
     uint64_t slot_used[RA_MAX_SLOTS / 64];
+    /* The block temps, so that a block end does not scan every temp. */
+    IrTempIdx *block_temps;
+    unsigned nb_block_temps;
     /* Globals and TB temps currently in LOC_CONST (set by `mov t, $c` and
      * written back lazily); stale entries are dropped when next scanned. */
     IrTempIdx *consts;
@@ -360,8 +363,9 @@ static void drop_globals(RaState *ra, const IrOp *op)
 /* Block temps die at the end of their basic block. */
 static void kill_block_temps(RaState *ra)
 {
-    for (uint32_t t = ra->ctx->nb_globals; t < ra->ctx->nb_temps; t++) {
-        if (ir_temp(ra->ctx, t)->kind == IR_TEMP_BLOCK && ra->temps[t].loc != LOC_DEAD) {
+    for (unsigned i = 0; i < ra->nb_block_temps; i++) {
+        IrTempIdx t = ra->block_temps[i];
+        if (ra->temps[t].loc != LOC_DEAD) {
             ra->temps[t].coherent = false;
             unmap(ra, t);
             ra->temps[t].loc = LOC_DEAD;
@@ -746,6 +750,14 @@ RaRegSet ra_live_regs(const RaState *ra)
 /* ---------------------------------------------------------------------- */
 /* The pass                                                                */
 
+/* Per-thread arrays reused by every run (a malloc and free of each per TB
+ * was measurable in translation time). Never freed. */
+static _Thread_local struct {
+    RaTemp *temps;
+    IrTempIdx *consts, *block_temps;
+    uint32_t cap;
+} ra_scratch;
+
 static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ctx)
 {
     unsigned limit = get_reg_limit();
@@ -754,7 +766,15 @@ static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ct
     ra->tgt = tgt;
     ra->be = be;
     ra->ctx = ctx;
-    ra->temps = g_new(RaTemp, ctx->nb_temps);
+    if (ra_scratch.cap < ctx->nb_temps) {
+        ra_scratch.cap = MAX(ctx->nb_temps, 2 * ra_scratch.cap);
+        ra_scratch.temps = g_renew(RaTemp, ra_scratch.temps, ra_scratch.cap);
+        ra_scratch.consts = g_renew(IrTempIdx, ra_scratch.consts, ra_scratch.cap);
+        ra_scratch.block_temps = g_renew(IrTempIdx, ra_scratch.block_temps, ra_scratch.cap);
+    }
+    ra->temps = ra_scratch.temps;
+    ra->consts = ra_scratch.consts;
+    ra->block_temps = ra_scratch.block_temps;
     for (uint32_t t = 0; t < ctx->nb_temps; t++) {
         uint8_t kind = ctx->temps[t].kind;
         ra->temps[t] = (RaTemp){
@@ -763,6 +783,9 @@ static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ct
             .slot = -1,
             .val = ctx->temps[t].val,
         };
+        if (kind == IR_TEMP_BLOCK) {
+            ra->block_temps[ra->nb_block_temps++] = t;
+        }
     }
     for (int c = 0; c < RA_NB_CLASSES; c++) {
         ra->class_regs[c] = tgt->class_regs[c];
@@ -779,7 +802,6 @@ static void init_state(RaState *ra, const RaTarget *tgt, void *be, IrContext *ct
         }
     }
     ra->nb_slots = MIN(tgt->frame_size / 16, RA_MAX_SLOTS);
-    ra->consts = g_new(IrTempIdx, ctx->nb_temps);
 }
 
 JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_liveness)
@@ -812,8 +834,6 @@ JitError ra_run(const RaTarget *tgt, void *be, IrContext *ctx, bool have_livenes
             break;
         }
     }
-    g_free(ra.temps);
-    g_free(ra.consts);
     return ra.err;
 }
 
