@@ -31,10 +31,14 @@ if [ "$(uname -m)" = x86_64 ]; then
 fi
 objs=""
 # shellcheck disable=SC2086
+# An object is rebuilt when its source, any header it may include, or
+# this script is newer (a stale object built against an older struct
+# layout deadlocked the engine tests).
+newest_h=$(ls -t "$src"/jit/*.h "$src"/backend-*/*.h | head -n 1)
 for f in "$src"/jit/*.c $native; do
     case "$f" in */ferry-ir.c) continue ;; esac
     o="$out/obj/$(basename "$(dirname "$f")")-$(basename "$f" .c).o"
-    if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$0" -nt "$o" ]; then
+    if [ ! -e "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ] || [ "$0" -nt "$o" ]; then
         clang-16 $cflags $defs -c "$f" -o "$o"
     fi
     objs="$objs $o"
