@@ -224,10 +224,13 @@ static int64_t sys_execveat(LuProc *p, X86Cpu *c, const uint64_t *a)
         return err;
     }
     bool by_fd = !path[0];
+    if (by_fd && !(flags & LU_AT_EMPTY_PATH)) {
+        return -ENOENT;            /* the kernel looks at the name first */
+    }
     if (flags & ~(LU_AT_EMPTY_PATH | LU_AT_SYMLINK_NOFOLLOW)) {
         return -EINVAL;
     }
-    if (by_fd && (flags & LU_AT_EMPTY_PATH)) {
+    if (by_fd) {
         snprintf(buf, sizeof(buf), "/proc/self/fd/%d", dirfd);
         path = buf;
     } else if (path[0] != '/' && dirfd != AT_FDCWD) {

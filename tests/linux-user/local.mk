@@ -107,3 +107,9 @@ CLEANFILES += tests/linux-user/fuzz-elfload
 # -p); a skip elsewhere.
 TESTS += tests/linux-user/run-e2e-pages.sh
 EXTRA_DIST += tests/linux-user/run-e2e-pages.sh
+
+# Sockets, eventfd/timerfd/inotify, waitid, capget, execveat, splice
+# (linux-user/syscall-net.c, syscall-misc.c): a C program built at test
+# time, python3 sockets and node, compared with native runs.
+EXTRA_DIST += tests/linux-user/run-e2e-syscalls.sh tests/linux-user/guest/sockets.c
+TESTS += tests/linux-user/run-e2e-syscalls.sh
