@@ -18,6 +18,7 @@ linux_user_liblu_a_SOURCES += \
 	linux-user/syscall-nr.h linux-user/syscall-file.c linux-user/syscall-stat.c \
 	linux-user/syscall-mem.c linux-user/syscall-proc.c linux-user/syscall-cred.c linux-user/syscall-time.c \
 	linux-user/syscall-exec.c linux-user/syscall-layout.c linux-user/syscall-signal.c \
+	linux-user/syscall-net.c linux-user/syscall-misc.c \
 	linux-user/signal.c linux-user/signal.h \
 	linux-user/safe-syscall.c linux-user/safe-syscall.h linux-user/safe-syscall-stub.S
 

@@ -149,16 +149,13 @@ static int exec_check(const char *path)
     return 0;
 }
 
-static int64_t sys_execve(LuProc *p, X86Cpu *c, const uint64_t *a)
+/* Run host path (with guest argv and envp arrays at argv_addr and
+ * envp_addr) under a new ferry, as execve and execveat do. */
+static int64_t do_execve(LuProc *p, const char *path, uint64_t argv_addr, uint64_t envp_addr)
 {
-    char buf[PATH_MAX];
     int err = 0, argc = 0, envc = 0;
-    const char *path = lu_gpath(p, a[0], buf, &err);
-    if (!path) {
-        return err;
-    }
-    const char **argv = guest_strv(p, a[1], &argc, &err);
-    const char **envp = argv ? guest_strv(p, a[2], &envc, &err) : NULL;
+    const char **argv = guest_strv(p, argv_addr, &argc, &err);
+    const char **envp = argv ? guest_strv(p, envp_addr, &envc, &err) : NULL;
     if (!envp || (err = exec_check(path)) != 0) {
         g_free(argv);
         return err;
@@ -200,6 +197,56 @@ static int64_t sys_execve(LuProc *p, X86Cpu *c, const uint64_t *a)
     return err;
 }
 
+static int64_t sys_execve(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+    int err = 0;
+    const char *path = lu_gpath(p, a[0], buf, &err);
+    return path ? do_execve(p, path, a[1], a[2]) : err;
+}
+
+/* x86-64 AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW (generic values). */
+#define LU_AT_EMPTY_PATH 0x1000
+#define LU_AT_SYMLINK_NOFOLLOW 0x100
+
+/*
+ * execveat: the program named through /proc/self/fd. A program passed by
+ * fd (AT_EMPTY_PATH) must still be open after the host exec, when the new
+ * ferry loads it: an O_CLOEXEC fd fails with ENOENT then, where the
+ * kernel would run it (only scripts fail there natively).
+ */
+static int64_t sys_execveat(LuProc *p, X86Cpu *c, const uint64_t *a)
+{
+    char buf[PATH_MAX];
+    int err = 0, dirfd = (int)a[0], flags = (int)a[4];
+    const char *path = lu_gstr(p, a[1], PATH_MAX, &err);
+    if (!path) {
+        return err;
+    }
+    bool by_fd = !path[0];
+    if (by_fd && !(flags & LU_AT_EMPTY_PATH)) {
+        return -ENOENT;            /* the kernel looks at the name first */
+    }
+    if (flags & ~(LU_AT_EMPTY_PATH | LU_AT_SYMLINK_NOFOLLOW)) {
+        return -EINVAL;
+    }
+    if (by_fd) {
+        snprintf(buf, sizeof(buf), "/proc/self/fd/%d", dirfd);
+        path = buf;
+    } else if (path[0] != '/' && dirfd != AT_FDCWD) {
+        snprintf(buf, sizeof(buf), "/proc/self/fd/%d/%s", dirfd, path);
+        path = buf;
+    } else if (!(path = lu_gpath(p, a[1], buf, &err))) {
+        return err;
+    }
+    struct stat st;
+    if ((flags & LU_AT_SYMLINK_NOFOLLOW) && !by_fd && lstat(path, &st) == 0 &&
+        S_ISLNK(st.st_mode)) {
+        return -ELOOP;
+    }
+    return do_execve(p, path, a[2], a[3]);
+}
+
 static int64_t sys_clone3(LuProc *p, X86Cpu *c, const uint64_t *a)
 {
     return -ENOSYS;                /* glibc falls back to clone */
@@ -210,6 +257,7 @@ void lu_sys_exec_init(void)
     static const LuSysEntry e[] = {
         { LU_NR_clone, sys_clone, "dxpppx" }, { LU_NR_fork, sys_fork, "d" },
         { LU_NR_vfork, sys_vfork, "d" }, { LU_NR_execve, sys_execve, "dspp" },
+        { LU_NR_execveat, sys_execveat, "dfsppx" },
         { LU_NR_clone3, sys_clone3, "dpu" },
     };
     lu_sys_add(e, G_N_ELEMENTS(e));

@@ -68,8 +68,7 @@ static int64_t sys_pwrite64(LuProc *p, X86Cpu *c, const uint64_t *a)
 
 /* Translate a guest iovec array (same layout as the host's) in place
  * into host. Returns 0 or -errno. */
-static int64_t iov_to_host(LuProc *p, uint64_t addr, uint64_t n, struct iovec *host,
-                           int prot)
+int64_t lu_iov_to_host(LuProc *p, uint64_t addr, uint64_t n, struct iovec *host, int prot)
 {
     if (n > IOV_MAX) {
         return -EINVAL;
@@ -91,7 +90,7 @@ static int64_t iov_to_host(LuProc *p, uint64_t addr, uint64_t n, struct iovec *h
 static int64_t do_rwv(LuProc *p, const uint64_t *a, bool write, bool positioned)
 {
     struct iovec iov[IOV_MAX];
-    int64_t r = iov_to_host(p, a[1], a[2], iov, write ? PROT_READ : PROT_WRITE);
+    int64_t r = lu_iov_to_host(p, a[1], a[2], iov, write ? PROT_READ : PROT_WRITE);
     if (r < 0) {
         return r;
     }

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <limits.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "linux-user/syscall.h"
 #include "linux-user/syscall-nr.h"
@@ -42,6 +43,8 @@ void lu_sys_cred_init(void);
 void lu_sys_exec_init(void);
 void lu_sys_signal_init(void);
 void lu_sys_layout_init(void);
+void lu_sys_net_init(void);
+void lu_sys_misc_init(void);
 
 /* The host result of a libc call as a syscall result: r, or -errno. */
 static inline int64_t lu_ret(long r)
@@ -69,6 +72,11 @@ const char *lu_gpath(LuProc *p, uint64_t addr, char *buf, int *err);
  * O_NOFOLLOW, O_DIRECT and O_LARGEFILE elsewhere). */
 int lu_open_flags_to_host(uint64_t guest);
 uint64_t lu_open_flags_to_guest(int host);
+
+/* A guest iovec array (n entries at addr, the same 16-byte layout on
+ * every 64-bit host) as host iovecs in host[n], each buffer checked for
+ * prot. Returns 0, -EINVAL (n > IOV_MAX) or -EFAULT. */
+int64_t lu_iov_to_host(LuProc *p, uint64_t addr, uint64_t n, struct iovec *host, int prot);
 
 /* Invalidate translations of guest code in [start, start+len). */
 void lu_sys_invalidate(LuProc *p, uint64_t start, uint64_t len);

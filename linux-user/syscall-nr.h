@@ -50,7 +50,18 @@
     X(memfd_create, 319) X(membarrier, 324) X(copy_file_range, 326) \
     X(statx, 332) X(rseq, 334) X(clone3, 435) X(close_range, 436) \
     X(faccessat2, 439) X(epoll_create, 213) X(epoll_wait, 232) X(epoll_ctl, 233) \
-    X(epoll_pwait, 281) X(epoll_pwait2, 441)
+    X(epoll_pwait, 281) X(epoll_pwait2, 441) \
+    X(accept, 43) X(sendto, 44) X(recvfrom, 45) X(sendmsg, 46) X(recvmsg, 47) \
+    X(shutdown, 48) X(bind, 49) X(listen, 50) X(getsockname, 51) \
+    X(getpeername, 52) X(socketpair, 53) X(setsockopt, 54) X(getsockopt, 55) \
+    X(accept4, 288) X(recvmmsg, 299) X(sendmmsg, 307) \
+    X(eventfd, 284) X(timerfd_create, 283) X(timerfd_settime, 286) \
+    X(timerfd_gettime, 287) X(inotify_init, 253) X(inotify_add_watch, 254) \
+    X(inotify_rm_watch, 255) X(inotify_init1, 294) X(capget, 125) X(capset, 126) \
+    X(waitid, 247) X(execveat, 322) X(splice, 275) X(tee, 276) X(vmsplice, 278) \
+    X(mlock, 149) X(munlock, 150) X(mlockall, 151) X(munlockall, 152) \
+    X(mlock2, 325) X(personality, 135) X(setpriority, 141) \
+    X(sched_get_priority_max, 146) X(sched_get_priority_min, 147) X(pidfd_open, 434)
 
 enum {
 #define X(name, nr) LU_NR_##name = nr,

@@ -39,6 +39,8 @@ static void sys_table_init(void)
     lu_sys_exec_init();
     lu_sys_signal_init();
     lu_sys_layout_init();
+    lu_sys_net_init();
+    lu_sys_misc_init();
 }
 
 const char *lu_syscall_name(uint64_t nr)

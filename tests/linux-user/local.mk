@@ -113,3 +113,9 @@ EXTRA_DIST += tests/linux-user/run-e2e-pages.sh
 # native runs; each skipped when absent (run-e2e-programs.sh).
 EXTRA_DIST += tests/linux-user/run-e2e-programs.sh
 TESTS += tests/linux-user/run-e2e-programs.sh
+
+# Sockets, eventfd/timerfd/inotify, waitid, capget, execveat, splice
+# (linux-user/syscall-net.c, syscall-misc.c): a C program built at test
+# time, python3 sockets and node, compared with native runs.
+EXTRA_DIST += tests/linux-user/run-e2e-syscalls.sh tests/linux-user/guest/sockets.c
+TESTS += tests/linux-user/run-e2e-syscalls.sh

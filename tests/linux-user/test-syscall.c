@@ -15,6 +15,13 @@
 #include <poll.h>
 #include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -541,6 +548,98 @@ START_TEST(passthrough_layouts_match_x86)
 }
 END_TEST
 
+/*
+ * Sockets, eventfd, timerfd, inotify, waitid and capget pass the guest's
+ * structures to the host unchanged (syscall-net.c, syscall-misc.c): the
+ * host's must have x86-64's layout (include/uapi/linux/socket.h, glibc's
+ * x86_64 bits/socket.h, uapi inotify.h, capability.h, asm-generic
+ * siginfo.h) and its constants x86-64's values. Checked on every host.
+ */
+START_TEST(socket_layouts_match_x86)
+{
+    ck_assert_uint_eq(sizeof(struct sockaddr), 16);
+    ck_assert_uint_eq(sizeof(struct sockaddr_in), 16);
+    ck_assert_uint_eq(sizeof(struct sockaddr_in6), 28);
+    ck_assert_uint_eq(sizeof(struct sockaddr_un), 110);
+    ck_assert_uint_eq(sizeof(struct sockaddr_storage), 128);
+    ck_assert_uint_eq(sizeof(struct iovec), 16);
+    ck_assert_uint_eq(sizeof(struct msghdr), 56);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_namelen), 8);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_iov), 16);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_iovlen), 24);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_control), 32);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_controllen), 40);
+    ck_assert_uint_eq(offsetof(struct msghdr, msg_flags), 48);
+    ck_assert_uint_eq(sizeof(struct mmsghdr), 64);
+    ck_assert_uint_eq(offsetof(struct mmsghdr, msg_len), 56);
+    ck_assert_uint_eq(sizeof(struct cmsghdr), 16);
+    ck_assert_uint_eq(offsetof(struct cmsghdr, cmsg_level), 8);
+    ck_assert_uint_eq(offsetof(struct cmsghdr, cmsg_type), 12);
+    ck_assert_uint_eq(CMSG_LEN(sizeof(int)), 20);
+    ck_assert_uint_eq(CMSG_SPACE(sizeof(int)), 24);
+    ck_assert_uint_eq(sizeof(struct ucred), 12);
+    ck_assert_uint_eq(sizeof(struct linger), 8);
+    ck_assert_uint_eq(sizeof(struct timeval), 16);
+    ck_assert_int_eq(SOL_SOCKET, 1);
+    ck_assert_int_eq(SCM_RIGHTS, 1);
+    ck_assert_int_eq(SCM_CREDENTIALS, 2);
+    ck_assert_int_eq(SO_REUSEADDR, 2);
+    ck_assert_int_eq(SO_TYPE, 3);
+    ck_assert_int_eq(SO_LINGER, 13);
+    ck_assert_int_eq(SO_PASSCRED, 16);
+    ck_assert_int_eq(SO_PEERCRED, 17);
+    ck_assert_int_eq(SO_RCVTIMEO, 20);
+    ck_assert_int_eq(SOCK_NONBLOCK, 04000);
+    ck_assert_int_eq(SOCK_CLOEXEC, 02000000);
+    ck_assert_int_eq(MSG_DONTWAIT, 0x40);
+    ck_assert_int_eq(MSG_NOSIGNAL, 0x4000);
+    ck_assert_int_eq(MSG_CMSG_CLOEXEC, 0x40000000);
+    ck_assert_int_eq(EFD_SEMAPHORE, 1);
+    ck_assert_int_eq(EFD_NONBLOCK, 04000);
+    ck_assert_int_eq(TFD_CLOEXEC, 02000000);
+    ck_assert_int_eq(IN_NONBLOCK, 04000);
+    ck_assert_uint_eq(sizeof(struct itimerspec), 32);
+    ck_assert_uint_eq(sizeof(struct inotify_event), 16);
+    ck_assert_uint_eq(offsetof(struct inotify_event, mask), 4);
+    ck_assert_uint_eq(offsetof(struct inotify_event, len), 12);
+    ck_assert_uint_eq(sizeof(siginfo_t), 128);
+    ck_assert_uint_eq(offsetof(siginfo_t, si_code), 8);
+    ck_assert_uint_eq(offsetof(siginfo_t, si_pid), 16);
+    ck_assert_uint_eq(offsetof(siginfo_t, si_uid), 20);
+    ck_assert_uint_eq(offsetof(siginfo_t, si_status), 24);
+    ck_assert_int_eq(SIGCHLD, 17);
+    ck_assert_uint_eq(sizeof(struct __user_cap_header_struct), 8);
+    ck_assert_uint_eq(sizeof(struct __user_cap_data_struct), 12);
+}
+END_TEST
+
+/* The new calls through the dispatcher: results and -EFAULT. */
+START_TEST(socket_and_eventfd_calls)
+{
+    ck_assert_int_eq(sc(LU_NR_socketpair, AF_UNIX, SOCK_STREAM, 0, 0x1000), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_socketpair, AF_UNIX, SOCK_STREAM, 0, gbuf), 0);
+    const int *sv = lu_g2h(mem, gbuf);
+    int s0 = sv[0], s1 = sv[1];
+    ck_assert_int_eq(sc(LU_NR_sendmsg, s0, 0x1000, 0, 0), -EFAULT);
+    ck_assert_int_eq(sc(LU_NR_sendto, s0, 0x1000, 4, 0), -EFAULT);
+    gstr(0x100, "abcd");
+    ck_assert_int_eq(sc(LU_NR_sendto, s0, gbuf + 0x100, 4, 0), 4);
+    ck_assert_int_eq(sc(LU_NR_recvfrom, s1, gbuf + 0x200, 16, 0), 4);
+    ck_assert_mem_eq(lu_g2h(mem, gbuf + 0x200), "abcd", 4);
+    close(s0);
+    close(s1);
+    int64_t efd = sc(LU_NR_eventfd2, 2, EFD_SEMAPHORE, 0, 0);
+    ck_assert_int_ge(efd, 0);
+    ck_assert_int_eq(sc(LU_NR_read, efd, gbuf, 8, 0), 8);
+    ck_assert_uint_eq(*(uint64_t *)lu_g2h(mem, gbuf), 1);
+    close((int)efd);
+    ck_assert_int_eq(sc(LU_NR_capget, 0x1000, 0, 0, 0), -EFAULT);
+    *(uint32_t *)lu_g2h(mem, gbuf) = 0;
+    ck_assert_int_eq(sc(LU_NR_capget, gbuf, 0, 0, 0), 0);
+    ck_assert_uint_eq(*(uint32_t *)lu_g2h(mem, gbuf), 0x20080522);   /* _V3 */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("syscall");
@@ -573,6 +672,8 @@ int main(void)
     tcase_add_test(tc, getdents_old_layout);
     tcase_add_test(tc, passthrough_layouts_match_x86);
     tcase_add_test(tc, credentials);
+    tcase_add_test(tc, socket_layouts_match_x86);
+    tcase_add_test(tc, socket_and_eventfd_calls);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
