@@ -170,11 +170,44 @@ static void gen_insert(X86Tr *tr, unsigned lsize)
     ir_gen_st(tr->ctx, IR_I64, v, tr->ctx->env, dst, mo);
 }
 
+/*
+ * PMOVMSKB inline (glibc's string functions run it once per 16 bytes): per
+ * 64-bit half, the byte sign bits moved to bit 0 of each byte and gathered
+ * into the top byte by one multiply (byte i's bit lands at 56 + i, and no
+ * other partial product reaches bits 56..63).
+ */
+static IrTempIdx gen_pmovmskb(X86Tr *tr, int32_t off)
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx r = 0;
+
+    for (int h = 0; h < 2; h++) {
+        IrTempIdx x = x86_tmp(tr), t = x86_tmp(tr);
+        ir_gen_ld(ctx, IR_I64, x, ctx->env, off + 8 * h, IR_MO_64);
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, t, x, x86_const(tr, 7));
+        ir_gen_op2(ctx, IR_OP_and, IR_I64, t, t, x86_const(tr, 0x0101010101010101ull));
+        ir_gen_op2(ctx, IR_OP_mul, IR_I64, t, t, x86_const(tr, 0x0102040810204080ull));
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, t, t, x86_const(tr, h ? 48 : 56));
+        if (h) {
+            IrTempIdx hi = x86_tmp(tr), m = x86_tmp(tr);
+            ir_gen_op2(ctx, IR_OP_and, IR_I64, hi, t, x86_const(tr, 0xff00));
+            ir_gen_op2(ctx, IR_OP_or, IR_I64, m, hi, r);
+            return m;
+        }
+        r = t;
+    }
+    return r;
+}
+
 static void gen_movmsk(X86Tr *tr)
 {
     IrContext *ctx = tr->ctx;
     IrTempIdx r = x86_tmp(tr);
 
+    if (tr->insn.op == X86_OP_PMOVMSKB) {
+        x86_store_reg(tr, tr->insn.reg, 4, gen_pmovmskb(tr, SSE_XMM_OFF(tr->insn.rm)));
+        return;
+    }
     ir_gen_call(ctx, sse_h.movmsk, r,
                 (IrTempIdx[]){ sse_ptr(tr, SSE_XMM_OFF(tr->insn.rm)),
                                ir_const_i32(ctx, tr->insn.op) });
