@@ -190,7 +190,7 @@ bool x86_tr_incdec(X86Tr *tr)
     bool inc = tr->insn.op == X86_OP_INC;
     unsigned size = x86_opnd_size(tr, 0);
     IrTempIdx one = x86_const(tr, 1);
-    IrTempIdx cf = x86_gen_cf(tr), a, r = x86_tmp(tr);
+    IrTempIdx cf = x86_gen_cf_entry(tr), a, r = x86_tmp(tr);
 
     if (locked(tr)) {
         a = alu_locked(tr, inc ? X86_OP_ADD : X86_OP_SUB, size, one, 0);

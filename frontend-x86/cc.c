@@ -324,3 +324,41 @@ IrTempIdx x86_gen_cf(X86Tr *tr)
 {
     return x86_gen_setcc(tr, 2);   /* B */
 }
+
+/*
+ * CF of a producer unknown at translation time, with the SUB/CMP states
+ * inline and the rest through the helper. A byte CMP + Jcc ending one TB
+ * and an INC starting the next is the common case (busybox, gzip's
+ * longest_match): the shift by 64 - size puts the operand's top bit at
+ * bit 63 for every size, so one unsigned compare serves all four.
+ */
+static IrTempIdx cf_dispatch(X86Tr *tr)
+{
+    IrContext *ctx = tr->ctx;
+    uint32_t slow = ir_label_new(ctx), done = ir_label_new(ctx);
+    IrTempIdx f = ir_temp_new_tb(ctx, IR_I64), k = ir_temp_new_tb(ctx, IR_I64);  /* across brcond */
+    IrTempIdx w = x86_tmp(tr), sh = x86_tmp(tr), lhs = x86_tmp(tr),
+              src = x86_tmp(tr);
+
+    ir_gen_op1(ctx, IR_OP_extu_i32_i64, IR_I64, k, x86_g.cc_op);
+    ir_gen_op2(ctx, IR_OP_sub, IR_I64, k, k, x86_const(tr, X86_CC_SUBB));
+    ir_gen_brcond(ctx, IR_I64, IR_COND_GTU, k, x86_const(tr, 3), slow);
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, w, x86_const(tr, 8), k);
+    ir_gen_op2(ctx, IR_OP_sub, IR_I64, sh, x86_const(tr, 64), w);
+    ir_gen_op2(ctx, IR_OP_add, IR_I64, lhs, x86_g.cc_dst, x86_g.cc_src);  /* first operand */
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, lhs, lhs, sh);
+    ir_gen_op2(ctx, IR_OP_shl, IR_I64, src, x86_g.cc_src, sh);
+    ir_gen_setcond(ctx, IR_I64, IR_COND_LTU, f, lhs, src);
+    ir_gen_br(ctx, done);
+    ir_gen_set_label(ctx, slow);
+    ir_gen_call(ctx, helper_cc_cf, f,
+                (IrTempIdx[]){ x86_g.cc_op, x86_g.cc_dst, x86_g.cc_src, x86_g.cc_src2 });
+    ir_gen_set_label(ctx, done);
+    tr->ea = 0;                    /* a label was placed */
+    return f;
+}
+
+IrTempIdx x86_gen_cf_entry(X86Tr *tr)
+{
+    return tr->cc_static < 0 ? cf_dispatch(tr) : x86_gen_cf(tr);
+}

@@ -170,15 +170,137 @@ static void gen_insert(X86Tr *tr, unsigned lsize)
     ir_gen_st(tr->ctx, IR_I64, v, tr->ctx->env, dst, mo);
 }
 
+/*
+ * PMOVMSKB inline (glibc's string functions run it once per 16 bytes): per
+ * 64-bit half, the byte sign bits moved to bit 0 of each byte and gathered
+ * into the top byte by one multiply (byte i's bit lands at 56 + i, and no
+ * other partial product reaches bits 56..63).
+ */
+static IrTempIdx gen_pmovmskb(X86Tr *tr, int32_t off)
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx r = 0;
+
+    for (int h = 0; h < 2; h++) {
+        IrTempIdx x = x86_tmp(tr), t = x86_tmp(tr);
+        ir_gen_ld(ctx, IR_I64, x, ctx->env, off + 8 * h, IR_MO_64);
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, t, x, x86_const(tr, 7));
+        ir_gen_op2(ctx, IR_OP_and, IR_I64, t, t, x86_const(tr, 0x0101010101010101ull));
+        ir_gen_op2(ctx, IR_OP_mul, IR_I64, t, t, x86_const(tr, 0x0102040810204080ull));
+        ir_gen_op2(ctx, IR_OP_shr, IR_I64, t, t, x86_const(tr, h ? 48 : 56));
+        if (h) {
+            IrTempIdx hi = x86_tmp(tr), m = x86_tmp(tr);
+            ir_gen_op2(ctx, IR_OP_and, IR_I64, hi, t, x86_const(tr, 0xff00));
+            ir_gen_op2(ctx, IR_OP_or, IR_I64, m, hi, r);
+            return m;
+        }
+        r = t;
+    }
+    return r;
+}
+
 static void gen_movmsk(X86Tr *tr)
 {
     IrContext *ctx = tr->ctx;
     IrTempIdx r = x86_tmp(tr);
 
+    if (tr->insn.op == X86_OP_PMOVMSKB) {
+        x86_store_reg(tr, tr->insn.reg, 4, gen_pmovmskb(tr, SSE_XMM_OFF(tr->insn.rm)));
+        return;
+    }
     ir_gen_call(ctx, sse_h.movmsk, r,
                 (IrTempIdx[]){ sse_ptr(tr, SSE_XMM_OFF(tr->insn.rm)),
                                ir_const_i32(ctx, tr->insn.op) });
     x86_store_reg(tr, tr->insn.reg, 4, r);
+}
+
+/* The 32-bit x's lanes of `lane` bytes spread to every other lane of a
+ * 64-bit value (the others zero): the interleave of PUNPCKL*. */
+static IrTempIdx spread_lanes(X86Tr *tr, IrTempIdx x, unsigned lane)
+{
+    static const uint64_t masks[] = { 0x00ff00ff00ff00ffull, 0x0000ffff0000ffffull };
+
+    for (unsigned unit = 16; unit >= lane * 8; unit /= 2) {
+        IrTempIdx t = x86_tmp(tr), u = x86_tmp(tr), m = x86_tmp(tr);
+        ir_gen_op2(tr->ctx, IR_OP_shl, IR_I64, t, x, x86_const(tr, unit));
+        ir_gen_op2(tr->ctx, IR_OP_or, IR_I64, u, x, t);
+        ir_gen_op2(tr->ctx, IR_OP_and, IR_I64, m, u, x86_const(tr, masks[unit == 16]));
+        x = m;
+    }
+    return x;
+}
+
+/* Half h of the 64-bit value v as a zero-extended 32-bit value. */
+static IrTempIdx half32(X86Tr *tr, IrTempIdx v, unsigned h)
+{
+    IrTempIdx r = x86_tmp(tr);
+    if (h) {
+        ir_gen_op2(tr->ctx, IR_OP_shr, IR_I64, r, v, x86_const(tr, 32));
+    } else {
+        ir_gen_extract(tr->ctx, IR_I64, r, v, 0, 32);
+    }
+    return r;
+}
+
+/* PSHUFD's result halves: two dwords of the source each. */
+static void pshufd_halves(X86Tr *tr, int32_t s, unsigned imm, IrTempIdx out[2])
+{
+    IrContext *ctx = tr->ctx;
+
+    for (unsigned h = 0; h < 2; h++) {
+        IrTempIdx lo = x86_tmp(tr), hi = x86_tmp(tr), t = x86_tmp(tr);
+        out[h] = x86_tmp(tr);
+        ir_gen_ld(ctx, IR_I64, lo, ctx->env, s + 4 * (int32_t)(imm >> (4 * h) & 3), IR_MO_32);
+        ir_gen_ld(ctx, IR_I64, hi, ctx->env, s + 4 * (int32_t)(imm >> (4 * h + 2) & 3), IR_MO_32);
+        ir_gen_op2(ctx, IR_OP_shl, IR_I64, t, hi, x86_const(tr, 32));
+        ir_gen_op2(ctx, IR_OP_or, IR_I64, out[h], lo, t);
+    }
+}
+
+/* PUNPCKL*'s result halves for lanes of `lane` bytes (1, 2, 4, 8). */
+static void unpackl_halves(X86Tr *tr, int32_t d, int32_t s, unsigned lane, IrTempIdx out[2])
+{
+    IrContext *ctx = tr->ctx;
+    IrTempIdx a = x86_tmp(tr), b = x86_tmp(tr);
+
+    ir_gen_ld(ctx, IR_I64, a, ctx->env, d, IR_MO_64);
+    ir_gen_ld(ctx, IR_I64, b, ctx->env, s, IR_MO_64);
+    if (lane == 8) {
+        out[0] = a;
+        out[1] = b;
+        return;
+    }
+    for (unsigned h = 0; h < 2; h++) {
+        IrTempIdx sb = x86_tmp(tr);
+        out[h] = x86_tmp(tr);
+        ir_gen_op2(ctx, IR_OP_shl, IR_I64, sb, spread_lanes(tr, half32(tr, b, h), lane),
+                   x86_const(tr, lane * 8));
+        ir_gen_op2(ctx, IR_OP_or, IR_I64, out[h], spread_lanes(tr, half32(tr, a, h), lane), sb);
+    }
+}
+
+/*
+ * PSHUFD and PUNPCKL{BW,WD,DQ,QDQ} inline on 64-bit halves (glibc's
+ * strchr/memchr broadcast the byte they look for with PUNPCKLBW,
+ * PUNPCKLWD, PSHUFD $0 on every call); false for the other shuffles. Both
+ * halves are computed before either is stored, so d may be the source.
+ */
+static bool gen_shuffle_ir(X86Tr *tr, int32_t s, unsigned imm)
+{
+    int32_t d = SSE_XMM_OFF(tr->insn.reg);
+    IrTempIdx out[2];
+
+    switch (tr->insn.op) {
+    case X86_OP_PSHUFD: pshufd_halves(tr, s, imm, out); break;
+    case X86_OP_PUNPCKLBW: unpackl_halves(tr, d, s, 1, out); break;
+    case X86_OP_PUNPCKLWD: unpackl_halves(tr, d, s, 2, out); break;
+    case X86_OP_PUNPCKLDQ: unpackl_halves(tr, d, s, 4, out); break;
+    case X86_OP_PUNPCKLQDQ: unpackl_halves(tr, d, s, 8, out); break;
+    default: return false;
+    }
+    ir_gen_st(tr->ctx, IR_I64, out[0], tr->ctx->env, d, IR_MO_64);
+    ir_gen_st(tr->ctx, IR_I64, out[1], tr->ctx->env, d + 8, IR_MO_64);
+    return true;
 }
 
 /* Shuffles, unpacks, packs and blends: d = helper(d, src, imm). */
@@ -191,6 +313,9 @@ static void gen_shuffle(X86Tr *tr, unsigned size, bool align)
 
     if (in->op == X86_OP_INSERTPS && is_mem(tr)) {
         imm &= 0x3f;               /* the loaded dword is lane 0 of xmm_tmp */
+    }
+    if (gen_shuffle_ir(tr, s, imm)) {
+        return;
     }
     if (in->op == X86_OP_BLENDVPS || in->op == X86_OP_BLENDVPD) {
         ir_gen_call(ctx, sse_h.blendv, 0,

@@ -123,6 +123,9 @@ IrTempIdx x86_gen_setcc(X86Tr *tr, unsigned cc);
 IrTempIdx x86_gen_eflags(X86Tr *tr);
 /* The carry flag as 0/1. */
 IrTempIdx x86_gen_cf(X86Tr *tr);
+/* The same, emitted where no block temp is live (before the instruction
+ * reads its operands): when the producer is unknown it may branch. */
+IrTempIdx x86_gen_cf_entry(X86Tr *tr);
 /* Register the frontend's helpers (once per process). */
 void x86_cc_register_helpers(void);
 void x86_muldiv_register_helpers(void);
