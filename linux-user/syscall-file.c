@@ -35,9 +35,6 @@
     int var##_err = 0; \
     const char *var = lu_gstr(p, (addr), PATH_MAX, &var##_err); \
     if (!var) return var##_err
-#define GBUF(var, addr, len, prot) \
-    void *var = lu_gptr(p, (addr), (len), (prot)); \
-    if (!var) return -EFAULT
 
 /* ---------------------------------------------------------------------- */
 /* Reading and writing                                                      */

@@ -56,6 +56,12 @@ static inline int64_t lu_ret(long r)
  * prot, else NULL (the handler returns -EFAULT). len 0 always succeeds. */
 void *lu_gptr(LuProc *p, uint64_t addr, uint64_t len, int prot);
 
+/* In a handler with `p` in scope: declare var as the host pointer for the
+ * guest buffer, or return -EFAULT. */
+#define GBUF(var, addr, len, prot) \
+    void *var = lu_gptr(p, (addr), (len), (prot)); \
+    if (!var) return -EFAULT
+
 /* A readable NUL-terminated guest string of at most max bytes (with the
  * NUL), or NULL (-EFAULT, or -ENAMETOOLONG reported through *err). */
 const char *lu_gstr(LuProc *p, uint64_t addr, size_t max, int *err);

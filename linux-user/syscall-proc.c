@@ -22,10 +22,6 @@
 #include "linux-user/safe-syscall.h"
 #include "linux-user/syscall-int.h"
 
-#define GBUF(var, addr, len, prot) \
-    void *var = lu_gptr(p, (addr), (len), (prot)); \
-    if (!var) return -EFAULT
-
 /* ---------------------------------------------------------------------- */
 /* Exit and ids                                                             */
 

@@ -16,10 +16,6 @@
 #include "linux-user/signal.h"
 #include "linux-user/syscall-int.h"
 
-#define GBUF(var, addr, len, prot) \
-    void *var = lu_gptr(p, (addr), (len), (prot)); \
-    if (!var) return -EFAULT
-
 #define NEVER_BLOCKED (LU_SIGBIT(SIGKILL) | LU_SIGBIT(SIGSTOP))
 
 /* A guest sigset_t argument of size bytes at addr (8 is the only size). */
