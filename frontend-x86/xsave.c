@@ -43,7 +43,13 @@ static bool x87_is_init(const X86Cpu *cpu)
     return true;
 }
 
-uint64_t x86_xinuse(const X86Cpu *cpu, bool compact)
+/*
+ * XINUSE (SDM vol. 1 §13.6) as ferry tracks it: bit 0 unless the x87 state
+ * is in its initial configuration (FCW 037FH, FSW 0, all tags empty, FOP,
+ * FIP, FDP and every ST register 0), bit 1 unless all xmm registers are 0.
+ * compact: bit 1 also when MXCSR is not 1F80H (what XSAVEC stores).
+ */
+static uint64_t xinuse(const X86Cpu *cpu, bool compact)
 {
     uint64_t in_use = x87_is_init(cpu) ? 0 : 1;
 
@@ -67,7 +73,7 @@ static bool x87_byte(unsigned off)
 void x86_xsave_write(const X86Cpu *cpu, uint8_t *area, uint64_t rfbm, unsigned flags)
 {
     bool compact = flags & X86_XSAVE_COMPACT;
-    uint64_t in_use = x86_xinuse(cpu, compact);
+    uint64_t in_use = xinuse(cpu, compact);
     uint64_t save = rfbm & X86_XCR0 & (compact ? in_use : ~0ull);
     unsigned nregs = flags & X86_XSAVE_XMM8 ? 8 : 16;
 

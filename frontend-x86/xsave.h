@@ -24,14 +24,6 @@ enum {
 };
 
 /*
- * XINUSE (SDM vol. 1 §13.6) as ferry tracks it: bit 0 unless the x87 state
- * is in its initial configuration (FCW 037FH, FSW 0, all tags empty, FOP,
- * FIP, FDP and every ST register 0), bit 1 unless all xmm registers are 0.
- * compact: bit 1 also when MXCSR is not 1F80H (what XSAVEC stores).
- */
-uint64_t x86_xinuse(const X86Cpu *cpu, bool compact);
-
-/*
  * XSAVE (flags 0; XSAVEOPT behaves the same in ferry) or XSAVEC
  * (X86_XSAVE_COMPACT) of cpu's state into the X86_XSAVE_AREA_SIZE bytes at
  * area, with the requested-feature bitmap rfbm & X86_XCR0, in the 64-bit
